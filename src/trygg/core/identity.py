@@ -1,0 +1,102 @@
+"""Swedish identity numbers and a guard against personal data in free text.
+
+Personnummer and samordningsnummer (the day plus 60) are validated with python-stdnum (date and Luhn
+check digit, Skatteverket SKV 704). Organisation numbers likewise (``stdnum.se.orgnr``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from stdnum import luhn
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.se import orgnr, personnummer
+
+_CANDIDATE = re.compile(r"(?<![\d-])((?:19|20)?\d{6})\s?([-+])?\s?(\d{4})(?![\d-])")
+
+
+@dataclass(frozen=True)
+class PersonalNumber:
+    """A validated personal identity number in its 12-digit form ``YYYYMMDDNNNN``."""
+
+    digits: str
+    kind: str  # "personnummer" or "samordningsnummer"
+
+    @property
+    def birth_date(self) -> str:
+        day = int(self.digits[6:8])
+        if self.kind == "samordningsnummer":
+            day -= 60
+        return f"{self.digits[:4]}-{self.digits[4:6]}-{day:02d}"
+
+
+class IdentityError(ValueError):
+    pass
+
+
+def parse_personal_number(value: str) -> PersonalNumber:
+    """Validate a personnummer or samordningsnummer; raises IdentityError saying what is wrong."""
+    compact = re.sub(r"\s", "", value or "")
+    match = re.fullmatch(r"((?:19|20)?\d{6})([-+]?)(\d{4})", compact)
+    if not match:
+        raise IdentityError(f"{value!r} is not written as YYMMDD-NNNN or YYYYMMDD-NNNN")
+    date, sep, tail = match.groups()
+    kind = "personnummer"
+    check_date = date
+    day = int(date[-2:])
+    if day > 60:
+        kind = "samordningsnummer"
+        check_date = date[:-2] + f"{day - 60:02d}"
+    try:
+        personnummer.validate(check_date + (sep or "-") + tail)
+    except StdnumError as exc:
+        if not luhn.is_valid(date[-6:] + tail):
+            raise IdentityError(f"{value!r} has a wrong check digit") from exc
+        raise IdentityError(f"{value!r} does not contain a valid date") from exc
+    born = personnummer.get_birth_date(check_date + (sep or "-") + tail)
+    return PersonalNumber(digits=f"{born.year // 100}{date[-6:]}{tail}", kind=kind)
+
+
+def parse_organisation_number(value: str) -> str:
+    """Validate an organisation number (Luhn, third digit ≥ 2); return ``NNNNNN-NNNN``."""
+    try:
+        return orgnr.format(orgnr.validate(value))
+    except StdnumError as exc:
+        raise IdentityError(f"{value!r} is not a valid organisation number ({exc})") from exc
+
+
+def find_personal_numbers(text: str) -> list[str]:
+    """Substrings of ``text`` that are valid personnummer or samordningsnummer."""
+    found = []
+    for match in _CANDIDATE.finditer(text or ""):
+        try:
+            parse_personal_number(match.group(0))
+        except IdentityError:
+            continue
+        found.append(match.group(0).strip())
+    return found
+
+
+@lru_cache(maxsize=1)
+def _first_names() -> frozenset[str]:
+    path = Path(__file__).with_name("data") / "common_first_names.txt"
+    return frozenset(
+        line.strip().casefold()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    )
+
+
+_WORD_PAIR = re.compile(r"\b([A-ZÅÄÖÉ][a-zåäöéü]+)\s+([A-ZÅÄÖÉ][a-zåäöéü]+(?:-[A-ZÅÄÖÉ][a-zåäöéü]+)?)\b")
+
+
+def find_person_names(text: str) -> list[str]:
+    """Likely full names: a common Swedish first name followed by a capitalised word.
+
+    A heuristic to prompt the reporter, not a detector to rely on.
+    """
+    names = _first_names()
+    return [m.group(0) for m in _WORD_PAIR.finditer(text or "") if m.group(1).casefold() in names]

@@ -1,0 +1,133 @@
+"""Demo organisations, users and places for Karlstad and Örebro (from the seed's meeting).
+
+Places are drawn approximately around the two city centres for the demo; they are marked ``is_demo`` and
+are not official boundaries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from trygg.orgs.models import Cooperation, Membership, Municipality, Organisation, Place, Role, User
+
+KARLSTAD = "1780"
+OREBRO = "1880"
+DEMO_PASSWORD = "trygg-demo"  # noqa: S105 - printed by load_demo; demo accounts only
+
+ORGANISATIONS = [
+    # slug, name, kind, municipalities
+    ("karlstads-kommun", "Karlstads kommun", Organisation.Kind.MUNICIPALITY, [KARLSTAD]),
+    ("orebro-kommun", "Örebro kommun", Organisation.Kind.MUNICIPALITY, [OREBRO]),
+    ("lpo-karlstad", "Lokalpolisområde Karlstad", Organisation.Kind.POLICE_AREA, [KARLSTAD]),
+    ("lpo-orebro", "Lokalpolisområde Örebro", Organisation.Kind.POLICE_AREA, [OREBRO]),
+    ("bra-orebro", "Örebro brottsförebyggande råd", Organisation.Kind.CRIME_PREVENTION_COUNCIL, [OREBRO]),
+    ("fastighetsagarna", "Fastighetsägarna Mitt", Organisation.Kind.PROPERTY_OWNERS, [KARLSTAD, OREBRO]),
+    ("city-orebro", "City Örebro", Organisation.Kind.CITY_CENTRE, [OREBRO]),
+    ("centrum-karlstad", "Centrum Karlstad", Organisation.Kind.CITY_CENTRE, [KARLSTAD]),
+]
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+    organisation: str
+    role: str
+
+
+USERS = [
+    DemoUser("karlstad.samordnare", "Kim", "Samordnare", "karlstads-kommun", Role.COORDINATOR),
+    DemoUser("karlstad.admin", "Alex", "Administratör", "karlstads-kommun", Role.ORG_ADMIN),
+    DemoUser("karlstad.granskare", "Gun", "Granskare", "karlstads-kommun", Role.SCREENING_OFFICER),
+    DemoUser("fastighet.rapportor", "Robin", "Rapportör", "fastighetsagarna", Role.REPORTER),
+    DemoUser("centrum.rapportor", "Sam", "Rapportör", "centrum-karlstad", Role.REPORTER),
+    DemoUser("polis.karlstad", "Pat", "Polis", "lpo-karlstad", Role.COORDINATOR),
+    DemoUser("orebro.samordnare", "Eli", "Samordnare", "orebro-kommun", Role.COORDINATOR),
+    DemoUser("orebro.granskare", "Nour", "Granskare", "orebro-kommun", Role.SCREENING_OFFICER),
+    DemoUser("city.orebro", "Charlie", "Rapportör", "city-orebro", Role.REPORTER),
+    DemoUser("bra.lasare", "Vic", "Läsare", "bra-orebro", Role.VIEWER),
+]
+
+
+def _box(west: float, south: float, east: float, north: float) -> dict:
+    return {
+        "type": "Polygon",
+        "coordinates": [[[west, south], [east, south], [east, north], [west, north], [west, south]]],
+    }
+
+
+def _point(lat: float, lon: float) -> dict:
+    return {"type": "Point", "coordinates": [lon, lat]}
+
+
+# Approximate demo geometry; "Centrum" first (the report map opens on the first place).
+PLACES = {
+    KARLSTAD: [
+        ("Centrum", _box(13.4935, 59.3745, 13.5135, 59.3850)),
+        ("Stora torget", _point(59.3794, 13.5035)),
+        ("Resecentrum", _point(59.3780, 13.4985)),
+        ("Järnvägsparken", _point(59.3772, 13.5005)),
+        ("Sandgrundsudden", _point(59.3815, 13.4995)),
+    ],
+    OREBRO: [
+        ("Centrum", _box(15.2010, 59.2670, 15.2250, 59.2810)),
+        ("Stortorget", _point(59.2727, 15.2130)),
+        ("Järntorget", _point(59.2702, 15.2095)),
+        ("Resecentrum", _point(59.2793, 15.2110)),
+        ("Slottsparken", _point(59.2745, 15.2170)),
+    ],
+}
+
+
+def load_organisations() -> dict[str, Organisation]:
+    orgs = {}
+    municipalities = Municipality.objects.in_bulk([KARLSTAD, OREBRO])
+    for slug, name, kind, codes in ORGANISATIONS:
+        org, _ = Organisation.objects.update_or_create(
+            slug=slug, defaults={"name": name, "kind": kind, "is_demo": True}
+        )
+        org.municipalities.set([municipalities[c] for c in codes])
+        orgs[slug] = org
+    coop, _ = Cooperation.objects.update_or_create(
+        slug="trygga-centrum",
+        defaults={
+            "name": "Trygga centrum Karlstad–Örebro",
+            "description": "Samverkan om tryggheten i centrummiljöerna mellan Karlstad och Örebro (demo).",
+            "share_incidents": True,
+            "share_measures": True,
+            "share_watchlists": True,
+        },
+    )
+    coop.organisations.set(orgs.values())
+    return orgs
+
+
+def load_users(orgs: dict[str, Organisation]) -> list[tuple[DemoUser, User]]:
+    result = []
+    for spec in USERS:
+        user, created = User.objects.get_or_create(
+            username=spec.username, defaults={"first_name": spec.first_name, "last_name": spec.last_name}
+        )
+        if created or not user.has_usable_password():
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        Membership.objects.update_or_create(
+            user=user, organisation=orgs[spec.organisation], defaults={"role": spec.role}
+        )
+        result.append((spec, user))
+    return result
+
+
+def load_places() -> list[Place]:
+    places = []
+    for code, specs in PLACES.items():
+        for name, geometry in specs:
+            place = Place.objects.filter(municipality_id=code, name=name).first() or Place(
+                municipality_id=code, name=name
+            )
+            place.geometry = geometry
+            place.is_demo = True
+            place.save()
+            places.append(place)
+    return places

@@ -1,0 +1,64 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from trygg.audit import log
+from trygg.core.importing import RecordError, fetch_url, iter_json_records, open_binary
+from trygg.incidents.police import area_filter, import_events
+
+MAX_REJECTIONS_SHOWN = 50
+
+
+class Command(BaseCommand):
+    help = (
+        "Import Swedish Police events (polisen.se /api/events format: JSON array or JSON lines, .gz allowed). "
+        "Idempotent by event id. Exit status 1 if any record was rejected."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", nargs="?", help="Events file (JSON array or JSON lines, optionally gzipped).")
+        parser.add_argument(
+            "--url",
+            nargs="?",
+            const=settings.TRYGG_POLICE_API_URL,
+            help=f"Fetch the live API instead of a file (default URL: {settings.TRYGG_POLICE_API_URL}).",
+        )
+        parser.add_argument(
+            "--area",
+            action="append",
+            default=[],
+            metavar="CODE",
+            help="Only events located in this municipality (4-digit code) or county-level events of this county "
+            "(2-digit code). Repeatable.",
+        )
+
+    def handle(self, *args, **options):
+        if bool(options["file"]) == bool(options["url"]):
+            raise CommandError("give either a FILE or --url")
+        try:
+            only = area_filter(options["area"]) if options["area"] else None
+            if options["url"]:
+                source = options["url"]
+                records = iter_json_records(fetch_url(source))
+                report = import_events(records, source=source, only_areas=only)
+            else:
+                source = options["file"]
+                with open_binary(source) as fh:
+                    report = import_events(iter_json_records(fh), source=source, only_areas=only)
+        except (RecordError, OSError) as exc:
+            raise CommandError(str(exc)) from exc
+        log.record(
+            "import_police_events",
+            "import",
+            object_type="incidents.incident",
+            summary=report.summary(),
+            changes={"created": report.created, "rejected": len(report.rejected)},
+        )
+        self.stdout.write(report.summary())
+        for warning in report.warnings:
+            self.stdout.write(f"warning: {warning}")
+        for rejection in report.rejected[:MAX_REJECTIONS_SHOWN]:
+            self.stderr.write(f"rejected {rejection}")
+        if len(report.rejected) > MAX_REJECTIONS_SHOWN:
+            self.stderr.write(f"… and {len(report.rejected) - MAX_REJECTIONS_SHOWN} more rejected")
+        if report.rejected:
+            raise CommandError(f"{len(report.rejected)} record(s) rejected; the others were imported", returncode=1)

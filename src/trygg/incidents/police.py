@@ -1,0 +1,290 @@
+"""Import of the Swedish Police's public events (polisen.se ``/api/events`` format).
+
+Each event has ``id, datetime, name, summary, url, type, location{name, gps}``. The coordinates are the
+centroid of the municipality or county named in ``location.name``, so events are stored with precision
+"municipality centroid" or "county centroid" and never shown as exact points. The time in ``name``
+("26 september 14:21, …") is when the event happened; ``datetime`` is when it was published.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from trygg.core.bulk import insert_rows
+from trygg.core.importing import ImportReport, ReadError, RecordError
+from trygg.incidents.models import Category, Incident, PoliceTypeMapping, Precision, Source, Status, Visibility
+from trygg.incidents.taxonomy import FALLBACK_CATEGORY, normalise_police_type
+from trygg.orgs.models import County, Municipality
+
+POLICE_BASE_URL = "https://polisen.se"
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+_DATETIME = re.compile(
+    r"^(?P<date>\d{4}-\d{2}-\d{2})[ T](?P<h>\d{1,2}):(?P<m>\d{2}):(?P<s>\d{2})\s*(?P<tz>[+-]\d{2}:?\d{2}|Z)?$"
+)
+_MONTH_NAMES = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+_MONTHS = {name: i for i, name in enumerate(_MONTH_NAMES, start=1)}
+_NAME_TIME = re.compile(r"^(?P<day>\d{1,2}) (?P<month>[a-zåäö]+) (?P<h>\d{1,2})[.:](?P<m>\d{2})\b")
+
+
+def parse_published(value: Any) -> dt.datetime:
+    """The feed's ``datetime``: ``2022-09-26 15:55:23 +02:00``; the hour may lack its leading zero."""
+    if not isinstance(value, str):
+        raise RecordError(f"'datetime' must be a string, not {type(value).__name__}")
+    match = _DATETIME.match(value.strip())
+    if not match:
+        raise RecordError(f"'datetime' is not a date and time: {value!r}")
+    tz = match["tz"] or "+01:00"
+    if tz == "Z":
+        tz = "+00:00"
+    if ":" not in tz:
+        tz = tz[:3] + ":" + tz[3:]
+    try:
+        return dt.datetime.fromisoformat(f"{match['date']}T{int(match['h']):02d}:{match['m']}:{match['s']}{tz}")
+    except ValueError as exc:
+        raise RecordError(f"'datetime' is not a valid date and time: {value!r} ({exc})") from exc
+
+
+def occurred_from_name(name: str, published: dt.datetime) -> dt.datetime | None:
+    """When the event happened, from the Swedish date at the start of ``name``; None if absent."""
+    match = _NAME_TIME.match(name.strip().lower())
+    if not match or match["month"] not in _MONTHS:
+        return None
+    local = published.astimezone(STOCKHOLM)
+    year = local.year
+    month = _MONTHS[match["month"]]
+    if month > local.month + 1:  # an event from December published in January
+        year -= 1
+    try:
+        value = dt.datetime(year, month, int(match["day"]), int(match["h"]), int(match["m"]), tzinfo=STOCKHOLM)
+    except ValueError:
+        return None
+    return value if value <= published + dt.timedelta(hours=1) else None
+
+
+def parse_gps(value: Any) -> tuple[float, float]:
+    if not isinstance(value, str) or "," not in value:
+        raise RecordError(f"'location.gps' must be 'lat,lon', not {value!r}")
+    try:
+        lat, lon = (float(part) for part in value.split(",", 1))
+    except ValueError as exc:
+        raise RecordError(f"'location.gps' must be 'lat,lon', not {value!r}") from exc
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise RecordError(f"'location.gps' is out of range: {value!r}")
+    return lat, lon
+
+
+@dataclass(frozen=True)
+class Area:
+    municipality: str | None
+    county: str
+    precision: str
+
+
+class AreaResolver:
+    """Maps ``location.name`` to a municipality (by name) or county ("Värmlands län")."""
+
+    def __init__(self) -> None:
+        self._by_name: dict[str, Area] = {}
+        for county in County.objects.all():
+            self._by_name[county.name.casefold()] = Area(None, county.code, Precision.COUNTY)
+        for code, name, county in Municipality.objects.values_list("code", "name", "county_id"):
+            self._by_name[name.casefold()] = Area(code, county, Precision.MUNICIPALITY)
+        if not self._by_name:
+            raise RecordError("no municipalities are loaded; run 'trygg load_municipalities' first")
+
+    def resolve(self, name: str) -> Area | None:
+        return self._by_name.get(" ".join(name.split()).casefold())
+
+
+class CategoryResolver:
+    def __init__(self) -> None:
+        current = Category.objects.current()
+        self._fallback = current.get(code=FALLBACK_CATEGORY)
+        self._by_type = {
+            m.police_type: m.category
+            for m in PoliceTypeMapping.objects.filter(category__in=current).select_related("category")
+        }
+        self.unmapped: dict[str, int] = {}
+
+    def resolve(self, police_type: str) -> int:
+        """The category id for a police type (the fallback category if the type is unknown)."""
+        category = self._by_type.get(police_type)
+        if category is None:
+            self.unmapped[police_type] = self.unmapped.get(police_type, 0) + 1
+            return self._fallback.pk
+        return category.pk
+
+
+def _require(record: dict[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
+    if key not in record:
+        raise RecordError(f"missing field '{key}'")
+    value = record[key]
+    if not isinstance(value, kind) or isinstance(value, bool):
+        names = "/".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+        raise RecordError(f"'{key}' must be {names}, not {type(value).__name__}")
+    return value
+
+
+INSERT_FIELDS = (
+    "category",
+    "source",
+    "external_id",
+    "source_type",
+    "title",
+    "description",
+    "url",
+    "municipality",
+    "county",
+    "lat",
+    "lon",
+    "precision",
+    "occurred_start",
+    "reported_at",
+    "visibility",
+    "status",
+    "is_generated",
+    "assessment",
+    "created_at",
+    "updated_at",
+)
+
+
+def event_id(record: Any) -> str:
+    if not isinstance(record, dict):
+        raise RecordError(f"expected a JSON object, not {type(record).__name__}")
+    return str(_require(record, "id", int))
+
+
+def event_to_row(record: dict[str, Any], areas: AreaResolver, categories: CategoryResolver, now: dt.datetime) -> tuple:
+    """Validate one event and return its Incident row in ``INSERT_FIELDS`` order; raises RecordError."""
+    external_id = event_id(record)
+    published = parse_published(record.get("datetime"))
+    name = _require(record, "name", str)
+    police_type = normalise_police_type(_require(record, "type", str))
+    if not police_type:
+        raise RecordError("'type' is empty")
+    summary = record.get("summary") or ""
+    if not isinstance(summary, str):
+        raise RecordError(f"'summary' must be str, not {type(summary).__name__}")
+    url = record.get("url") or ""
+    if not isinstance(url, str):
+        raise RecordError(f"'url' must be str, not {type(url).__name__}")
+    location = _require(record, "location", dict)
+    location_name = _require(location, "name", str)
+    lat, lon = parse_gps(location.get("gps"))
+    area = areas.resolve(location_name)
+    if area is None:
+        raise RecordError(f"unknown location {location_name!r} (not a municipality or county name)")
+    occurred = occurred_from_name(name, published) or published
+    return (
+        categories.resolve(police_type),
+        Source.POLICE,
+        external_id,
+        police_type,
+        name[:200],
+        summary,
+        (POLICE_BASE_URL + url if url.startswith("/") else url)[:400],
+        area.municipality,
+        area.county,
+        lat,
+        lon,
+        area.precision,
+        occurred,
+        published,
+        Visibility.PUBLIC,
+        Status.CONFIRMED,
+        False,
+        "",
+        now,
+        now,
+    )
+
+
+def _outside(record: dict[str, Any], areas: AreaResolver, only_areas: set[str]) -> bool:
+    """True when the event's location resolves to an area that is not wanted (unresolvable: validate later)."""
+    location = record.get("location")
+    name = location.get("name") if isinstance(location, dict) else None
+    area = areas.resolve(name) if isinstance(name, str) else None
+    return area is not None and (area.municipality or area.county) not in only_areas
+
+
+def import_events(
+    records: Iterable[tuple[int, Any]],
+    source: str,
+    only_areas: set[str] | None = None,
+) -> ImportReport:
+    """Import police events; idempotent by event id.
+
+    ``only_areas`` keeps events whose ``location.name`` is one of these municipalities (by code) or, for
+    county codes, county-level events of that county. An id seen twice in the input is rejected the second
+    time; an id already in the database counts as "already present" and is not read further.
+    """
+    report = ImportReport(source=source)
+    areas = AreaResolver()
+    categories = CategoryResolver()
+    existing = set(Incident.objects.filter(source=Source.POLICE).values_list("external_id", flat=True))
+    seen_in_file: dict[str, int] = {}
+    now = timezone.now()
+
+    def rows():
+        for line, record in records:
+            if isinstance(record, ReadError):
+                report.reject(record.line, str(record))
+                continue
+            report.read += 1
+            try:
+                key = event_id(record)
+                if key in seen_in_file:
+                    raise RecordError(f"duplicate event id {key} (first seen on line {seen_in_file[key]})")
+                seen_in_file[key] = line
+                if only_areas is not None and _outside(record, areas, only_areas):
+                    report.skipped += 1
+                    continue
+                if key in existing:
+                    report.already_present += 1
+                    continue
+                row = event_to_row(record, areas, categories, now)
+            except RecordError as exc:
+                report.reject(line, str(exc))
+                continue
+            yield row
+
+    report.created = insert_rows(Incident, INSERT_FIELDS, rows())
+    for police_type, count in sorted(categories.unmapped.items()):
+        report.warnings.append(
+            f"unknown police event type {police_type!r} ({count}x) filed under '{FALLBACK_CATEGORY}'"
+        )
+    return report
+
+
+def area_filter(codes: Iterable[str]) -> set[str]:
+    """Validate municipality (4 digits) or county (2 digits) codes given on the command line."""
+    result: set[str] = set()
+    known_m = set(Municipality.objects.values_list("code", flat=True))
+    known_c = set(County.objects.values_list("code", flat=True))
+    for code in codes:
+        if code not in known_m and code not in known_c:
+            raise RecordError(f"unknown municipality or county code {code!r}")
+        result.add(code)
+    return result

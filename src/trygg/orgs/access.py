@@ -1,0 +1,152 @@
+"""Who may see and do what: the one place where Trygg's permission rules live.
+
+Rules (tested from the outside in ``tests/orgs/test_access.py`` and the view tests):
+
+* A user acts through memberships: (organisation, role). Superusers may do everything.
+* An organisation *works in* one or more municipalities. Its members reach those municipalities, and
+  through each cooperation the organisation belongs to that shares incidents, the municipalities
+  of the other members.
+* Incidents: members of the reporting organisation see them whatever their visibility; anyone who
+  reaches the incident's municipality (or, for county-level police events, its county) sees those
+  visible to partners or public. Unauthenticated users see no incident records at all (public pages
+  only show aggregates).
+* Editing an incident: reporters, coordinators and organisation admins of the reporting organisation;
+  coordinators of an organisation working in the incident's own municipality (triage of partner reports
+  and police events). Viewers and screening officers only read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from trygg.orgs.models import Cooperation, Membership, Municipality, Role
+
+REPORTING_ROLES = frozenset({Role.REPORTER, Role.COORDINATOR, Role.ORG_ADMIN})
+COORDINATING_ROLES = frozenset({Role.COORDINATOR, Role.ORG_ADMIN})
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What a user's memberships add up to (computed once per request)."""
+
+    org_roles: dict[int, str]  # organisation id -> role
+    own_municipalities: frozenset[str]  # where the user's organisations work
+    municipalities: frozenset[str]  # own plus those shared through cooperations
+    counties: frozenset[str]
+    coordinated_municipalities: frozenset[str]  # own municipalities where the user coordinates
+    cooperation_ids: frozenset[int]
+
+    def org_ids(self, roles: Iterable[str] | None = None) -> set[int]:
+        wanted = set(roles) if roles is not None else None
+        return {org for org, role in self.org_roles.items() if wanted is None or role in wanted}
+
+
+EMPTY_REACH = Reach({}, frozenset(), frozenset(), frozenset(), frozenset(), frozenset())
+
+
+def reach(user) -> Reach:
+    if not getattr(user, "is_authenticated", False):
+        return EMPTY_REACH
+    cached = getattr(user, "_trygg_reach", None)
+    if cached is not None:
+        return cached
+    memberships = list(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
+    org_roles = dict(memberships)
+    own_pairs = list(Municipality.objects.filter(organisations__in=org_roles).values_list("code", "organisations__id"))
+    own = frozenset(code for code, _ in own_pairs)
+    coordinated = frozenset(code for code, org in own_pairs if org_roles.get(org) in COORDINATING_ROLES)
+    coops = frozenset(Cooperation.objects.filter(organisations__in=org_roles).values_list("id", flat=True))
+    shared = set(
+        Municipality.objects.filter(
+            organisations__cooperations__in=coops, organisations__cooperations__share_incidents=True
+        ).values_list("code", flat=True)
+    )
+    municipalities = own | shared
+    if user.is_superuser:
+        municipalities = frozenset(Municipality.objects.values_list("code", flat=True))
+        coordinated = municipalities
+    counties = frozenset(Municipality.objects.filter(code__in=municipalities).values_list("county", flat=True))
+    result = Reach(org_roles, own, frozenset(municipalities), counties, coordinated, coops)
+    user._trygg_reach = result
+    return result
+
+
+def forget(user) -> None:
+    """Drop the cached reach after memberships change."""
+    if hasattr(user, "_trygg_reach"):
+        del user._trygg_reach
+
+
+def visible_incidents_q(user) -> Q:
+    if getattr(user, "is_superuser", False):
+        return Q()
+    r = reach(user)
+    if not r.org_roles:
+        return Q(pk__in=[])
+    shared = Q(visibility__in=["partners", "public"]) & (
+        Q(municipality__in=r.municipalities) | Q(municipality__isnull=True, county__in=r.counties)
+    )
+    return Q(reporter_org__in=r.org_ids()) | shared
+
+
+def visible_incidents(user, queryset: QuerySet | None = None) -> QuerySet:
+    from trygg.incidents.models import Incident
+
+    qs = queryset if queryset is not None else Incident.objects.all()
+    return qs.filter(visible_incidents_q(user))
+
+
+def can_view_incident(user, incident) -> bool:
+    if getattr(user, "is_superuser", False):
+        return True
+    r = reach(user)
+    if incident.reporter_org_id in r.org_roles:
+        return True
+    if incident.visibility == "internal" or not r.org_roles:
+        return False
+    if incident.municipality_id:
+        return incident.municipality_id in r.municipalities
+    return incident.county_id in r.counties
+
+
+def can_edit_incident(user, incident) -> bool:
+    if getattr(user, "is_superuser", False):
+        return True
+    r = reach(user)
+    if r.org_roles.get(incident.reporter_org_id) in REPORTING_ROLES:
+        return True
+    return (
+        incident.visibility != "internal"
+        and incident.municipality_id is not None
+        and incident.municipality_id in r.coordinated_municipalities
+    )
+
+
+def can_report(user) -> bool:
+    return getattr(user, "is_superuser", False) or bool(reach(user).org_ids(REPORTING_ROLES))
+
+
+def reporting_organisations(user):
+    from trygg.orgs.models import Organisation
+
+    if getattr(user, "is_superuser", False):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk__in=reach(user).org_ids(REPORTING_ROLES))
+
+
+def can_view_municipality(user, code: str) -> bool:
+    return code in reach(user).municipalities
+
+
+def visible_municipalities(user) -> QuerySet:
+    return Municipality.objects.filter(code__in=reach(user).municipalities).order_by("name")
+
+
+def require(allowed: bool) -> None:
+    """Raise 403 unless ``allowed``; views call this with one of the predicates above."""
+    if not allowed:
+        raise PermissionDenied

@@ -1,0 +1,199 @@
+"""Municipalities, organisations, people's roles in them, cooperations and named places."""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from trygg.core import geo
+
+
+class User(AbstractUser):
+    """A person who logs in. What they may do follows from their memberships."""
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+
+class County(models.Model):
+    """Län, with SCB's two-digit code."""
+
+    code = models.CharField(max_length=2, primary_key=True)
+    name = models.CharField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("county")
+        verbose_name_plural = _("counties")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Municipality(models.Model):
+    """Kommun, with SCB's four-digit code, population and boundary (WGS84 GeoJSON)."""
+
+    code = models.CharField(max_length=4, primary_key=True)
+    name = models.CharField(max_length=80)
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="municipalities")
+    population = models.PositiveIntegerField(null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    boundary = models.JSONField(null=True, blank=True, help_text="GeoJSON Polygon or MultiPolygon, WGS84.")
+    centroid_lat = models.FloatField(null=True, blank=True)
+    centroid_lon = models.FloatField(null=True, blank=True)
+    min_lon = models.FloatField(null=True, blank=True)
+    min_lat = models.FloatField(null=True, blank=True)
+    max_lon = models.FloatField(null=True, blank=True)
+    max_lat = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float] | None:
+        if self.min_lon is None:
+            return None
+        return (self.min_lon, self.min_lat, self.max_lon, self.max_lat)
+
+    def contains(self, lon: float, lat: float) -> bool:
+        return self.boundary is not None and geo.shape_of(self.boundary_key, self.boundary).covers(geo.point(lon, lat))
+
+    @property
+    def boundary_key(self) -> str:
+        return f"municipality:{self.code}"
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", _("Municipality")
+        POLICE_AREA = "police_area", _("Police area (lokalpolisområde)")
+        CRIME_PREVENTION_COUNCIL = "bra_council", _("Crime-prevention council")
+        PROPERTY_OWNERS = "property_owners", _("Property owners")
+        CITY_CENTRE = "city_centre", _("City-centre association")
+        SECURITY_COMPANY = "security_company", _("Security company")
+        HOUSING_COMPANY = "housing_company", _("Housing company")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    organisation_number = models.CharField(_("organisation number"), max_length=11, blank=True)
+    municipalities = models.ManyToManyField(
+        Municipality, related_name="organisations", verbose_name=_("municipalities where it works")
+    )
+    is_demo = models.BooleanField(default=False, help_text="Created by the demo loader.")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    REPORTER = "reporter", _("Reporter")
+    COORDINATOR = "coordinator", _("Coordinator / analyst")
+    ORG_ADMIN = "org_admin", _("Organisation admin")
+    SCREENING_OFFICER = "screening_officer", _("Screening officer")
+    VIEWER = "viewer", _("Viewer")
+
+
+class Membership(models.Model):
+    """A user's role in one organisation."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="one_role_per_org")]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.organisation} ({self.get_role_display()})"
+
+
+class Cooperation(models.Model):
+    """Organisations across municipalities working together, and what they share with each other."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    organisations = models.ManyToManyField(Organisation, related_name="cooperations")
+    share_incidents = models.BooleanField(
+        _("share incidents"),
+        default=True,
+        help_text=_("Members see each other's incidents that are visible to partners."),
+    )
+    share_measures = models.BooleanField(_("share measures"), default=True)
+    share_watchlists = models.BooleanField(_("share own watch lists"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("cooperation")
+        verbose_name_plural = _("cooperations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def municipality_codes(self) -> set[str]:
+        return set(Municipality.objects.filter(organisations__cooperations=self).values_list("code", flat=True))
+
+
+class Place(models.Model):
+    """A named place or area in a municipality, e.g. "Centrum" or "Stora torget"."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="places")
+    name = models.CharField(_("name"), max_length=120)
+    geometry = models.JSONField(help_text="GeoJSON Point, Polygon or MultiPolygon, WGS84.")
+    lat = models.FloatField(help_text="Representative point inside the place.")
+    lon = models.FloatField()
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["municipality", "name"]
+        constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="unique_place_name")]
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.municipality})"
+
+    def save(self, *args, **kwargs):
+        shape = geo.shape_from_geojson(self.geometry)
+        rep = shape.representative_point()
+        self.lon, self.lat = rep.x, rep.y
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        try:
+            shape = geo.shape_from_geojson(self.geometry)
+        except (ValueError, TypeError, KeyError) as exc:
+            raise ValidationError({"geometry": _("Not a valid GeoJSON geometry: %(err)s") % {"err": exc}}) from exc
+        if shape.geom_type not in {"Point", "Polygon", "MultiPolygon"}:
+            raise ValidationError({"geometry": _("A place is a point or an area.")})
+
+    @property
+    def is_area(self) -> bool:
+        return self.geometry.get("type") in {"Polygon", "MultiPolygon"}
+
+    @cached_property
+    def shape(self):
+        return geo.shape_from_geojson(self.geometry)
+
+    def geometry_json(self) -> str:
+        return json.dumps(self.geometry)

@@ -1,0 +1,71 @@
+"""Browser tests: Debian's Chromium, headless, driven by Playwright against the live test server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from tests.conftest import ensure_base_data
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def browser():
+    # Playwright's sync API runs an event loop in this thread; the ORM calls in fixtures are still synchronous.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        raise RuntimeError("Chromium is missing: 'make test' installs Debian's chromium package")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_demo(transactional_db, live_server):
+    """Base data and the demo organisations, visible to the live server thread."""
+    from trygg.demo import orgs
+
+    ensure_base_data()
+    organisations = orgs.load_organisations()
+    users = {spec.username: user for spec, user in orgs.load_users(organisations)}
+    orgs.load_places()
+    return {"url": live_server.url, "orgs": organisations, "users": users}
+
+
+@pytest.fixture
+def page_for(browser, live_demo):
+    """A logged-in page: ``page_for(username, mobile=False)``. Requests to other origins are refused."""
+    contexts = []
+
+    def _open(username: str | None = None, mobile: bool = False):
+        options = {"locale": "sv-SE", "timezone_id": "Europe/Stockholm"}
+        if mobile:
+            options |= {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+        context = browser.new_context(**options)
+        contexts.append(context)
+        context.route(
+            "**/*",
+            lambda route: route.continue_() if route.request.url.startswith(live_demo["url"]) else route.abort(),
+        )
+        page = context.new_page()
+        if username:
+            page.goto(live_demo["url"] + "/accounts/login/")
+            page.fill("#id_username", username)
+            page.fill("#id_password", "trygg-demo")
+            page.click("button[type=submit]")
+            page.wait_for_url(live_demo["url"] + "/")
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()

@@ -1,0 +1,89 @@
+"""Shared fixtures: the real shared data, base reference data once per session, demo organisations."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def _shared_data() -> Path:
+    candidates = [os.environ.get("TRYGG_SHARED_DATA"), PROJECT.parent / "shared" / "data", "/work/shared/data"]
+    for candidate in candidates:
+        if candidate and Path(candidate, "SOURCES.md").exists():
+            return Path(candidate)
+    raise RuntimeError("the shared data folder (../shared/data) is missing; set TRYGG_SHARED_DATA")
+
+
+SHARED_DATA = _shared_data()
+POLICE_FILE = SHARED_DATA / "polisen" / "events_2022-09_2026-08.jsonl.gz"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings():
+    """Static files from the source folders (no collectstatic manifest) and a fast password hasher."""
+    from django.test.utils import override_settings
+
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    fast_hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests only: hashing is not under test
+    with override_settings(STORAGES=storages, PASSWORD_HASHERS=fast_hashers):
+        yield
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    return SHARED_DATA
+
+
+def ensure_base_data() -> None:
+    """Taxonomy and all municipalities; cheap when already there (after a flush they are reloaded)."""
+    from trygg.incidents import taxonomy
+    from trygg.incidents.models import Category, PoliceTypeMapping, TaxonomyVersion
+    from trygg.orgs.loaders import load_municipalities
+    from trygg.orgs.models import Municipality
+
+    if not Category.objects.exists():
+        taxonomy.install(TaxonomyVersion, Category, PoliceTypeMapping)
+    if Municipality.objects.count() < 290:
+        load_municipalities(SHARED_DATA)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    settings.TRYGG_SHARED_DATA = SHARED_DATA
+    with django_db_blocker.unblock():
+        ensure_base_data()
+
+
+@pytest.fixture
+def base_data(db):
+    ensure_base_data()
+
+
+@pytest.fixture
+def demo_orgs(base_data):
+    """The seed's organisations, the demo users (one per role) and places; no incidents."""
+    from trygg.demo import orgs
+
+    organisations = orgs.load_organisations()
+    users = {spec.username: user for spec, user in orgs.load_users(organisations)}
+    orgs.load_places()
+    return {"orgs": organisations, "users": users}
+
+
+@pytest.fixture
+def login(client):
+    """Log a demo user in on the test client: ``login(user)``."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

@@ -1,0 +1,50 @@
+"""The project as a user meets it: the console script, settings for production, translations."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+TRYGG = Path(sys.executable).with_name("trygg")
+
+
+def run(*args, env=None):
+    return subprocess.run(
+        [str(TRYGG), *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=120
+    )
+
+
+def test_console_script_is_django_management():
+    result = run("help")
+    assert result.returncode == 0
+    for command in ["import_police_events", "load_demo", "load_municipalities", "serve"]:
+        assert command in result.stdout
+
+
+def test_production_settings_pass_the_deploy_check():
+    env = {
+        "TRYGG_PRODUCTION": "1",
+        "TRYGG_SECRET_KEY": "a" * 20 + "production-secret-key-from-the-environment-0123456789",
+        "TRYGG_ALLOWED_HOSTS": "trygg.example.se",
+    }
+    result = run("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_the_deploy_check_fails_without_production_settings():
+    result = run("check", "--deploy", "--fail-level", "WARNING", env={"TRYGG_PRODUCTION": "", "TRYGG_DEBUG": "1"})
+    assert result.returncode != 0
+
+
+def test_swedish_is_the_default_language_and_english_is_available(client):
+    from django.utils import translation
+
+    with translation.override("sv"):
+        assert translation.gettext("Report incidents") == "Rapportera händelser"
+    response = client.get("/accounts/login/")
+    assert "Logga in" in response.content.decode()
+    response = client.get("/accounts/login/", headers={"accept-language": "en"})
+    assert "Log in" in response.content.decode()
