@@ -32,6 +32,7 @@ def _test_settings():
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
     fast_hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests only: hashing is not under test
     with override_settings(STORAGES=storages, PASSWORD_HASHERS=fast_hashers):
         yield
