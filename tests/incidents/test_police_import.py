@@ -203,3 +203,39 @@ def test_command_reads_gzip_and_json_arrays_and_exits_non_zero_on_rejections(bas
 def test_command_says_clearly_when_the_file_is_missing(base_data, tmp_path):
     with pytest.raises(CommandError, match="No such file"):
         call_command("import_police_events", str(tmp_path / "nope.json"))
+
+
+@pytest.mark.django_db
+def test_url_fetches_over_http_the_same_way(base_data):
+    """--url against a real HTTP server on loopback (the tests stay offline)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    body = json.dumps([event(101), event(102)]).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's naming
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        out = io.StringIO()
+        call_command("import_police_events", "--url", f"http://127.0.0.1:{server.server_port}/api/events", stdout=out)
+    finally:
+        server.shutdown()
+    assert "created 2" in out.getvalue()
+    assert set(Incident.objects.values_list("external_id", flat=True)) == {"101", "102"}
+
+
+@pytest.mark.django_db
+def test_file_and_url_together_is_an_error(base_data):
+    with pytest.raises(CommandError, match="either a FILE or --url"):
+        call_command("import_police_events", "x.json", "--url", "http://127.0.0.1:1/")
