@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "trygg.audit",
     "trygg.orgs",
     "trygg.incidents",
+    "trygg.situation",
     "trygg.demo",
 ]
 
