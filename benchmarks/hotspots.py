@@ -21,10 +21,10 @@ import time
 import warnings
 
 import numpy as np
-from _setup import table
 
+from _setup import table
 from trygg.analysis.grid import bin_counts, grid_covering
-from trygg.analysis.hotspots import gi_star, gi_star_z, pseudo_p
+from trygg.analysis.hotspots import gi_star, gi_star_z
 
 warnings.filterwarnings("ignore")
 CITY = 6000.0
@@ -100,8 +100,8 @@ def main():
         assert np.allclose(z.ravel(), g.Zs, atol=1e-6), "z-scores differ from esda"
         rows.append([f"{n:,}", "analytic", f"{t_ours:.3f}", f"{t_esda:.3f}", f"{t_esda / t_ours:.1f}×"])
         p = args.permutations
-        t_ours, _ = best_of(lambda x=x, y=y: trygg_permutations(x, y, p), 1)
-        t_esda, _ = best_of(lambda x=x, y=y: esda_run(x, y, p), 1)
+        t_ours, _ = best_of(lambda x=x, y=y, p=p: trygg_permutations(x, y, p), 1)
+        t_esda, _ = best_of(lambda x=x, y=y, p=p: esda_run(x, y, p), 1)
         rows.append([f"{n:,}", f"{p} permutations", f"{t_ours:.3f}", f"{t_esda:.3f}", f"{t_esda / t_ours:.1f}×"])
     print(f"Gi* on a 50 m grid over 6×6 km (120×120 cells); esda with numba: {'yes' if numba else 'no'}")
     print(table(["points", "inference", "Trygg s", "esda s", "esda / Trygg"], rows))

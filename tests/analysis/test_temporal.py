@@ -1,7 +1,6 @@
 import gzip
 import json
 
-import numpy as np
 import pytest
 
 from tests.conftest import POLICE_FILE

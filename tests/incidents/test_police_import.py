@@ -214,7 +214,7 @@ def test_url_fetches_over_http_the_same_way(base_data):
     body = json.dumps([event(101), event(102)]).encode()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server's naming
+        def do_GET(self):
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.end_headers()

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.utils import timezone
 
 
 def _adapter(field: models.Field) -> Callable[[Any], Any]:
@@ -28,14 +29,26 @@ def _adapter(field: models.Field) -> Callable[[Any], Any]:
 def insert_rows(
     model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]], batch: int = 2000
 ) -> int:
-    """Insert rows (tuples in the order of ``fields``, foreign keys as ids); returns the count."""
+    """Insert rows (tuples in the order of ``fields``, foreign keys as ids); returns the count.
+
+    Columns not named get the field's default (``auto_now`` fields: now), as ``Model.save`` would give them.
+    """
     opts = model._meta
     model_fields = [opts.get_field(name) for name in fields]
+    named = {f.name for f in model_fields}
+    rest = [f for f in opts.concrete_fields if not f.primary_key and f.name not in named]
+    now = timezone.now()
+    rest_values = tuple(
+        now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default() for f in rest
+    )
+    if rest:
+        model_fields += rest
+        rows = (tuple(row) + rest_values for row in rows)
     adapters = [_adapter(f) for f in model_fields]
     qn = connection.ops.quote_name
     # Table and column names come from model metadata, quoted by the backend; values are parameters.
     columns = ", ".join(qn(f.column) for f in model_fields)
-    placeholders = ", ".join(["%s"] * len(fields))
+    placeholders = ", ".join(["%s"] * len(model_fields))
     sql = f"INSERT INTO {qn(opts.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
     if connection.vendor == "postgresql":
         return _copy_rows(opts.db_table, [f.column for f in model_fields], adapters, rows)

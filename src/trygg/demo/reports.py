@@ -37,7 +37,7 @@ from trygg.core.bulk import insert_rows
 from trygg.incidents.models import Category, Incident, Source
 
 DEFAULT_SEED = 20140305  # the date of the seed's meeting
-DEFAULT_START = dt.date(2024, 1, 1)
+DEFAULT_START = dt.date(2022, 9, 26)  # the first day of the shared police events
 WEEKDAY_FACTOR = (0.8, 0.8, 0.9, 1.0, 1.3, 1.5, 1.0)
 METRES_PER_DEG_LAT = 111_320.0
 
@@ -170,10 +170,30 @@ DESCRIPTIONS = {
 }
 
 INSERT_FIELDS = (
-    "category", "source", "external_id", "description", "municipality", "county", "lat", "lon", "precision",
-    "occurred_start", "reported_at", "reporter_org", "assessment", "persons_count", "police_report_made",
-    "visibility", "status", "is_generated", "created_at", "updated_at", "source_type", "title", "url",
-)  # fmt: skip
+    "category",
+    "source",
+    "external_id",
+    "description",
+    "municipality",
+    "county",
+    "lat",
+    "lon",
+    "precision",
+    "occurred_start",
+    "reported_at",
+    "reporter_org",
+    "assessment",
+    "persons_count",
+    "police_report_made",
+    "visibility",
+    "status",
+    "is_generated",
+    "created_at",
+    "updated_at",
+    "source_type",
+    "title",
+    "url",
+)
 
 
 def _day_rng(seed: int, code: str, day: dt.date) -> np.random.Generator:
@@ -273,10 +293,29 @@ def load_reports(
                 if r.external_id in existing or r.occurred > now:
                     continue
                 yield (
-                    categories[r.category], Source.EST, r.external_id, r.description, city.code, counties[city.code],
-                    r.lat, r.lon, "exact", r.occurred, r.occurred + dt.timedelta(minutes=30),
-                    organisations[r.reporter].pk, r.assessment, r.persons, r.police_report, r.visibility, r.status,
-                    True, now, now, "", "", "",
-                )  # fmt: skip
+                    categories[r.category],
+                    Source.EST,
+                    r.external_id,
+                    r.description,
+                    city.code,
+                    counties[city.code],
+                    r.lat,
+                    r.lon,
+                    "exact",
+                    r.occurred,
+                    r.occurred + dt.timedelta(minutes=30),
+                    organisations[r.reporter].pk,
+                    r.assessment,
+                    r.persons,
+                    r.police_report,
+                    r.visibility,
+                    r.status,
+                    True,
+                    now,
+                    now,
+                    "",
+                    "",
+                    "",
+                )
 
     return insert_rows(Incident, INSERT_FIELDS, rows())

@@ -146,6 +146,11 @@ def visible_municipalities(user) -> QuerySet:
     return Municipality.objects.filter(code__in=reach(user).municipalities).order_by("name")
 
 
+def can_write_analysis(user, code: str) -> bool:
+    """Coordinators and organisation admins of an organisation working in the municipality write its analyses."""
+    return code in reach(user).coordinated_municipalities
+
+
 def require(allowed: bool) -> None:
     """Raise 403 unless ``allowed``; views call this with one of the predicates above."""
     if not allowed:

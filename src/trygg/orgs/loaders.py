@@ -4,7 +4,9 @@ Inputs (see ``../shared/data/SOURCES.md``):
 
 * ``geo/swedish_admin_areas.csv`` — SCB municipality and county codes and names;
 * ``stats/population_scb_2024.csv`` — population per municipality (SCB, 2024);
-* ``geo/kommuner.geojson`` — municipal boundaries (Lantmäteriet), WGS84, keyed by ``id`` = SCB code.
+* ``geo/kommuner.geojson`` — municipal boundaries (Lantmäteriet), WGS84, keyed by ``id`` = SCB code;
+* ``stats/reported_crime_per100k_2025.csv`` — reported crimes per 100 000 residents (Kolada N07540, Brå),
+  loaded as the official statistic ``reported_crime_per_100k`` when the file is there.
 """
 
 from __future__ import annotations
@@ -18,11 +20,14 @@ from django.db import transaction
 
 from trygg.core import geo
 from trygg.core.importing import RecordError
-from trygg.orgs.models import County, Municipality
+from trygg.orgs.models import County, Municipality, OfficialStatistic
 
 ADMIN_AREAS = Path("geo/swedish_admin_areas.csv")
 POPULATION = Path("stats/population_scb_2024.csv")
 BOUNDARIES = Path("geo/kommuner.geojson")
+REPORTED_CRIME = Path("stats/reported_crime_per100k_2025.csv")
+REPORTED_CRIME_INDICATOR = "reported_crime_per_100k"
+REPORTED_CRIME_SOURCE = "Kolada N07540 (Brå), anmälda brott per 100 000 invånare"
 POPULATION_YEAR = 2024
 
 
@@ -86,6 +91,8 @@ def load_municipalities(data_dir: Path) -> LoadResult:
             _, was_created = Municipality.objects.update_or_create(code=code, defaults=values)
             created += was_created
     geo.forget("municipality:")
+    if (data_dir / REPORTED_CRIME).exists():
+        load_reported_crime(data_dir / REPORTED_CRIME)
     return LoadResult(
         counties=len(counties),
         municipalities=len(areas),
@@ -103,3 +110,22 @@ def municipality_at(lon: float, lat: float, candidates=None) -> Municipality | N
         if municipality.contains(lon, lat):
             return municipality
     return None
+
+
+def load_reported_crime(path: Path) -> int:
+    """Reported crimes per 100 000 residents per municipality and year (idempotent)."""
+    count = 0
+    known = set(Municipality.objects.values_list("code", flat=True))
+    with transaction.atomic():
+        for row in _read_csv(path):
+            code = row["kommunkod"].zfill(4)
+            if code not in known or not row.get("reported_crime_per_100k"):
+                continue
+            OfficialStatistic.objects.update_or_create(
+                municipality_id=code,
+                indicator=REPORTED_CRIME_INDICATOR,
+                year=int(row["period"]),
+                defaults={"value": float(row["reported_crime_per_100k"]), "source": REPORTED_CRIME_SOURCE},
+            )
+            count += 1
+    return count

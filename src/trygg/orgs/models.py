@@ -197,3 +197,19 @@ class Place(models.Model):
 
     def geometry_json(self) -> str:
         return json.dumps(self.geometry)
+
+
+class OfficialStatistic(models.Model):
+    """A published figure for a municipality, e.g. reported crimes per 100 000 residents (Kolada N07540)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="statistics")
+    indicator = models.CharField(max_length=60)
+    year = models.PositiveSmallIntegerField()
+    value = models.FloatField()
+    source = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["municipality", "indicator", "year"], name="unique_statistic")]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.indicator} {self.year}: {self.value}"

@@ -1,0 +1,152 @@
+"""The weekly EST brief with 1M incidents in the database: time to compute it, and to serve the page warm.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python benchmarks/weekly_brief.py [--incidents 1000000]
+
+Creates a new PostgreSQL database (dropped afterwards), loads the municipalities and the demo organisations,
+inserts N incidents (70 % Karlstad, 30 % Örebro, over four years, clustered around the city centres), then:
+
+* cold: the first request of the brief (computes the report: queries, Gi* with 9 999 permutations, charts);
+* warm: later requests of the same page (the cached report; the data fingerprint is checked every time).
+
+Aim (issue 3): under 1 s warm.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import time
+
+from _setup import fresh_database, setup_django, shared_data, table
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--incidents", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+    backend = fresh_database()
+    os.environ.setdefault("TRYGG_MANIFEST_STATIC", "0")
+    setup_django()
+
+    import numpy as np
+    from django.test import Client, override_settings
+    from django.utils import timezone
+
+    from trygg.core.bulk import insert_rows
+    from trygg.demo import orgs as demo_orgs
+    from trygg.incidents.models import Category, Incident
+    from trygg.orgs.loaders import load_municipalities
+
+    load_municipalities(shared_data())
+    organisations = demo_orgs.load_organisations()
+    users = {spec.username: user for spec, user in demo_orgs.load_users(organisations)}
+    demo_orgs.load_places()
+
+    categories = list(Category.objects.est().values_list("pk", flat=True))
+    rng = np.random.default_rng(1)
+    n = args.incidents
+    now = timezone.now()
+    start = now - dt.timedelta(days=4 * 365)
+    centres = {
+        "1780": (59.3794, 13.5035, "17", organisations["centrum-karlstad"].pk),
+        "1880": (59.2727, 15.2130, "18", organisations["city-orebro"].pk),
+    }
+
+    def rows():
+        codes = rng.choice(["1780", "1880"], size=n, p=[0.7, 0.3])
+        offsets = rng.normal(0, 400, (n, 2))
+        seconds = rng.uniform(0, 4 * 365 * 86400, n)
+        cats = rng.choice(categories, size=n)
+        for i in range(n):
+            lat0, lon0, county, org = centres[codes[i]]
+            lat = lat0 + offsets[i, 0] / 111_320
+            lon = lon0 + offsets[i, 1] / (111_320 * 0.51)
+            when = start + dt.timedelta(seconds=float(seconds[i]))
+            yield (
+                int(cats[i]),
+                "est",
+                f"bench:{i}",
+                codes[i],
+                county,
+                lat,
+                lon,
+                "exact",
+                when,
+                when,
+                org,
+                "partners",
+                "new",
+                True,
+                now,
+                now,
+            )
+
+    fields = (
+        "category",
+        "source",
+        "external_id",
+        "municipality",
+        "county",
+        "lat",
+        "lon",
+        "precision",
+        "occurred_start",
+        "reported_at",
+        "reporter_org",
+        "visibility",
+        "status",
+        "is_generated",
+        "created_at",
+        "updated_at",
+    )
+    t0 = time.perf_counter()
+    inserted = insert_rows(Incident, fields, rows())
+    load_seconds = time.perf_counter() - t0
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE incidents_incident")
+
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # keeps response.context for the checks below
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(users["karlstad.samordnare"])
+    iso = timezone.localdate().isocalendar()
+    url = f"/lagesbild/1780/{iso.year}-W{iso.week:02d}/"
+    immediate = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with override_settings(TASKS=immediate):
+        t0 = time.perf_counter()
+        response = client.get(url)
+        cold = time.perf_counter() - t0
+        assert response.status_code == 200 and "r" in response.context, "the report did not render"
+        incidents_in_week = response.context["r"]["totals"]["incidents"]
+        warm = []
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            response = client.get(url)
+            warm.append(time.perf_counter() - t0)
+            assert response.status_code == 200
+    warm.sort()
+    p95 = warm[max(0, round(0.95 * len(warm)) - 1)]
+    print(
+        f"Weekly brief, {backend}, {inserted:,} incidents in the database ({load_seconds:.0f} s to load), "
+        f"{incidents_in_week:,} in Karlstad this week"
+    )
+    print(
+        table(
+            ["request", "runs", "median s", "p95 s"],
+            [
+                ["cold (computes the report)", 1, f"{cold:.2f}", f"{cold:.2f}"],
+                ["warm (cached, fingerprint checked)", len(warm), f"{statistics.median(warm):.3f}", f"{p95:.3f}"],
+            ],
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,299 @@
+"""Charts and maps of a lägesbild, drawn from the report dict with matplotlib (no tile server needed).
+
+Every figure is readable without colour: series carry markers and direct labels, hot and cold cells are
+hatched and named in the legend, the time-of-week matrix is a grey scale with the busiest hours marked.
+Figures are returned as SVG text (web and PDF) so they stay sharp when printed.
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.patches import Patch, Rectangle
+
+from trygg.analysis.grid import to_projected
+
+plt.rcParams.update(
+    {
+        "font.family": "DejaVu Sans",
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "svg.fonttype": "none",
+        "svg.hashsalt": "trygg",
+    }
+)
+
+MARKERS = ["o", "s", "^", "D", "v", "P"]
+LINESTYLES = ["-", "--", ":", "-.", (0, (5, 1)), (0, (3, 1, 1, 1))]
+HATCH = {"hot_99": "xxxx", "hot_95": "////", "hot_90": "//", "cold_99": "oo", "cold_95": "..", "cold_90": "."}
+CLASS_LABEL = {
+    "hot_99": "Hot spot 99 %",
+    "hot_95": "Hot spot 95 %",
+    "hot_90": "Hot spot 90 %",
+    "cold_99": "Cold spot 99 %",
+    "cold_95": "Cold spot 95 %",
+    "cold_90": "Cold spot 90 %",
+}
+CLASS_LABEL_SV = {
+    "hot_99": "Het punkt 99 %",
+    "hot_95": "Het punkt 95 %",
+    "hot_90": "Het punkt 90 %",
+    "cold_99": "Kall punkt 99 %",
+    "cold_95": "Kall punkt 95 %",
+    "cold_90": "Kall punkt 90 %",
+}
+EMERGING_LETTER = {
+    "new": "N",
+    "intensifying": "I",
+    "persistent": "P",
+    "diminishing": "A",
+    "consecutive": "F",
+    "sporadic": "S",
+    "historical": "H",
+}
+EMERGING_SV = {
+    "new": "ny",
+    "intensifying": "intensifierad",
+    "persistent": "ihållande",
+    "diminishing": "avtagande",
+    "consecutive": "följd",
+    "sporadic": "sporadisk",
+    "historical": "historisk",
+}
+WEEKDAYS_SV = ["mån", "tis", "ons", "tor", "fre", "lör", "sön"]
+
+
+def _svg(fig) -> str:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight")
+    plt.close(fig)
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]
+
+
+def series_chart(report: dict) -> str:
+    series = report["series"]
+    labels = series["periods"]
+    x = np.arange(len(labels))
+    fig, ax = plt.subplots(figsize=(7.2, 3.0))
+    ax.plot(x, series["total"], color="black", marker="o", linewidth=2, label="Totalt")
+    ax.annotate("Totalt", (x[-1], series["total"][-1]), xytext=(4, 0), textcoords="offset points", va="center")
+    for i, (code, counts) in enumerate(series["by_category"].items()):
+        name = series["category_labels"][code]
+        ax.plot(
+            x,
+            counts,
+            marker=MARKERS[i % len(MARKERS)],
+            linestyle=LINESTYLES[i % len(LINESTYLES)],
+            color=plt.cm.tab10(i),
+            linewidth=1.2,
+            markersize=4,
+            label=name,
+        )
+        ax.annotate(name, (x[-1], counts[-1]), xytext=(4, 0), textcoords="offset points", va="center", fontsize=7)
+    ax.set_xticks(x, labels, rotation=45, ha="right", fontsize=7)
+    ax.set_ylabel("Antal händelser")
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=7, frameon=False, ncols=3, loc="upper left", bbox_to_anchor=(0, -0.35))
+    return _svg(fig)
+
+
+def categories_chart(report: dict) -> str:
+    rows = [r for r in report["categories"] if r["code"] != "_total"][:12][::-1]
+    if not rows:
+        return ""
+    y = np.arange(len(rows))
+    fig, ax = plt.subplots(figsize=(7.2, 0.3 * len(rows) + 0.8))
+    ax.barh(y, [r["count"] for r in rows], color="#9bb7d4", edgecolor="black", linewidth=0.5, label="Perioden")
+    ax.scatter(
+        [r["previous_mean"] for r in rows],
+        y,
+        marker="|",
+        s=220,
+        color="black",
+        linewidths=2,
+        label="Medel tidigare perioder",
+        zorder=3,
+    )
+    for yi, r in zip(y, rows, strict=True):
+        mark = {"up": " ▲", "down": " ▼"}.get(r["direction"], "")
+        ax.annotate(
+            f"{r['count']}{mark}",
+            (max(r["count"], r["previous_mean"] or 0), yi),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=7,
+        )
+    ax.set_yticks(y, [r["label"] for r in rows])
+    ax.set_xlabel("Antal händelser (▲▼ = signifikant förändring, p < 0,05)")
+    ax.legend(fontsize=7, frameon=False, loc="lower right")
+    return _svg(fig)
+
+
+def time_of_week_chart(report: dict) -> str:
+    matrix = np.array(report["time_of_week"], float)
+    fig, ax = plt.subplots(figsize=(7.2, 2.4))
+    image = ax.imshow(matrix, cmap="Greys", aspect="auto", vmin=0)
+    ax.set_yticks(range(7), WEEKDAYS_SV)
+    ax.set_xticks(range(0, 24, 2), [f"{h:02d}" for h in range(0, 24, 2)])
+    ax.set_xlabel("Timme")
+    if matrix.max() > 0:
+        threshold = np.sort(matrix.ravel())[-min(5, matrix.size)]
+        for r, c in zip(*np.nonzero(matrix >= max(threshold, 1)), strict=True):
+            ax.text(
+                c, r, str(int(matrix[r, c])), ha="center", va="center", color="white", fontsize=7, fontweight="bold"
+            )
+    fig.colorbar(image, ax=ax, label="Antal", shrink=0.8)
+    return _svg(fig)
+
+
+def lorenz_chart(report: dict) -> str:
+    spatial = report.get("spatial") or {}
+    if not spatial.get("available"):
+        return ""
+    points = np.array(spatial["concentration"]["lorenz"], float)
+    fig, ax = plt.subplots(figsize=(3.4, 3.0))
+    ax.plot(points[:, 0] * 100, points[:, 1] * 100, color="black", linewidth=2, label="Händelser")
+    ax.plot([0, 100], [0, 100], linestyle=":", color="grey", label="Jämn fördelning")
+    ax.set_xlabel("Andel rutor (%), flest händelser först")
+    ax.set_ylabel("Andel händelser (%)")
+    ax.legend(fontsize=7, frameon=False, loc="lower right")
+    return _svg(fig)
+
+
+def _boundary_xy(geometry: dict | None, crs: str):
+    if not geometry:
+        return []
+    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    rings = []
+    for polygon in polygons:
+        for ring in polygon:
+            lon, lat = np.array(ring).T
+            rings.append(to_projected(lon, lat, crs))
+    return rings
+
+
+def hotspot_map(report: dict, boundary: dict | None = None, layer: str = "hotspots") -> str:
+    """The study area with the KDE surface, hot/cold cells (hatched) or emerging categories (letters)."""
+    spatial = report.get("spatial") or {}
+    if not spatial.get("available"):
+        return ""
+    g = spatial["grid"]
+    x0, y0, cell, nrows, ncols = g["x0"], g["y0"], g["cell"], g["nrows"], g["ncols"]
+    extent = (x0, x0 + ncols * cell, y0, y0 + nrows * cell)
+    fig, ax = plt.subplots(figsize=(6.5, 6.5 * nrows / max(ncols, 1) if ncols else 6.5))
+    density = np.array(spatial["kde"]["per_km2"], float)
+    ax.imshow(density, origin="lower", extent=extent, cmap="Oranges", alpha=0.85, interpolation="bilinear")
+    for xs, ys in _boundary_xy(boundary, g["crs"]):
+        ax.plot(xs, ys, color="#1f4e79", linewidth=1.5)
+    area = report.get("area")
+    if area and area["geometry"]["type"] != "Point":
+        for xs, ys in _boundary_xy(area["geometry"], g["crs"]):
+            ax.plot(xs, ys, color="black", linewidth=1, linestyle="--")
+    landmarks = report.get("landmarks") or []
+    if landmarks:
+        lx, ly = to_projected([m["lon"] for m in landmarks], [m["lat"] for m in landmarks], g["crs"])
+        for mark, px, py in zip(landmarks, lx, ly, strict=True):
+            if extent[0] <= px <= extent[1] and extent[2] <= py <= extent[3]:
+                ax.plot(px, py, marker="^", color="black", markersize=5)
+                ax.annotate(
+                    mark["name"],
+                    (px, py),
+                    xytext=(4, 4),
+                    textcoords="offset points",
+                    fontsize=7,
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+                )
+    handles = []
+    if layer == "hotspots":
+        for cell_info in spatial["hot_cells"] + spatial["cold_cells"]:
+            cls = cell_info["class"]
+            ax.add_patch(
+                Rectangle(
+                    (x0 + cell_info["col"] * cell, y0 + cell_info["row"] * cell),
+                    cell,
+                    cell,
+                    fill=False,
+                    hatch=HATCH[cls],
+                    edgecolor="black" if cls.startswith("hot") else "#1f4e79",
+                    linewidth=0.8,
+                )
+            )
+        present = sorted({c["class"] for c in spatial["hot_cells"] + spatial["cold_cells"]})
+        handles = [
+            Patch(facecolor="white", edgecolor="black", hatch=HATCH[c], label=CLASS_LABEL_SV[c]) for c in present
+        ]
+    elif layer == "emerging" and spatial.get("emerging", {}).get("available"):
+        for cell_info in spatial["emerging"]["cells"]:
+            cx = x0 + (cell_info["col"] + 0.5) * cell
+            cy = y0 + (cell_info["row"] + 0.5) * cell
+            ax.add_patch(Rectangle((cx - cell / 2, cy - cell / 2), cell, cell, fill=False, edgecolor="black", lw=0.6))
+            ax.text(cx, cy, EMERGING_LETTER[cell_info["category"]], ha="center", va="center", fontsize=7, weight="bold")
+        present = sorted({c["category"] for c in spatial["emerging"]["cells"]})
+        handles = [
+            Patch(facecolor="white", edgecolor="black", label=f"{EMERGING_LETTER[c]} = {EMERGING_SV[c]}")
+            for c in present
+        ]
+    handles.append(Patch(facecolor="#f4a460", label=f"Täthet (KDE, bandbredd {spatial['kde']['bandwidth_m']:g} m)"))
+    ax.set_xlim(extent[0], extent[1])
+    ax.set_ylim(extent[2], extent[3])
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    bar = _scale_bar_length(extent[1] - extent[0])
+    ax.plot([extent[0] + cell * 0.5, extent[0] + cell * 0.5 + bar], [extent[2] + cell * 0.5] * 2, color="black", lw=3)
+    ax.text(extent[0] + cell * 0.5, extent[2] + cell * 0.8, f"{bar:g} m", fontsize=7, va="bottom")
+    ax.text(extent[1] - cell * 0.5, extent[3] - cell * 0.5, "N ↑", ha="right", va="top", fontsize=9, weight="bold")
+    ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    return _svg(fig)
+
+
+def _scale_bar_length(width_m: float) -> float:
+    for candidate in (5000, 2000, 1000, 500, 200, 100, 50):
+        if candidate <= width_m / 4:
+            return candidate
+    return 50
+
+
+def comparison_chart(comparison: dict) -> str:
+    rows = comparison["municipalities"]
+    fig, ax = plt.subplots(figsize=(7.2, 0.6 * len(rows) + 1.0))
+    y = np.arange(len(rows))
+    rates = [r["rate"]["rate"] for r in rows]
+    low = [r["rate"]["rate"] - r["rate"]["low"] for r in rows]
+    high = [r["rate"]["high"] - r["rate"]["rate"] for r in rows]
+    ax.errorbar(rates, y, xerr=[low, high], fmt="o", color="black", capsize=4)
+    for yi, r in zip(y, rows, strict=True):
+        ax.annotate(
+            f"{r['rate']['rate']:.1f}",
+            (r["rate"]["high"], yi),
+            xytext=(5, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+        )
+    ax.set_yticks(y, [r["name"] for r in rows])
+    ax.set_xlabel("Händelser per 10 000 invånare (95 % intervall)")
+    ax.set_xlim(left=0)
+    return _svg(fig)
+
+
+def all_charts(report: dict, boundary: dict | None) -> dict[str, str]:
+    charts = {
+        "series": series_chart(report),
+        "categories": categories_chart(report),
+        "time_of_week": time_of_week_chart(report),
+        "lorenz": lorenz_chart(report),
+        "map": hotspot_map(report, boundary, "hotspots"),
+    }
+    if (report.get("spatial") or {}).get("emerging", {}).get("available"):
+        charts["emerging_map"] = hotspot_map(report, boundary, "emerging")
+    return charts

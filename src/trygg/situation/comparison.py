@@ -1,0 +1,97 @@
+"""Comparing municipalities fairly: rates per 10 000 residents with intervals, never raw counts.
+
+EST reports depend on how actively partners report, so rates are shown per source (police events and EST
+reports separately) as well as together. Concentration uses each municipality's own study area.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from trygg.analysis import concentration as conc
+from trygg.analysis.grid import bin_counts, grid_covering, to_projected
+from trygg.analysis.harm import DEFAULT_WEIGHTS, harm_weights
+from trygg.analysis.rates import rate, rate_ratio
+from trygg.incidents.models import Category, Source
+from trygg.orgs.models import OfficialStatistic
+from trygg.situation import data as d
+from trygg.situation.builder import _round
+from trygg.situation.periods import Period
+
+SOURCES = (("all", None), ("police", Source.POLICE), ("est", Source.EST))
+
+
+def compare(municipalities, period: Period, scope: d.Scope | None = None, cell: float = 100.0) -> dict:
+    scope = scope or d.Scope()
+    labels = dict(Category.objects.current().values_list("code", "label_sv"))
+    rows = []
+    for m in municipalities:
+        qs = d.in_period(d.municipality_scope(scope.queryset(), m), period.start, period.end)
+        frame = d.frame(qs)
+        population = m.population or 0
+        by_source = {}
+        for key, source in SOURCES:
+            count = len(frame) if source is None else int((frame.source == source).sum())
+            r = rate(count, population)
+            by_source[key] = {"rate": _round(r.rate, 2), "low": _round(r.low, 2), "high": _round(r.high, 2)}
+        mix = Counter(frame.category.tolist())
+        total = sum(mix.values()) or 1
+        harm = float(harm_weights(frame.category.tolist(), DEFAULT_WEIGHTS).sum())
+        stat = OfficialStatistic.objects.filter(municipality=m, indicator="reported_crime_per_100k").order_by("-year")
+        official = stat.first()
+        rows.append(
+            {
+                "code": m.code,
+                "name": m.name,
+                "population": population,
+                "rate": by_source["all"],
+                "rates_by_source": by_source,
+                "harm_rate": _round(harm * 10_000 / population, 2) if population else None,
+                "mix": {code: _round(n / total, 4) for code, n in mix.most_common()},
+                "concentration": _concentration(frame, cell),
+                "official": {"value": _round(official.value, 1), "year": official.year} if official else None,
+                "_count": len(frame),
+            }
+        )
+    categories = sorted({c for row in rows for c in row["mix"]}, key=lambda c: -max(r["mix"].get(c, 0) for r in rows))
+    ratio = None
+    if len(rows) == 2 and all(r["population"] for r in rows):
+        a, b = rows
+        rr = rate_ratio(a["_count"], a["population"], b["_count"], b["population"])
+        ratio = {
+            "a": a["name"],
+            "b": b["name"],
+            "ratio": _round(rr.ratio, 3),
+            "low": _round(rr.low, 3),
+            "high": _round(rr.high, 3),
+            "p_value": _round(rr.p_value, 4),
+        }
+    for row in rows:
+        del row["_count"]
+    return {
+        "period": {
+            "key": period.key,
+            "label": period.label_sv,
+            "start": period.start.isoformat(),
+            "end": (period.end - dt.timedelta(days=1)).isoformat(),
+        },
+        "municipalities": rows,
+        "categories": [{"code": c, "label": labels.get(c, c)} for c in categories[:12]],
+        "rate_ratio": ratio,
+        "scope": scope.description,
+    }
+
+
+def _concentration(frame: d.Frame, cell: float) -> dict | None:
+    precise = frame.subset(frame.radius <= cell)
+    if len(precise) < 2:
+        return None
+    x, y = to_projected(precise.lon, precise.lat)
+    counts = bin_counts(grid_covering(x, y, cell, margin_cells=1), x, y)
+    result = conc.concentration(counts)
+    return {
+        "top_5": _round(result.top_shares[0.05]),
+        "gini": _round(result.gini),
+        "gini_generalised": _round(result.gini_generalised),
+    }

@@ -1,0 +1,160 @@
+"""Reading incidents for a lägesbild into numpy arrays (the thin database layer under the analysis)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from django.conf import settings
+from django.db.models import Count, Max, Min, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trygg.core import geo
+from trygg.incidents.models import PRECISION_RADIUS_M, Incident, Precision
+from trygg.orgs import access
+from trygg.orgs.models import Municipality, Place
+
+LOCAL = ZoneInfo(settings.TIME_ZONE)
+PRECISE = [Precision.EXACT, Precision.STREET, Precision.DISTRICT]
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, LOCAL)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose view of the data a report shows: a user (what they may see) or, without one, what partners see."""
+
+    user: object | None = None
+
+    @property
+    def key(self) -> str:
+        if self.user is None:
+            return "partners"
+        if getattr(self.user, "is_superuser", False):
+            return "all"
+        orgs = sorted(access.reach(self.user).org_ids())
+        return "orgs-" + "-".join(str(o) for o in orgs)
+
+    @property
+    def description(self) -> str:
+        if self.user is None:
+            return str(_("Incidents visible to partners (internal reports of single organisations are not included)."))
+        return str(_("Incidents visible to %(user)s.") % {"user": self.user.get_username()})
+
+    def queryset(self) -> QuerySet:
+        base = Incident.objects.in_statistics()
+        if self.user is None:
+            return base.filter(visibility__in=["partners", "public"])
+        return access.visible_incidents(self.user, base)
+
+
+@dataclass
+class Frame:
+    """Incidents as parallel arrays."""
+
+    ids: np.ndarray
+    category: np.ndarray  # category codes (object)
+    lat: np.ndarray
+    lon: np.ndarray
+    radius: np.ndarray  # location uncertainty in metres
+    occurred: list[dt.datetime]  # local time
+    organisation: np.ndarray  # reporting organisation name or "" (object)
+    source: np.ndarray
+    generated: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.ids.size)
+
+    def subset(self, mask: np.ndarray) -> Frame:
+        idx = np.flatnonzero(mask)
+        return Frame(
+            self.ids[idx], self.category[idx], self.lat[idx], self.lon[idx], self.radius[idx],
+            [self.occurred[i] for i in idx], self.organisation[idx], self.source[idx], self.generated[idx],
+        )  # fmt: skip
+
+    @property
+    def weekday(self) -> np.ndarray:
+        return np.array([t.weekday() for t in self.occurred], dtype=int)
+
+    @property
+    def hour(self) -> np.ndarray:
+        return np.array([t.hour for t in self.occurred], dtype=int)
+
+    def days_since(self, origin: dt.datetime) -> np.ndarray:
+        return np.array([(t - origin).total_seconds() / 86400 for t in self.occurred], dtype=float)
+
+
+FIELDS = (
+    "id",
+    "category__code",
+    "lat",
+    "lon",
+    "precision",
+    "occurred_start",
+    "reporter_org__name",
+    "source",
+    "is_generated",
+)
+
+
+def frame(qs: QuerySet) -> Frame:
+    rows = list(qs.values_list(*FIELDS))
+    if not rows:
+        empty = np.array([], dtype=object)
+        return Frame(np.array([], int), empty, np.array([]), np.array([]), np.array([]), [], empty, empty,
+                     np.array([], bool))  # fmt: skip
+    ids, cats, lat, lon, prec, occurred, org, source, gen = zip(*rows, strict=True)
+    return Frame(
+        ids=np.array(ids),
+        category=np.array(cats, dtype=object),
+        lat=np.array(lat, float),
+        lon=np.array(lon, float),
+        radius=np.array([PRECISION_RADIUS_M[p] for p in prec], float),
+        occurred=[timezone.localtime(t, LOCAL) for t in occurred],
+        organisation=np.array([o or "" for o in org], dtype=object),
+        source=np.array(source, dtype=object),
+        generated=np.array(gen, bool),
+    )
+
+
+def in_period(qs: QuerySet, start: dt.date, end: dt.date) -> QuerySet:
+    return qs.filter(occurred_start__gte=local_midnight(start), occurred_start__lt=local_midnight(end))
+
+
+def in_area(data: Frame, place: Place | None) -> tuple[Frame, int]:
+    """Keep precisely located incidents inside the place's polygon; returns the frame and how many were
+    dropped because their location is too coarse to place inside the area."""
+    if place is None:
+        return data, 0
+    shape = geo.shape_of(f"place:{place.pk}:{hash(place.geometry_json())}", place.geometry)
+    precise = data.radius <= PRECISION_RADIUS_M[Precision.DISTRICT]
+    inside = np.array([precise[i] and shape.covers(geo.point(data.lon[i], data.lat[i])) for i in range(len(data))],
+                      dtype=bool)  # fmt: skip
+    return data.subset(inside), int((~precise).sum())
+
+
+def counts_by_category(qs: QuerySet) -> dict[str, int]:
+    return dict(qs.values_list("category__code").annotate(n=Count("id")))
+
+
+def fingerprint(qs: QuerySet) -> str:
+    """Changes whenever an incident in ``qs`` is added, edited or removed."""
+    agg = qs.aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"))
+    last = agg["last"].isoformat() if agg["last"] else "-"
+    return f"{agg['n']}:{agg['top']}:{last}"
+
+
+def precise_bounds_lonlat(qs: QuerySet) -> tuple[float, float, float, float] | None:
+    agg = qs.filter(precision__in=PRECISE).aggregate(a=Min("lon"), b=Min("lat"), c=Max("lon"), d=Max("lat"))
+    if agg["a"] is None:
+        return None
+    return (agg["a"], agg["b"], agg["c"], agg["d"])
+
+
+def municipality_scope(qs: QuerySet, municipality: Municipality) -> QuerySet:
+    return qs.filter(Q(municipality=municipality))

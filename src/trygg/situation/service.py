@@ -1,0 +1,121 @@
+"""Computing, caching and rendering lägesbilder (the layer between views/commands and the builder)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from django_tasks import task
+
+from trygg.orgs.models import Municipality, Place
+from trygg.situation import charts as charts_module
+from trygg.situation.builder import Options, ReportBuilder
+from trygg.situation.data import Scope
+from trygg.situation.models import ReportCache
+from trygg.situation.periods import parse_period
+
+
+def options_from_settings(**overrides) -> Options:
+    options = Options(**getattr(settings, "TRYGG_LAGESBILD_OPTIONS", {}))
+    harm = getattr(settings, "TRYGG_HARM_WEIGHTS", None)
+    if harm:
+        options.harm_weights = {**options.harm_weights, **harm}
+    for name, value in overrides.items():
+        setattr(options, name, value)
+    return options
+
+
+def cache_key(municipality: Municipality, period_key: str, place: Place | None, scope: Scope, options: Options) -> str:
+    digest = hashlib.sha256(json.dumps(asdict(options), sort_keys=True).encode()).hexdigest()[:12]
+    return f"{municipality.code}:{period_key}:{place.pk if place else '-'}:{scope.key}:{digest}"
+
+
+def builder_for(municipality, period_key, place=None, user=None, options=None, progress=None) -> ReportBuilder:
+    return ReportBuilder(
+        municipality, parse_period(period_key), place, Scope(user), options or options_from_settings(), progress
+    )
+
+
+def current_cache(municipality, period_key, place=None, user=None, options=None) -> tuple[ReportCache, bool]:
+    """The cache row for this report and whether it is fresh (computed from the data as it is now)."""
+    options = options or options_from_settings()
+    builder = builder_for(municipality, period_key, place, user, options)
+    key = cache_key(municipality, period_key, place, builder.scope, options)
+    fingerprint = builder.fingerprint()
+    row, _ = ReportCache.objects.get_or_create(key=key, defaults={"fingerprint": fingerprint})
+    fresh = row.status == ReportCache.Status.DONE and row.fingerprint == fingerprint
+    if not fresh and row.fingerprint != fingerprint:
+        ReportCache.objects.filter(pk=row.pk).update(fingerprint=fingerprint, status=ReportCache.Status.PENDING,
+                                                     progress=0.0, task_id="")  # fmt: skip
+        row.refresh_from_db()
+    return row, fresh
+
+
+def start(row: ReportCache, municipality, period_key, place=None, user=None) -> ReportCache:
+    """Queue the computation unless it is already queued or running."""
+    with transaction.atomic():
+        locked = ReportCache.objects.select_for_update().get(pk=row.pk)
+        if locked.status in (ReportCache.Status.RUNNING,) or (locked.task_id and locked.status == "pending"):
+            return locked
+        result = compute_report.enqueue(
+            row_id=locked.pk, municipality=municipality.code, period=period_key,
+            place=place.pk if place else None, user=user.pk if user else None,
+        )  # fmt: skip
+        ReportCache.objects.filter(pk=locked.pk, task_id="").update(task_id=str(result.id))
+    row.refresh_from_db()
+    return row
+
+
+def compute_into(row_id: int, municipality: Municipality, period_key: str, place=None, user=None) -> ReportCache:
+    row = ReportCache.objects.get(pk=row_id)
+    ReportCache.objects.filter(pk=row_id).update(status=ReportCache.Status.RUNNING, progress=0.0, error="")
+
+    def progress(fraction: float) -> None:
+        ReportCache.objects.filter(pk=row_id).update(progress=round(0.9 * fraction, 3))
+
+    builder = builder_for(municipality, period_key, place, user, progress=progress)
+    fingerprint = builder.fingerprint()
+    try:
+        with translation.override("sv"):
+            report = builder.build()
+            figures = charts_module.all_charts(report, municipality.boundary)
+    except Exception as exc:
+        ReportCache.objects.filter(pk=row_id).update(status=ReportCache.Status.FAILED, error=str(exc)[:2000])
+        raise
+    ReportCache.objects.filter(pk=row_id).update(
+        status=ReportCache.Status.DONE, progress=1.0, data=report, charts=figures, fingerprint=fingerprint,
+        task_id="",
+    )  # fmt: skip
+    row.refresh_from_db()
+    return row
+
+
+@task()
+def compute_report(row_id: int, municipality: str, period: str, place: int | None, user: int | None) -> None:
+    """Background task: compute one lägesbild into its cache row (progress is written as it goes)."""
+    compute_into(
+        row_id,
+        Municipality.objects.get(code=municipality),
+        period,
+        Place.objects.get(pk=place) if place else None,
+        get_user_model().objects.get(pk=user) if user else None,
+    )
+
+
+def render_html(report: dict, figures: dict, standalone: bool = True) -> str:
+    """The report as one self-contained Swedish HTML document (for files and the PDF)."""
+    css = (settings.PACKAGE_DIR / "situation" / "static" / "situation" / "report_print.css").read_text(encoding="utf-8")
+    with translation.override("sv"):
+        return render_to_string("situation/report_print.html", {"r": report, "charts": figures, "css": css})
+
+
+def render_pdf(report: dict, figures: dict) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=render_html(report, figures), base_url=str(settings.PACKAGE_DIR)).write_pdf()

@@ -1,0 +1,276 @@
+"""Lägesbild pages: choose a report, the report itself (computed in the background), exports, comparison."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from trygg.audit import log
+from trygg.orgs import access
+from trygg.orgs.models import Municipality, Place
+from trygg.situation import charts as charts_module
+from trygg.situation.comparison import compare
+from trygg.situation.data import Scope
+from trygg.situation.models import Narrative, ReportCache
+from trygg.situation.periods import PeriodError, current, parse_period
+from trygg.situation.service import compute_into, current_cache, render_pdf, start
+
+KINDS = (
+    ("week", gettext_lazy("Week")),
+    ("month", gettext_lazy("Month")),
+    ("tertial", gettext_lazy("Tertial")),
+    ("year", gettext_lazy("Year")),
+)
+CSV_TABLES = ("categories", "series", "cells", "time_of_week")
+
+
+def _load(request, code: str, period_key: str):
+    municipality = get_object_or_404(Municipality, code=code)
+    access.require(access.can_view_municipality(request.user, code))
+    try:
+        period = parse_period(period_key)
+    except PeriodError as exc:
+        raise Http404(str(exc)) from exc
+    place = None
+    if request.GET.get("area"):
+        place = Place.objects.filter(municipality=municipality, pk=request.GET["area"]).first()
+        if place is None:
+            raise Http404(_("No such area in this municipality."))
+    return municipality, period, place
+
+
+def _fresh_report(request, municipality, period, place) -> ReportCache:
+    """The report computed now if it is not cached and fresh (for exports, which the user waits for)."""
+    row, fresh = current_cache(municipality, period.key, place, request.user)
+    if not fresh:
+        row = compute_into(row.pk, municipality, period.key, place, request.user)
+    return row
+
+
+@login_required
+def index(request):
+    municipalities = access.visible_municipalities(request.user)
+    today = timezone.localdate()
+    shortcuts = [
+        (_("This week"), current("week", today).key),
+        (_("Last week"), current("week", today).shifted(-1).key),
+        (_("Last month"), current("month", today).shifted(-1).key),
+        (_("Last tertial"), current("tertial", today).shifted(-1).key),
+        (_("Last year"), current("year", today).shifted(-1).key),
+    ]
+    error = None
+    if request.GET.get("m") and request.GET.get("period"):
+        try:
+            period = parse_period(request.GET["period"])
+        except PeriodError as exc:
+            error = str(exc)
+        else:
+            return redirect("situation:report", code=request.GET["m"], period=period.key)
+    return render(
+        request,
+        "situation/index.html",
+        {"municipalities": municipalities, "shortcuts": shortcuts, "error": error, "kinds": KINDS},
+    )
+
+
+@login_required
+def report(request, code: str, period: str):
+    municipality, period_obj, place = _load(request, code, period)
+    if period_obj.key != period:
+        return redirect(reverse("situation:report", args=[code, period_obj.key]) + _area_query(place))
+    row, fresh = current_cache(municipality, period_obj.key, place, request.user)
+    if not fresh:
+        row = start(row, municipality, period_obj.key, place, request.user)
+        if row.status != ReportCache.Status.DONE:
+            return render(
+                request,
+                "situation/progress.html",
+                {"row": row, "municipality": municipality, "period": period_obj, "place": place},
+            )
+    log.record(request.user, "view", object_type="situation.lagesbild", object_id=f"{code}:{period_obj.key}")
+    return render(request, "situation/report.html", _report_context(request, row, municipality, period_obj, place))
+
+
+def _area_query(place) -> str:
+    return f"?area={place.pk}" if place else ""
+
+
+def _report_context(request, row, municipality, period, place) -> dict:
+    r = row.data
+    base = reverse("situation:report", args=[municipality.code, period.key])
+    spatial = r.get("spatial") or {}
+    layers = {
+        "boundary": municipality.boundary,
+        "hot": spatial.get("hot_cells", []),
+        "cold": spatial.get("cold_cells", []),
+        "emerging": (spatial.get("emerging") or {}).get("cells", []),
+        "area": r["area"]["geometry"] if r.get("area") else None,
+    }
+    return {
+        "r": r,
+        "charts": row.charts or {},
+        "web": True,
+        "municipality": municipality,
+        "period": period,
+        "place": place,
+        "places": Place.objects.filter(municipality=municipality),
+        "csv_base": base + "csv/",
+        "area_query": _area_query(place),
+        "map_layers": layers,
+        "can_write": access.can_write_analysis(request.user, municipality.code),
+        "narrative_url": reverse("situation:narrative", args=[municipality.code, period.key]) + _area_query(place),
+        "previous": period.shifted(-1).key,
+        "next": period.shifted(1).key,
+    }
+
+
+@login_required
+def status(request, pk: int):
+    row = get_object_or_404(ReportCache, pk=pk)
+    code = row.key.split(":", 1)[0]
+    access.require(access.can_view_municipality(request.user, code))
+    if row.key.split(":")[3] != Scope(request.user).key:
+        raise Http404
+    response = render(request, "situation/_progress_bar.html", {"row": row})
+    if row.status == ReportCache.Status.DONE:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+def export_pdf(request, code: str, period: str):
+    municipality, period_obj, place = _load(request, code, period)
+    row = _fresh_report(request, municipality, period_obj, place)
+    pdf = render_pdf(row.data, row.charts or {})
+    log.record(
+        request.user, "export", object_type="situation.lagesbild", object_id=f"{code}:{period_obj.key}", summary="pdf"
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="lagesbild-{code}-{period_obj.key}.pdf"'
+    return response
+
+
+@login_required
+def export_json(request, code: str, period: str):
+    municipality, period_obj, place = _load(request, code, period)
+    row = _fresh_report(request, municipality, period_obj, place)
+    log.record(
+        request.user, "export", object_type="situation.lagesbild", object_id=f"{code}:{period_obj.key}", summary="json"
+    )
+    response = JsonResponse(row.data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = f'attachment; filename="lagesbild-{code}-{period_obj.key}.json"'
+    return response
+
+
+@login_required
+def export_csv(request, code: str, period: str, table: str):
+    if table not in CSV_TABLES:
+        raise Http404
+    municipality, period_obj, place = _load(request, code, period)
+    r = _fresh_report(request, municipality, period_obj, place).data
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="lagesbild-{code}-{period_obj.key}-{table}.csv"'
+    writer = csv.writer(response)
+    if table == "categories":
+        writer.writerow(
+            ["code", "label", "count", "previous_mean", "ratio", "ratio_low", "ratio_high", "p_value", "direction"]
+        )
+        for row in r["categories"]:
+            writer.writerow(
+                [
+                    row[k]
+                    for k in (
+                        "code",
+                        "label",
+                        "count",
+                        "previous_mean",
+                        "ratio",
+                        "ratio_low",
+                        "ratio_high",
+                        "p_value",
+                        "direction",
+                    )
+                ]
+            )
+    elif table == "series":
+        codes = list(r["series"]["by_category"])
+        writer.writerow(["period", "total", *codes])
+        for i, key in enumerate(r["series"]["periods"]):
+            writer.writerow([key, r["series"]["total"][i], *[r["series"]["by_category"][c][i] for c in codes]])
+    elif table == "cells":
+        writer.writerow(["row", "col", "count", "z", "q", "class"])
+        spatial = r.get("spatial") or {}
+        for cell in spatial.get("hot_cells", []) + spatial.get("cold_cells", []):
+            writer.writerow([cell["row"], cell["col"], cell["count"], cell["z"], cell["q"], cell["class"]])
+    else:
+        writer.writerow(["weekday", *[f"{h:02d}" for h in range(24)]])
+        for day, row in zip(charts_module.WEEKDAYS_SV, r["time_of_week"], strict=True):
+            writer.writerow([day, *row])
+    return response
+
+
+@login_required
+@require_POST
+def narrative(request, code: str, period: str):
+    municipality, period_obj, place = _load(request, code, period)
+    access.require(access.can_write_analysis(request.user, code))
+    text = request.POST.get("text", "").strip()
+    if len(text) > 20_000:
+        messages.error(request, _("The analysis is too long (at most 20 000 characters)."))
+    else:
+        entry = Narrative.objects.create(
+            municipality=municipality,
+            period=period_obj.key,
+            area=place.name if place else "",
+            text=text,
+            author=request.user,
+        )
+        log.record(request.user, "create", entry, summary=f"analysis {code} {period_obj.key}")
+        messages.success(request, _("The analysis was saved as a new version."))
+    return redirect(reverse("situation:report", args=[code, period_obj.key]) + _area_query(place))
+
+
+@login_required
+def comparison(request):
+    visible = access.visible_municipalities(request.user)
+    codes = request.GET.getlist("m") or list(access.reach(request.user).municipalities)[:2]
+    chosen = list(visible.filter(code__in=codes))
+    period_key = request.GET.get("period") or current("year", timezone.localdate()).shifted(-1).key
+    error = None
+    result = None
+    try:
+        period = parse_period(period_key)
+    except PeriodError as exc:
+        error = str(exc)
+    else:
+        if len(chosen) >= 2:
+            with translation.override("sv"):
+                result = compare(chosen, period, Scope(request.user))
+            result["chart"] = charts_module.comparison_chart(result)
+        else:
+            error = _("Choose at least two municipalities.")
+    if request.GET.get("format") == "json" and result:
+        payload = {k: v for k, v in result.items() if k != "chart"}
+        return JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    return render(
+        request,
+        "situation/comparison.html",
+        {
+            "result": result,
+            "error": error,
+            "municipalities": visible,
+            "chosen": {m.code for m in chosen},
+            "period_key": period_key,
+            "result_json": json.dumps(result is not None),
+        },
+    )

@@ -1,0 +1,228 @@
+"""Report numbers checked against the database and against hand-placed incidents."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from tests.factories import make_incident
+from trygg.incidents.models import Incident
+from trygg.orgs.models import Municipality, Place
+from trygg.situation.builder import Options, build_report
+from trygg.situation.periods import parse_period
+
+pytestmark = pytest.mark.django_db
+TZ = timezone.get_default_timezone()
+FAST = Options(permutations=199, knox_simulations=99)
+
+
+def at(day: dt.date, hour: int = 12) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), TZ)
+
+
+def offset(lat: float, lon: float, north_m: float, east_m: float) -> tuple[float, float]:
+    return lat + north_m / 111_320, lon + east_m / (111_320 * np.cos(np.radians(lat)))
+
+
+@pytest.fixture
+def week_data(demo_orgs):
+    """Week 2026-W10 (2–8 March) and the four weeks before, placed by hand in Karlstad."""
+    org = demo_orgs["orgs"]["centrum-karlstad"]
+    monday = dt.date(2026, 3, 2)
+    for i in range(4):  # klotter: 4 this week, Tuesday 22:00
+        make_incident(
+            org=org,
+            category="klotter",
+            when=at(monday + dt.timedelta(days=1), 22),
+            point=offset(59.3794, 13.5035, 10 * i, 0),
+        )
+    for weeks_back, n in ((1, 1), (2, 2), (3, 0), (4, 1)):  # klotter before: 1, 2, 0, 1 → mean 1.0
+        for _ in range(n):
+            make_incident(org=org, category="klotter", when=at(monday - dt.timedelta(weeks=weeks_back)))
+    make_incident(org=org, category="nedskrapning", when=at(monday + dt.timedelta(days=5), 3))  # Saturday 03:00
+    make_incident(org=org, category="klotter", visibility="internal", when=at(monday))  # not in partners' scope
+    make_incident(
+        source="police",
+        external_id="p1",
+        precision="municipality",
+        visibility="public",
+        category="vald_hot",
+        point=(59.402724, 13.511497),
+        when=at(monday + dt.timedelta(days=6), 1),
+    )
+    return parse_period("2026-W10")
+
+
+def test_weekly_numbers_match_what_was_placed(week_data):
+    karlstad = Municipality.objects.get(code="1780")
+    r = build_report(karlstad, week_data, options=FAST)
+    assert r["totals"]["incidents"] == 6  # 4 klotter, 1 littering, 1 police event; the internal one is not seen
+    assert r["totals"]["precise"] == 5
+    assert r["totals"]["excluded_from_spatial"] == 1
+    assert r["totals"]["police"] == 1
+    klotter = next(c for c in r["categories"] if c["code"] == "klotter")
+    assert klotter["count"] == 4
+    assert klotter["previous_mean"] == 1.0
+    assert klotter["ratio"] == 4.0
+    tow = np.array(r["time_of_week"])
+    assert tow[1, 22] == 4 and tow[5, 3] == 1 and tow[6, 1] == 1 and tow.sum() == 6
+    assert r["rate_per_10k"]["rate"] == pytest.approx(6 * 10_000 / karlstad.population, abs=1e-3)
+    assert r["harm"]["total"] == 4 * 1 + 1 * 1 + 14  # klotter 1, littering 1, violence 14
+    assert r["spatial"]["available"]
+    assert sum(map(sum, r["spatial"]["counts"])) == 5
+    assert "weekly_change" in r["spatial"]
+    json.dumps(r)  # every number is JSON
+
+
+def test_a_user_sees_their_own_organisations_internal_reports_in_the_report(week_data, demo_orgs):
+    from trygg.situation.data import Scope
+
+    karlstad = Municipality.objects.get(code="1780")
+    r = build_report(karlstad, week_data, scope=Scope(demo_orgs["users"]["centrum.rapportor"]), options=FAST)
+    assert r["totals"]["incidents"] == 7
+
+
+def test_area_report_keeps_only_incidents_inside_the_area(week_data, demo_orgs):
+    karlstad = Municipality.objects.get(code="1780")
+    box = Place.objects.create(
+        municipality=karlstad,
+        name="Testruta",
+        geometry={
+            "type": "Polygon",
+            "coordinates": [
+                [[13.5030, 59.3790], [13.5040, 59.3790], [13.5040, 59.3798], [13.5030, 59.3798], [13.5030, 59.3790]]
+            ],
+        },
+    )
+    r = build_report(karlstad, week_data, place=box, options=FAST)
+    # the 4 klotter reports are within 30 m north of Stora torget (inside); the littering one was at the
+    # default point too; the police centroid cannot be placed in an area
+    assert r["totals"]["incidents"] == 5
+    assert r["totals"]["excluded_outside_area"] == 1
+    assert r["rate_per_10k"] is None
+
+
+def test_a_planted_cluster_is_a_hot_spot_in_the_monthly_report(demo_orgs):
+    org = demo_orgs["orgs"]["centrum-karlstad"]
+    rng = np.random.default_rng(1)
+    for i in range(120):  # background over ~1 km
+        lat, lon = offset(59.3794, 13.5035, rng.uniform(-500, 500), rng.uniform(-500, 500))
+        make_incident(org=org, point=(lat, lon), when=at(dt.date(2026, 3, 1) + dt.timedelta(days=i % 28)))
+    for i in range(60):  # cluster around a point 300 m east of Stora torget
+        lat, lon = offset(59.3794, 13.5035, rng.normal(0, 20), 300 + rng.normal(0, 20))
+        make_incident(org=org, point=(lat, lon), when=at(dt.date(2026, 3, 1) + dt.timedelta(days=i % 28)))
+    karlstad = Municipality.objects.get(code="1780")
+    r = build_report(karlstad, parse_period("2026-03"), options=Options(permutations=9999, knox_simulations=99))
+    hot = r["spatial"]["hot_cells"]
+    assert hot, "the cluster should be a hot spot"
+    target_lat, target_lon = offset(59.3794, 13.5035, 0, 300)
+    nearest = min(
+        hot,
+        key=lambda c: (
+            (np.mean([p[1] for p in c["polygon"]]) - target_lat) ** 2
+            + (np.mean([p[0] for p in c["polygon"]]) - target_lon) ** 2
+        ),
+    )
+    centre = (np.mean([p[1] for p in nearest["polygon"][:4]]), np.mean([p[0] for p in nearest["polygon"][:4]]))
+    assert abs(centre[0] - target_lat) < 0.002 and abs(centre[1] - target_lon) < 0.004
+    assert r["spatial"]["near_repeat"]["available"]
+    assert r["spatial"]["emerging"]["available"]
+    assert r["spatial"]["concentration"]["top_10"] > 0.2
+
+
+def test_annual_report_on_the_demo_data_matches_the_database(demo_orgs):
+    from trygg.demo.reports import load_reports
+
+    load_reports(demo_orgs["orgs"], start=dt.date(2024, 1, 1), end=dt.date(2025, 12, 31))
+    karlstad = Municipality.objects.get(code="1780")
+    r = build_report(karlstad, parse_period("2025"), options=FAST)
+    in_year = Incident.objects.filter(
+        municipality=karlstad,
+        occurred_start__gte=at(dt.date(2025, 1, 1), 0),
+        occurred_start__lt=at(dt.date(2026, 1, 1), 0),
+        visibility__in=["partners", "public"],
+    ).exclude(status="rejected")
+    assert r["totals"]["incidents"] == in_year.count()
+    assert r["totals"]["generated"] == in_year.filter(is_generated=True).count()
+    by_category = {c["code"]: c["count"] for c in r["categories"] if c["code"] != "_total"}
+    for code, count in by_category.items():
+        assert in_year.filter(category__code=code).count() == count
+    assert r["series"]["total"][-1] == in_year.count()
+    assert r["official"]["reported_crime_per_100k"]["year"] == 2025
+    assert len(r["spatial"]["emerging"]["slices"]) == 12
+
+
+def test_lagesbild_command_writes_json_html_and_a_paged_pdf(week_data, tmp_path):
+    from pypdf import PdfReader
+
+    out = io.StringIO()
+    call_command(
+        "lagesbild",
+        "--municipality",
+        "1780",
+        "--period",
+        "2026-W10",
+        "--permutations",
+        "99",
+        "-o",
+        str(tmp_path / "r.json"),
+        stdout=out,
+    )
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert data["totals"]["incidents"] == 6 and data["period"]["key"] == "2026-W10"
+    call_command(
+        "lagesbild",
+        "--municipality",
+        "Karlstad",
+        "--period",
+        "2026-W10",
+        "--permutations",
+        "99",
+        "--format",
+        "html",
+        "-o",
+        str(tmp_path / "r.html"),
+        stdout=out,
+    )
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "Karlstad" in html and "vecka 10 2026" in html and "<script" not in html
+    call_command(
+        "lagesbild",
+        "--municipality",
+        "1780",
+        "--period",
+        "2026-W10",
+        "--permutations",
+        "99",
+        "-o",
+        str(tmp_path / "r.pdf"),
+        stdout=out,
+    )
+    reader = PdfReader(tmp_path / "r.pdf")
+    assert len(reader.pages) >= 2
+    first, last = reader.pages[0].extract_text(), reader.pages[-1].extract_text()
+    assert f"Sida 1 av {len(reader.pages)}" in first
+    assert "vecka 10 2026" in last and "polisen.se" in last  # period and sources on every page
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--municipality", "9999", "--period", "2026"], "unknown municipality"),
+        (["--municipality", "1780", "--period", "2026-13"], "there is no month 13"),
+        (["--municipality", "1780", "--period", "2026", "--area", "Nowhere"], "no place 'Nowhere'"),
+        (["--municipality", "1780", "--period", "2026", "--format", "docx"], "invalid choice"),
+    ],
+)
+def test_lagesbild_command_bad_input(base_data, tmp_path, args, message):
+    with pytest.raises((CommandError, SystemExit)) as excinfo:
+        call_command("lagesbild", *args, "-o", str(tmp_path / "x.json"), stderr=io.StringIO())
+    if isinstance(excinfo.value, CommandError):
+        assert message in str(excinfo.value)

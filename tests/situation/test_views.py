@@ -1,0 +1,136 @@
+"""The lägesbild pages: access, background computation with progress, invalidation, exports, analysis."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
+
+from tests.factories import make_incident
+from trygg.audit.models import AuditEvent
+from trygg.situation.models import Narrative, ReportCache
+
+pytestmark = pytest.mark.django_db
+TZ = timezone.get_default_timezone()
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+FAST = {"permutations": 99, "knox_simulations": 19}
+URL = "/lagesbild/1780/2026-W10/"
+
+
+def at(day, hour=12):
+    return dt.datetime.combine(day, dt.time(hour), TZ)
+
+
+@pytest.fixture
+def week(demo_orgs):
+    org = demo_orgs["orgs"]["centrum-karlstad"]
+    for i in range(3):
+        make_incident(org=org, category="klotter", when=at(dt.date(2026, 3, 3 + i)))
+    return demo_orgs
+
+
+@override_settings(TRYGG_LAGESBILD_OPTIONS=FAST)
+def test_the_report_is_computed_in_the_background_with_progress(login, week):
+    client = login(week["users"]["karlstad.samordnare"])
+    first = client.get(URL)
+    assert first.status_code == 200
+    assert "progress" in first.content.decode()  # queued: the page shows progress and polls
+    row = ReportCache.objects.get()
+    assert row.status == "pending" and row.task_id
+    status = client.get(f"/lagesbild/status/{row.pk}/")
+    assert "HX-Refresh" not in status.headers
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO(), stderr=io.StringIO())
+    row.refresh_from_db()
+    assert row.status == "done" and row.progress == 1.0
+    assert client.get(f"/lagesbild/status/{row.pk}/").headers["HX-Refresh"] == "true"
+    page = client.get(URL)
+    html = page.content.decode()
+    assert page.context["r"]["totals"]["incidents"] == 3
+    assert "vecka 10 2026" in html and "Klotter" in html
+    assert AuditEvent.objects.filter(action="view", object_type="situation.lagesbild").exists()
+
+
+@override_settings(TASKS=IMMEDIATE, TRYGG_LAGESBILD_OPTIONS=FAST)
+def test_a_change_in_the_period_invalidates_the_cached_report(login, week):
+    client = login(week["users"]["karlstad.samordnare"])
+    assert client.get(URL).context["r"]["totals"]["incidents"] == 3
+    assert client.get(URL).context["r"]["totals"]["incidents"] == 3  # served from the cache
+    new = make_incident(org=week["orgs"]["centrum-karlstad"], when=at(dt.date(2026, 3, 6)))
+    assert client.get(URL).context["r"]["totals"]["incidents"] == 4
+    new.status = "rejected"
+    new.save()
+    assert client.get(URL).context["r"]["totals"]["incidents"] == 3
+
+
+@override_settings(TASKS=IMMEDIATE, TRYGG_LAGESBILD_OPTIONS=FAST)
+def test_access_follows_the_municipality_rules(login, week, client):
+    assert client.get(URL).status_code == 302  # not logged in
+    from trygg.orgs.models import Cooperation
+
+    Cooperation.objects.update(share_incidents=False)
+    from trygg.orgs.models import User
+
+    orebro = login(User.objects.get(username="orebro.samordnare"))
+    assert orebro.get(URL).status_code == 403
+    assert orebro.get(URL + "pdf/").status_code == 403
+    assert orebro.get(URL + "csv/categories/").status_code == 403
+
+
+@override_settings(TASKS=IMMEDIATE, TRYGG_LAGESBILD_OPTIONS=FAST)
+def test_the_coordinators_analysis_is_versioned(login, week):
+    coordinator = login(week["users"]["karlstad.samordnare"])
+    coordinator.post(URL + "analys/", {"text": "Klottret ökar vid resecentrum."})
+    coordinator.post(URL + "analys/", {"text": "Klottret ökar vid resecentrum; belysningen är trasig."})
+    versions = Narrative.objects.filter(municipality="1780", period="2026-W10")
+    assert versions.count() == 2
+    page = coordinator.get(URL)
+    assert page.context["r"]["narrative"]["text"].endswith("belysningen är trasig.")
+    assert page.context["r"]["narrative"]["version"] == 2
+    reporter = login(week["users"]["centrum.rapportor"])
+    assert reporter.post(URL + "analys/", {"text": "x"}).status_code == 403
+    assert versions.count() == 2
+
+
+@override_settings(TASKS=IMMEDIATE, TRYGG_LAGESBILD_OPTIONS=FAST)
+def test_exports(login, week):
+    client = login(week["users"]["karlstad.samordnare"])
+    pdf = client.get(URL + "pdf/")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    data = client.get(URL + "json/").json()
+    assert data["totals"]["incidents"] == 3
+    rows = list(csv.DictReader(io.StringIO(client.get(URL + "csv/categories/").content.decode())))
+    assert {r["code"]: int(r["count"]) for r in rows}["klotter"] == 3
+    tow = list(csv.reader(io.StringIO(client.get(URL + "csv/time_of_week/").content.decode())))
+    assert len(tow) == 8 and sum(int(v) for row in tow[1:] for v in row[1:]) == 3
+    assert client.get(URL + "csv/nope/").status_code == 404
+    assert AuditEvent.objects.filter(action="export").count() == 2
+
+
+@override_settings(TASKS=IMMEDIATE, TRYGG_LAGESBILD_OPTIONS=FAST)
+def test_bad_period_is_404(login, week):
+    assert login(week["users"]["karlstad.samordnare"]).get("/lagesbild/1780/2026-W99/").status_code == 404
+
+
+def test_comparison_shows_rates_with_intervals_not_counts(login, week):
+    org_o = week["orgs"]["city-orebro"]
+    for _ in range(5):
+        make_incident(municipality="1880", org=org_o, when=at(dt.date(2026, 3, 4)))
+    client = login(week["users"]["karlstad.samordnare"])
+    data = client.get("/lagesbild/jamforelse/?m=1780&m=1880&period=2026-03&format=json").json()
+    rows = {m["code"]: m for m in data["municipalities"]}
+    from trygg.orgs.models import Municipality
+
+    pop = dict(Municipality.objects.filter(code__in=["1780", "1880"]).values_list("code", "population"))
+    assert rows["1780"]["rate"]["rate"] == pytest.approx(3 * 10_000 / pop["1780"], abs=0.01)
+    assert rows["1880"]["rate"]["rate"] == pytest.approx(5 * 10_000 / pop["1880"], abs=0.01)
+    assert rows["1780"]["rate"]["low"] < rows["1780"]["rate"]["rate"] < rows["1780"]["rate"]["high"]
+    assert all("count" not in row for row in data["municipalities"])
+    assert data["rate_ratio"]["ratio"] == pytest.approx((3 / pop["1780"]) / (5 / pop["1880"]), rel=1e-3)
+    page = client.get("/lagesbild/jamforelse/?m=1780&m=1880&period=2026-03")
+    assert page.status_code == 200
+    assert "per 10 000" in page.content.decode()
