@@ -34,8 +34,23 @@ def week(demo_orgs):
     return demo_orgs
 
 
+@pytest.fixture
+def week_committed(transactional_db):
+    """The same data committed, for the real worker (it closes and reopens database connections)."""
+    from tests.conftest import ensure_base_data
+    from trygg.demo import orgs
+
+    ensure_base_data()
+    organisations = orgs.load_organisations()
+    users = {spec.username: user for spec, user in orgs.load_users(organisations)}
+    for i in range(3):
+        make_incident(org=organisations["centrum-karlstad"], category="klotter", when=at(dt.date(2026, 3, 3 + i)))
+    return {"orgs": organisations, "users": users}
+
+
 @override_settings(TRYGG_LAGESBILD_OPTIONS=FAST)
-def test_the_report_is_computed_in_the_background_with_progress(login, week):
+def test_the_report_is_computed_in_the_background_with_progress(login, week_committed):
+    week = week_committed
     client = login(week["users"]["karlstad.samordnare"])
     first = client.get(URL)
     assert first.status_code == 200
