@@ -79,13 +79,31 @@ def main() -> None:
     out = []
     p, r, f = metrics(ours, truth, DEFAULT_THRESHOLD)
     bf, bt = best(ours, truth)
-    out.append(["Trygg", f"{DEFAULT_THRESHOLD:.2f}", f"{p:.3f}", f"{r:.3f}", f"{f:.3f}", f"{bf:.3f} @ {bt:.2f}",
-                f"{1000 * ours_time / len(rows):.2f}"])
+    out.append(
+        [
+            "Trygg",
+            f"{DEFAULT_THRESHOLD:.2f}",
+            f"{p:.3f}",
+            f"{r:.3f}",
+            f"{f:.3f}",
+            f"{bf:.3f} @ {bt:.2f}",
+            f"{1000 * ours_time / len(rows):.2f}",
+        ]
+    )
     if theirs is not None:
         p, r, f = metrics(theirs, truth, LOGIC_V2_THRESHOLD)
         bf, bt = best(theirs, truth)
-        out.append(["nomenklatura logic-v2", f"{LOGIC_V2_THRESHOLD:.2f}", f"{p:.3f}", f"{r:.3f}", f"{f:.3f}",
-                    f"{bf:.3f} @ {bt:.2f}", f"{1000 * theirs_time / len(rows):.2f}"])
+        out.append(
+            [
+                "nomenklatura logic-v2",
+                f"{LOGIC_V2_THRESHOLD:.2f}",
+                f"{p:.3f}",
+                f"{r:.3f}",
+                f"{f:.3f}",
+                f"{bf:.3f} @ {bt:.2f}",
+                f"{1000 * theirs_time / len(rows):.2f}",
+            ]
+        )
     print(f"Name matching on {len(rows)} labelled pairs ({sum(truth)} matches)")
     print(table(["matcher", "threshold", "precision", "recall", "F1", "best F1", "ms/pair"], out))
     held_out = slice(1, None, 2)  # the threshold was chosen on rows[0::2]

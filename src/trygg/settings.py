@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "trygg.orgs",
     "trygg.incidents",
     "trygg.situation",
+    "trygg.screening",
     "trygg.demo",
 ]
 
@@ -198,3 +199,5 @@ TRYGG_TILE_ATTRIBUTION = os.environ.get(
 )
 TRYGG_SHARED_DATA = Path(os.environ.get("TRYGG_SHARED_DATA", PROJECT_DIR.parent / "shared" / "data"))
 TRYGG_POLICE_API_URL = os.environ.get("TRYGG_POLICE_API_URL", "https://polisen.se/api/events")
+TRYGG_SCREENING_RETENTION_DAYS = int(os.environ.get("TRYGG_SCREENING_RETENTION_DAYS", str(3 * 365)))
+OTP_TOTP_ISSUER = "Trygg"

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("trygg.core.urls")),
     path("", include("trygg.incidents.urls")),
     path("", include("trygg.situation.urls")),
+    path("", include("trygg.screening.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,8 +1,11 @@
 from django.conf import settings
 
+from trygg.orgs import access
+
 
 def trygg(request):
     return {
         "TILE_URL": settings.TRYGG_TILE_URL,
         "TILE_ATTRIBUTION": settings.TRYGG_TILE_ATTRIBUTION,
+        "is_screening_officer": bool(access.screening_municipalities(getattr(request, "user", None))),
     }

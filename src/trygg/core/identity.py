@@ -6,6 +6,7 @@ check digit, Skatteverket SKV 704). Organisation numbers likewise (``stdnum.se.o
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from stdnum import luhn
 from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.se import orgnr, personnummer
+from stdnum.se import orgnr
 
 _CANDIDATE = re.compile(r"(?<![\d-])((?:19|20)?\d{6})\s?([-+])?\s?(\d{4})(?![\d-])")
 
@@ -27,9 +28,7 @@ class PersonalNumber:
 
     @property
     def birth_date(self) -> str:
-        day = int(self.digits[6:8])
-        if self.kind == "samordningsnummer":
-            day -= 60
+        day = int(self.digits[6:8]) - (60 if self.kind == "samordningsnummer" else 0)
         return f"{self.digits[:4]}-{self.digits[4:6]}-{day:02d}"
 
 
@@ -37,27 +36,38 @@ class IdentityError(ValueError):
     pass
 
 
-def parse_personal_number(value: str) -> PersonalNumber:
-    """Validate a personnummer or samordningsnummer; raises IdentityError saying what is wrong."""
+def parse_personal_number(value: str, today: dt.date | None = None) -> PersonalNumber:
+    """Validate a personnummer or samordningsnummer; raises IdentityError saying what is wrong.
+
+    The check digit is the Luhn digit of the ten-digit form (for a samordningsnummer, with the day plus 60);
+    the date must exist. Without a century, the person is taken to be under 100 years old unless the
+    separator is "+" (Skatteverket SKV 704).
+    """
     compact = re.sub(r"\s", "", value or "")
     match = re.fullmatch(r"((?:19|20)?\d{6})([-+]?)(\d{4})", compact)
     if not match:
         raise IdentityError(f"{value!r} is not written as YYMMDD-NNNN or YYYYMMDD-NNNN")
     date, sep, tail = match.groups()
-    kind = "personnummer"
-    check_date = date
+    if not luhn.is_valid(date[-6:] + tail):
+        raise IdentityError(f"{value!r} has a wrong check digit")
     day = int(date[-2:])
-    if day > 60:
-        kind = "samordningsnummer"
-        check_date = date[:-2] + f"{day - 60:02d}"
+    kind = "samordningsnummer" if day > 60 else "personnummer"
+    month = int(date[-4:-2])
+    today = today or dt.date.today()
+    if len(date) == 8:
+        year = int(date[:4])
+    else:
+        yy = int(date[:2])
+        year = 2000 + yy if 2000 + yy <= today.year else 1900 + yy
+        if sep == "+":
+            year -= 100
     try:
-        personnummer.validate(check_date + (sep or "-") + tail)
-    except StdnumError as exc:
-        if not luhn.is_valid(date[-6:] + tail):
-            raise IdentityError(f"{value!r} has a wrong check digit") from exc
+        born = dt.date(year, month, day - 60 if kind == "samordningsnummer" else day)
+    except ValueError as exc:
         raise IdentityError(f"{value!r} does not contain a valid date") from exc
-    born = personnummer.get_birth_date(check_date + (sep or "-") + tail)
-    return PersonalNumber(digits=f"{born.year // 100}{date[-6:]}{tail}", kind=kind)
+    if born > today:
+        raise IdentityError(f"{value!r} gives a birth date in the future")
+    return PersonalNumber(digits=f"{born.year}{date[-4:]}{tail}", kind=kind)
 
 
 def parse_organisation_number(value: str) -> str:

@@ -13,6 +13,8 @@ Rules (tested from the outside in ``tests/orgs/test_access.py`` and the view tes
 * Editing an incident: reporters, coordinators and organisation admins of the reporting organisation;
   coordinators of an organisation working in the incident's own municipality (triage of partner reports
   and police events). Viewers and screening officers only read.
+* Screening cases and person data: only screening officers of the municipality organisation that owns the
+  case, logged in with a second factor (checked in ``trygg.screening.views``); every read is audited.
 """
 
 from __future__ import annotations
@@ -77,8 +79,9 @@ def reach(user) -> Reach:
 
 def forget(user) -> None:
     """Drop the cached reach after memberships change."""
-    if hasattr(user, "_trygg_reach"):
-        del user._trygg_reach
+    for attribute in ("_trygg_reach", "_trygg_screening"):
+        if hasattr(user, attribute):
+            delattr(user, attribute)
 
 
 def visible_incidents_q(user) -> Q:
@@ -149,6 +152,28 @@ def visible_municipalities(user) -> QuerySet:
 def can_write_analysis(user, code: str) -> bool:
     """Coordinators and organisation admins of an organisation working in the municipality write its analyses."""
     return code in reach(user).coordinated_municipalities
+
+
+def screening_municipalities(user) -> frozenset[str]:
+    """Where the user is a screening officer: municipalities of a *municipality* organisation in which the
+    user has the screening-officer role. Nobody else — superusers included — sees cases or person data."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_trygg_screening", None)
+    if cached is None:
+        cached = frozenset(
+            Municipality.objects.filter(
+                organisations__memberships__user=user,
+                organisations__memberships__role=Role.SCREENING_OFFICER,
+                organisations__kind="municipality",
+            ).values_list("code", flat=True)
+        )
+        user._trygg_screening = cached
+    return cached
+
+
+def can_screen(user, code: str) -> bool:
+    return code in screening_municipalities(user)
 
 
 def require(allowed: bool) -> None:

@@ -39,8 +39,13 @@ DEFAULT_THRESHOLD = 0.80
 MIN_TOKEN_SIMILARITY = 0.80
 INITIAL_SIMILARITY = 0.90
 COMPATIBLE_FORMS = [
-    {"ab"}, {"hb", "kb"}, {"ltd", "plc", "co", "corp", "inc", "llc", "ooo"}, {"ag", "se"}, {"gmbh"},
-    {"jsc", "oao", "zao", "pao", "corp", "co"}, {"sarl", "sas", "sa"},
+    {"ab"},
+    {"hb", "kb"},
+    {"ltd", "plc", "co", "corp", "inc", "llc", "ooo"},
+    {"ag", "se"},
+    {"gmbh"},
+    {"jsc", "oao", "zao", "pao", "corp", "co"},
+    {"sarl", "sas", "sa"},
 ]
 UNEXPLAINED_CAP = 0.7
 
@@ -96,8 +101,9 @@ def _align(a: Name, b: Name) -> Alignment:
     explained = set(rows[matched > 0].tolist())
     unexplained = sum(1 for i, t in enumerate(short) if i not in explained and len(t) > 1 and t not in WEAK_WORDS)
     order = cols[matched > 0]
-    return Alignment(covered_short, covered_long, int((matched > 0).sum()), unexplained,
-                     bool(np.all(np.diff(order) > 0)))  # fmt: skip
+    return Alignment(
+        covered_short, covered_long, int((matched > 0).sum()), unexplained, bool(np.all(np.diff(order) > 0))
+    )
 
 
 def _forms_compatible(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -126,8 +132,10 @@ def compare(
     company = is_company_schema(schema)
     a, b = normalise(name1, company), normalise(name2, company)
     ordered = company or not (set(a.tokens) | set(b.tokens)) & PATRONYMIC_PARTICLES
-    if (a.tokens == b.tokens and a.tokens) or (ordered and a.key == b.key and a.tokens) or (
-        a.joined and a.joined == b.joined
+    if (
+        (a.tokens == b.tokens and a.tokens)
+        or (ordered and a.key == b.key and a.tokens)
+        or (a.joined and a.joined == b.joined)
     ):
         score = 1.0
         features["same_normalised_name"] = True
@@ -135,8 +143,11 @@ def compare(
         al = _align(a, b)
         weight_short = 0.5 if company else 0.75
         score = weight_short * al.covered_short + (1 - weight_short) * al.covered_long
-        features |= {"coverage_shorter": round(al.covered_short, 3), "coverage_longer": round(al.covered_long, 3),
-                     "tokens_matched": al.matched}  # fmt: skip
+        features |= {
+            "coverage_shorter": round(al.covered_short, 3),
+            "coverage_longer": round(al.covered_long, 3),
+            "tokens_matched": al.matched,
+        }
         joined = 0.5 * JaroWinkler.normalized_similarity(a.joined, b.joined) + 0.5 * Indel.normalized_similarity(
             a.joined, b.joined
         )

@@ -8,6 +8,7 @@ from django.db import transaction
 from trygg.core.importing import RecordError, iter_json_records, open_binary
 from trygg.demo import orgs as demo_orgs
 from trygg.demo import reports as demo_reports
+from trygg.demo import screening as demo_screening
 from trygg.incidents.police import import_events
 from trygg.orgs.loaders import load_municipalities
 from trygg.orgs.models import County, Municipality
@@ -57,9 +58,20 @@ class Command(BaseCommand):
             )
         created = demo_reports.load_reports(organisations, end=options["until"], seed=options["seed"])
         self.stdout.write(f"Generated partner reports (labelled as generated demo data): {created} new.")
+        screening = demo_screening.load(data, today=options["until"])
+        for key in ("ofac", "registry", "own_list"):
+            if key in screening:
+                self.stdout.write(f"Screening — {screening[key]}")
+        for reference, level in screening.get("cases", []):
+            self.stdout.write(f"Screening demo case {reference}: recommendation {level}")
+        devices = demo_screening.totp_devices()
         if not options["quiet_logins"]:
             self.stdout.write("")
             self.stdout.write(f"Demo logins (password for all: {demo_orgs.DEMO_PASSWORD}):")
             for spec, _user in users:
                 org = organisations[spec.organisation]
                 self.stdout.write(f"  {spec.username:22} {org.name} — {spec.role}")
+            self.stdout.write("Screening officers also need a second factor. Add the key to an authenticator app, or")
+            self.stdout.write("print the current code with 'trygg demo_otp USERNAME':")
+            for username, secret in devices:
+                self.stdout.write(f"  {username:22} TOTP key {secret}")

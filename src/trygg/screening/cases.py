@@ -1,0 +1,274 @@
+"""Creating cases from an application, deciding them, extracts for the applicant, and retention."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from trygg.audit import log
+from trygg.core.identity import IdentityError, parse_organisation_number, parse_personal_number
+from trygg.core.importing import RecordError
+from trygg.orgs.models import Municipality
+from trygg.screening.importers import export_ftm
+from trygg.screening.models import (
+    Case,
+    CaseParty,
+    Dataset,
+    Decision,
+    Entity,
+    Finding,
+    MatchJudgement,
+    Recommendation,
+    Relation,
+    Schema,
+    ScreeningRun,
+)
+
+CASE_INPUT = "Ärendeuppgifter"
+PARTY_ROLES = {choice for choice, _ in Relation.Role.choices} - {"address"}
+
+
+def retention_days() -> int:
+    return int(getattr(settings, "TRYGG_SCREENING_RETENTION_DAYS", 3 * 365))
+
+
+def _case_input() -> Dataset:
+    dataset, _ = Dataset.objects.get_or_create(name=CASE_INPUT, defaults={"kind": Dataset.Kind.CASE_INPUT})
+    return dataset
+
+
+def _party_entity(data: dict[str, Any], where: str, company: bool) -> Entity:
+    name = str(data.get("name") or "").strip()
+    if not name:
+        raise RecordError(f"{where}.name: a name is required")
+    entity = Entity(
+        dataset=_case_input(),
+        key=uuid.uuid4().hex,
+        name=name[:400],
+        schema=Schema.COMPANY if company else Schema.PERSON,
+        country=str(data.get("country") or "SE").upper()[:2],
+        address=str(data.get("address") or "")[:300],
+    )
+    if company:
+        if data.get("org_number"):
+            try:
+                entity.org_number = parse_organisation_number(str(data["org_number"]))
+            except IdentityError as exc:
+                raise RecordError(f"{where}.org_number: {exc}") from exc
+    else:
+        if data.get("personal_number"):
+            try:
+                number = parse_personal_number(str(data["personal_number"]))
+            except IdentityError as exc:
+                raise RecordError(f"{where}.personal_number: {exc}") from exc
+            entity.personal_number, entity.id_kind, entity.birth_date = number.digits, number.kind, number.birth_date
+        elif data.get("birth_date"):
+            try:
+                entity.birth_date = dt.date.fromisoformat(str(data["birth_date"])).isoformat()
+            except ValueError as exc:
+                raise RecordError(f"{where}.birth_date: not a date (YYYY-MM-DD): {data['birth_date']!r}") from exc
+    return entity
+
+
+def create_case(data: dict[str, Any], user=None, generated: bool = False) -> Case:
+    """A case from an application described as a dict (the format of ``trygg screen CASE.json``)::
+
+        {"municipality": "1780", "kind": "serveringstillstand", "reference": "SOC 2026/123",
+         "received_on": "2026-03-01", "premises_address": "Storgatan 1, Karlstad",
+         "applicant": {"name": "Krogen AB", "org_number": "556677-8899"},
+         "persons": [{"name": "Anna Svensson", "personal_number": "19800101-1234", "role": "board_member"},
+                     {"name": "Holding AB", "org_number": "…", "role": "owner", "share": 60, "company": true}]}
+
+    Raises RecordError naming the field (``persons[1].personal_number: …``); nothing is stored then.
+    """
+    if not isinstance(data, dict):
+        raise RecordError("the case must be a JSON object")
+    municipality = Municipality.objects.filter(code=str(data.get("municipality", ""))).first()
+    if municipality is None:
+        raise RecordError(f"municipality: unknown code {data.get('municipality')!r}")
+    kind = data.get("kind", "")
+    if kind not in Case.Kind.values:
+        raise RecordError(f"kind: must be one of {', '.join(Case.Kind.values)}")
+    reference = str(data.get("reference") or "").strip()
+    if not reference:
+        raise RecordError("reference: a reference number is required")
+    try:
+        received = dt.date.fromisoformat(str(data.get("received_on") or timezone.localdate().isoformat()))
+    except ValueError as exc:
+        raise RecordError(f"received_on: not a date (YYYY-MM-DD): {data.get('received_on')!r}") from exc
+    applicant_data = data.get("applicant")
+    if not isinstance(applicant_data, dict):
+        raise RecordError("applicant: an object with name and org_number is required")
+    persons = data.get("persons") or []
+    if not isinstance(persons, list):
+        raise RecordError("persons: must be a list")
+    with transaction.atomic():
+        applicant = _party_entity(applicant_data, "applicant", company=True)
+        applicant.save()
+        case = Case.objects.create(
+            municipality=municipality,
+            kind=kind,
+            reference=reference[:60],
+            premises_address=str(data.get("premises_address") or "")[:300],
+            received_on=received,
+            applicant=applicant,
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+            retention_until=received + dt.timedelta(days=retention_days()),
+            is_generated=generated,
+        )
+        CaseParty.objects.create(case=case, entity=applicant, role="applicant")
+        for i, person in enumerate(persons):
+            where = f"persons[{i}]"
+            if not isinstance(person, dict):
+                raise RecordError(f"{where}: must be an object")
+            role = person.get("role", "")
+            if role not in PARTY_ROLES:
+                raise RecordError(f"{where}.role: must be one of {', '.join(sorted(PARTY_ROLES))}")
+            share = person.get("share")
+            if share is not None and not (isinstance(share, int | float) and 0 <= share <= 100):
+                raise RecordError(f"{where}.share: a number from 0 to 100")
+            entity = _party_entity(person, where, company=bool(person.get("company")))
+            entity.save()
+            CaseParty.objects.create(case=case, entity=entity, role=role, share=share)
+        log.record(user or "trygg screen", "create", case, summary=f"case {reference}", purpose=reference)
+    return case
+
+
+def decide(case: Case, run: ScreeningRun, decided: str, justification: str, officer) -> Decision:
+    """The officer's assessment; overriding the recommendation needs a written justification."""
+    if decided not in Recommendation.values:
+        raise RecordError(f"assessment must be one of {', '.join(Recommendation.values)}")
+    if run.case_id != case.pk:
+        raise RecordError("the screening run belongs to another case")
+    if decided != run.recommendation and len(justification.strip()) < 20:
+        raise RecordError(
+            "a different assessment than recommended needs a written justification (20 characters or more)"
+        )
+    with transaction.atomic():
+        decision = Decision.objects.create(
+            case=case,
+            run=run,
+            recommended=run.recommendation,
+            decided=decided,
+            justification=justification.strip(),
+            officer=officer,
+        )
+        case.status = Case.Status.DECIDED
+        case.retention_until = timezone.localdate() + dt.timedelta(days=retention_days())
+        case.save(update_fields=["status", "retention_until"])
+        log.record(
+            officer,
+            "decide",
+            case,
+            purpose=case.reference,
+            changes={
+                "recommended": run.recommendation,
+                "decided": decided,
+                "overridden": decided != run.recommendation,
+            },
+        )
+    return decision
+
+
+def judge(finding: Finding, judgement: str, note: str, officer) -> MatchJudgement:
+    if judgement not in MatchJudgement.Judgement.values:
+        raise RecordError(f"judgement must be one of {', '.join(MatchJudgement.Judgement.values)}")
+    if finding.matched_id is None or finding.kind != Finding.Kind.WATCHLIST:
+        raise RecordError("only watch-list hits are judged")
+    from trygg.screening.engine import party_key
+
+    key = party_key(finding.party.entity)
+    item, _ = MatchJudgement.objects.update_or_create(
+        party_key=key,
+        matched_id=finding.matched_id,
+        defaults={
+            "judgement": judgement,
+            "note": note[:500],
+            "judged_by": officer,
+            "retention_until": timezone.localdate() + dt.timedelta(days=retention_days()),
+        },
+    )
+    log.record(officer, "decide", item, summary=f"match judged {judgement}", purpose=finding.run.case.reference)
+    return item
+
+
+def extract(case: Case, party: CaseParty) -> dict:
+    """What was used about a party in the case — for the applicant's right of access (GDPR art. 15)."""
+    from trygg.screening.engine import resolve
+
+    registry = resolve(party.entity)
+    relations = []
+    if registry is not None:
+        relations = list(Relation.objects.filter(source=registry).select_related("source", "target")) + list(
+            Relation.objects.filter(target=registry).select_related("source", "target")
+        )
+    findings = Finding.objects.filter(run__case=case).filter(party=party).select_related("matched__dataset")
+    return {
+        "case": {
+            "reference": case.reference,
+            "kind": case.get_kind_display(),
+            "municipality": case.municipality.name,
+            "received_on": case.received_on.isoformat(),
+        },
+        "party": {"name": party.entity.name, "role": party.role},
+        "data_entered_in_case": list(export_ftm([party.entity])),
+        "registry_data": list(export_ftm([registry] if registry else [], relations)),
+        "findings": [
+            {
+                "kind": f.kind,
+                "code": f.code,
+                "summary": f.summary,
+                "source": f.source,
+                "date": f.run.created_at.date().isoformat(),
+            }
+            for f in findings
+        ],
+        "decisions": [
+            {"assessment": d.get_decided_display(), "date": d.decided_at.date().isoformat()}
+            for d in case.decisions.all()
+        ],
+        "retention_until": case.retention_until.isoformat(),
+    }
+
+
+def delete_expired(today: dt.date | None = None, actor: str = "trygg screening_retention") -> dict[str, int]:
+    """Delete cases (with their parties' data, runs, findings, decisions) and judgements past retention."""
+    today = today or timezone.localdate()
+    expired = list(Case.objects.filter(retention_until__lt=today))
+    counts = {"cases": 0, "entities": 0, "judgements": 0}
+    for case in expired:
+        with transaction.atomic():
+            entity_ids = list(case.parties.values_list("entity_id", flat=True))
+            reference, pk = case.reference, case.pk
+            case.decisions.all().delete()
+            case.runs.all().delete()
+            case.parties.all().delete()
+            case.delete()
+            counts["entities"] += Entity.objects.filter(
+                pk__in=entity_ids, dataset__kind=Dataset.Kind.CASE_INPUT
+            ).delete()[0]
+            counts["cases"] += 1
+            log.record(
+                actor,
+                "delete",
+                object_type="screening.case",
+                object_id=pk,
+                summary="deleted after the retention period",
+                purpose=reference,
+            )
+    judgements = MatchJudgement.objects.filter(retention_until__lt=today)
+    counts["judgements"] = judgements.count()
+    if counts["judgements"]:
+        judgements.delete()
+        log.record(
+            actor,
+            "delete",
+            object_type="screening.matchjudgement",
+            summary=f"{counts['judgements']} judgements deleted after the retention period",
+        )
+    return counts

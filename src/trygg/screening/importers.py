@@ -1,0 +1,549 @@
+"""Importing and exporting screening data: OFAC SDN (official CSV), FollowTheMoney entities (JSON lines),
+the cooperation's own lists (CSV) and registry extracts (CSV).
+
+Every importer reads through :mod:`trygg.core.importing`, rejects bad records with their line and reason, and
+synchronises a whole dataset: a re-import reports what was added, changed and removed, and nothing is
+half-written (one transaction per import).
+
+Registry CSV (documented in README.md):
+
+* ``companies.csv``: ``org_number,name,registered_on,address,postal_code,city,country``
+* ``roles.csv``: ``org_number,role,personal_number,name,birth_date,country,share,valid_from,valid_to`` where a
+  company owner is given with ``owner_org_number`` instead of a person; ``role`` is one of board_member,
+  deputy, ceo, signatory, owner, beneficial_owner, financier, lessor, auditor.
+
+Own-list CSV: ``name,org_number,personal_number,birth_date,flag,date,reference`` with flag refused, revoked or
+debarred.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from trygg.core.identity import IdentityError, parse_organisation_number, parse_personal_number
+from trygg.core.importing import ImportReport, ReadError, RecordError, iter_csv_records, iter_json_records
+from trygg.screening.index import index_entities, refresh_frequencies
+from trygg.screening.models import Dataset, Entity, Relation, Schema
+
+ENTITY_FIELDS = (
+    "schema",
+    "name",
+    "aliases",
+    "org_number",
+    "personal_number",
+    "id_kind",
+    "birth_date",
+    "country",
+    "address",
+    "registered_on",
+    "flag",
+    "properties",
+)
+FTM_ENTITY_SCHEMATA = {"Person", "Company", "Organization", "LegalEntity", "Address", "Vessel", "Airplane"}
+FTM_RELATION_SCHEMATA = {"Ownership", "Directorship"}
+ROLES = {choice for choice, _ in Relation.Role.choices}
+OWN_LIST_FLAGS = {"refused", "revoked", "debarred"}
+
+
+@dataclass
+class SyncReport(ImportReport):
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    relations: int = 0
+    extra: dict = field(default_factory=dict)
+
+    def summary(self) -> str:
+        text = (
+            f"{self.source}: read {self.read}, added {self.added}, changed {self.changed}, removed {self.removed}, "
+            f"unchanged {self.already_present}, rejected {len(self.rejected)}"
+        )
+        if self.relations:
+            text += f", relations {self.relations}"
+        return text
+
+
+def _org(value: str, line: int, column: str) -> str:
+    try:
+        return parse_organisation_number(value)
+    except IdentityError as exc:
+        raise RecordError(f"'{column}': {exc}") from exc
+
+
+def _person(value: str) -> tuple[str, str, str]:
+    """(12 digits, kind, birth date) of a personnummer or samordningsnummer; raises RecordError."""
+    try:
+        number = parse_personal_number(value)
+    except IdentityError as exc:
+        raise RecordError(f"'personal_number': {exc}") from exc
+    return number.digits, number.kind, number.birth_date
+
+
+def _date(value: str, column: str) -> dt.date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError as exc:
+        raise RecordError(f"'{column}' is not a date (YYYY-MM-DD): {value!r}") from exc
+
+
+def _field_value(values: dict[str, Any], name: str) -> Any:
+    if name in values and values[name] is not None:
+        return values[name]
+    return {"aliases": [], "properties": {}, "registered_on": None}.get(name, "")
+
+
+def sync_entities(dataset: Dataset, records: dict[str, dict[str, Any]], report: SyncReport) -> dict[str, Entity]:
+    """Make the dataset's entities equal to ``records`` (key → fields); returns the entities by key.
+
+    Counts added, changed, removed and unchanged entities on ``report``; re-indexes what changed.
+    """
+    existing = {e.key: e for e in Entity.objects.filter(dataset=dataset)}
+    to_create, to_update = [], []
+    for key, values in records.items():
+        entity = existing.get(key)
+        if entity is None:
+            to_create.append(Entity(dataset=dataset, key=key, **{f: _field_value(values, f) for f in ENTITY_FIELDS}))
+            continue
+        changed = False
+        for f in ENTITY_FIELDS:
+            new = _field_value(values, f)
+            if getattr(entity, f) != new:
+                setattr(entity, f, new)
+                changed = True
+        if changed:
+            to_update.append(entity)
+        else:
+            report.already_present += 1
+    removed = [e.pk for key, e in existing.items() if key not in records]
+    Entity.objects.filter(pk__in=removed).delete()
+    created = Entity.objects.bulk_create(to_create, batch_size=2000)
+    Entity.objects.bulk_update(to_update, list(ENTITY_FIELDS), batch_size=2000)
+    report.added, report.changed, report.removed = len(created), len(to_update), len(removed)
+    if not existing and created:
+        index_entities(dataset=dataset)
+    elif created or to_update:
+        index_entities(entity_ids=[e.pk for e in created] + [e.pk for e in to_update])
+    return {e.key: e for e in Entity.objects.filter(dataset=dataset)}
+
+
+def _dataset(name: str, kind: str, **defaults) -> Dataset:
+    dataset, _ = Dataset.objects.get_or_create(name=name, defaults={"kind": kind, **defaults})
+    if dataset.kind != kind:
+        raise RecordError(f"dataset {name!r} exists as {dataset.kind}, not {kind}")
+    return dataset
+
+
+# -- OFAC SDN ----------------------------------------------------------------------------------------------
+
+_AKA = re.compile(r"\b[af]\.k\.a\. '([^']+)'")
+_DOB = re.compile(r"\bDOB (?:(\d{1,2}) ([A-Z][a-z]{2}) )?(\d{4})")
+_MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), start=1)}
+_OFAC_SCHEMA = {
+    "individual": Schema.PERSON,
+    "-0-": Schema.COMPANY,
+    "vessel": Schema.VESSEL,
+    "aircraft": Schema.AIRPLANE,
+}
+
+
+def _ofac_value(value: str) -> str:
+    value = (value or "").strip()
+    return "" if value == "-0-" else value
+
+
+def ofac_record(row: list[str]) -> tuple[str, dict[str, Any]]:
+    if len(row) != 12:
+        raise RecordError(f"expected 12 columns (official SDN CSV layout), found {len(row)}")
+    ent_num, name, kind = row[0].strip(), row[1].strip(), row[2].strip()
+    if not ent_num.isdigit():
+        raise RecordError(f"ent_num is not a number: {ent_num!r}")
+    if not name:
+        raise RecordError("the name is empty")
+    if kind not in _OFAC_SCHEMA:
+        raise RecordError(f"unknown SDN type {kind!r}")
+    remarks = _ofac_value(row[11])
+    birth = ""
+    match = _DOB.search(remarks)
+    if match:
+        day, month, year = match.groups()
+        birth = f"{year}-{_MONTHS[month]:02d}-{int(day):02d}" if day and month in _MONTHS else year
+    return ent_num, {
+        "schema": _OFAC_SCHEMA[kind],
+        "name": name,
+        "aliases": _AKA.findall(remarks),
+        "birth_date": birth,
+        "flag": "sanction",
+        "properties": {"program": _ofac_value(row[3]), "title": _ofac_value(row[4]), "remarks": remarks[:2000]},
+    }
+
+
+def _csv_rows(stream) -> Iterator[tuple[int, list[str]]]:
+    import csv
+    import io
+
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
+    yield from enumerate(csv.reader(text), start=1)
+
+
+def import_ofac(stream, name: str = "OFAC SDN", version: str = "") -> SyncReport:
+    report = SyncReport(source=name)
+    records: dict[str, dict] = {}
+    try:
+        for line, row in _csv_rows(stream):
+            if not row or (len(row) == 1 and row[0].strip() in ("", "\x1a")):
+                continue  # blank line or the DOS end-of-file marker
+            report.read += 1
+            try:
+                key, values = ofac_record(row)
+            except RecordError as exc:
+                report.reject(line, str(exc))
+                continue
+            if key in records:
+                report.reject(line, f"duplicate ent_num {key}")
+                continue
+            records[key] = values
+    except UnicodeDecodeError as exc:
+        raise RecordError(f"not UTF-8 text ({exc.reason})") from exc
+    with transaction.atomic():
+        dataset = _dataset(name, Dataset.Kind.WATCHLIST, source="US Treasury OFAC SDN list")
+        sync_entities(dataset, records, report)
+        dataset.version, dataset.imported_at = version, timezone.now()
+        dataset.save()
+        refresh_frequencies()
+    return report
+
+
+# -- FollowTheMoney ------------------------------------------------------------------------------------------
+
+
+def _first(props: dict, name: str) -> str:
+    values = props.get(name) or []
+    return str(values[0]) if values else ""
+
+
+def ftm_entity(record: dict) -> dict[str, Any]:
+    schema = record["schema"]
+    props = record.get("properties") or {}
+    if not isinstance(props, dict):
+        raise RecordError("'properties' must be an object")
+    names = [str(n) for n in props.get("name", [])]
+    if not names:
+        raise RecordError(f"{schema} {record['id']} has no name")
+    values: dict[str, Any] = {
+        "schema": schema,
+        "name": names[0],
+        "aliases": names[1:] + [str(a) for a in props.get("alias", [])],
+    }
+    if schema == "Address":
+        values["name"] = _first(props, "full") or names[0]
+    registration = _first(props, "registrationNumber") or _first(props, "idNumber")
+    if schema in ("Company", "Organization", "LegalEntity") and registration:
+        try:
+            values["org_number"] = parse_organisation_number(registration)
+        except IdentityError:
+            values["properties"] = {"registrationNumber": registration}
+    if schema == "Person":
+        id_number = _first(props, "idNumber") or _first(props, "nationalId")
+        if id_number:
+            try:
+                values["personal_number"], values["id_kind"], values["birth_date"] = _person(id_number)
+            except RecordError:
+                values["properties"] = {"idNumber": id_number}
+        values["birth_date"] = values.get("birth_date") or _first(props, "birthDate")[:10]
+    country = _first(props, "country") or _first(props, "jurisdiction") or _first(props, "nationality")
+    values["country"] = country.upper()[:2] if country else ""
+    values["address"] = _first(props, "address")[:300]
+    incorporated = _first(props, "incorporationDate")
+    values["registered_on"] = _date(incorporated, "incorporationDate") if len(incorporated) >= 10 else None
+    topics = props.get("topics", [])
+    values["flag"] = "sanction" if any(str(t).startswith("sanction") for t in topics) else ""
+    return values
+
+
+def import_ftm(stream, name: str, kind: str = Dataset.Kind.WATCHLIST, source: str = "") -> SyncReport:
+    """FollowTheMoney entities, one JSON object per line (Company, Person, Organization, LegalEntity, Address,
+    Vessel; Ownership and Directorship as relations)."""
+    report = SyncReport(source=name)
+    entities: dict[str, dict] = {}
+    relations: list[tuple[int, dict]] = []
+    for line, record in iter_json_records(stream):
+        if isinstance(record, ReadError):
+            report.reject(record.line, str(record))
+            continue
+        report.read += 1
+        try:
+            if not isinstance(record, dict) or not isinstance(record.get("id"), str) or "schema" not in record:
+                raise RecordError("expected an object with 'id' (string) and 'schema'")
+            schema = record["schema"]
+            if schema in FTM_RELATION_SCHEMATA:
+                relations.append((line, record))
+            elif schema in FTM_ENTITY_SCHEMATA:
+                entities[record["id"]] = ftm_entity(record)
+            else:
+                report.skipped += 1
+        except RecordError as exc:
+            report.reject(line, str(exc))
+    with transaction.atomic():
+        dataset = _dataset(name, kind, source=source)
+        by_key = sync_entities(dataset, entities, report)
+        Relation.objects.filter(dataset=dataset).delete()
+        new = []
+        for line, record in relations:
+            try:
+                new.append(ftm_relation(record, by_key, dataset))
+            except RecordError as exc:
+                report.reject(line, str(exc))
+        Relation.objects.bulk_create(new, batch_size=2000)
+        report.relations = len(new)
+        dataset.imported_at = timezone.now()
+        dataset.save()
+        refresh_frequencies()
+    return report
+
+
+def ftm_relation(record: dict, by_key: dict[str, Entity], dataset: Dataset) -> Relation:
+    props = record.get("properties") or {}
+    if record["schema"] == "Ownership":
+        source_key, target_key = _first(props, "owner"), _first(props, "asset")
+        role = "owner"
+        share_text = _first(props, "percentage").rstrip("%").replace(",", ".")
+        try:
+            share = float(share_text) if share_text else None
+        except ValueError as exc:
+            raise RecordError(f"'percentage' is not a number: {share_text!r}") from exc
+    else:
+        source_key, target_key = _first(props, "director"), _first(props, "organization")
+        role_text = _first(props, "role").lower()
+        role = (
+            "ceo"
+            if "ceo" in role_text or "verkställande" in role_text
+            else ("deputy" if "deputy" in role_text or "suppleant" in role_text else "board_member")
+        )
+        share = None
+    if source_key not in by_key or target_key not in by_key:
+        raise RecordError(f"{record['schema']} {record['id']} refers to an entity that is not in the file")
+    return Relation(
+        dataset=dataset,
+        key=record["id"],
+        source=by_key[source_key],
+        target=by_key[target_key],
+        role=role,
+        share=share,
+        valid_from=_date(_first(props, "startDate")[:10], "startDate"),
+        valid_to=_date(_first(props, "endDate")[:10], "endDate"),
+    )
+
+
+def export_ftm(entities: Iterable[Entity], relations: Iterable[Relation] = ()) -> Iterator[dict]:
+    """FollowTheMoney JSON objects for entities and their relations."""
+    for e in entities:
+        props: dict[str, list] = {"name": e.names}
+        if e.schema == "Address":
+            props = {"full": [e.name]}
+        if e.org_number:
+            props["registrationNumber"] = [e.org_number]
+        if e.personal_number:
+            props["idNumber"] = [e.personal_number]
+        if e.birth_date:
+            props["birthDate"] = [e.birth_date]
+        if e.country:
+            props["country"] = [e.country.lower()]
+        if e.address:
+            props["address"] = [e.address]
+        if e.registered_on:
+            props["incorporationDate"] = [e.registered_on.isoformat()]
+        if e.flag == "sanction":
+            props["topics"] = ["sanction"]
+        yield {"id": f"trygg-{e.dataset_id}-{e.key}", "schema": e.schema, "properties": props}
+    for r in relations:
+        source, target = f"trygg-{r.source.dataset_id}-{r.source.key}", f"trygg-{r.target.dataset_id}-{r.target.key}"
+        dates = {k: [v.isoformat()] for k, v in (("startDate", r.valid_from), ("endDate", r.valid_to)) if v}
+        if r.role in ("owner", "beneficial_owner", "financier"):
+            props = {"owner": [source], "asset": [target], **dates}
+            if r.share is not None:
+                props["percentage"] = [f"{r.share:g}"]
+            yield {"id": f"trygg-rel-{r.pk}", "schema": "Ownership", "properties": props}
+        elif r.role != "address":
+            yield {
+                "id": f"trygg-rel-{r.pk}",
+                "schema": "Directorship",
+                "properties": {"director": [source], "organization": [target], "role": [r.role], **dates},
+            }
+
+
+# -- own lists and registry extracts --------------------------------------------------------------------------
+
+
+def import_own_list(stream, name: str, owner=None, shared_with=None) -> SyncReport:
+    report = SyncReport(source=name)
+    records: dict[str, dict] = {}
+    try:
+        rows = list(iter_csv_records(stream, required=("name", "flag")))
+    except ReadError as exc:
+        raise RecordError(str(exc)) from exc
+    for line, row in rows:
+        report.read += 1
+        try:
+            flag = (row.get("flag") or "").strip().lower()
+            if flag not in OWN_LIST_FLAGS:
+                raise RecordError(f"'flag' must be one of {', '.join(sorted(OWN_LIST_FLAGS))}, not {flag!r}")
+            values: dict[str, Any] = {
+                "name": row["name"].strip(),
+                "flag": flag,
+                "properties": {
+                    "date": (row.get("date") or "").strip(),
+                    "reference": (row.get("reference") or "").strip(),
+                },
+            }
+            if not values["name"]:
+                raise RecordError("'name' is empty")
+            if (row.get("org_number") or "").strip():
+                values |= {"schema": Schema.COMPANY, "org_number": _org(row["org_number"], line, "org_number")}
+                key = values["org_number"]
+            else:
+                values["schema"] = Schema.PERSON
+                if (row.get("personal_number") or "").strip():
+                    values["personal_number"], values["id_kind"], values["birth_date"] = _person(row["personal_number"])
+                    key = values["personal_number"]
+                else:
+                    values["birth_date"] = (row.get("birth_date") or "").strip()
+                    key = f"{values['name'].casefold()}|{values['birth_date']}"
+            records[key] = values
+        except RecordError as exc:
+            report.reject(line, str(exc))
+    with transaction.atomic():
+        dataset = _dataset(name, Dataset.Kind.OWN_LIST, owner=owner, shared_with=shared_with)
+        sync_entities(dataset, records, report)
+        dataset.imported_at = timezone.now()
+        dataset.save()
+        refresh_frequencies()
+    return report
+
+
+def import_registry(
+    companies_stream, roles_stream, name: str = "Registerutdrag", generated: bool = False
+) -> SyncReport:
+    report = SyncReport(source=name)
+    records: dict[str, dict] = {}
+    addresses: dict[str, str] = {}
+    company_address: dict[str, str] = {}
+    try:
+        company_rows = list(iter_csv_records(companies_stream, required=("org_number", "name")))
+        role_rows = list(iter_csv_records(roles_stream, required=("org_number", "role")))
+    except ReadError as exc:
+        raise RecordError(str(exc)) from exc
+    for line, row in company_rows:
+        report.read += 1
+        try:
+            org = _org(row["org_number"], line, "org_number")
+            full = ", ".join(
+                p.strip() for p in (row.get("address"), row.get("postal_code"), row.get("city")) if p and p.strip()
+            )
+            records[org] = {
+                "schema": Schema.COMPANY,
+                "name": row["name"].strip(),
+                "org_number": org,
+                "registered_on": _date(row.get("registered_on", ""), "registered_on"),
+                "country": (row.get("country") or "SE").strip().upper()[:2],
+                "address": full[:300],
+            }
+            if full:
+                address_key = "address:" + " ".join(full.casefold().split())
+                addresses[address_key] = full
+                company_address[org] = address_key
+        except RecordError as exc:
+            report.reject(line, f"companies: {exc}")
+    for key, full in addresses.items():
+        records[key] = {"schema": Schema.ADDRESS, "name": full[:400], "address": full[:300]}
+    pending_roles = []
+    for line, row in role_rows:
+        report.read += 1
+        try:
+            org = _org(row["org_number"], line, "org_number")
+            role = (row.get("role") or "").strip()
+            if role not in ROLES or role == "address":
+                raise RecordError(f"unknown role {role!r}")
+            if (row.get("owner_org_number") or "").strip():
+                source_key = _org(row["owner_org_number"], line, "owner_org_number")
+                if source_key not in records:
+                    records[source_key] = {
+                        "schema": Schema.COMPANY,
+                        "name": (row.get("name") or source_key).strip(),
+                        "org_number": source_key,
+                        "country": (row.get("country") or "").upper()[:2],
+                    }
+            else:
+                if not (row.get("name") or "").strip():
+                    raise RecordError("a person needs a 'name'")
+                if (row.get("personal_number") or "").strip():
+                    digits, kind, birth = _person(row["personal_number"])
+                    source_key = digits
+                else:
+                    digits, kind, birth = "", "", (row.get("birth_date") or "").strip()
+                    source_key = f"{row['name'].strip().casefold()}|{birth}"
+                records.setdefault(
+                    source_key,
+                    {
+                        "schema": Schema.PERSON,
+                        "name": row["name"].strip(),
+                        "personal_number": digits,
+                        "id_kind": kind,
+                        "birth_date": birth,
+                        "country": (row.get("country") or "SE").strip().upper()[:2],
+                    },
+                )
+            share_text = (row.get("share") or "").strip().replace(",", ".")
+            share = float(share_text) if share_text else None
+            pending_roles.append(
+                (
+                    line,
+                    source_key,
+                    org,
+                    role,
+                    share,
+                    _date(row.get("valid_from", ""), "valid_from"),
+                    _date(row.get("valid_to", ""), "valid_to"),
+                )
+            )
+        except (RecordError, ValueError) as exc:
+            report.reject(line, f"roles: {exc}")
+    with transaction.atomic():
+        dataset = _dataset(name, Dataset.Kind.REGISTRY, is_generated=generated)
+        by_key = sync_entities(dataset, records, report)
+        Relation.objects.filter(dataset=dataset).delete()
+        relations = [
+            Relation(dataset=dataset, source=by_key[org], target=by_key[address_key], role="address")
+            for org, address_key in company_address.items()
+            if org in by_key
+        ]
+        for line, source_key, org, role, share, start, end in pending_roles:
+            if org not in by_key:
+                report.reject(line, f"roles: the company {org} is not in companies.csv")
+                continue
+            relations.append(
+                Relation(
+                    dataset=dataset,
+                    source=by_key[source_key],
+                    target=by_key[org],
+                    role=role,
+                    share=share,
+                    valid_from=start,
+                    valid_to=end,
+                )
+            )
+        Relation.objects.bulk_create(relations, batch_size=5000)
+        report.relations = len(relations)
+        dataset.imported_at = timezone.now()
+        dataset.save()
+        refresh_frequencies()
+    return report

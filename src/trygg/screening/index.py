@@ -1,0 +1,95 @@
+"""The candidate index in the database: blocking keys per entity, and the search that uses them.
+
+Keys (see :mod:`trygg.screening.matching.keys`) live in ``NameKey`` with an index on the key, and their
+frequencies in ``KeyFrequency``. A search takes the query's keys from the rarest up, skips keys shared by
+very many entities (common surnames, "bygg"), ranks the entities found by the summed weight of the keys
+they share, and returns the best few for the scorer. That keeps a query to a few index lookups however
+many names are stored.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+
+from trygg.core.bulk import insert_rows
+from trygg.screening.matching.keys import entity_keys, key_weight
+from trygg.screening.models import Entity, KeyFrequency, NameKey
+
+MAX_POSTINGS_PER_KEY = 5000
+MAX_POSTINGS_PER_QUERY = 20000
+COMPANY_SCHEMATA = ("Company", "Organization", "LegalEntity")
+
+
+def keys_for(entity: Entity) -> set[str]:
+    identifiers = [entity.org_number, entity.personal_number]
+    return entity_keys(entity.names, entity.is_company, identifiers)
+
+
+def index_entities(entity_ids: Iterable[int] | None = None, dataset=None) -> int:
+    """(Re)build the keys of the given entities (or of a whole dataset); returns the number of keys."""
+    qs = Entity.objects.exclude(schema="Address")
+    if dataset is not None:
+        qs = qs.filter(dataset=dataset)
+    if entity_ids is not None:
+        qs = qs.filter(pk__in=list(entity_ids))
+    with transaction.atomic():
+        NameKey.objects.filter(entity__in=qs.values("pk")).delete()
+
+        def rows():
+            for entity in qs.only("id", "schema", "name", "aliases", "org_number", "personal_number").iterator(
+                chunk_size=5000
+            ):
+                for key in keys_for(entity):
+                    yield (entity.pk, key)
+
+        return insert_rows(NameKey, ("entity", "key"), rows())
+
+
+def refresh_frequencies() -> None:
+    """Recount how many entities share each key (after imports)."""
+    qn = connection.ops.quote_name
+    keys_table, freq_table = NameKey._meta.db_table, KeyFrequency._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {qn(freq_table)}")  # noqa: S608 - table names from model metadata
+        key, count = qn("key"), qn("count")
+        cursor.execute(
+            f"INSERT INTO {qn(freq_table)} ({key}, {count}) "  # noqa: S608 - names from model metadata
+            f"SELECT {key}, COUNT(*) FROM {qn(keys_table)} GROUP BY {key}"
+        )
+
+
+def candidates(
+    names: Iterable[str],
+    company: bool,
+    identifiers: Iterable[str] = (),
+    dataset_ids: Iterable[int] | None = None,
+    limit: int = 30,
+) -> list[tuple[int, float]]:
+    """Entity ids worth scoring against the query, best first, with their blocking weight."""
+    keys = entity_keys(list(names), company, [i for i in identifiers if i])
+    if not keys:
+        return []
+    frequencies = dict(KeyFrequency.objects.filter(key__in=keys).values_list("key", "count"))
+    usable = sorted(
+        (k for k in keys if k in frequencies and (k.startswith("id:") or frequencies[k] <= MAX_POSTINGS_PER_KEY)),
+        key=lambda k: frequencies[k],
+    )
+    chosen, budget = [], 0
+    for key in usable:
+        if budget + frequencies[key] > MAX_POSTINGS_PER_QUERY and chosen:
+            break
+        chosen.append(key)
+        budget += frequencies[key]
+    if not chosen:
+        return []
+    qs = NameKey.objects.filter(key__in=chosen)
+    qs = qs.filter(entity__schema__in=COMPANY_SCHEMATA) if company else qs.exclude(entity__schema__in=COMPANY_SCHEMATA)
+    if dataset_ids is not None:
+        qs = qs.filter(entity__dataset__in=list(dataset_ids))
+    scores: dict[int, float] = defaultdict(float)
+    for entity_id, key in qs.values_list("entity_id", "key"):
+        scores[entity_id] += key_weight(key, frequencies[key])
+    return sorted(scores.items(), key=lambda item: -item[1])[:limit]

@@ -1,0 +1,41 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from trygg.audit import log
+from trygg.core.importing import RecordError, open_binary
+from trygg.screening.crossmatch import crossmatch
+from trygg.screening.engine import thresholds
+from trygg.screening.importers import import_ftm, import_registry
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a registry extract: companies.csv and roles.csv (layout in README.md), or FollowTheMoney JSON "
+        "lines (Company, Person, Address, Ownership, Directorship)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--companies", help="companies.csv")
+        parser.add_argument("--roles", help="roles.csv")
+        parser.add_argument("--ftm", help="FollowTheMoney JSON lines instead of CSV.")
+        parser.add_argument("--name", default="Registerutdrag")
+
+    def handle(self, *args, **options):
+        try:
+            if options["ftm"]:
+                with open_binary(options["ftm"]) as fh:
+                    report = import_ftm(fh, options["name"], kind="registry")
+            elif options["companies"] and options["roles"]:
+                with open_binary(options["companies"]) as companies, open_binary(options["roles"]) as roles:
+                    report = import_registry(companies, roles, options["name"])
+            else:
+                raise CommandError("give --companies and --roles, or --ftm")
+        except (RecordError, OSError) as exc:
+            raise CommandError(str(exc)) from exc
+        flagged = crossmatch(thresholds())
+        log.record("import_registry", "import", object_type="screening.dataset", summary=report.summary()[:300])
+        self.stdout.write(report.summary())
+        self.stdout.write(f"registry entities matching a list: {flagged}")
+        for rejection in report.rejected[:50]:
+            self.stderr.write(f"rejected {rejection}")
+        if report.rejected:
+            raise CommandError(f"{len(report.rejected)} record(s) rejected; the others were imported", returncode=1)

@@ -1,0 +1,54 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from trygg.audit import log
+from trygg.core.importing import RecordError, open_binary
+from trygg.orgs.models import Cooperation, Organisation
+from trygg.screening.crossmatch import crossmatch
+from trygg.screening.engine import thresholds
+from trygg.screening.importers import import_ftm, import_ofac, import_own_list
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a watch list: the OFAC SDN list (official CSV), FollowTheMoney entities (JSON lines) or the "
+        "cooperation's own list (CSV). A re-import reports what was added, changed and removed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--format", choices=["ofac", "ftm", "own"], required=True)
+        parser.add_argument("--name", help="Name of the list (default: by format).")
+        parser.add_argument("--list-version", dest="list_version", default="", help="Version or date of the list.")
+        parser.add_argument("--owner", help="Own lists: slug of the owning municipality organisation.")
+        parser.add_argument("--share-with", help="Own lists: slug of the cooperation to share it with.")
+
+    def handle(self, *args, **options):
+        name = options["name"] or {"ofac": "OFAC SDN", "ftm": "FollowTheMoney", "own": "Egen lista"}[options["format"]]
+        try:
+            with open_binary(options["file"]) as fh:
+                if options["format"] == "ofac":
+                    report = import_ofac(fh, name, options["list_version"])
+                elif options["format"] == "ftm":
+                    report = import_ftm(fh, name)
+                else:
+                    owner = Organisation.objects.filter(slug=options["owner"]).first() if options["owner"] else None
+                    if options["owner"] and owner is None:
+                        raise CommandError(f"unknown organisation {options['owner']!r}")
+                    coop = (
+                        Cooperation.objects.filter(slug=options["share_with"]).first()
+                        if options["share_with"]
+                        else None
+                    )
+                    if options["share_with"] and coop is None:
+                        raise CommandError(f"unknown cooperation {options['share_with']!r}")
+                    report = import_own_list(fh, name, owner=owner, shared_with=coop)
+        except (RecordError, OSError) as exc:
+            raise CommandError(str(exc)) from exc
+        flagged = crossmatch(thresholds())
+        log.record("import_watchlist", "import", object_type="screening.dataset", summary=report.summary()[:300])
+        self.stdout.write(report.summary())
+        self.stdout.write(f"registry entities matching a list: {flagged}")
+        for rejection in report.rejected[:50]:
+            self.stderr.write(f"rejected {rejection}")
+        if report.rejected:
+            raise CommandError(f"{len(report.rejected)} record(s) rejected; the others were imported", returncode=1)

@@ -1,0 +1,46 @@
+"""Blocking keys for the candidate index: which stored names are worth scoring against a query name.
+
+A name gives one key per significant token (``t:``), and for tokens of five letters or more also its first
+and last four letters (``p:``, ``s:``) so that a typo in one half of a token still finds it; the tokens run
+together give ``j:`` (for "Goodwill" / "Good Will"). Identifiers give ``id:`` keys. Weak words ("ab", "bygg",
+"al") give no key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from trygg.screening.matching.normalise import WEAK_WORDS, normalise
+
+
+def name_keys(name: str, company: bool) -> set[str]:
+    n = normalise(name, company)
+    keys: set[str] = set()
+    for token in n.tokens:
+        if len(token) < 2 or token in WEAK_WORDS:
+            continue
+        keys.add(f"t:{token}")
+        if len(token) >= 5:
+            keys.add(f"p:{token[:4]}")
+            keys.add(f"s:{token[-4:]}")
+    if len(n.tokens) > 1 and len(n.joined) >= 4:
+        keys.add(f"j:{n.joined[:16]}")
+    return {k[:64] for k in keys}
+
+
+def entity_keys(names: Iterable[str], company: bool, identifiers: Iterable[str] = ()) -> set[str]:
+    keys: set[str] = set()
+    for name in names:
+        keys |= name_keys(name, company)
+    for identifier in identifiers:
+        if identifier:
+            keys.add(f"id:{identifier}")
+    return keys
+
+
+def key_weight(key: str, frequency: int) -> float:
+    """How much a shared key says: rare keys more (inverse frequency); identifiers most."""
+    if key.startswith("id:"):
+        return 100.0
+    base = {"t": 1.0, "j": 1.0, "p": 0.4, "s": 0.4}.get(key[0], 0.5)
+    return base / (1.0 + frequency) ** 0.5

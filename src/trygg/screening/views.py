@@ -1,0 +1,355 @@
+"""Screening pages, for screening officers of the owning municipality only, with a second factor.
+
+Every page that shows a case, a person or a company writes the audit log with the case as the purpose.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from functools import wraps
+from urllib.parse import quote
+
+import qrcode
+import qrcode.image.svg
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from trygg.audit import log
+from trygg.core.importing import RecordError
+from trygg.orgs import access
+from trygg.orgs.models import Municipality, Organisation
+from trygg.screening import cases as case_service
+from trygg.screening import engine, index
+from trygg.screening.importers import import_own_list
+from trygg.screening.matching import compare
+from trygg.screening.models import Case, CaseParty, Dataset, Entity, Finding, MatchJudgement, Recommendation, Relation
+
+
+def screening_officer(view):
+    """Screening officers only, verified with a second factor; refusals are audited."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not access.screening_municipalities(request.user):
+            log.record(request.user, "denied", object_type="screening", summary=request.path[:300])
+            raise PermissionDenied
+        if not request.user.is_verified():
+            return redirect(f"{reverse('screening:verify')}?next={quote(request.get_full_path())}")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _case(request, pk: int) -> Case:
+    case = get_object_or_404(Case.objects.select_related("municipality", "applicant"), pk=pk)
+    if not access.can_screen(request.user, case.municipality_id):
+        log.record(request.user, "denied", case, summary=request.path[:300], purpose=case.reference)
+        raise PermissionDenied
+    return case
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=gettext_lazy("Code from your authenticator app"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+@login_required
+def verify(request):
+    """The second factor: set up a TOTP authenticator the first time, then enter its code."""
+    if not access.screening_municipalities(request.user):
+        raise PermissionDenied
+    next_url = request.GET.get("next") or reverse("screening:index")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        next_url = reverse("screening:index")
+    setup = not user_has_device(request.user, confirmed=True)
+    device = None
+    if setup:
+        device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first() or TOTPDevice.objects.create(
+            user=request.user, name="Trygg", confirmed=False
+        )
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"].strip()
+        verified = (
+            device if setup and device.verify_token(token) else (None if setup else match_token(request.user, token))
+        )
+        if verified is not None:
+            if setup:
+                verified.confirmed = True
+                verified.save()
+            otp_login(request, verified)
+            log.record(request.user, "login", object_type="screening", summary="second factor verified")
+            return redirect(next_url)
+        form.add_error("token", _("The code is not right. Check the time on your phone and try again."))
+    context = {"form": form, "setup": setup}
+    if setup:
+        svg = io.BytesIO()
+        qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage).save(svg)
+        context["qr"] = "data:image/svg+xml;base64," + base64.b64encode(svg.getvalue()).decode()
+        context["secret"] = base64.b32encode(device.bin_key).decode()
+    return render(request, "screening/verify.html", context)
+
+
+@screening_officer
+def index_view(request):
+    codes = access.screening_municipalities(request.user)
+    cases = (
+        Case.objects.filter(municipality__in=codes).select_related("applicant", "municipality").order_by("-created_at")
+    )
+    log.record(request.user, "view", object_type="screening.case", summary="case list")
+    return render(
+        request, "screening/index.html", {"cases": cases, "datasets": Dataset.objects.exclude(kind="case_input")}
+    )
+
+
+class CaseForm(forms.Form):
+    municipality = forms.ModelChoiceField(queryset=Municipality.objects.none(), label=gettext_lazy("Municipality"))
+    kind = forms.ChoiceField(choices=Case.Kind.choices, label=gettext_lazy("Kind of application"))
+    reference = forms.CharField(max_length=60, label=gettext_lazy("Reference number"))
+    received_on = forms.DateField(
+        label=gettext_lazy("Application received"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    premises_address = forms.CharField(max_length=300, required=False, label=gettext_lazy("Premises address"))
+    applicant_name = forms.CharField(max_length=300, label=gettext_lazy("Applicant company"))
+    applicant_org_number = forms.CharField(max_length=13, label=gettext_lazy("Organisation number"))
+    persons = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        label=gettext_lazy("Persons of significant influence"),
+        help_text=gettext_lazy(
+            "One per line: name; personal identity number or birth date; role (board_member, ceo, "
+            "signatory, owner, beneficial_owner, financier, lessor); share in % (optional)."
+        ),
+    )
+
+    def __init__(self, *args, codes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = Municipality.objects.filter(code__in=codes)
+
+    def case_data(self) -> dict:
+        d = self.cleaned_data
+        persons = []
+        for number, line in enumerate((d.get("persons") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split(";")]
+            if len(parts) < 3:
+                raise RecordError(
+                    _("Line %(n)d of the persons: write name; number or birth date; role") % {"n": number}
+                )
+            person = {"name": parts[0], "role": parts[2]}
+            if parts[1].count("-") == 2 and len(parts[1]) == 10:
+                person["birth_date"] = parts[1]
+            elif parts[1]:
+                person["personal_number"] = parts[1]
+            if len(parts) > 3 and parts[3]:
+                try:
+                    person["share"] = float(parts[3].rstrip("%").replace(",", "."))
+                except ValueError as exc:
+                    raise RecordError(
+                        _("Line %(n)d of the persons: the share is not a number") % {"n": number}
+                    ) from exc
+            persons.append(person)
+        return {
+            "municipality": d["municipality"].code,
+            "kind": d["kind"],
+            "reference": d["reference"],
+            "received_on": d["received_on"].isoformat(),
+            "premises_address": d.get("premises_address", ""),
+            "applicant": {"name": d["applicant_name"], "org_number": d["applicant_org_number"]},
+            "persons": persons,
+        }
+
+
+@screening_officer
+def case_new(request):
+    form = CaseForm(request.POST or None, codes=access.screening_municipalities(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = case_service.create_case(form.case_data(), request.user)
+        except RecordError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The case was created."))
+            return redirect("screening:case", pk=case.pk)
+    return render(request, "screening/case_new.html", {"form": form})
+
+
+@screening_officer
+def case_detail(request, pk: int):
+    case = _case(request, pk)
+    parties = list(case.parties.select_related("entity"))
+    run = case.runs.prefetch_related("findings__matched__dataset", "findings__party__entity").first()
+    log.record(request.user, "view", case, summary="case viewed", purpose=case.reference)
+    return render(
+        request,
+        "screening/case.html",
+        {
+            "case": case,
+            "parties": parties,
+            "run": run,
+            "runs": case.runs.all(),
+            "decisions": case.decisions.select_related("officer"),
+            "judgements": MatchJudgement.Judgement.choices,
+            "levels": Recommendation.choices,
+            "history": log_entries(case),
+        },
+    )
+
+
+def log_entries(case: Case):
+    from trygg.audit.models import AuditEvent
+
+    return AuditEvent.objects.filter(purpose=case.reference).order_by("-at")[:50]
+
+
+@screening_officer
+@require_POST
+def case_run(request, pk: int):
+    case = _case(request, pk)
+    run = engine.screen(case, request.user)
+    messages.success(request, _("Screening done: %(level)s.") % {"level": run.get_recommendation_display()})
+    return redirect("screening:case", pk=case.pk)
+
+
+@screening_officer
+@require_POST
+def finding_judge(request, pk: int):
+    finding = get_object_or_404(Finding.objects.select_related("run__case", "party__entity"), pk=pk)
+    case = _case(request, finding.run.case_id)
+    try:
+        case_service.judge(finding, request.POST.get("judgement", ""), request.POST.get("note", ""), request.user)
+    except RecordError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The judgement was saved and will be used in later screenings."))
+    return redirect("screening:case", pk=case.pk)
+
+
+@screening_officer
+@require_POST
+def case_decide(request, pk: int):
+    case = _case(request, pk)
+    run = case.runs.first()
+    if run is None:
+        messages.error(request, _("Run a screening before deciding."))
+        return redirect("screening:case", pk=case.pk)
+    try:
+        case_service.decide(
+            case, run, request.POST.get("decided", ""), request.POST.get("justification", ""), request.user
+        )
+    except RecordError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The assessment was recorded."))
+    return redirect("screening:case", pk=case.pk)
+
+
+@screening_officer
+def party_extract(request, pk: int, party: int):
+    case = _case(request, pk)
+    item = get_object_or_404(CaseParty.objects.select_related("entity"), pk=party, case=case)
+    data = case_service.extract(case, item)
+    log.record(request.user, "export", item, summary="register extract for the data subject", purpose=case.reference)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="utdrag-{case.pk}-{item.pk}.json"'
+    return response
+
+
+@screening_officer
+def entity_detail(request, pk: int):
+    case = _case(request, int(request.GET.get("case", 0) or 0))
+    entity = get_object_or_404(Entity.objects.select_related("dataset"), pk=pk)
+    relations = Relation.objects.filter(Q(source=entity) | Q(target=entity)).select_related("source", "target")[:200]
+    log.record(request.user, "view", entity, summary=f"{entity.schema} viewed", purpose=case.reference)
+    return render(request, "screening/entity.html", {"case": case, "entity": entity, "relations": relations})
+
+
+@screening_officer
+def search(request):
+    case = _case(request, int(request.GET.get("case", 0) or 0))
+    query = (request.GET.get("q") or "").strip()[:200]
+    company = request.GET.get("schema") == "company"
+    results = []
+    if query:
+        ids = [i for i, _ in index.candidates([query], company, limit=30)]
+        for entity in Entity.objects.filter(pk__in=ids).select_related("dataset"):
+            result = compare(query, entity.name, "Company" if company else "Person")
+            results.append((result.score, entity))
+        results.sort(key=lambda item: -item[0])
+        log.record(
+            request.user,
+            "search",
+            object_type="screening.entity",
+            summary=f"search: {query}"[:300],
+            purpose=case.reference,
+        )
+    return render(
+        request, "screening/search.html", {"case": case, "query": query, "results": results, "company": company}
+    )
+
+
+class OwnListForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("CSV file (name, org_number, personal_number, birth_date, flag, date, reference)")
+    )
+    name = forms.CharField(max_length=200, label=gettext_lazy("Name of the list"))
+
+
+@screening_officer
+def datasets(request):
+    codes = access.screening_municipalities(request.user)
+    owners = Organisation.objects.filter(
+        kind="municipality",
+        municipalities__code__in=codes,
+        memberships__user=request.user,
+        memberships__role="screening_officer",
+    ).distinct()
+    form = OwnListForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        owner = owners.first()
+        cooperation = owner.cooperations.filter(share_watchlists=True).first() if owner else None
+        try:
+            upload = form.cleaned_data["file"].file
+            upload.seek(0)
+            report = import_own_list(upload, form.cleaned_data["name"], owner=owner, shared_with=cooperation)
+        except RecordError as exc:
+            form.add_error("file", str(exc))
+        else:
+            from trygg.screening.crossmatch import crossmatch
+
+            crossmatch(engine.thresholds())
+            log.record(request.user, "import", object_type="screening.dataset", summary=report.summary()[:300])
+            for rejection in report.rejected[:20]:
+                messages.warning(request, str(rejection))
+            messages.success(request, report.summary())
+            return redirect("screening:datasets")
+    return render(
+        request,
+        "screening/datasets.html",
+        {
+            "datasets": Dataset.objects.exclude(kind="case_input").order_by("kind", "name"),
+            "form": form,
+        },
+    )
