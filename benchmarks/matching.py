@@ -24,7 +24,6 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _setup import shared_data, table  # noqa: E402
-
 from trygg.screening.matching import DEFAULT_THRESHOLD, compare  # noqa: E402
 
 LOGIC_V2_THRESHOLD = 0.70
