@@ -17,7 +17,8 @@ from trygg.screening.matching import compare
 from trygg.screening.models import Dataset, Entity, EntityFlag, KeyFrequency, NameKey
 from trygg.screening.rules import Thresholds
 
-MAX_KEY_FREQUENCY = 1000
+MAX_KEY_FREQUENCY = 200  # keys shared by more entities than this do not propose pairs
+TOP_PER_LISTED = 10  # registry candidates scored per listed entity
 
 
 def crossmatch(thresholds: Thresholds | None = None) -> int:
@@ -86,4 +87,10 @@ def _candidate_pairs(registry: list[int], lists: list[int]) -> list[tuple[int, i
         cursor.execute(sql, [MAX_KEY_FREQUENCY])
         for left, right, k in cursor.fetchall():
             shared[(left, right)] += 2 if k.startswith("id:") else 1
-    return [pair for pair, n in shared.items() if n >= 2]
+    per_listed: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for (left, right), n in shared.items():
+        if n >= 2:
+            per_listed[right].append((n, left))
+    return [
+        (left, right) for right, items in per_listed.items() for _, left in sorted(items, reverse=True)[:TOP_PER_LISTED]
+    ]

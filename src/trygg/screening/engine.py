@@ -115,13 +115,14 @@ def watchlist_hits(parties: list[CaseParty], datasets: list[Dataset], t: Thresho
 
 
 def _neighbours(frontier: list[int]) -> dict[int, list[network.Edge]]:
+    """Current relations of the frontier nodes, both directions (shared addresses are not followed)."""
     edges: dict[int, list[network.Edge]] = defaultdict(list)
     today = dt.date.today()
-    rows = (
-        Relation.objects.filter(Q(source__in=frontier) | Q(target__in=frontier))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-        .exclude(role="address")  # a shared address is a red flag of its own, not a link between people
-        .values_list("id", "source_id", "target_id", "role")
+    current = Relation.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today)).exclude(role="address")
+    columns = ("id", "source_id", "target_id", "role")
+    # two index scans joined by UNION: faster than one OR over both columns
+    rows = current.filter(source__in=frontier).values_list(*columns).union(
+        current.filter(target__in=frontier).values_list(*columns)
     )
     wanted = set(frontier)
     for relation, source, target, role in rows:
@@ -132,8 +133,10 @@ def _neighbours(frontier: list[int]) -> dict[int, list[network.Edge]]:
     return edges
 
 
-def _flagged(nodes: list[int]) -> set[int]:
-    return set(EntityFlag.objects.filter(entity__in=nodes).values_list("entity_id", flat=True))
+def flagged_lookup():
+    """Which nodes are flagged: the flagged registry entities are few, so they are read once per screening."""
+    flagged = set(EntityFlag.objects.values_list("entity_id", flat=True))
+    return lambda nodes: flagged.intersection(nodes)
 
 
 def receipt_complaints(org_number: str) -> int:
@@ -211,7 +214,7 @@ def screen(case: Case, user=None) -> ScreeningRun:
     hits = watchlist_hits(parties, datasets, t)
     resolved = {p.entity_id: resolve(p.entity) for p in parties}
     starts = {r.pk: p for p in parties if (r := resolved[p.entity_id]) is not None}
-    walk = network.walk(starts, _neighbours, _flagged, max_hops=t.network_hops, hub_cap=t.hub_cap)
+    walk = network.walk(starts, _neighbours, flagged_lookup(), max_hops=t.network_hops, hub_cap=t.hub_cap)
     facts = gather_facts(case, resolved, hits, t)
     flags = red_flags(facts, t)
 

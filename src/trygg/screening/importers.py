@@ -27,6 +27,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from trygg.core.bulk import insert_rows
 from trygg.core.identity import IdentityError, parse_organisation_number, parse_personal_number
 from trygg.core.importing import ImportReport, ReadError, RecordError, iter_csv_records, iter_json_records
 from trygg.screening.index import index_entities, refresh_frequencies
@@ -102,8 +103,8 @@ def _field_value(values: dict[str, Any], name: str) -> Any:
     return {"aliases": [], "properties": {}, "registered_on": None}.get(name, "")
 
 
-def sync_entities(dataset: Dataset, records: dict[str, dict[str, Any]], report: SyncReport) -> dict[str, Entity]:
-    """Make the dataset's entities equal to ``records`` (key → fields); returns the entities by key.
+def sync_entities(dataset: Dataset, records: dict[str, dict[str, Any]], report: SyncReport) -> dict[str, int]:
+    """Make the dataset's entities equal to ``records`` (key → fields); returns entity ids by key.
 
     Counts added, changed, removed and unchanged entities on ``report``; re-indexes what changed.
     """
@@ -126,6 +127,14 @@ def sync_entities(dataset: Dataset, records: dict[str, dict[str, Any]], report: 
             report.already_present += 1
     removed = [e.pk for key, e in existing.items() if key not in records]
     Entity.objects.filter(pk__in=removed).delete()
+    if not existing and len(to_create) > 10_000:  # a first import of a large list: stream it in
+        fields = ("key", *ENTITY_FIELDS)
+        count = insert_rows(
+            Entity, ("dataset", *fields), ((dataset.pk, *(getattr(e, f) for f in fields)) for e in to_create)
+        )
+        report.added = count
+        index_entities(dataset=dataset)
+        return dict(Entity.objects.filter(dataset=dataset).values_list("key", "pk"))
     created = Entity.objects.bulk_create(to_create, batch_size=2000)
     Entity.objects.bulk_update(to_update, list(ENTITY_FIELDS), batch_size=2000)
     report.added, report.changed, report.removed = len(created), len(to_update), len(removed)
@@ -133,7 +142,7 @@ def sync_entities(dataset: Dataset, records: dict[str, dict[str, Any]], report: 
         index_entities(dataset=dataset)
     elif created or to_update:
         index_entities(entity_ids=[e.pk for e in created] + [e.pk for e in to_update])
-    return {e.key: e for e in Entity.objects.filter(dataset=dataset)}
+    return dict(Entity.objects.filter(dataset=dataset).values_list("key", "pk"))
 
 
 def _dataset(name: str, kind: str, **defaults) -> Dataset:
@@ -311,7 +320,7 @@ def import_ftm(stream, name: str, kind: str = Dataset.Kind.WATCHLIST, source: st
     return report
 
 
-def ftm_relation(record: dict, by_key: dict[str, Entity], dataset: Dataset) -> Relation:
+def ftm_relation(record: dict, by_key: dict[str, int], dataset: Dataset) -> Relation:
     props = record.get("properties") or {}
     if record["schema"] == "Ownership":
         source_key, target_key = _first(props, "owner"), _first(props, "asset")
@@ -335,8 +344,8 @@ def ftm_relation(record: dict, by_key: dict[str, Entity], dataset: Dataset) -> R
     return Relation(
         dataset=dataset,
         key=record["id"],
-        source=by_key[source_key],
-        target=by_key[target_key],
+        source_id=by_key[source_key],
+        target_id=by_key[target_key],
         role=role,
         share=share,
         valid_from=_date(_first(props, "startDate")[:10], "startDate"),
@@ -522,7 +531,7 @@ def import_registry(
         by_key = sync_entities(dataset, records, report)
         Relation.objects.filter(dataset=dataset).delete()
         relations = [
-            Relation(dataset=dataset, source=by_key[org], target=by_key[address_key], role="address")
+            Relation(dataset=dataset, source_id=by_key[org], target_id=by_key[address_key], role="address")
             for org, address_key in company_address.items()
             if org in by_key
         ]
@@ -533,8 +542,8 @@ def import_registry(
             relations.append(
                 Relation(
                     dataset=dataset,
-                    source=by_key[source_key],
-                    target=by_key[org],
+                    source_id=by_key[source_key],
+                    target_id=by_key[org],
                     role=role,
                     share=share,
                     valid_from=start,

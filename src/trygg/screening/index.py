@@ -18,6 +18,7 @@ from trygg.core.bulk import insert_rows
 from trygg.screening.matching.keys import entity_keys, key_weight
 from trygg.screening.models import Entity, KeyFrequency, NameKey
 
+CHUNK = 20_000
 MAX_POSTINGS_PER_KEY = 5000
 MAX_POSTINGS_PER_QUERY = 20000
 COMPANY_SCHEMATA = ("Company", "Organization", "LegalEntity")
@@ -35,17 +36,18 @@ def index_entities(entity_ids: Iterable[int] | None = None, dataset=None) -> int
         qs = qs.filter(dataset=dataset)
     if entity_ids is not None:
         qs = qs.filter(pk__in=list(entity_ids))
+    fields = ("id", "schema", "name", "aliases", "org_number", "personal_number")
+    total = 0
     with transaction.atomic():
         NameKey.objects.filter(entity__in=qs.values("pk")).delete()
-
-        def rows():
-            for entity in qs.only("id", "schema", "name", "aliases", "org_number", "personal_number").iterator(
-                chunk_size=5000
-            ):
-                for key in keys_for(entity):
-                    yield (entity.pk, key)
-
-        return insert_rows(NameKey, ("entity", "key"), rows())
+        last = 0
+        while True:  # in chunks: reading and the bulk insert cannot share the connection at the same time
+            chunk = list(qs.filter(pk__gt=last).order_by("pk").only(*fields)[:CHUNK])
+            if not chunk:
+                break
+            last = chunk[-1].pk
+            total += insert_rows(NameKey, ("entity", "key"), [(e.pk, key) for e in chunk for key in keys_for(e)])
+    return total
 
 
 def refresh_frequencies() -> None:
