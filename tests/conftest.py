@@ -88,3 +88,25 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and other cached state do not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def live_demo(transactional_db, live_server):
+    """Base data and the demo organisations, visible to the live server thread."""
+    from trygg.demo import orgs
+
+    ensure_base_data()
+    organisations = orgs.load_organisations()
+    users = {spec.username: user for spec, user in orgs.load_users(organisations)}
+    orgs.load_places()
+    return {"url": live_server.url, "orgs": organisations, "users": users}

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "trygg.incidents",
     "trygg.situation",
     "trygg.screening",
+    "trygg.citizens",
     "trygg.demo",
 ]
 
@@ -201,3 +202,12 @@ TRYGG_SHARED_DATA = Path(os.environ.get("TRYGG_SHARED_DATA", PROJECT_DIR.parent 
 TRYGG_POLICE_API_URL = os.environ.get("TRYGG_POLICE_API_URL", "https://polisen.se/api/events")
 TRYGG_SCREENING_RETENTION_DAYS = int(os.environ.get("TRYGG_SCREENING_RETENTION_DAYS", str(3 * 365)))
 OTP_TOTP_ISSUER = "Trygg"
+TRYGG_PUBLIC_MAP_K = int(os.environ.get("TRYGG_PUBLIC_MAP_K", "5"))
+TRYGG_PUBLIC_MAP_CELL = int(os.environ.get("TRYGG_PUBLIC_MAP_CELL", "250"))
+TRYGG_SURVEY_MIN_N = int(os.environ.get("TRYGG_SURVEY_MIN_N", "15"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+EMAIL_BACKEND = os.environ.get("TRYGG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("TRYGG_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("TRYGG_EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("TRYGG_FROM_EMAIL", "trygg@localhost")

@@ -7,7 +7,6 @@ import shutil
 
 import pytest
 
-from tests.conftest import ensure_base_data
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -28,18 +27,6 @@ def browser():
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-@pytest.fixture
-def live_demo(transactional_db, live_server):
-    """Base data and the demo organisations, visible to the live server thread."""
-    from trygg.demo import orgs
-
-    ensure_base_data()
-    organisations = orgs.load_organisations()
-    users = {spec.username: user for spec, user in orgs.load_users(organisations)}
-    orgs.load_places()
-    return {"url": live_server.url, "orgs": organisations, "users": users}
 
 
 @pytest.fixture

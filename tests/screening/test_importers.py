@@ -52,13 +52,22 @@ def test_bad_sdn_rows_are_rejected_with_their_line(base_data):
 
 def test_followthemoney_round_trip(base_data):
     lines = [
-        {"id": "c1", "schema": "Company", "properties": {"name": ["Vänerhamn Trading AB"],
-                                                          "registrationNumber": ["556036-0793"],
-                                                          "incorporationDate": ["2012-01-01"]}},
+        {
+            "id": "c1",
+            "schema": "Company",
+            "properties": {
+                "name": ["Vänerhamn Trading AB"],
+                "registrationNumber": ["556036-0793"],
+                "incorporationDate": ["2012-01-01"],
+            },
+        },
         {"id": "p1", "schema": "Person", "properties": {"name": ["Lars Holm"], "birthDate": ["1970-05-05"]}},
         {"id": "o1", "schema": "Ownership", "properties": {"owner": ["p1"], "asset": ["c1"], "percentage": ["60"]}},
-        {"id": "d1", "schema": "Directorship", "properties": {"director": ["p1"], "organization": ["c1"],
-                                                               "role": ["CEO"], "startDate": ["2020-01-01"]}},
+        {
+            "id": "d1",
+            "schema": "Directorship",
+            "properties": {"director": ["p1"], "organization": ["c1"], "role": ["CEO"], "startDate": ["2020-01-01"]},
+        },
         {"id": "x", "schema": "Directorship", "properties": {"director": ["nobody"], "organization": ["c1"]}},
         {"id": "t1", "schema": "Thing", "properties": {}},
     ]
@@ -79,15 +88,29 @@ def test_followthemoney_round_trip(base_data):
 
 
 def test_registry_csv_rejects_bad_identifiers_with_line_numbers(base_data):
-    companies = csv_bytes([{"org_number": "556036-0793", "name": "Bra AB", "registered_on": "2020-01-01",
-                            "address": "Storgatan 1", "postal_code": "652 25", "city": "Karlstad"},
-                           {"org_number": "556036-0794", "name": "Fel AB"},
-                           {"org_number": "556036-0793x", "name": "Fel AB"}],
-                          ["org_number", "name", "registered_on", "address", "postal_code", "city"])
-    roles = csv_bytes([{"org_number": "556036-0793", "role": "ceo", "name": "Anna", "personal_number": "811228-9874"},
-                       {"org_number": "556036-0793", "role": "emperor", "name": "Bo"},
-                       {"org_number": "556036-0793", "role": "owner", "name": "Cia", "personal_number": "811228-9875"}],
-                      ["org_number", "role", "name", "personal_number"])
+    companies = csv_bytes(
+        [
+            {
+                "org_number": "556036-0793",
+                "name": "Bra AB",
+                "registered_on": "2020-01-01",
+                "address": "Storgatan 1",
+                "postal_code": "652 25",
+                "city": "Karlstad",
+            },
+            {"org_number": "556036-0794", "name": "Fel AB"},
+            {"org_number": "556036-0793x", "name": "Fel AB"},
+        ],
+        ["org_number", "name", "registered_on", "address", "postal_code", "city"],
+    )
+    roles = csv_bytes(
+        [
+            {"org_number": "556036-0793", "role": "ceo", "name": "Anna", "personal_number": "811228-9874"},
+            {"org_number": "556036-0793", "role": "emperor", "name": "Bo"},
+            {"org_number": "556036-0793", "role": "owner", "name": "Cia", "personal_number": "811228-9875"},
+        ],
+        ["org_number", "role", "name", "personal_number"],
+    )
     report = import_registry(companies, roles, "Reg")
     assert report.added == 3  # the company, its address, Anna
     companies_rejected = {r.line: r.reason for r in report.rejected if r.reason.startswith("companies:")}

@@ -14,7 +14,9 @@ from trygg.orgs import access
 def home(request):
     """Logged in: the municipalities the user works with, with recent counts. Otherwise: the public start."""
     if not request.user.is_authenticated:
-        return render(request, "core/welcome.html")
+        from trygg.citizens.views import public_home
+
+        return public_home(request)
     municipalities = list(access.visible_municipalities(request.user))
     since = timezone.now() - dt.timedelta(days=28)
     counts = dict(

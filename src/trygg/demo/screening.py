@@ -27,6 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum import luhn
 
 from trygg.core.importing import open_binary
+from trygg.demo.orgs import KARLSTAD
 from trygg.orgs.models import Cooperation, Organisation, User
 from trygg.screening.cases import create_case
 from trygg.screening.crossmatch import crossmatch
@@ -329,6 +330,26 @@ def load(shared_data: Path, today: dt.date | None = None) -> dict:
     result["own_list"] = import_own_list(own, OWN_LIST_NAME, owner=orebro, shared_with=coop).summary()
     Dataset.objects.filter(name=OWN_LIST_NAME).update(is_generated=True)
     result["flagged"] = crossmatch(thresholds())
+    # residents' receipt reports about the venue the first application is for (the screening reads them)
+    from trygg.citizens.models import ReceiptReport, Venue
+
+    krogen_venue = Venue.objects.create(
+        municipality_id=KARLSTAD,
+        name=planted["krogen"]["name"],
+        org_number=planted["krogen"]["org_number"],
+        address="Stora Torget 3",
+        lat=59.3796,
+        lon=13.5032,
+        is_generated=True,
+    )
+    for days in (12, 30, 41, 75):
+        ReceiptReport.objects.create(
+            municipality_id=KARLSTAD,
+            venue=krogen_venue,
+            visited_on=today - dt.timedelta(days=days),
+            purchases=["entrance", "cloakroom"],
+            is_generated=True,
+        )
     with transaction.atomic():
         cases = [
             {

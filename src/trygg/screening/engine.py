@@ -121,8 +121,10 @@ def _neighbours(frontier: list[int]) -> dict[int, list[network.Edge]]:
     current = Relation.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today)).exclude(role="address")
     columns = ("id", "source_id", "target_id", "role")
     # two index scans joined by UNION: faster than one OR over both columns
-    rows = current.filter(source__in=frontier).values_list(*columns).union(
-        current.filter(target__in=frontier).values_list(*columns)
+    rows = (
+        current.filter(source__in=frontier)
+        .values_list(*columns)
+        .union(current.filter(target__in=frontier).values_list(*columns))
     )
     wanted = set(frontier)
     for relation, source, target, role in rows:

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from trygg.core.importing import RecordError, iter_json_records, open_binary
+from trygg.demo import citizens as demo_citizens
 from trygg.demo import orgs as demo_orgs
 from trygg.demo import reports as demo_reports
 from trygg.demo import screening as demo_screening
@@ -58,6 +59,9 @@ class Command(BaseCommand):
             )
         created = demo_reports.load_reports(organisations, end=options["until"], seed=options["seed"])
         self.stdout.write(f"Generated partner reports (labelled as generated demo data): {created} new.")
+        residents = demo_citizens.load(options["until"] or dt.date.today())
+        if residents:
+            self.stdout.write(f"Residents (generated demo data): {residents}")
         screening = demo_screening.load(data, today=options["until"])
         for key in ("ofac", "registry", "own_list"):
             if key in screening:

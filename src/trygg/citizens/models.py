@@ -1,0 +1,166 @@
+"""Residents' tips (also through Open311), safety surveys and "no receipt" reports.
+
+Nothing here identifies a resident: no IP address or user agent is stored; an e-mail address is kept only
+when the sender asks for a reply, and erased once the tip is closed and the reply sent. Survey answers are
+not linked to the one-time code or cookie that allowed them.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from trygg.incidents.models import Incident
+from trygg.orgs.models import Municipality, Organisation, Place
+
+
+def new_public_id() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class ApiClient(models.Model):
+    """A partner system that posts to Open311 with an api_key (residents' apps need none)."""
+
+    name = models.CharField(max_length=200)
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.CASCADE)
+    key_hash = models.CharField(max_length=64, unique=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tip(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACCEPTED = "accepted", _("Accepted as an incident")
+        MERGED = "merged", _("Merged with an earlier tip")
+        REJECTED = "rejected", _("Rejected")
+
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id)
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="tips")
+    service_code = models.CharField(max_length=40)
+    description = models.TextField(blank=True)
+    attributes = models.JSONField(default=dict, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    photo = models.CharField(max_length=200, blank=True, help_text="File name under MEDIA_ROOT/tips (re-encoded).")
+    email = models.EmailField(blank=True, help_text="Only when the sender wants a reply; erased after the reply.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    status_note = models.CharField(_("reason or note"), max_length=500, blank=True)
+    incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.SET_NULL, related_name="tips")
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    source = models.CharField(max_length=10, default="web")
+    api_client = models.ForeignKey(ApiClient, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.service_code} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class Survey(models.Model):
+    """A safety survey wave (trygghetsundersökning) in a municipality."""
+
+    class Mode(models.TextChoices):
+        CODE = "code", _("One-time codes handed out to a sample")
+        COOKIE = "cookie", _("Open on the web, one answer per browser")
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="surveys")
+    title = models.CharField(_("title"), max_length=200)
+    wave = models.PositiveSmallIntegerField(_("wave"))
+    areas = models.ManyToManyField(Place, blank=True, verbose_name=_("areas"))
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.COOKIE)
+    opens_on = models.DateField(_("opens"))
+    closes_on = models.DateField(_("closes"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    is_generated = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["municipality", "-wave"]
+        constraints = [models.UniqueConstraint(fields=["municipality", "wave"], name="one_survey_per_wave")]
+
+    def __str__(self) -> str:
+        return f"{self.title} (våg {self.wave})"
+
+
+class SurveyCode(models.Model):
+    """A one-time code; its use is recorded, never which answer it gave."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    used = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"code for {self.survey_id}"
+
+
+class SurveyResponse(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    area = models.ForeignKey(Place, null=True, blank=True, on_delete=models.SET_NULL)
+    answers = models.JSONField(default=dict)
+    unsafe_places = models.JSONField(default=list, blank=True, help_text="[[lat, lon], …] marked on the map")
+    submitted_on = models.DateField(auto_now_add=True)
+    is_generated = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"response to {self.survey_id}"
+
+
+class Venue(models.Model):
+    """A venue in the municipality's register (restaurants, bars, shops) that residents can report."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="venues")
+    name = models.CharField(max_length=200)
+    org_number = models.CharField(max_length=11, blank=True, db_index=True)
+    address = models.CharField(max_length=300, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    is_generated = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReceiptReport(models.Model):
+    class Purchase(models.TextChoices):
+        ENTRANCE = "entrance", _("Entrance")
+        CLOAKROOM = "cloakroom", _("Cloakroom")
+        FOOD_DRINK = "food_drink", _("Food and drink")
+        GOODS = "goods", _("Goods")
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="receipt_reports")
+    venue = models.ForeignKey(Venue, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
+    venue_text = models.CharField(max_length=200, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    visited_on = models.DateField()
+    purchases = models.JSONField(default=list)
+    created_on = models.DateField(auto_now_add=True)
+    is_generated = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-visited_on"]
+
+    def __str__(self) -> str:
+        return f"receipt report {self.visited_on}"
+
+
+def token() -> str:
+    return uuid.uuid4().hex

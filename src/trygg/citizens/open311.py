@@ -1,0 +1,331 @@
+"""Open311 GeoReport v2 at ``/open311/v2/`` (https://wiki.open311.org/GeoReport_v2), JSON and XML.
+
+``jurisdiction_id`` is the municipality's SCB code. Residents' apps post without a key; partner systems send
+their ``api_key``, which is checked when given. What the public can read back is minimised: no description,
+no contact details, positions rounded to about 100 m. Partner systems with a key see descriptions.
+Personal fields a client may send (first_name, last_name, phone, device_id, account_id) are not stored;
+``media_url`` is not fetched. Errors follow the specification's error format with matching status codes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import xml.etree.ElementTree as ET
+
+from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+
+from trygg.core.importing import RecordError
+
+from . import ratelimit
+from .models import ApiClient, Tip
+from .services import BY_CODE, SERVICES
+from .tips import TipInput, active_municipalities, create_tip, requested_datetime
+
+MAX_DAYS = 90
+FORMATS = {"json", "xml"}
+PUBLIC_ROUNDING = 3  # decimals of latitude/longitude shown to the public (about 100 m)
+
+
+class Open311Error(Exception):
+    def __init__(self, status: int, description: str):
+        super().__init__(description)
+        self.status = status
+        self.description = description
+
+
+def _xml(root_name: str, item_name: str, items: list[dict]) -> bytes:
+    root = ET.Element(root_name)
+    for item in items:
+        element = ET.SubElement(root, item_name)
+        _fill(element, item)
+    return b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(root, encoding="unicode").encode("utf-8")
+
+
+def _fill(element: ET.Element, data: dict) -> None:
+    for key, value in data.items():
+        if isinstance(value, list):
+            container = ET.SubElement(element, key)
+            for entry in value:
+                child = ET.SubElement(container, key.rstrip("s") if key.endswith("s") else "item")
+                if isinstance(entry, dict):
+                    _fill(child, entry)
+                else:
+                    child.text = str(entry)
+        elif isinstance(value, dict):
+            _fill(ET.SubElement(element, key), value)
+        else:
+            child = ET.SubElement(element, key)
+            if value is not None:
+                child.text = str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def respond(fmt: str, root: str, item: str, items: list[dict], status: int = 200) -> HttpResponse:
+    if fmt == "xml":
+        return HttpResponse(_xml(root, item, items), content_type="text/xml; charset=utf-8", status=status)
+    return JsonResponse(items, safe=False, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def error(fmt: str, status: int, description: str) -> HttpResponse:
+    return respond(fmt, "errors", "error", [{"code": status, "description": description}], status)
+
+
+def api(view):
+    """Format check, error format, CORS for browser apps."""
+
+    def wrapper(request, *args, fmt="json", **kwargs):
+        if fmt not in FORMATS:
+            return error("json", 404, f"unknown format {fmt!r}; use .json or .xml")
+        try:
+            response = view(request, *args, fmt=fmt, **kwargs)
+        except Open311Error as exc:
+            response = error(fmt, exc.status, exc.description)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return csrf_exempt(wrapper)
+
+
+def _param(request, name: str) -> str:
+    return (request.POST.get(name) if request.method == "POST" else None) or request.GET.get(name, "")
+
+
+def _municipality(request):
+    code = _param(request, "jurisdiction_id")
+    active = active_municipalities()
+    if not code:
+        if active.count() == 1:
+            return active.first()
+        raise Open311Error(400, "jurisdiction_id is required: the municipality's SCB code, e.g. 1780")
+    municipality = active.filter(code=code).first()
+    if municipality is None:
+        raise Open311Error(404, f"jurisdiction_id {code!r} is not a municipality using Trygg")
+    return municipality
+
+
+def _client(request) -> ApiClient | None:
+    key = _param(request, "api_key")
+    if not key:
+        return None
+    client = ApiClient.objects.filter(key_hash=hashlib.sha256(key.encode()).hexdigest(), active=True).first()
+    if client is None:
+        raise Open311Error(403, "invalid api_key")
+    return client
+
+
+def _service_json(service) -> dict:
+    return {
+        "service_code": service.code,
+        "service_name": service.name,
+        "description": service.description,
+        "metadata": bool(service.attributes),
+        "type": "realtime",
+        "keywords": service.category,
+        "group": service.group,
+    }
+
+
+@api
+def discovery(request, fmt):
+    base = request.build_absolute_uri(reverse("open311:base"))
+    data = {
+        "changeset": "2026-11-01T00:00:00Z",
+        "contact": "Kommunens trygghetssamordnare",
+        "key_service": "Partnersystem får api_key av kommunen; invånares appar behöver ingen nyckel.",
+        "endpoints": [
+            {
+                "specification": "http://wiki.open311.org/GeoReport_v2",
+                "url": base,
+                "changeset": "2026-11-01T00:00:00Z",
+                "type": "production",
+                "formats": ["application/json", "text/xml"],
+            }
+        ],
+    }
+    if fmt == "xml":
+        root = ET.Element("discovery")
+        _fill(root, data)
+        return HttpResponse(b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(root), content_type="text/xml")
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+@api
+def services(request, fmt):
+    _municipality(request)
+    return respond(fmt, "services", "service", [_service_json(s) for s in SERVICES])
+
+
+@api
+def service_definition(request, code, fmt):
+    _municipality(request)
+    service = BY_CODE.get(code)
+    if service is None:
+        raise Open311Error(404, f"unknown service_code {code!r}")
+    attributes = [
+        {
+            "variable": True,
+            "code": a.code,
+            "datatype": a.datatype,
+            "required": a.required,
+            "datatype_description": "",
+            "order": i + 1,
+            "description": a.description,
+            "values": [{"key": k, "name": name} for k, name in a.values],
+        }
+        for i, a in enumerate(service.attributes)
+    ]
+    data = {"service_code": service.code, "attributes": attributes}
+    if fmt == "xml":
+        root = ET.Element("service_definition")
+        _fill(root, data)
+        return HttpResponse(b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(root), content_type="text/xml")
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+def _float(request, name: str) -> float | None:
+    value = _param(request, name).strip()
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise Open311Error(400, f"{name} must be a number, not {value!r}") from exc
+
+
+def _request_json(tip: Tip, partner: bool) -> dict:
+    service = BY_CODE[tip.service_code]
+    closed = tip.status != Tip.Status.OPEN
+    lat, lon = tip.lat, tip.lon
+    if lat is not None and not partner:
+        lat, lon = round(lat, PUBLIC_ROUNDING), round(lon, PUBLIC_ROUNDING)
+    return {
+        "service_request_id": tip.public_id,
+        "status": "closed" if closed else "open",
+        "status_notes": tip.get_status_display() if closed else "",
+        "service_name": service.name,
+        "service_code": service.code,
+        "description": tip.description if partner else "",
+        "agency_responsible": tip.municipality.name,
+        "service_notice": "",
+        "requested_datetime": requested_datetime(tip),
+        "updated_datetime": timezone.localtime(tip.updated_at).isoformat(timespec="seconds"),
+        "expected_datetime": "",
+        "address": tip.address if partner else "",
+        "address_id": "",
+        "zipcode": "",
+        "lat": lat,
+        "long": lon,
+        "media_url": "",
+    }
+
+
+def _date(request, name: str) -> dt.datetime | None:
+    value = request.GET.get(name, "").strip()
+    if not value:
+        return None
+    parsed = parse_datetime(value.replace(" ", "+"))
+    if parsed is None:
+        raise Open311Error(400, f"{name} must be a W3C date and time, e.g. 2026-03-01T00:00:00Z")
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+
+
+@api
+def requests_view(request, fmt):
+    if request.method == "POST":
+        return _post_request(request, fmt)
+    municipality = _municipality(request)
+    partner = _client(request) is not None
+    qs = Tip.objects.filter(municipality=municipality).exclude(status=Tip.Status.MERGED)
+    ids = [i for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
+    if ids:
+        qs = qs.filter(public_id__in=[i.strip() for i in ids])
+    else:
+        codes = [c for c in request.GET.get("service_code", "").split(",") if c.strip()]
+        if codes:
+            unknown = [c for c in codes if c not in BY_CODE]
+            if unknown:
+                raise Open311Error(400, f"unknown service_code {', '.join(unknown)}")
+            qs = qs.filter(service_code__in=codes)
+        status = [s.strip() for s in request.GET.get("status", "").split(",") if s.strip()]
+        if status:
+            if not set(status) <= {"open", "closed"}:
+                raise Open311Error(400, "status must be open or closed")
+            if status == ["open"]:
+                qs = qs.filter(status=Tip.Status.OPEN)
+            elif status == ["closed"]:
+                qs = qs.exclude(status=Tip.Status.OPEN)
+        end = _date(request, "end_date") or timezone.now()
+        start = _date(request, "start_date") or end - dt.timedelta(days=MAX_DAYS)
+        if start > end:
+            raise Open311Error(400, "start_date is after end_date")
+        if end - start > dt.timedelta(days=MAX_DAYS):
+            raise Open311Error(400, f"start_date and end_date may be at most {MAX_DAYS} days apart")
+        qs = qs.filter(created_at__gte=start, created_at__lte=end)
+    items = [_request_json(t, partner) for t in qs.select_related("municipality")[:1000]]
+    return respond(fmt, "service_requests", "request", items)
+
+
+def _post_request(request, fmt) -> HttpResponse:
+    if not ratelimit.allow(request, "open311"):
+        raise Open311Error(429, "too many requests; try again later")
+    municipality = _municipality(request)
+    client = _client(request)
+    service_code = _param(request, "service_code")
+    if not service_code:
+        raise Open311Error(400, "service_code is required")
+    attributes = {
+        key[len("attribute[") : -1]: value
+        for key, value in request.POST.items()
+        if key.startswith("attribute[") and key.endswith("]")
+    }
+    data = TipInput(
+        municipality=municipality.code,
+        service_code=service_code,
+        description=_param(request, "description"),
+        lat=_float(request, "lat"),
+        lon=_float(request, "long"),
+        address=_param(request, "address_string"),
+        email=_param(request, "email")[:254],
+        attributes=attributes,
+    )
+    if data.email and "@" not in data.email:
+        raise Open311Error(400, "email is not an e-mail address")
+    try:
+        tip = create_tip(data, source="open311", api_client=client)
+    except RecordError as exc:
+        raise Open311Error(400, str(exc)) from exc
+    notice = "Tack! Detta är ingen polisanmälan. Vid brott eller fara: ring 112, annars 114 14."
+    return respond(
+        fmt,
+        "service_requests",
+        "request",
+        [{"service_request_id": tip.public_id, "service_notice": notice, "account_id": ""}],
+        201,
+    )
+
+
+@api
+def request_detail(request, request_id, fmt):
+    municipality = _municipality(request)
+    partner = _client(request) is not None
+    tip = Tip.objects.filter(municipality=municipality, public_id=request_id).first()
+    if tip is None:
+        raise Open311Error(404, f"no service request {request_id!r}")
+    return respond(fmt, "service_requests", "request", [_request_json(tip, partner)])
+
+
+@api
+def token(request, token_id, fmt):
+    municipality = _municipality(request)
+    tip = Tip.objects.filter(municipality=municipality, public_id=token_id).first()
+    if tip is None:
+        raise Open311Error(404, f"no token {token_id!r}")
+    return respond(fmt, "service_requests", "request", [{"service_request_id": tip.public_id, "token": token_id}])
+
+
+def base(request):
+    return discovery(request, fmt="json")

@@ -1,0 +1,160 @@
+"""The safety survey's questions and results (indices from :mod:`trygg.analysis.survey`).
+
+One answer per person and wave: with one-time codes (a sample gets printed codes; a used code cannot be used
+again, and the answer is not linked to it), or on the open web with a signed cookie (one answer per browser —
+weaker, documented as such on the survey page).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+
+from trygg.analysis.survey import change_between_waves, group_index, respondent_index
+
+from .models import Survey, SurveyCode, SurveyResponse
+
+PROBLEM = (
+    ("0", "Inget problem"),
+    ("2", "Ganska litet problem"),
+    ("4", "Ganska stort problem"),
+    ("6", "Mycket stort problem"),
+    ("", "Vet inte"),
+)
+SAFETY = (
+    ("0", "Mycket trygg"),
+    ("2", "Ganska trygg"),
+    ("4", "Ganska otrygg"),
+    ("6", "Mycket otrygg"),
+    ("", "Går aldrig ut / vet inte"),
+)
+WORRY = (("0", "Aldrig"), ("2", "Någon gång"), ("4", "Ganska ofta"), ("6", "Mycket ofta"), ("", "Vet inte"))
+
+
+@dataclass(frozen=True)
+class Item:
+    code: str
+    question: str
+    choices: tuple[tuple[str, str], ...]
+
+
+ITEMS = (
+    Item("oro_brott", "Hur ofta har du det senaste året känt dig orolig för att utsättas för brott?", WORRY),
+    Item("trygg_ute", "Hur trygg skulle du känna dig om du gick ut ensam en sen kväll i ditt område?", SAFETY),
+    Item("nedskrapning", "Hur stort problem är nedskräpning i ditt område?", PROBLEM),
+    Item("klotter", "Hur stort problem är klotter i ditt område?", PROBLEM),
+    Item("narkotika", "Hur stort problem är narkotikahandel eller påverkade personer i ditt område?", PROBLEM),
+    Item("storande_grupper", "Hur stort problem är grupper som stör ordningen i ditt område?", PROBLEM),
+    Item("belysning", "Hur stort problem är dålig belysning i ditt område?", PROBLEM),
+)
+INDICES = {
+    "otrygghet": ("Otrygghetsindex", ("oro_brott", "trygg_ute")),
+    "problem": (
+        "Problemindex (ordningsstörningar)",
+        ("nedskrapning", "klotter", "narkotika", "storande_grupper", "belysning"),
+    ),
+}
+
+
+def code_hash(code: str) -> str:
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{code.strip().upper()}".encode()).hexdigest()
+
+
+def issue_codes(survey: Survey, count: int) -> list[str]:
+    """New one-time codes (shown once, for printing); only their hashes are stored."""
+    codes = [secrets.token_hex(4).upper() for _ in range(count)]
+    SurveyCode.objects.bulk_create([SurveyCode(survey=survey, code_hash=code_hash(c)) for c in codes])
+    return codes
+
+
+COOKIE_SALT = "trygg.survey"
+
+
+def answered_cookie_name(survey: Survey) -> str:
+    return f"trygg_survey_{survey.pk}"
+
+
+def has_answered(request, survey: Survey) -> bool:
+    try:
+        value = request.get_signed_cookie(answered_cookie_name(survey), salt=COOKIE_SALT)
+    except (KeyError, signing.BadSignature):
+        return False
+    return value == str(survey.pk)
+
+
+class SurveyError(ValueError):
+    pass
+
+
+def record_answer(survey: Survey, answers: dict, area=None, unsafe_places=None, code: str | None = None) -> None:
+    clean = {}
+    for item in ITEMS:
+        value = answers.get(item.code, "")
+        if value not in {v for v, _ in item.choices}:
+            raise SurveyError(f"{item.code}: not one of the choices")
+        clean[item.code] = int(value) if value != "" else None
+    places = [[round(float(a), 5), round(float(b), 5)] for a, b in (unsafe_places or [])][:10]
+    with transaction.atomic():
+        if survey.mode == Survey.Mode.CODE:
+            used = (
+                SurveyCode.objects.select_for_update()
+                .filter(survey=survey, code_hash=code_hash(code or ""), used=False)
+                .first()
+            )
+            if used is None:
+                raise SurveyError("the code is not valid or has already been used")
+            used.used = True
+            used.save(update_fields=["used"])
+        SurveyResponse.objects.create(survey=survey, area=area, answers=clean, unsafe_places=places)
+
+
+def results(survey: Survey, previous: Survey | None = None, min_n: int | None = None) -> dict:
+    """Indices per area (and in total) for this wave, with the change since the previous wave."""
+    min_n = min_n or getattr(settings, "TRYGG_SURVEY_MIN_N", 15)
+
+    def by_area(s: Survey | None) -> dict:
+        groups: dict = defaultdict(lambda: defaultdict(list))
+        if s is None:
+            return groups
+        for response in s.responses.select_related("area"):
+            label = response.area.name if response.area else "Okänt område"
+            for key, (_, items) in INDICES.items():
+                value = respondent_index(response.answers, items)
+                groups[label][key].append(value)
+                groups["Hela kommunen"][key].append(value)
+        return groups
+
+    now, before = by_area(survey), by_area(previous)
+    rows = []
+    for area in sorted(now, key=lambda a: (a != "Hela kommunen", a)):
+        row = {"area": area, "indices": {}}
+        for key, (label, _) in INDICES.items():
+            current = group_index(now[area][key], min_n)
+            change = change_between_waves(before.get(area, {}).get(key, []), now[area][key], min_n)
+            row["indices"][key] = {
+                "label": label,
+                "n": current.n,
+                "mean": current.mean,
+                "low": current.low,
+                "high": current.high,
+                "suppressed": current.suppressed,
+                "change": change.difference,
+                "change_low": change.low,
+                "change_high": change.high,
+                "change_p": change.p_value,
+            }
+        rows.append(row)
+    places = [p for r in survey.responses.all() for p in r.unsafe_places]
+    return {
+        "rows": rows,
+        "min_n": min_n,
+        "responses": survey.responses.count(),
+        "unsafe_places": places if len(places) >= min_n else [],
+        "unsafe_places_total": len(places),
+    }

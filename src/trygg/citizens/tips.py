@@ -1,0 +1,183 @@
+"""Tips from residents: creating them (web and Open311), finding nearby open ones, and triage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from trygg.audit import log
+from trygg.core import geo
+from trygg.core.importing import RecordError
+from trygg.incidents.models import Category, Incident, Precision, Source, Status, Visibility
+from trygg.orgs.models import Municipality
+
+from .models import Tip
+from .services import BY_CODE
+
+MAX_DESCRIPTION = 4000
+NEARBY_METRES = 50
+
+
+def active_municipalities():
+    """Municipalities where Trygg is in use: a municipality organisation works there."""
+    return Municipality.objects.filter(organisations__kind="municipality").distinct().order_by("name")
+
+
+@dataclass
+class TipInput:
+    municipality: str
+    service_code: str
+    description: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    address: str = ""
+    email: str = ""
+    attributes: dict | None = None
+
+
+def validate(data: TipInput) -> tuple[Municipality, str]:
+    """Check a tip; raises RecordError naming the field (the Open311 layer turns it into a 400)."""
+    municipality = active_municipalities().filter(code=data.municipality).first()
+    if municipality is None:
+        raise RecordError(f"jurisdiction_id: Trygg is not used in municipality {data.municipality!r}")
+    service = BY_CODE.get(data.service_code)
+    if service is None:
+        raise RecordError(f"service_code: unknown service {data.service_code!r}")
+    if len(data.description) > MAX_DESCRIPTION:
+        raise RecordError(f"description: at most {MAX_DESCRIPTION} characters")
+    if (data.lat is None) != (data.lon is None):
+        raise RecordError("lat/long: give both or neither")
+    if data.lat is None and not data.address.strip():
+        raise RecordError("location: give lat and long or an address")
+    if data.lat is not None:
+        if not (-90 <= data.lat <= 90 and -180 <= data.lon <= 180):
+            raise RecordError("lat/long: not a valid position")
+        if not municipality.contains(data.lon, data.lat):
+            raise RecordError(f"lat/long: the position is outside {municipality.name}")
+    allowed = {a.code: {v for v, _ in a.values} for a in service.attributes}
+    for key, value in (data.attributes or {}).items():
+        if key not in allowed:
+            raise RecordError(f"attribute[{key}]: not an attribute of {service.code}")
+        if allowed[key] and value not in allowed[key]:
+            raise RecordError(f"attribute[{key}]: {value!r} is not one of {', '.join(sorted(allowed[key]))}")
+    return municipality, service.code
+
+
+def create_tip(data: TipInput, photo: str = "", source: str = "web", api_client=None) -> Tip:
+    municipality, code = validate(data)
+    return Tip.objects.create(
+        municipality=municipality,
+        service_code=code,
+        description=data.description.strip(),
+        attributes=data.attributes or {},
+        lat=data.lat,
+        lon=data.lon,
+        address=data.address.strip()[:300],
+        email=data.email.strip(),
+        photo=photo,
+        source=source,
+        api_client=api_client,
+    )
+
+
+def nearby_open(service_code: str, lat: float, lon: float, metres: float = NEARBY_METRES) -> list[Tip]:
+    """Open tips of the same kind within ``metres`` — "is it this one?" before sending a duplicate."""
+    west, south, east, north = geo.bbox_around(lon, lat, metres)
+    candidates = list(
+        Tip.objects.filter(
+            status=Tip.Status.OPEN,
+            service_code=service_code,
+            lat__gte=south,
+            lat__lte=north,
+            lon__gte=west,
+            lon__lte=east,
+        )
+    )
+    if not candidates:
+        return []
+    distance = geo.haversine_m(lon, lat, np.array([t.lon for t in candidates]), np.array([t.lat for t in candidates]))
+    return [t for t, d in sorted(zip(candidates, distance, strict=True), key=lambda x: x[1]) if d <= metres]
+
+
+def _notify(tip: Tip) -> None:
+    """Tell the sender (if they left an address) what happened, then forget the address."""
+    if not tip.email:
+        return
+    labels = {
+        Tip.Status.ACCEPTED: "har tagits emot och registrerats som en händelse",
+        Tip.Status.MERGED: "gällde samma sak som ett tidigare tips och har slagits ihop med det",
+        Tip.Status.REJECTED: "har avslutats utan åtgärd",
+    }
+    body = (
+        f"Hej!\n\nDitt tips till Trygg ({BY_CODE[tip.service_code].name}, {tip.created_at:%Y-%m-%d}) "
+        f"{labels[tip.status]}.\n"
+    )
+    if tip.status_note:
+        body += f"\nKommentar: {tip.status_note}\n"
+    body += "\nDetta är ingen polisanmälan. Vid brott eller fara, ring 112; annars polisen på 114 14.\n"
+    send_mail("Ditt tips till Trygg", body, settings.DEFAULT_FROM_EMAIL, [tip.email], fail_silently=True)
+    tip.email = ""
+    tip.save(update_fields=["email"])
+
+
+def accept(tip: Tip, user) -> Incident:
+    if not tip.is_open:
+        raise RecordError("the tip is already handled")
+    service = BY_CODE[tip.service_code]
+    lat, lon, precision = tip.lat, tip.lon, Precision.STREET
+    if lat is None:
+        lat, lon, precision = tip.municipality.centroid_lat, tip.municipality.centroid_lon, Precision.MUNICIPALITY
+    with transaction.atomic():
+        incident = Incident.objects.create(
+            category=Category.objects.current().get(code=service.category),
+            source=Source.TIP,
+            external_id=f"tip:{tip.public_id}",
+            description=tip.description,
+            municipality=tip.municipality,
+            county=tip.municipality.county,
+            lat=lat,
+            lon=lon,
+            precision=precision,
+            occurred_start=tip.created_at,
+            reported_at=tip.created_at,
+            visibility=Visibility.PARTNERS,
+            status=Status.CONFIRMED,
+            title=service.name,
+            reported_by=None,
+        )
+        tip.status, tip.incident = Tip.Status.ACCEPTED, incident
+        tip.save(update_fields=["status", "incident", "updated_at"])
+        log.record(user, "update", tip, summary="tip accepted as incident", changes={"incident": incident.pk})
+    _notify(tip)
+    return incident
+
+
+def merge(tip: Tip, into: Tip, user) -> None:
+    if not tip.is_open:
+        raise RecordError("the tip is already handled")
+    if into.pk == tip.pk or into.municipality_id != tip.municipality_id:
+        raise RecordError("choose another tip in the same municipality")
+    tip.status, tip.merged_into = Tip.Status.MERGED, into
+    tip.save(update_fields=["status", "merged_into", "updated_at"])
+    log.record(user, "update", tip, summary="tip merged", changes={"merged_into": into.pk})
+    _notify(tip)
+
+
+def reject(tip: Tip, reason: str, user) -> None:
+    if not tip.is_open:
+        raise RecordError("the tip is already handled")
+    if len(reason.strip()) < 3:
+        raise RecordError("give a reason")
+    tip.status, tip.status_note = Tip.Status.REJECTED, reason.strip()[:500]
+    tip.save(update_fields=["status", "status_note", "updated_at"])
+    log.record(user, "update", tip, summary="tip rejected", changes={"reason": tip.status_note})
+    _notify(tip)
+
+
+def requested_datetime(tip: Tip) -> str:
+    return timezone.localtime(tip.created_at).isoformat(timespec="seconds")

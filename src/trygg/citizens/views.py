@@ -1,0 +1,331 @@
+"""Residents' pages (no login) and the coordinators' handling of tips, surveys and receipt reports."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from trygg.audit import log
+from trygg.core.importing import RecordError
+from trygg.orgs import access
+from trygg.orgs.models import Municipality
+
+from . import photos, ratelimit, receipts, surveys, tips
+from .forms import ReceiptForm, SurveyCreateForm, TipForm
+from .models import ReceiptReport, Survey, Tip, Venue
+from .publicmap import public_cells
+from .services import BY_CODE
+
+
+def public_home(request):
+    municipalities = tips.active_municipalities()
+    open_surveys = Survey.objects.filter(opens_on__lte=timezone.localdate(), closes_on__gte=timezone.localdate())
+    return render(request, "citizens/home.html", {"municipalities": municipalities, "surveys": open_surveys})
+
+
+def receipt_campaign(request):
+    return render(request, "citizens/receipt_campaign.html")
+
+
+def _map_context(municipality: Municipality) -> dict:
+    first = municipality.places.first()
+    centre = [first.lat, first.lon] if first else [municipality.centroid_lat, municipality.centroid_lon]
+    return {"boundary": municipality.boundary, "centre": centre}
+
+
+def tip_new(request):
+    form = TipForm(request.POST or None, request.FILES or None,
+                   initial={"municipality": request.GET.get("m") or "1780"})  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        if not ratelimit.allow(request, "tip"):
+            form.add_error(None, _("You have sent many tips in a short time. Try again later."))
+        else:
+            photo = ""
+            if form.cleaned_data.get("photo"):
+                try:
+                    photo = photos.clean_photo(form.cleaned_data["photo"])
+                except photos.PhotoError as exc:
+                    form.add_error("photo", str(exc))
+            if not form.errors:
+                data = tips.TipInput(
+                    municipality=form.cleaned_data["municipality"].code, service_code=form.cleaned_data["service"],
+                    description=form.cleaned_data.get("description", ""), lat=form.cleaned_data.get("lat"),
+                    lon=form.cleaned_data.get("lon"), address=form.cleaned_data.get("address", ""),
+                    email=form.cleaned_data.get("email", ""),
+                )  # fmt: skip
+                try:
+                    tip = tips.create_tip(data, photo=photo)
+                except RecordError as exc:
+                    form.add_error(None, str(exc).split(": ", 1)[-1])
+                else:
+                    return redirect("citizens:tip_thanks", public_id=tip.public_id)
+    municipality = form.cleaned_data.get("municipality") if form.is_bound and hasattr(form, "cleaned_data") else None
+    if municipality is None:
+        code = request.POST.get("municipality") or request.GET.get("m") or "1780"
+        municipality = tips.active_municipalities().filter(code=code).first() or tips.active_municipalities().first()
+    return render(request, "citizens/tip_form.html", {"form": form, **_map_context(municipality)})
+
+
+def tip_nearby(request):
+    """Open tips of the same kind within 50 m of a point (JSON, for "is it this one?")."""
+    try:
+        lat, lon = float(request.GET["lat"]), float(request.GET["lon"])
+    except (KeyError, ValueError):
+        return JsonResponse({"error": "lat and lon are required numbers"}, status=400)
+    found = tips.nearby_open(request.GET.get("service", ""), lat, lon)
+    return JsonResponse(
+        {
+            "tips": [
+                {"service": BY_CODE[t.service_code].name, "date": timezone.localtime(t.created_at).strftime("%Y-%m-%d")}
+                for t in found[:5]
+            ]
+        }
+    )
+
+
+def tip_thanks(request, public_id: str):
+    tip = get_object_or_404(Tip, public_id=public_id)
+    return render(request, "citizens/tip_thanks.html", {"tip": tip, "service": BY_CODE[tip.service_code]})
+
+
+def public_map(request, code: str):
+    municipality = get_object_or_404(tips.active_municipalities(), code=code)
+    data = public_cells(municipality)
+    return render(
+        request, "citizens/public_map.html", {"municipality": municipality, "data": data, **_map_context(municipality)}
+    )
+
+
+def receipt_new(request):
+    code = request.POST.get("municipality") or request.GET.get("m") or "1780"
+    municipality = tips.active_municipalities().filter(code=code).first() or tips.active_municipalities().first()
+    venues = Venue.objects.filter(municipality=municipality)
+    form = ReceiptForm(request.POST or None, venues=venues, initial={"municipality": municipality.code})
+    if request.method == "POST" and form.is_valid():
+        if not ratelimit.allow(request, "receipt"):
+            form.add_error(None, _("You have sent many reports in a short time. Try again later."))
+        elif form.cleaned_data["visited_on"] > timezone.localdate():
+            form.add_error("visited_on", _("The date is in the future."))
+        else:
+            venue = venues.filter(pk=form.cleaned_data.get("venue_choice") or 0).first()
+            ReceiptReport.objects.create(
+                municipality=form.cleaned_data["municipality"], venue=venue,
+                venue_text="" if venue else form.cleaned_data["venue_text"].strip(),
+                lat=form.cleaned_data.get("lat"), lon=form.cleaned_data.get("lon"),
+                visited_on=form.cleaned_data["visited_on"], purchases=form.cleaned_data["purchases"],
+            )  # fmt: skip
+            messages.success(
+                request, _("Thank you. Your report helps the municipality see where receipts are missing.")
+            )
+            return redirect(reverse("citizens:receipt_new") + f"?m={municipality.code}")
+    return render(
+        request,
+        "citizens/receipt_form.html",
+        {"form": form, "municipality": municipality, **_map_context(municipality)},
+    )
+
+
+def survey_answer(request, pk: int):
+    survey = get_object_or_404(Survey, pk=pk)
+    today = timezone.localdate()
+    if not (survey.opens_on <= today <= survey.closes_on):
+        return render(request, "citizens/survey_closed.html", {"survey": survey}, status=410)
+    if survey.mode == Survey.Mode.COOKIE and surveys.has_answered(request, survey):
+        return render(request, "citizens/survey_done.html", {"survey": survey, "already": True})
+    errors = []
+    if request.method == "POST":
+        if request.POST.get("website"):
+            errors.append(_("Leave the last field empty."))
+        elif not ratelimit.allow(request, "survey"):
+            errors.append(_("Too many answers from here in a short time. Try again later."))
+        else:
+            area = survey.areas.filter(pk=request.POST.get("area") or 0).first()
+            try:
+                places = json.loads(request.POST.get("unsafe_places") or "[]")
+                if not isinstance(places, list) or not all(isinstance(p, list) and len(p) == 2 for p in places):
+                    raise ValueError
+                surveys.record_answer(survey, request.POST, area=area, unsafe_places=places,
+                                      code=request.POST.get("code"))  # fmt: skip
+            except (surveys.SurveyError, ValueError, TypeError) as exc:
+                errors.append(str(exc) or _("The marked places could not be read."))
+            else:
+                response = render(request, "citizens/survey_done.html", {"survey": survey})
+                if survey.mode == Survey.Mode.COOKIE:
+                    response.set_signed_cookie(surveys.answered_cookie_name(survey), str(survey.pk),
+                                               salt=surveys.COOKIE_SALT, max_age=180 * 86400, httponly=True,
+                                               samesite="Lax")  # fmt: skip
+                return response
+    return render(request, "citizens/survey_form.html", {
+        "survey": survey, "items": surveys.ITEMS, "errors": errors, "posted": request.POST,
+        **_map_context(survey.municipality),
+    })  # fmt: skip
+
+
+# -- coordinators ------------------------------------------------------------------------------------------
+
+
+def _coordinated(request) -> frozenset[str]:
+    codes = access.reach(request.user).coordinated_municipalities
+    access.require(bool(codes))
+    return codes
+
+
+@login_required
+def tip_triage(request):
+    codes = _coordinated(request)
+    status = request.GET.get("status", "open")
+    qs = Tip.objects.filter(municipality__in=codes).select_related("municipality")
+    if status in Tip.Status.values:
+        qs = qs.filter(status=status)
+    return render(
+        request,
+        "citizens/triage.html",
+        {"tips": qs[:200], "status": status, "services": BY_CODE, "statuses": Tip.Status.choices},
+    )
+
+
+@login_required
+def tip_detail(request, pk: int):
+    tip = get_object_or_404(Tip.objects.select_related("municipality", "incident"), pk=pk)
+    access.require(tip.municipality_id in _coordinated(request))
+    candidates = []
+    if tip.lat is not None:
+        candidates = [t for t in tips.nearby_open(tip.service_code, tip.lat, tip.lon, 200) if t.pk != tip.pk]
+    return render(
+        request,
+        "citizens/tip_detail.html",
+        {"tip": tip, "service": BY_CODE[tip.service_code], "candidates": candidates},
+    )
+
+
+@login_required
+@require_POST
+def tip_action(request, pk: int):
+    tip = get_object_or_404(Tip, pk=pk)
+    access.require(tip.municipality_id in _coordinated(request))
+    action = request.POST.get("action")
+    try:
+        if action == "accept":
+            incident = tips.accept(tip, request.user)
+            messages.success(request, _("The tip was accepted as incident %(id)s.") % {"id": incident.pk})
+        elif action == "merge":
+            into = get_object_or_404(Tip, pk=request.POST.get("into") or 0)
+            tips.merge(tip, into, request.user)
+            messages.success(request, _("The tip was merged."))
+        elif action == "reject":
+            tips.reject(tip, request.POST.get("reason", ""), request.user)
+            messages.success(request, _("The tip was rejected."))
+        else:
+            raise Http404
+    except RecordError as exc:
+        messages.error(request, str(exc))
+        return redirect("citizens:tip_detail", pk=tip.pk)
+    return redirect("citizens:triage")
+
+
+@login_required
+def tip_photo(request, pk: int):
+    """The re-encoded photo, for coordinators only, with a safe content type and no sniffing."""
+    tip = get_object_or_404(Tip, pk=pk)
+    access.require(tip.municipality_id in _coordinated(request))
+    if not tip.photo or "/" in tip.photo or not tip.photo.endswith(".jpg"):
+        raise Http404
+    path = photos.photo_dir() / tip.photo
+    if not path.exists():
+        raise Http404
+    response = FileResponse(path.open("rb"), content_type="image/jpeg")
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = f'inline; filename="tips-{tip.pk}.jpg"'
+    return response
+
+
+@login_required
+def receipt_summary(request):
+    codes = _coordinated(request)
+    rows = receipts.per_venue(codes)
+    if request.GET.get("format") == "csv":
+        log.record(request.user, "export", object_type="citizens.receiptreport", summary="per venue, for Skatteverket")
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="kvittorapporter-per-verksamhet.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                "verksamhet",
+                "organisationsnummer",
+                "adress",
+                "antal_rapporter",
+                "entre",
+                "garderob",
+                "mat_och_dryck",
+                "varor",
+                "senaste_besok",
+            ]
+        )
+        for r in rows:
+            p = r["purchases"]
+            writer.writerow(
+                [
+                    r["name"],
+                    r["org_number"],
+                    r["address"],
+                    r["reports"],
+                    p.get("entrance", 0),
+                    p.get("cloakroom", 0),
+                    p.get("food_drink", 0),
+                    p.get("goods", 0),
+                    r["last"].isoformat() if r["last"] else "",
+                ]
+            )
+        return response
+    return render(request, "citizens/receipt_summary.html", {"rows": rows})
+
+
+@login_required
+def survey_list(request):
+    codes = _coordinated(request)
+    return render(request, "citizens/survey_list.html", {
+        "surveys": Survey.objects.filter(municipality__in=codes).select_related("municipality"),
+        "municipalities": Municipality.objects.filter(code__in=codes),
+    })  # fmt: skip
+
+
+@login_required
+def survey_new(request, code: str):
+    access.require(code in _coordinated(request))
+    municipality = get_object_or_404(Municipality, code=code)
+    form = SurveyCreateForm(request.POST or None, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        survey = form.save(commit=False)
+        survey.municipality, survey.created_by = municipality, request.user
+        survey.save()
+        form.save_m2m()
+        log.record(request.user, "create", survey, summary=str(survey))
+        count = form.cleaned_data.get("codes") or 0
+        if survey.mode == Survey.Mode.CODE and count:
+            codes = surveys.issue_codes(survey, count)
+            response = HttpResponse("kod\n" + "\n".join(codes) + "\n", content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="koder-{survey.pk}.csv"'
+            return response
+        return redirect("citizens:survey_results", pk=survey.pk)
+    return render(request, "citizens/survey_new.html", {"form": form, "municipality": municipality})
+
+
+@login_required
+def survey_results(request, pk: int):
+    survey = get_object_or_404(Survey.objects.select_related("municipality"), pk=pk)
+    access.require(survey.municipality_id in access.reach(request.user).municipalities)
+    previous = Survey.objects.filter(municipality=survey.municipality, wave__lt=survey.wave).order_by("-wave").first()
+    return render(request, "citizens/survey_results.html", {
+        "survey": survey, "previous": previous, "results": surveys.results(survey, previous),
+        "boundary": survey.municipality.boundary,
+    })  # fmt: skip

@@ -1,0 +1,26 @@
+"""A resident files a tip by tapping the map, on a phone, and sees the confirmation."""
+
+import pytest
+
+from trygg.citizens.models import Tip
+
+pytestmark = pytest.mark.browser
+
+
+def test_resident_files_a_tip_by_tapping_the_map(page_for, live_demo):
+    Tip.objects.create(municipality_id="1780", service_code="klotter", lat=59.3794, lon=13.5035)
+    page = page_for(None, mobile=True)
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(live_demo["url"] + "/tips/?m=1780")
+    assert "112" in page.locator(".notice").first.inner_text()
+    page.select_option("select[name=service]", "klotter")
+    page.locator("#tip-map").click(position={"x": 150, "y": 120})
+    assert page.locator("input[name=lat]").input_value() != ""
+    page.fill("textarea[name=description]", "Nytt klotter på elskåpet")
+    page.click("button[type=submit].primary")
+    page.wait_for_url("**/tips/tack/**")
+    assert "Tack" in page.locator("h1").inner_text()
+    tip = Tip.objects.latest("created_at")
+    assert tip.description == "Nytt klotter på elskåpet" and tip.lat is not None
+    assert errors == []
