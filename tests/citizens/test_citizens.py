@@ -226,7 +226,7 @@ def test_receipt_reports_are_aggregated_exported_and_read_by_the_screening(clien
                 {
                     "municipality": "1780",
                     "venue_choice": venue.pk,
-                    "visited_on": "2026-01-0%d" % (i + 1),
+                    "visited_on": f"2026-01-0{i + 1}",
                     "purchases": ["entrance", "cloakroom"],
                 },
             ).status_code
