@@ -51,7 +51,7 @@ def main() -> None:
     from trygg.demo import orgs as demo_orgs
     from trygg.demo.screening import FIRST_NAMES, SURNAMES, TRADES, org_number
     from trygg.orgs.loaders import load_municipalities
-    from trygg.screening import engine, network
+    from trygg.screening import engine
     from trygg.screening.cases import create_case
     from trygg.screening.crossmatch import crossmatch
     from trygg.screening.importers import import_ftm
@@ -189,7 +189,7 @@ def main() -> None:
         elapsed = time.perf_counter() - t0
         starts = [company.pk] + [r.source_id for r in people]
         t0 = time.perf_counter()
-        network.walk(starts, engine._neighbours, engine.flagged_lookup(), max_hops=3, hub_cap=50)
+        engine.walk_from(starts)
         walk_elapsed = time.perf_counter() - t0
         if k >= 3:  # the first ones warm the caches
             screen_times.append(elapsed)

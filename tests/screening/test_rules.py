@@ -88,3 +88,20 @@ def test_network_walk_finds_shortest_paths_and_caps_hubs():
     uncapped = walk([1], neighbours, flagged, max_hops=3, hub_cap=100)
     assert set(uncapped.reached) == {3, 5}
     assert walk([1], neighbours, flagged, max_hops=1, hub_cap=100).reached == {}
+
+
+def test_network_walk_with_a_flagged_set_asks_only_for_edges_into_it_on_the_last_hop():
+    graph = {1: [(2, 10, "board_member")], 2: [(1, 10, "board_member"), (3, 12, "owner")],
+             3: [(2, 12, "owner"), (4, 13, "owner")], 4: [(3, 13, "owner")]}
+    asked = []
+
+    def neighbours(frontier, only=None):
+        asked.append(only)
+        return {n: [e for e in graph.get(n, []) if only is None or e[0] in only] for n in frontier}
+
+    result = walk([1], neighbours, {4}, max_hops=3, hub_cap=50, degree=lambda nodes: {n: 1 for n in nodes})
+    assert result.reached[4].nodes == [1, 2, 3, 4]
+    assert asked == [None, None, {4}]
+    capped = walk([1], neighbours, {4}, max_hops=3, hub_cap=50, degree=lambda nodes: {n: 99 for n in nodes})
+    assert capped.reached == {} and capped.hubs == {3: 99}
+    assert walk([1], neighbours, set(), max_hops=3).visited == 1  # nothing flagged: nothing to walk

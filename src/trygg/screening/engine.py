@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from trygg.audit import log
 from trygg.screening import index, network
@@ -75,13 +75,8 @@ def resolve(entity: Entity) -> Entity | None:
         return Entity.objects.filter(dataset__in=registry, personal_number=entity.personal_number).first()
     if not entity.birth_date:
         return None
-    ids = [
-        i
-        for i, _ in index.candidates(
-            entity.names, entity.is_company, dataset_ids=registry.values_list("pk", flat=True), limit=10
-        )
-    ]
-    for candidate in Entity.objects.filter(pk__in=ids, birth_date=entity.birth_date):
+    # people born the same day are few: compare their names
+    for candidate in Entity.objects.filter(dataset__in=registry, birth_date=entity.birth_date, schema="Person"):
         if best_match(entity, candidate).score >= PERSON_RESOLVE_SCORE:
             return candidate
     return None
@@ -114,18 +109,21 @@ def watchlist_hits(parties: list[CaseParty], datasets: list[Dataset], t: Thresho
     return hits
 
 
-def _neighbours(frontier: list[int]) -> dict[int, list[network.Edge]]:
+def _current_relations():
+    today = dt.date.today()
+    return Relation.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today)).exclude(role="address")
+
+
+def _neighbours(frontier: list[int], only: set[int] | None = None) -> dict[int, list[network.Edge]]:
     """Current relations of the frontier nodes, both directions (shared addresses are not followed)."""
     edges: dict[int, list[network.Edge]] = defaultdict(list)
-    today = dt.date.today()
-    current = Relation.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today)).exclude(role="address")
+    current = _current_relations()
     columns = ("id", "source_id", "target_id", "role")
+    outgoing, incoming = current.filter(source__in=frontier), current.filter(target__in=frontier)
+    if only is not None:
+        outgoing, incoming = outgoing.filter(target__in=list(only)), incoming.filter(source__in=list(only))
     # two index scans joined by UNION: faster than one OR over both columns
-    rows = (
-        current.filter(source__in=frontier)
-        .values_list(*columns)
-        .union(current.filter(target__in=frontier).values_list(*columns))
-    )
+    rows = outgoing.values_list(*columns).union(incoming.values_list(*columns))
     wanted = set(frontier)
     for relation, source, target, role in rows:
         if source in wanted:
@@ -135,10 +133,26 @@ def _neighbours(frontier: list[int]) -> dict[int, list[network.Edge]]:
     return edges
 
 
-def flagged_lookup():
-    """Which nodes are flagged: the flagged registry entities are few, so they are read once per screening."""
-    flagged = set(EntityFlag.objects.values_list("entity_id", flat=True))
-    return lambda nodes: flagged.intersection(nodes)
+def _degree(nodes: list[int]) -> dict[int, int]:
+    if not nodes:
+        return {}
+    current = _current_relations()
+    counts = defaultdict(int)
+    for node, n in current.filter(source__in=nodes).values_list("source").annotate(n=Count("id")):
+        counts[node] += n
+    for node, n in current.filter(target__in=nodes).values_list("target").annotate(n=Count("id")):
+        counts[node] += n
+    return counts
+
+
+def flagged_ids() -> set[int]:
+    """The flagged registry entities are few, so they are read once per screening."""
+    return set(EntityFlag.objects.values_list("entity_id", flat=True))
+
+
+def walk_from(starts) -> network.WalkResult:
+    t = thresholds()
+    return network.walk(starts, _neighbours, flagged_ids(), max_hops=t.network_hops, hub_cap=t.hub_cap, degree=_degree)
 
 
 def receipt_complaints(org_number: str) -> int:
@@ -216,7 +230,7 @@ def screen(case: Case, user=None) -> ScreeningRun:
     hits = watchlist_hits(parties, datasets, t)
     resolved = {p.entity_id: resolve(p.entity) for p in parties}
     starts = {r.pk: p for p in parties if (r := resolved[p.entity_id]) is not None}
-    walk = network.walk(starts, _neighbours, flagged_lookup(), max_hops=t.network_hops, hub_cap=t.hub_cap)
+    walk = walk_from(starts)
     facts = gather_facts(case, resolved, hits, t)
     flags = red_flags(facts, t)
 

@@ -20,7 +20,7 @@ from trygg.screening.models import Entity, KeyFrequency, NameKey
 
 CHUNK = 20_000
 MAX_POSTINGS_PER_KEY = 5000
-MAX_POSTINGS_PER_QUERY = 20000
+MAX_POSTINGS_PER_QUERY = 6000
 COMPANY_SCHEMATA = ("Company", "Organization", "LegalEntity")
 
 

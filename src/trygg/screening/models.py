@@ -62,7 +62,7 @@ class Entity(models.Model):
     org_number = models.CharField(max_length=11, blank=True, db_index=True)
     personal_number = models.CharField(max_length=12, blank=True, db_index=True)
     id_kind = models.CharField(max_length=20, blank=True, help_text="personnummer or samordningsnummer")
-    birth_date = models.CharField(max_length=10, blank=True)
+    birth_date = models.CharField(max_length=10, blank=True, db_index=True)
     country = models.CharField(max_length=2, blank=True)
     address = models.CharField(max_length=300, blank=True)
     registered_on = models.DateField(null=True, blank=True)

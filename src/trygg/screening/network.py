@@ -34,30 +34,41 @@ class WalkResult:
 
 def walk(
     starts: Iterable[int],
-    neighbours: Callable[[list[int]], dict[int, list[Edge]]],
-    is_flagged: Callable[[list[int]], set[int]],
+    neighbours: Callable[..., dict[int, list[Edge]]],
+    flagged: set[int] | Callable[[list[int]], set[int]],
     max_hops: int = 3,
     hub_cap: int = 50,
+    degree: Callable[[list[int]], dict[int, int]] | None = None,
 ) -> WalkResult:
     """Shortest paths (in hops) from any start node to flagged nodes.
 
-    ``neighbours(frontier)`` returns the edges of each node in the frontier (all of them, so that hubs can be
-    counted); ``is_flagged(nodes)`` says which of the given nodes are flagged.
+    ``neighbours(frontier, only=None)`` returns the edges of each node in the frontier — all of them, so that
+    hubs can be counted, or, with ``only``, just those leading to the given nodes. ``flagged`` is the set of
+    flagged nodes (or a function saying which of given nodes are flagged). When it is a set, the last hop
+    asks only for edges into it and ``degree(nodes)`` tells whether the nodes on the way are hubs.
     """
+    is_flagged = (lambda nodes: flagged.intersection(nodes)) if isinstance(flagged, set) else flagged
     result = WalkResult()
     paths: dict[int, Path] = {s: Path([s], [], []) for s in starts}
     frontier = list(paths)
-    for flagged in is_flagged(frontier):
-        result.reached[flagged] = paths[flagged]
-    for _hop in range(max_hops):
+    for node in is_flagged(frontier):
+        result.reached[node] = paths[node]
+    if isinstance(flagged, set) and not flagged:
+        result.visited = len(paths)
+        return result
+    for hop in range(max_hops):
         if not frontier:
             break
-        edges = neighbours(frontier)
+        last = hop == max_hops - 1 and isinstance(flagged, set)
+        edges = neighbours(frontier, only=flagged) if last else neighbours(frontier)
+        if last and degree is not None:
+            sizes = degree([n for n in frontier if edges.get(n) and paths[n].hops > 0])
         next_frontier = []
         for node in frontier:
             node_edges = edges.get(node, [])
-            if len(node_edges) > hub_cap and paths[node].hops > 0:
-                result.hubs[node] = len(node_edges)
+            size = sizes.get(node, 0) if last and degree is not None else len(node_edges)
+            if size > hub_cap and paths[node].hops > 0:
+                result.hubs[node] = size
                 continue
             for other, relation, role in node_edges:
                 if other in paths:
@@ -65,8 +76,8 @@ def walk(
                 base = paths[node]
                 paths[other] = Path([*base.nodes, other], [*base.relations, relation], [*base.roles, role])
                 next_frontier.append(other)
-        for flagged in is_flagged(next_frontier):
-            result.reached.setdefault(flagged, paths[flagged])
+        for node in is_flagged(next_frontier):
+            result.reached.setdefault(node, paths[node])
         frontier = next_frontier
     result.visited = len(paths)
     return result

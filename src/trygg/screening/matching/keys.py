@@ -2,7 +2,8 @@
 
 A name gives one key per significant token (``t:``), and for tokens of five letters or more also its first
 and last four letters (``p:``, ``s:``) so that a typo in one half of a token still finds it; the tokens run
-together give ``j:`` (for "Goodwill" / "Good Will"). Identifiers give ``id:`` keys. Weak words ("ab", "bygg",
+together give ``j:`` (for "Goodwill" / "Good Will") and the whole name in any word order ``n:`` (so that
+"Anna Andersson" is found although both words are common). Identifiers give ``id:`` keys. Weak words ("ab", "bygg",
 "al") give no key.
 """
 
@@ -25,6 +26,7 @@ def name_keys(name: str, company: bool) -> set[str]:
             keys.add(f"s:{token[-4:]}")
     if len(n.tokens) > 1 and len(n.joined) >= 4:
         keys.add(f"j:{n.joined[:16]}")
+        keys.add(f"n:{n.key.replace(' ', '_')}")  # the whole name: rare even when each word is common
     return {k[:64] for k in keys}
 
 
@@ -42,5 +44,5 @@ def key_weight(key: str, frequency: int) -> float:
     """How much a shared key says: rare keys more (inverse frequency); identifiers most."""
     if key.startswith("id:"):
         return 100.0
-    base = {"t": 1.0, "j": 1.0, "p": 0.4, "s": 0.4}.get(key[0], 0.5)
+    base = {"t": 1.0, "j": 1.0, "n": 3.0, "p": 0.4, "s": 0.4}.get(key[0], 0.5)
     return base / (1.0 + frequency) ** 0.5
