@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "trygg.situation",
     "trygg.screening",
     "trygg.citizens",
+    "trygg.measures",
     "trygg.demo",
 ]
 

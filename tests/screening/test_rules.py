@@ -91,8 +91,12 @@ def test_network_walk_finds_shortest_paths_and_caps_hubs():
 
 
 def test_network_walk_with_a_flagged_set_asks_only_for_edges_into_it_on_the_last_hop():
-    graph = {1: [(2, 10, "board_member")], 2: [(1, 10, "board_member"), (3, 12, "owner")],
-             3: [(2, 12, "owner"), (4, 13, "owner")], 4: [(3, 13, "owner")]}
+    graph = {
+        1: [(2, 10, "board_member")],
+        2: [(1, 10, "board_member"), (3, 12, "owner")],
+        3: [(2, 12, "owner"), (4, 13, "owner")],
+        4: [(3, 13, "owner")],
+    }
     asked = []
 
     def neighbours(frontier, only=None):

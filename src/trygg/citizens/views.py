@@ -43,8 +43,9 @@ def _map_context(municipality: Municipality) -> dict:
 
 
 def tip_new(request):
-    form = TipForm(request.POST or None, request.FILES or None,
-                   initial={"municipality": request.GET.get("m") or "1780"})  # fmt: skip
+    form = TipForm(
+        request.POST or None, request.FILES or None, initial={"municipality": request.GET.get("m") or "1780"}
+    )
     if request.method == "POST" and form.is_valid():
         if not ratelimit.allow(request, "tip"):
             form.add_error(None, _("You have sent many tips in a short time. Try again later."))
@@ -57,11 +58,14 @@ def tip_new(request):
                     form.add_error("photo", str(exc))
             if not form.errors:
                 data = tips.TipInput(
-                    municipality=form.cleaned_data["municipality"].code, service_code=form.cleaned_data["service"],
-                    description=form.cleaned_data.get("description", ""), lat=form.cleaned_data.get("lat"),
-                    lon=form.cleaned_data.get("lon"), address=form.cleaned_data.get("address", ""),
+                    municipality=form.cleaned_data["municipality"].code,
+                    service_code=form.cleaned_data["service"],
+                    description=form.cleaned_data.get("description", ""),
+                    lat=form.cleaned_data.get("lat"),
+                    lon=form.cleaned_data.get("lon"),
+                    address=form.cleaned_data.get("address", ""),
                     email=form.cleaned_data.get("email", ""),
-                )  # fmt: skip
+                )
                 try:
                     tip = tips.create_tip(data, photo=photo)
                 except RecordError as exc:
@@ -118,11 +122,14 @@ def receipt_new(request):
         else:
             venue = venues.filter(pk=form.cleaned_data.get("venue_choice") or 0).first()
             ReceiptReport.objects.create(
-                municipality=form.cleaned_data["municipality"], venue=venue,
+                municipality=form.cleaned_data["municipality"],
+                venue=venue,
                 venue_text="" if venue else form.cleaned_data["venue_text"].strip(),
-                lat=form.cleaned_data.get("lat"), lon=form.cleaned_data.get("lon"),
-                visited_on=form.cleaned_data["visited_on"], purchases=form.cleaned_data["purchases"],
-            )  # fmt: skip
+                lat=form.cleaned_data.get("lat"),
+                lon=form.cleaned_data.get("lon"),
+                visited_on=form.cleaned_data["visited_on"],
+                purchases=form.cleaned_data["purchases"],
+            )
             messages.success(
                 request, _("Thank you. Your report helps the municipality see where receipts are missing.")
             )
@@ -153,21 +160,34 @@ def survey_answer(request, pk: int):
                 places = json.loads(request.POST.get("unsafe_places") or "[]")
                 if not isinstance(places, list) or not all(isinstance(p, list) and len(p) == 2 for p in places):
                     raise ValueError
-                surveys.record_answer(survey, request.POST, area=area, unsafe_places=places,
-                                      code=request.POST.get("code"))  # fmt: skip
+                surveys.record_answer(
+                    survey, request.POST, area=area, unsafe_places=places, code=request.POST.get("code")
+                )
             except (surveys.SurveyError, ValueError, TypeError) as exc:
                 errors.append(str(exc) or _("The marked places could not be read."))
             else:
                 response = render(request, "citizens/survey_done.html", {"survey": survey})
                 if survey.mode == Survey.Mode.COOKIE:
-                    response.set_signed_cookie(surveys.answered_cookie_name(survey), str(survey.pk),
-                                               salt=surveys.COOKIE_SALT, max_age=180 * 86400, httponly=True,
-                                               samesite="Lax")  # fmt: skip
+                    response.set_signed_cookie(
+                        surveys.answered_cookie_name(survey),
+                        str(survey.pk),
+                        salt=surveys.COOKIE_SALT,
+                        max_age=180 * 86400,
+                        httponly=True,
+                        samesite="Lax",
+                    )
                 return response
-    return render(request, "citizens/survey_form.html", {
-        "survey": survey, "items": surveys.ITEMS, "errors": errors, "posted": request.POST,
-        **_map_context(survey.municipality),
-    })  # fmt: skip
+    return render(
+        request,
+        "citizens/survey_form.html",
+        {
+            "survey": survey,
+            "items": surveys.ITEMS,
+            "errors": errors,
+            "posted": request.POST,
+            **_map_context(survey.municipality),
+        },
+    )
 
 
 # -- coordinators ------------------------------------------------------------------------------------------
@@ -293,10 +313,14 @@ def receipt_summary(request):
 @login_required
 def survey_list(request):
     codes = _coordinated(request)
-    return render(request, "citizens/survey_list.html", {
-        "surveys": Survey.objects.filter(municipality__in=codes).select_related("municipality"),
-        "municipalities": Municipality.objects.filter(code__in=codes),
-    })  # fmt: skip
+    return render(
+        request,
+        "citizens/survey_list.html",
+        {
+            "surveys": Survey.objects.filter(municipality__in=codes).select_related("municipality"),
+            "municipalities": Municipality.objects.filter(code__in=codes),
+        },
+    )
 
 
 @login_required
@@ -325,7 +349,13 @@ def survey_results(request, pk: int):
     survey = get_object_or_404(Survey.objects.select_related("municipality"), pk=pk)
     access.require(survey.municipality_id in access.reach(request.user).municipalities)
     previous = Survey.objects.filter(municipality=survey.municipality, wave__lt=survey.wave).order_by("-wave").first()
-    return render(request, "citizens/survey_results.html", {
-        "survey": survey, "previous": previous, "results": surveys.results(survey, previous),
-        "boundary": survey.municipality.boundary,
-    })  # fmt: skip
+    return render(
+        request,
+        "citizens/survey_results.html",
+        {
+            "survey": survey,
+            "previous": previous,
+            "results": surveys.results(survey, previous),
+            "boundary": survey.municipality.boundary,
+        },
+    )

@@ -76,10 +76,12 @@ def load(today: dt.date) -> dict:
                 for _ in range(140):
                     area = areas[int(rng.integers(0, len(areas)))] if areas else None
                     base = 2.0 + shift + (0.8 if area and area.name in ("Resecentrum", "Järntorget") else 0.0)
-                    answers = {item.code: int(min(6, max(0, 2 * round(rng.normal(base, 1.2) / 2))))
-                               for item in ITEMS}  # fmt: skip
-                    places = ([[float(area.lat + rng.normal(0, 0.0005)), float(area.lon + rng.normal(0, 0.001))]]
-                              if area and rng.random() < 0.3 else [])  # fmt: skip
+                    answers = {item.code: int(min(6, max(0, 2 * round(rng.normal(base, 1.2) / 2)))) for item in ITEMS}
+                    places = (
+                        [[float(area.lat + rng.normal(0, 0.0005)), float(area.lon + rng.normal(0, 0.001))]]
+                        if area and rng.random() < 0.3
+                        else []
+                    )
                     SurveyResponse.objects.create(
                         survey=survey, area=area, answers=answers, unsafe_places=places, is_generated=True
                     )

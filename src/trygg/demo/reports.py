@@ -15,8 +15,8 @@ The model, per city and day (documented so the demo's patterns can be recognised
 * Times before 03:00 belong to the small hours of the same date, so no report falls after its day.
 * Planted patterns: graffiti and disturbing gatherings at Karlstad Resecentrum grow from September 2025
   (an emerging hotspot); suspected drug dealing at Örebro Järntorget is persistent; littering at Örebro
-  Stortorget drops by about 40 % from 1 May 2025 (when the demo's extra cleaning measure starts) while the
-  comparable Slottsparken is unchanged.
+  Stortorget falls to 45 % of its earlier level from 1 May 2025 (when the demo's extra cleaning measure
+  starts) while the comparable Slottsparken is unchanged.
 
 Each day is generated from its own seed (``seed``, city code, date), so a later run with a later end date
 adds only the new days and reproduces the old ones exactly; ``external_id`` makes reloading idempotent.
@@ -136,7 +136,7 @@ CITIES = (
                 15.2130,
                 70,
                 {"nedskrapning": 5, "samling_som_stor": 1, "berusning": 1},
-                _step(dt.date(2025, 5, 1), 0.6),
+                _step(dt.date(2025, 5, 1), 0.45),
             ),
             Hotspot(
                 "Järntorget", 59.2702, 15.2095, 55, {"narkotika": 4, "otrygg_plats": 2, "vald_hot": 1}, lambda d: 1.3

@@ -176,6 +176,20 @@ def can_screen(user, code: str) -> bool:
     return code in screening_municipalities(user)
 
 
+def can_edit_measure(user, owner_id: int) -> bool:
+    """Measures, problem places and agreements: members of the owning organisation (not viewers), and the
+    coordinators of organisations that share a cooperation with it."""
+    if getattr(user, "is_superuser", False):
+        return True
+    r = reach(user)
+    if r.org_roles.get(owner_id) in REPORTING_ROLES:
+        return True
+    from trygg.orgs.models import Organisation
+
+    partners = set(Organisation.objects.filter(cooperations__in=r.cooperation_ids).values_list("pk", flat=True))
+    return owner_id in partners and bool(r.org_ids(COORDINATING_ROLES))
+
+
 def require(allowed: bool) -> None:
     """Raise 403 unless ``allowed``; views call this with one of the predicates above."""
     if not allowed:

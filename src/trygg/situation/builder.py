@@ -162,7 +162,7 @@ class ReportBuilder:
             "harm": self.harm(current),
             "rate_per_10k": self.rate(len(current)),
             "official": self.official(),
-            "measures": {"available": False, "items": []},
+            "measures": self.open_measures(),
             "narrative": self.narrative(),
             "landmarks": [
                 {"name": p.name, "lat": _round(p.lat, 6), "lon": _round(p.lon, 6)}
@@ -265,6 +265,23 @@ class ReportBuilder:
             "high": _round(r.high, 3),
             "population": r.population,
         }
+
+    def open_measures(self) -> dict:
+        from trygg.measures.models import Measure
+
+        qs = Measure.objects.filter(municipality=self.municipality, status__in=["planned", "ongoing"])
+        if self.place is not None:
+            qs = qs.filter(problem_place__name=self.place.name) | qs.filter(title__icontains=self.place.name)
+        items = [
+            {
+                "title": m.title,
+                "owner": m.owner.name,
+                "status": m.get_status_display(),
+                "due": (m.due or m.end).isoformat() if (m.due or m.end) else None,
+            }
+            for m in qs.select_related("owner").order_by("due", "end")[:30]
+        ]
+        return {"available": True, "items": items}
 
     def official(self) -> dict:
         stat = (

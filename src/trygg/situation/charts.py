@@ -70,7 +70,7 @@ EMERGING_SV = {
 WEEKDAYS_SV = ["mån", "tis", "ons", "tor", "fre", "lör", "sön"]
 
 
-def _svg(fig) -> str:
+def to_svg(fig) -> str:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight")
     plt.close(fig)
@@ -102,7 +102,7 @@ def series_chart(report: dict) -> str:
     ax.set_ylabel("Antal händelser")
     ax.set_ylim(bottom=0)
     ax.legend(fontsize=7, frameon=False, ncols=3, loc="upper left", bbox_to_anchor=(0, -0.35))
-    return _svg(fig)
+    return to_svg(fig)
 
 
 def categories_chart(report: dict) -> str:
@@ -135,7 +135,7 @@ def categories_chart(report: dict) -> str:
     ax.set_yticks(y, [r["label"] for r in rows])
     ax.set_xlabel("Antal händelser (▲▼ = signifikant förändring, p < 0,05)")
     ax.legend(fontsize=7, frameon=False, loc="lower right")
-    return _svg(fig)
+    return to_svg(fig)
 
 
 def time_of_week_chart(report: dict) -> str:
@@ -152,7 +152,7 @@ def time_of_week_chart(report: dict) -> str:
                 c, r, str(int(matrix[r, c])), ha="center", va="center", color="white", fontsize=7, fontweight="bold"
             )
     fig.colorbar(image, ax=ax, label="Antal", shrink=0.8)
-    return _svg(fig)
+    return to_svg(fig)
 
 
 def lorenz_chart(report: dict) -> str:
@@ -166,7 +166,7 @@ def lorenz_chart(report: dict) -> str:
     ax.set_xlabel("Andel rutor (%), flest händelser först")
     ax.set_ylabel("Andel händelser (%)")
     ax.legend(fontsize=7, frameon=False, loc="lower right")
-    return _svg(fig)
+    return to_svg(fig)
 
 
 def _boundary_xy(geometry: dict | None, crs: str):
@@ -253,7 +253,7 @@ def hotspot_map(report: dict, boundary: dict | None = None, layer: str = "hotspo
     ax.text(extent[0] + cell * 0.5, extent[2] + cell * 0.8, f"{bar:g} m", fontsize=7, va="bottom")
     ax.text(extent[1] - cell * 0.5, extent[3] - cell * 0.5, "N ↑", ha="right", va="top", fontsize=9, weight="bold")
     ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
-    return _svg(fig)
+    return to_svg(fig)
 
 
 def _scale_bar_length(width_m: float) -> float:
@@ -283,7 +283,7 @@ def comparison_chart(comparison: dict) -> str:
     ax.set_yticks(y, [r["name"] for r in rows])
     ax.set_xlabel("Händelser per 10 000 invånare (95 % intervall)")
     ax.set_xlim(left=0)
-    return _svg(fig)
+    return to_svg(fig)
 
 
 def all_charts(report: dict, boundary: dict | None) -> dict[str, str]:

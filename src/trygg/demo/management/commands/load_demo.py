@@ -7,6 +7,7 @@ from django.db import transaction
 
 from trygg.core.importing import RecordError, iter_json_records, open_binary
 from trygg.demo import citizens as demo_citizens
+from trygg.demo import measures as demo_measures
 from trygg.demo import orgs as demo_orgs
 from trygg.demo import reports as demo_reports
 from trygg.demo import screening as demo_screening
@@ -62,6 +63,9 @@ class Command(BaseCommand):
         residents = demo_citizens.load(options["until"] or dt.date.today())
         if residents:
             self.stdout.write(f"Residents (generated demo data): {residents}")
+        measures = demo_measures.load(options["until"] or dt.date.today())
+        if measures:
+            self.stdout.write(f"Measures (generated demo data): {measures}")
         screening = demo_screening.load(data, today=options["until"])
         for key in ("ofac", "registry", "own_list"):
             if key in screening:

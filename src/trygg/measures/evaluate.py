@@ -1,0 +1,87 @@
+"""Evaluating a measure: before/after counts in treated, control and buffer areas, WDD and WDQ, a chart."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Min
+
+from trygg.analysis.evaluation import Counts, verdict_sv, weighted_displacement
+from trygg.incidents.models import Incident
+from trygg.measures.areas import AreaError, buffer_ring, count_in, validate_areas, weekly_counts
+from trygg.situation.charts import plt, to_svg
+
+
+def evaluate(measure, before_start: dt.date, before_end: dt.date, after_start: dt.date, after_end: dt.date) -> dict:
+    """Raises AreaError (areas) or ValueError (periods) with a message for the user."""
+    if before_end <= before_start or after_end <= after_start:
+        raise ValueError("each period must end after it starts")
+    if after_start < before_end:
+        raise ValueError("the after period must start when or after the before period ends")
+    first = Incident.objects.filter(municipality=measure.municipality).aggregate(m=Min("occurred_start"))["m"]
+    if first is None or before_start < first.date():
+        raise ValueError(f"the before period starts before the data does ({first.date() if first else 'no data'})")
+    if after_end > dt.date.today() + dt.timedelta(days=1):
+        raise ValueError("the after period ends in the future")
+    treated = measure.treated_area or (measure.problem_place.geometry if measure.problem_place else None)
+    validate_areas(treated, measure.control_area)
+    ring = buffer_ring(treated, measure.buffer_m)
+    areas = {"treated": treated, "control": measure.control_area, "buffer": ring}
+    before = count_in(areas, measure.municipality, measure.categories, before_start, before_end)
+    after = count_in(areas, measure.municipality, measure.categories, after_start, after_end)
+    counts = Counts(
+        before["treated"],
+        after["treated"],
+        before["control"],
+        after["control"],
+        before.get("buffer") if ring else None,
+        after.get("buffer") if ring else None,
+    )
+    result = weighted_displacement(counts)
+    return {
+        "periods": {
+            "before": [before_start.isoformat(), before_end.isoformat()],
+            "after": [after_start.isoformat(), after_end.isoformat()],
+        },
+        "counts": {"before": before, "after": after},
+        "wdd": result.wdd,
+        "se": round(result.se, 3),
+        "low": round(result.low, 2),
+        "high": round(result.high, 2),
+        "z": round(result.z, 3),
+        "p_value": round(result.p_value, 4),
+        "wdq": None if result.wdq is None else round(result.wdq, 3),
+        "verdict": result.verdict,
+        "verdict_sv": verdict_sv(result),
+        "buffer_m": measure.buffer_m,
+        "categories": measure.categories,
+    }
+
+
+def chart(measure, start: dt.date, end: dt.date) -> str:
+    treated = measure.treated_area or (measure.problem_place.geometry if measure.problem_place else None)
+    areas = {
+        "Behandlat område": treated,
+        "Kontrollområde": measure.control_area,
+        "Buffert": buffer_ring(treated, measure.buffer_m) if treated else None,
+    }
+    weeks, series = weekly_counts(areas, measure.municipality, measure.categories, start, end)
+    fig, ax = plt.subplots(figsize=(7.2, 2.8))
+    for (label, values), style in zip(series.items(), ["-o", "--s", ":^"], strict=False):
+        ax.plot(weeks, values, style, label=label, markersize=3, linewidth=1.2)
+    if measure.start:
+        ax.axvline(measure.start, color="black", linewidth=1.5)
+        ax.annotate(
+            "Åtgärden börjar",
+            (measure.start, ax.get_ylim()[1]),
+            xytext=(4, -12),
+            textcoords="offset points",
+            fontsize=8,
+        )
+    ax.set_ylabel("Händelser per vecka")
+    ax.legend(fontsize=7, frameon=False)
+    fig.autofmt_xdate()
+    return to_svg(fig)
+
+
+__all__ = ["AreaError", "chart", "evaluate"]

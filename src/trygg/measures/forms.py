@@ -1,0 +1,211 @@
+import datetime as dt
+import json
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from trygg.core import geo
+from trygg.incidents.models import Category
+from trygg.measures.areas import AreaError, validate_areas
+from trygg.measures.models import Agreement, Measure, ProblemPlace
+from trygg.orgs.models import Organisation, Place
+
+
+class GeometryField(forms.CharField):
+    """A GeoJSON polygon drawn on the map (hidden) — or empty."""
+
+    widget = forms.HiddenInput
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            geometry = json.loads(value)
+            shape = geo.shape_from_geojson(geometry)
+        except (ValueError, TypeError, KeyError) as exc:
+            raise forms.ValidationError(_("The drawn area is not a valid polygon.")) from exc
+        if shape.geom_type not in ("Polygon", "MultiPolygon"):
+            raise forms.ValidationError(_("Draw an area with at least three corners."))
+        return geometry
+
+
+def category_choices():
+    return [(c.code, c.label) for c in Category.objects.current().filter(in_statistics=True)]
+
+
+class AreaChoiceMixin:
+    """Either draw an area or take a named area of the municipality."""
+
+    def place_area(self, name: str):
+        place = self.cleaned_data.get(name)
+        return place.geometry if place and place.is_area else None
+
+
+class ProblemPlaceForm(AreaChoiceMixin, forms.ModelForm):
+    drawn = GeometryField(required=False)
+    place = forms.ModelChoiceField(queryset=Place.objects.none(), required=False, label=_("…or a named area"))
+    categories = forms.MultipleChoiceField(
+        choices=(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Kinds of incidents")
+    )
+
+    class Meta:
+        model = ProblemPlace
+        fields = ["name", "organisation", "categories", "scanning", "analysis", "status"]
+        widgets = {"scanning": forms.Textarea(attrs={"rows": 3}), "analysis": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, municipality, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+        self.fields["place"].queryset = Place.objects.filter(municipality=municipality)
+        self.fields["organisation"].queryset = organisations
+        self.fields["categories"].choices = category_choices()
+
+    def clean(self):
+        cleaned = super().clean()
+        geometry = (
+            cleaned.get("drawn") or self.place_area("place") or (self.instance.geometry if self.instance.pk else None)
+        )
+        if geometry is None:
+            raise forms.ValidationError(_("Draw the place on the map or choose a named area."))
+        shape = geo.shape_from_geojson(geometry)
+        if not self.municipality.contains(shape.representative_point().x, shape.representative_point().y):
+            raise forms.ValidationError(_("The area is outside %(m)s.") % {"m": self.municipality.name})
+        cleaned["geometry"] = geometry
+        return cleaned
+
+    def save(self, commit=True):
+        self.instance.geometry = self.cleaned_data["geometry"]
+        self.instance.municipality = self.municipality
+        return super().save(commit)
+
+
+class MeasureForm(AreaChoiceMixin, forms.ModelForm):
+    categories = forms.MultipleChoiceField(
+        choices=(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Target categories")
+    )
+    treated_drawn = GeometryField(required=False)
+    control_drawn = GeometryField(required=False)
+    control_place = forms.ModelChoiceField(
+        queryset=Place.objects.none(), required=False, label=_("Control area: a named area (or draw one)")
+    )
+
+    class Meta:
+        model = Measure
+        fields = [
+            "title",
+            "kind",
+            "description",
+            "owner",
+            "contact",
+            "participants",
+            "problem_place",
+            "start",
+            "end",
+            "due",
+            "cost",
+            "buffer_m",
+            "categories",
+            "status",
+            "public",
+            "public_summary",
+            "internal_notes",
+            "lessons",
+        ]
+        widgets = {
+            "start": forms.DateInput(attrs={"type": "date"}),
+            "end": forms.DateInput(attrs={"type": "date"}),
+            "due": forms.DateInput(attrs={"type": "date"}),
+            "participants": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "public_summary": forms.Textarea(attrs={"rows": 2}),
+            "internal_notes": forms.Textarea(attrs={"rows": 2}),
+            "lessons": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, municipality, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+        self.fields["owner"].queryset = owners
+        self.fields["participants"].queryset = Organisation.objects.filter(municipalities=municipality)
+        self.fields["problem_place"].queryset = ProblemPlace.objects.filter(municipality=municipality)
+        self.fields["control_place"].queryset = Place.objects.filter(municipality=municipality)
+        self.fields["categories"].choices = category_choices()
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end is before the start."))
+        if cleaned.get("public") and not (cleaned.get("public_summary") or "").strip():
+            self.add_error("public_summary", _("Write what the public may read before publishing the measure."))
+        treated = (
+            cleaned.get("treated_drawn")
+            or self.instance.treated_area
+            or (cleaned["problem_place"].geometry if cleaned.get("problem_place") else None)
+        )
+        control = cleaned.get("control_drawn") or self.place_area("control_place") or self.instance.control_area
+        if treated and control:
+            try:
+                validate_areas(treated, control)
+            except AreaError as exc:
+                self.add_error("control_place", str(exc))
+        cleaned["treated_area"], cleaned["control_area"] = treated, control
+        return cleaned
+
+    def save(self, commit=True):
+        self.instance.treated_area = self.cleaned_data.get("treated_area")
+        self.instance.control_area = self.cleaned_data.get("control_area")
+        self.instance.municipality = self.municipality
+        return super().save(commit)
+
+
+class EvaluationForm(forms.Form):
+    before_start = forms.DateField(label=_("Before: from"), widget=forms.DateInput(attrs={"type": "date"}))
+    before_end = forms.DateField(label=_("Before: to"), widget=forms.DateInput(attrs={"type": "date"}))
+    after_start = forms.DateField(label=_("After: from"), widget=forms.DateInput(attrs={"type": "date"}))
+    after_end = forms.DateField(label=_("After: to"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = ["kind", "title", "period_start", "period_end", "signatories", "problems", "causes", "activities"]
+        widgets = {
+            "period_start": forms.DateInput(attrs={"type": "date"}),
+            "period_end": forms.DateInput(attrs={"type": "date"}),
+            "signatories": forms.CheckboxSelectMultiple,
+            "activities": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signatories"].queryset = Organisation.objects.filter(municipalities=municipality)
+        self.fields["activities"].queryset = Measure.objects.filter(municipality=municipality)
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("period_start")
+            and cleaned.get("period_end")
+            and cleaned["period_end"] < cleaned["period_start"]
+        ):
+            self.add_error("period_end", _("The end is before the start."))
+        return cleaned
+
+
+class DecisionForm(forms.Form):
+    text = forms.CharField(max_length=500, label=_("Decision"))
+    owner = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Owner"))
+    municipality = forms.ChoiceField(label=_("Municipality"))
+    kind = forms.ChoiceField(choices=Measure.Kind.choices, label=_("Type"))
+    due = forms.DateField(
+        label=_("Due"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        initial=lambda: dt.date.today() + dt.timedelta(days=14),
+    )
+
+    def __init__(self, *args, cooperation, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = cooperation.organisations.all()
+        self.fields["municipality"].choices = [(m.code, m.name) for m in municipalities]

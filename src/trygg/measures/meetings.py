@@ -1,0 +1,102 @@
+"""The weekly EST meeting: an agenda from the weekly lägesbild, decisions that become measures."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from trygg.audit import log
+from trygg.measures.models import Decision, Measure, Meeting
+from trygg.orgs.models import Municipality
+from trygg.situation.builder import Options, ReportBuilder
+from trygg.situation.periods import parse_period
+
+AGENDA_OPTIONS = Options(permutations=999, knox_simulations=0)
+
+
+def cooperation_municipalities(cooperation):
+    return Municipality.objects.filter(
+        organisations__cooperations=cooperation, organisations__kind="municipality"
+    ).distinct()
+
+
+def open_measures(municipalities):
+    return Measure.objects.filter(
+        municipality__in=municipalities, status__in=[Measure.Status.PLANNED, Measure.Status.ONGOING]
+    )
+
+
+def overdue(municipalities, today: dt.date):
+    return open_measures(municipalities).filter(Q(due__lt=today) | Q(end__lt=today))
+
+
+def build_agenda(cooperation, week: str, today: dt.date | None = None) -> dict:
+    """New hot cells and categories above their 4-week mean per municipality, overdue measures, and what
+    happened to the previous meeting's decisions."""
+    today = today or timezone.localdate()
+    period = parse_period(week)
+    items = []
+    for municipality in cooperation_municipalities(cooperation):
+        report = ReportBuilder(municipality, period, options=AGENDA_OPTIONS).build()
+        spatial = report.get("spatial") or {}
+        change = spatial.get("weekly_change") or {}
+        items.append(
+            {
+                "municipality": municipality.name,
+                "code": municipality.code,
+                "incidents": report["totals"]["incidents"],
+                "new_hot_cells": len(change.get("new", [])),
+                "persisting_hot_cells": len(change.get("persisting", [])),
+                "categories_up": [
+                    {"label": c["label"], "count": c["count"], "mean": c["previous_mean"]}
+                    for c in report["categories"]
+                    if c["direction"] == "up" and c["code"] != "_total"
+                ],
+            }
+        )
+    previous = Meeting.objects.filter(cooperation=cooperation, week__lt=period.key).order_by("-week").first()
+    follow = []
+    if previous:
+        for decision in previous.decisions.select_related("measure", "owner"):
+            status = decision.measure.get_status_display() if decision.measure else "–"
+            follow.append(
+                {"text": decision.text, "owner": decision.owner.name, "due": decision.due.isoformat(), "status": status}
+            )
+    municipalities = cooperation_municipalities(cooperation)
+    late = [
+        {"title": m.title, "owner": m.owner.name, "due": (m.due or m.end).isoformat()}
+        for m in overdue(municipalities, today).select_related("owner")
+    ]
+    return {
+        "week": period.key,
+        "label": period.label_sv,
+        "municipalities": items,
+        "overdue": late,
+        "previous_week": previous.week if previous else None,
+        "previous_decisions": follow,
+    }
+
+
+def decide(meeting: Meeting, text: str, owner, due: dt.date, municipality, kind: str, user) -> Decision:
+    """A decision in the meeting becomes a measure with an owner and a due date, in one step."""
+    text = text.strip()
+    if not text:
+        raise ValueError("write the decision")
+    if due < (meeting.held_on or parse_period(meeting.week).start):
+        raise ValueError("the due date is before the meeting")
+    with transaction.atomic():
+        measure = Measure.objects.create(
+            title=text[:200],
+            kind=kind,
+            municipality=municipality,
+            owner=owner,
+            due=due,
+            status=Measure.Status.PLANNED,
+            description=f"Beslut på EST-mötet {meeting.week}.",
+        )
+        decision = Decision.objects.create(meeting=meeting, text=text[:500], owner=owner, due=due, measure=measure)
+        log.record(user, "create", measure, summary=f"from the EST meeting {meeting.week}")
+    return decision
