@@ -54,7 +54,7 @@ def test_the_verdict_never_claims_more_than_the_interval():
     assert verdict_sv(weighted_displacement(Counts(30, 60, 50, 48))).startswith("Ökning")
 
 
-@pytest.mark.parametrize("bad", [dict(treated_before=-1), dict(treated_before=1.5), dict(buffer_before=3)])
+@pytest.mark.parametrize("bad", [{"treated_before": -1}, {"treated_before": 1.5}, {"buffer_before": 3}])
 def test_counts_are_checked(bad):
     values = {"treated_before": 1, "treated_after": 1, "control_before": 1, "control_after": 1, **bad}
     with pytest.raises(ValueError):

@@ -103,9 +103,9 @@ def test_network_walk_with_a_flagged_set_asks_only_for_edges_into_it_on_the_last
         asked.append(only)
         return {n: [e for e in graph.get(n, []) if only is None or e[0] in only] for n in frontier}
 
-    result = walk([1], neighbours, {4}, max_hops=3, hub_cap=50, degree=lambda nodes: {n: 1 for n in nodes})
+    result = walk([1], neighbours, {4}, max_hops=3, hub_cap=50, degree=lambda nodes: dict.fromkeys(nodes, 1))
     assert result.reached[4].nodes == [1, 2, 3, 4]
     assert asked == [None, None, {4}]
-    capped = walk([1], neighbours, {4}, max_hops=3, hub_cap=50, degree=lambda nodes: {n: 99 for n in nodes})
+    capped = walk([1], neighbours, {4}, max_hops=3, hub_cap=50, degree=lambda nodes: dict.fromkeys(nodes, 99))
     assert capped.reached == {} and capped.hubs == {3: 99}
     assert walk([1], neighbours, set(), max_hops=3).visited == 1  # nothing flagged: nothing to walk
