@@ -204,7 +204,8 @@ def main() -> None:
     entities = Entity.objects.exclude(dataset__kind="case_input").count()
     print(
         f"Screening, {backend}: {entities:,} entities ({report.added:,} on the watch list), "
-        f"{Relation.objects.count():,} relations, {flagged:,} registry entities flagged by the cross-match"
+        f"{Relation.objects.count():,} relations, {flagged:,} registry entities flagged by the cross-match "
+        f"(+{len(planted):,} planted so that the walk has flagged entities to find)"
     )
     print(
         table(

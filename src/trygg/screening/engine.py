@@ -246,6 +246,8 @@ def screen(case: Case, user=None) -> ScreeningRun:
     entities = Entity.objects.in_bulk({n for p in walk.reached.values() for n in p.nodes} | set(walk.hubs))
     link_summaries = []
     for node, path in walk.reached.items():
+        if path.hops == 0:
+            continue  # the party itself is listed: reported as a hit above, not as a link
         flag = EntityFlag.objects.filter(entity=node).select_related("listed__dataset").order_by("-score").first()
         label = (
             f"{entities[path.nodes[0]].name} → {entities[node].name} ~ {flag.listed.name} ({flag.listed.dataset.name})"
