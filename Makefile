@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # Tests run on a file-less SQLite database and their own data folder, never the demo's.
 TEST_ENV := TRYGG_VAR_DIR=$(CURDIR)/var/test
 
-.PHONY: run test install install-dev messages browser lint check-deploy bench clean
+.PHONY: run test install install-dev messages browser lint check-deploy bench bench-matching clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,18 @@ check-deploy: install
 
 bench: install-dev
 	$(BIN)/python benchmarks/police_import.py
+	$(BIN)/python benchmarks/hotspots.py
+
+# The matching benchmark compares with OpenSanctions' nomenklatura, installed only in its own environment.
+NOMENKLATURA := nomenklatura==4.17.4
+.venv-bench/.installed: requirements.lock
+	$(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/pip install --quiet --require-hashes -r requirements.lock
+	.venv-bench/bin/pip install --quiet $(NOMENKLATURA)
+	touch $@
+
+bench-matching: .venv-bench/.installed
+	.venv-bench/bin/python benchmarks/matching.py
 
 clean:
-	rm -rf $(VENV) var/static var/test
+	rm -rf $(VENV) .venv-bench var/static var/test

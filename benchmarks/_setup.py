@@ -17,8 +17,12 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
 
-def fresh_database() -> str:
-    """Point DATABASE_URL at an empty database; returns a label for the tables printed."""
+def fresh_database(keep: bool = False, reuse: str = "") -> str:
+    """Point DATABASE_URL at an empty database; returns a label for the tables printed.
+
+    On PostgreSQL, ``keep`` leaves the database in place after the run (its name is printed) and ``reuse``
+    points at such a kept database instead of creating one, so that a slow build is done once while tuning.
+    """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trygg.settings")
     tmp = tempfile.mkdtemp(prefix="trygg-bench-")
     os.environ["TRYGG_VAR_DIR"] = tmp
@@ -29,10 +33,17 @@ def fresh_database() -> str:
     import psycopg
 
     parts = urlsplit(url)
+    if reuse:
+        os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{reuse}"))
+        return "PostgreSQL"
     name = f"trygg_bench_{os.getpid()}"
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
+    if keep:
+        print(f"keeping the database {name} (drop it when done)", file=sys.stderr)
+        return "PostgreSQL"
 
     def drop() -> None:
         from django.db import connections
@@ -42,7 +53,6 @@ def fresh_database() -> str:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     atexit.register(drop)
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
     return "PostgreSQL"
 
 

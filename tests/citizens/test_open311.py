@@ -9,13 +9,15 @@ Responses are checked against the GeoReport v2 field rules in JSON and in XML.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import io
 import xml.etree.ElementTree as ET
 
 import pytest
 import requests
+from django.core.management import CommandError, call_command
 from georeport import GeoReport
 
+from trygg.audit.models import AuditEvent
 from trygg.citizens.models import ApiClient, Tip
 
 REQUEST_FIELDS = {"service_request_id", "status", "service_name", "service_code", "requested_datetime", "lat", "long"}
@@ -155,8 +157,15 @@ def test_errors_in_xml(endpoint):
     assert response.status_code == 400 and root.tag == "errors" and root.find("error/code").text == "400"
 
 
+def _issue_key(*args: str) -> str:
+    out = io.StringIO()
+    call_command("open311_key", *args, stdout=out)
+    return out.getvalue().strip()
+
+
 def test_partner_systems_with_a_key_read_descriptions(endpoint, live_demo):
-    ApiClient.objects.create(name="Fastighetsägarnas app", key_hash=hashlib.sha256(b"secret-key").hexdigest())
+    key = _issue_key("Fastighetsägarnas app", "--organisation", "fastighetsagarna")
+    assert len(key) >= 40 and not ApiClient.objects.filter(key_hash=key).exists()  # only the hash is stored
     posted = requests.post(
         f"{endpoint}/requests.json",
         data={
@@ -165,19 +174,19 @@ def test_partner_systems_with_a_key_read_descriptions(endpoint, live_demo):
             "lat": 59.3794,
             "long": 13.5035,
             "description": "<b>Klotter</b> på elskåp",
-            "api_key": "secret-key",
+            "api_key": key,
         },
         timeout=10,
     ).json()[0]
     with_key = requests.get(
         f"{endpoint}/requests/{posted['service_request_id']}.json",
-        params={"jurisdiction_id": "1780", "api_key": "secret-key"},
+        params={"jurisdiction_id": "1780", "api_key": key},
         timeout=10,
     ).json()[0]
     assert with_key["description"] == "<b>Klotter</b> på elskåp"  # JSON: data, not markup
     xml = requests.get(
         f"{endpoint}/requests/{posted['service_request_id']}.xml",
-        params={"jurisdiction_id": "1780", "api_key": "secret-key"},
+        params={"jurisdiction_id": "1780", "api_key": key},
         timeout=10,
     ).content
     assert b"&lt;b&gt;Klotter" in xml
@@ -185,3 +194,21 @@ def test_partner_systems_with_a_key_read_descriptions(endpoint, live_demo):
         f"{endpoint}/tokens/{posted['service_request_id']}.json", params={"jurisdiction_id": "1780"}, timeout=10
     ).json()[0]
     assert token["service_request_id"] == posted["service_request_id"]
+
+
+def test_a_revoked_key_is_refused_and_both_steps_are_audited(endpoint, live_demo):
+    key = _issue_key("Centrum Karlstads app")
+    client = ApiClient.objects.get(name="Centrum Karlstads app")
+    params = {"jurisdiction_id": "1780", "api_key": key}
+    assert requests.get(f"{endpoint}/requests.json", params=params, timeout=10).status_code == 200
+    _issue_key("--revoke", str(client.pk))
+    refused = requests.get(f"{endpoint}/requests.json", params=params, timeout=10)
+    assert refused.status_code == 403 and "api_key" in refused.json()[0]["description"]
+    actions = list(
+        AuditEvent.objects.filter(object_type="citizens.apiclient", object_id=str(client.pk)).values_list(
+            "action", flat=True
+        )
+    )
+    assert sorted(actions) == ["create", "update"]
+    with pytest.raises(CommandError, match="--organisation"):
+        _issue_key("Okänd", "--organisation", "finns-inte")

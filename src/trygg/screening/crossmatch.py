@@ -67,7 +67,7 @@ def best_match(left: Entity, right: Entity):
 
 def _candidate_pairs(registry: list[int], lists: list[int]) -> list[tuple[int, int]]:
     qn = connection.ops.quote_name
-    keys, entity = qn(NameKey._meta.db_table), qn(Entity._meta.db_table)
+    keys = qn(NameKey._meta.db_table)
     freq = qn(KeyFrequency._meta.db_table)
     key, count = qn("key"), qn("count")
     reg = ",".join(str(int(i)) for i in registry)
@@ -75,11 +75,9 @@ def _candidate_pairs(registry: list[int], lists: list[int]) -> list[tuple[int, i
     sql = f"""
         SELECT a.entity_id, b.entity_id, a.{key}
         FROM {keys} a
-        JOIN {keys} b ON a.{key} = b.{key}
-        JOIN {entity} ea ON ea.id = a.entity_id
-        JOIN {entity} eb ON eb.id = b.entity_id
+        JOIN {keys} b ON a.{key} = b.{key} AND a.company = b.company
         JOIN {freq} f ON f.{key} = a.{key}
-        WHERE ea.dataset_id IN ({reg}) AND eb.dataset_id IN ({lst})
+        WHERE a.dataset_id IN ({reg}) AND b.dataset_id IN ({lst})
           AND (f.{count} <= %s OR a.{key} LIKE 'id:%%')
     """  # noqa: S608 - ids are integers from the database, names from model metadata
     shared: dict[tuple[int, int], int] = defaultdict(int)

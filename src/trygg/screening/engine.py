@@ -6,17 +6,15 @@ judgements on matches are applied: "not the same" suppresses a hit (kept as info
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from trygg.audit import log
-from trygg.screening import index, network
+from trygg.screening import graph, index, network
 from trygg.screening.crossmatch import best_match
 from trygg.screening.models import (
     Case,
@@ -109,42 +107,6 @@ def watchlist_hits(parties: list[CaseParty], datasets: list[Dataset], t: Thresho
     return hits
 
 
-def _current_relations():
-    today = dt.date.today()
-    return Relation.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today)).exclude(role="address")
-
-
-def _neighbours(frontier: list[int], only: set[int] | None = None) -> dict[int, list[network.Edge]]:
-    """Current relations of the frontier nodes, both directions (shared addresses are not followed)."""
-    edges: dict[int, list[network.Edge]] = defaultdict(list)
-    current = _current_relations()
-    columns = ("id", "source_id", "target_id", "role")
-    outgoing, incoming = current.filter(source__in=frontier), current.filter(target__in=frontier)
-    if only is not None:
-        outgoing, incoming = outgoing.filter(target__in=list(only)), incoming.filter(source__in=list(only))
-    # two index scans joined by UNION: faster than one OR over both columns
-    rows = outgoing.values_list(*columns).union(incoming.values_list(*columns))
-    wanted = set(frontier)
-    for relation, source, target, role in rows:
-        if source in wanted:
-            edges[source].append((target, relation, role))
-        if target in wanted:
-            edges[target].append((source, relation, role))
-    return edges
-
-
-def _degree(nodes: list[int]) -> dict[int, int]:
-    if not nodes:
-        return {}
-    current = _current_relations()
-    counts = defaultdict(int)
-    for node, n in current.filter(source__in=nodes).values_list("source").annotate(n=Count("id")):
-        counts[node] += n
-    for node, n in current.filter(target__in=nodes).values_list("target").annotate(n=Count("id")):
-        counts[node] += n
-    return counts
-
-
 def flagged_ids() -> set[int]:
     """The flagged registry entities are few, so they are read once per screening."""
     return set(EntityFlag.objects.values_list("entity_id", flat=True))
@@ -152,7 +114,9 @@ def flagged_ids() -> set[int]:
 
 def walk_from(starts) -> network.WalkResult:
     t = thresholds()
-    return network.walk(starts, _neighbours, flagged_ids(), max_hops=t.network_hops, hub_cap=t.hub_cap, degree=_degree)
+    return network.walk(
+        starts, graph.neighbours, flagged_ids(), max_hops=t.network_hops, hub_cap=t.hub_cap, degree=graph.degree
+    )
 
 
 def receipt_complaints(org_number: str) -> int:
@@ -245,10 +209,14 @@ def screen(case: Case, user=None) -> ScreeningRun:
     ]
     entities = Entity.objects.in_bulk({n for p in walk.reached.values() for n in p.nodes} | set(walk.hubs))
     link_summaries = []
+    strongest_flag = {}  # the best list match of each flagged node reached
+    for flag in EntityFlag.objects.filter(entity__in=list(walk.reached)).select_related("listed__dataset"):
+        if flag.entity_id not in strongest_flag or flag.score > strongest_flag[flag.entity_id].score:
+            strongest_flag[flag.entity_id] = flag
     for node, path in walk.reached.items():
         if path.hops == 0:
             continue  # the party itself is listed: reported as a hit above, not as a link
-        flag = EntityFlag.objects.filter(entity=node).select_related("listed__dataset").order_by("-score").first()
+        flag = strongest_flag[node]
         label = (
             f"{entities[path.nodes[0]].name} → {entities[node].name} ~ {flag.listed.name} ({flag.listed.dataset.name})"
         )

@@ -21,7 +21,6 @@ from trygg.screening.models import Entity, KeyFrequency, NameKey
 CHUNK = 20_000
 MAX_POSTINGS_PER_KEY = 5000
 MAX_POSTINGS_PER_QUERY = 6000
-COMPANY_SCHEMATA = ("Company", "Organization", "LegalEntity")
 
 
 def keys_for(entity: Entity) -> set[str]:
@@ -36,7 +35,7 @@ def index_entities(entity_ids: Iterable[int] | None = None, dataset=None) -> int
         qs = qs.filter(dataset=dataset)
     if entity_ids is not None:
         qs = qs.filter(pk__in=list(entity_ids))
-    fields = ("id", "schema", "name", "aliases", "org_number", "personal_number")
+    fields = ("id", "dataset_id", "schema", "name", "aliases", "org_number", "personal_number")
     total = 0
     with transaction.atomic():
         NameKey.objects.filter(entity__in=qs.values("pk")).delete()
@@ -46,7 +45,11 @@ def index_entities(entity_ids: Iterable[int] | None = None, dataset=None) -> int
             if not chunk:
                 break
             last = chunk[-1].pk
-            total += insert_rows(NameKey, ("entity", "key"), [(e.pk, key) for e in chunk for key in keys_for(e)])
+            total += insert_rows(
+                NameKey,
+                ("entity", "key", "dataset", "company"),
+                [(e.pk, key, e.dataset_id, e.is_company) for e in chunk for key in keys_for(e)],
+            )
     return total
 
 
@@ -87,11 +90,11 @@ def candidates(
         budget += frequencies[key]
     if not chosen:
         return []
-    qs = NameKey.objects.filter(key__in=chosen)
-    qs = qs.filter(entity__schema__in=COMPANY_SCHEMATA) if company else qs.exclude(entity__schema__in=COMPANY_SCHEMATA)
+    qs = NameKey.objects.filter(key__in=chosen, company=company)  # read from the index alone
     if dataset_ids is not None:
-        qs = qs.filter(entity__dataset__in=list(dataset_ids))
+        qs = qs.filter(dataset__in=list(dataset_ids))
+    weights = {key: key_weight(key, frequencies[key]) for key in chosen}
     scores: dict[int, float] = defaultdict(float)
     for entity_id, key in qs.values_list("entity_id", "key"):
-        scores[entity_id] += key_weight(key, frequencies[key])
+        scores[entity_id] += weights[key]
     return sorted(scores.items(), key=lambda item: -item[1])[:limit]

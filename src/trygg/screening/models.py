@@ -89,13 +89,19 @@ class Entity(models.Model):
 
 
 class NameKey(models.Model):
-    """Blocking keys of the candidate index (tokens, prefixes, suffixes, identifiers)."""
+    """Blocking keys of the candidate index (tokens, prefixes, suffixes, identifiers).
+
+    The entity's dataset and whether it is a company are repeated here so that a search reads the index alone:
+    one index range per key, without visiting the entities it will not score.
+    """
 
     entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=64)
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="+", db_index=False)
+    company = models.BooleanField()
 
     class Meta:
-        indexes = [models.Index(fields=["key", "entity"])]
+        indexes = [models.Index(fields=["key", "dataset", "company", "entity"], name="namekey_search")]
 
     def __str__(self) -> str:
         return self.key
@@ -124,15 +130,21 @@ class Relation(models.Model):
 
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="relations")
     key = models.CharField(max_length=200, blank=True)
-    source = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="outgoing")
-    target = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="incoming")
+    # indexed by the covering indexes below (they lead with source and target)
+    source = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="outgoing", db_index=False)
+    target = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="incoming", db_index=False)
     role = models.CharField(max_length=20, choices=Role.choices)
     share = models.FloatField(null=True, blank=True, help_text="Ownership share, 0–100 %.")
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["source", "role"]), models.Index(fields=["target", "role"])]
+        # Covering both directions: the network walk reads a node's relations from the index alone, the
+        # relations of one node next to each other, instead of visiting a table page per relation.
+        indexes = [
+            models.Index(fields=["source", "role", "valid_to", "target", "id"], name="relation_from"),
+            models.Index(fields=["target", "role", "valid_to", "source", "id"], name="relation_to"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.source_id} —{self.role}→ {self.target_id}"
