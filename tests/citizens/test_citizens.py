@@ -21,6 +21,8 @@ from trygg.citizens.publicmap import public_cells
 from trygg.incidents.models import Incident
 from trygg.orgs.models import Municipality
 
+from .images import jpeg_with_gps
+
 pytestmark = pytest.mark.django_db
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -44,17 +46,6 @@ def test_the_public_map_shows_only_cells_with_at_least_k_and_no_points(client, d
     assert "59.3794," not in page and "13.5035" not in page  # no incident coordinates
     with override_settings(TRYGG_PUBLIC_MAP_K=6):
         assert public_cells(Municipality.objects.get(code="1780"))["cells"] == []
-
-
-def jpeg_with_gps() -> bytes:
-    image = Image.new("RGB", (40, 20), "red")
-    exif = Image.Exif()
-    exif[0x0112] = 6  # orientation: rotate 90°
-    gps = {1: "N", 2: (59.0, 22.0, 45.0), 3: "E", 4: (13.0, 30.0, 12.0)}
-    exif[0x8825] = gps
-    out = io.BytesIO()
-    image.save(out, format="JPEG", exif=exif)
-    return out.getvalue()
 
 
 def test_photo_metadata_is_stripped_and_orientation_kept(tmp_path, settings):

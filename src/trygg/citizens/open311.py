@@ -21,10 +21,10 @@ from django.views.decorators.csrf import csrf_exempt
 
 from trygg.core.importing import RecordError
 
-from . import ratelimit
+from . import photos, ratelimit
 from .models import ApiClient, Tip
 from .services import BY_CODE, SERVICES
-from .tips import TipInput, active_municipalities, create_tip, requested_datetime
+from .tips import TipInput, active_municipalities, create_tip, requested_datetime, validate
 
 MAX_DAYS = 90
 FORMATS = {"json", "xml"}
@@ -295,7 +295,17 @@ def _post_request(request, fmt) -> HttpResponse:
     if data.email and "@" not in data.email:
         raise Open311Error(400, "email is not an e-mail address")
     try:
-        tip = create_tip(data, source="open311", api_client=client)
+        validate(data)  # before a photo is stored for a request that is refused
+    except RecordError as exc:
+        raise Open311Error(400, str(exc)) from exc
+    photo = ""
+    if "media" in request.FILES:  # a photo sent with the request (multipart), as FixMyStreet's apps do;
+        try:  # media_url is not fetched: the server does not download what a request points at
+            photo = photos.clean_photo(request.FILES["media"])
+        except photos.PhotoError as exc:
+            raise Open311Error(400, f"media: {exc}") from exc
+    try:
+        tip = create_tip(data, photo=photo, source="open311", api_client=client)
     except RecordError as exc:
         raise Open311Error(400, str(exc)) from exc
     notice = "Tack! Detta är ingen polisanmälan. Vid brott eller fara: ring 112, annars 114 14."
