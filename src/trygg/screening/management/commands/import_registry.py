@@ -1,10 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from trygg.audit import log
 from trygg.core.importing import RecordError, open_binary
-from trygg.screening.crossmatch import crossmatch
-from trygg.screening.engine import thresholds
 from trygg.screening.importers import import_ftm, import_registry
+
+from ._finish import finish_import
 
 
 class Command(BaseCommand):
@@ -31,11 +30,4 @@ class Command(BaseCommand):
                 raise CommandError("give --companies and --roles, or --ftm")
         except (RecordError, OSError) as exc:
             raise CommandError(str(exc)) from exc
-        flagged = crossmatch(thresholds())
-        log.record("import_registry", "import", object_type="screening.dataset", summary=report.summary()[:300])
-        self.stdout.write(report.summary())
-        self.stdout.write(f"registry entities matching a list: {flagged}")
-        for rejection in report.rejected[:50]:
-            self.stderr.write(f"rejected {rejection}")
-        if report.rejected:
-            raise CommandError(f"{len(report.rejected)} record(s) rejected; the others were imported", returncode=1)
+        finish_import(self, report, "import_registry")

@@ -1,11 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from trygg.audit import log
 from trygg.core.importing import RecordError, open_binary
 from trygg.orgs.models import Cooperation, Organisation
-from trygg.screening.crossmatch import crossmatch
-from trygg.screening.engine import thresholds
 from trygg.screening.importers import import_ftm, import_ofac, import_own_list
+
+from ._finish import finish_import
 
 
 class Command(BaseCommand):
@@ -44,11 +43,4 @@ class Command(BaseCommand):
                     report = import_own_list(fh, name, owner=owner, shared_with=coop)
         except (RecordError, OSError) as exc:
             raise CommandError(str(exc)) from exc
-        flagged = crossmatch(thresholds())
-        log.record("import_watchlist", "import", object_type="screening.dataset", summary=report.summary()[:300])
-        self.stdout.write(report.summary())
-        self.stdout.write(f"registry entities matching a list: {flagged}")
-        for rejection in report.rejected[:50]:
-            self.stderr.write(f"rejected {rejection}")
-        if report.rejected:
-            raise CommandError(f"{len(report.rejected)} record(s) rejected; the others were imported", returncode=1)
+        finish_import(self, report, "import_watchlist")
