@@ -57,6 +57,7 @@ def test_police_centroid_events_are_aggregated_never_points(login, demo_orgs):
     html = response.content.decode()
     payload = json.loads(html.split('id="map-layers" type="application/json">')[1].split("</script>")[0])
     assert all(p["lat"] != 59.402724 for p in payload["points"])
+    assert "EST-rapport: 1" in html and "Polisens händelse (polisen.se): 4" in html
 
 
 def test_generated_demo_reports_are_labelled(login, demo_orgs):

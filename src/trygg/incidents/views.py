@@ -55,7 +55,8 @@ def dashboard(request, code: str):
     layers = map_layers(in_period.select_related(None))
     county_layers = map_layers(county_level)
     layers["areas"] += county_layers["areas"]
-    by_source = dict(in_period.values_list("source").annotate(n=Count("id")))
+    counts = dict(in_period.values_list("source").annotate(n=Count("id")))
+    by_source = {Source(code).label: n for code, n in counts.items()}
     latest_police = in_municipality.filter(source=Source.POLICE).aggregate(m=Max("occurred_start"))["m"]
     context = {
         "municipality": municipality,
