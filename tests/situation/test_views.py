@@ -149,3 +149,19 @@ def test_comparison_shows_rates_with_intervals_not_counts(login, week):
     page = client.get("/lagesbild/jamforelse/?m=1780&m=1880&period=2026-03")
     assert page.status_code == 200
     assert "per 10 000" in page.content.decode()
+
+
+def test_comparison_counts_imported_partner_reports_as_est_and_police_events_apart(login, week):
+    org = week["orgs"]["centrum-karlstad"]
+    make_incident(org=org, source="csv", external_id="centrum-karlstad:1", when=at(dt.date(2026, 3, 4)))
+    for i in range(2):
+        make_incident(source="police", external_id=f"p{i}", precision="municipality", when=at(dt.date(2026, 3, 4)))
+    make_incident(source="tip", when=at(dt.date(2026, 3, 4)))
+    client = login(week["users"]["karlstad.samordnare"])
+    data = client.get("/lagesbild/jamforelse/?m=1780&m=1880&period=2026-03&format=json").json()
+    karlstad = next(m for m in data["municipalities"] if m["code"] == "1780")
+    population = karlstad["population"]
+    by_source = karlstad["rates_by_source"]
+    assert by_source["est"]["rate"] == pytest.approx(4 * 10_000 / population, abs=0.01)  # 3 form + 1 CSV
+    assert by_source["police"]["rate"] == pytest.approx(2 * 10_000 / population, abs=0.01)
+    assert karlstad["rate"]["rate"] == pytest.approx(7 * 10_000 / population, abs=0.01)

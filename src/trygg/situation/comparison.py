@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+import numpy as np
+
 from trygg.analysis import concentration as conc
 from trygg.analysis.grid import bin_counts, grid_covering, to_projected
 from trygg.analysis.harm import DEFAULT_WEIGHTS, harm_weights
@@ -19,7 +21,8 @@ from trygg.situation import data as d
 from trygg.situation.builder import _round
 from trygg.situation.periods import Period
 
-SOURCES = (("all", None), ("police", Source.POLICE), ("est", Source.EST))
+# "EST reports" are the partners' reports, whether typed into the form or imported from their own logs.
+SOURCES = (("all", None), ("police", (Source.POLICE,)), ("est", (Source.EST, Source.CSV)))
 
 
 def compare(municipalities, period: Period, scope: d.Scope | None = None, cell: float = 100.0) -> dict:
@@ -32,7 +35,7 @@ def compare(municipalities, period: Period, scope: d.Scope | None = None, cell: 
         population = m.population or 0
         by_source = {}
         for key, source in SOURCES:
-            count = len(frame) if source is None else int((frame.source == source).sum())
+            count = len(frame) if source is None else int(np.isin(frame.source, source).sum())
             r = rate(count, population)
             by_source[key] = {"rate": _round(r.rate, 2), "low": _round(r.low, 2), "high": _round(r.high, 2)}
         mix = Counter(frame.category.tolist())

@@ -1,0 +1,258 @@
+"""Import of partner reports from a CSV file (a security company's or housing company's own incident log).
+
+One row is one incident reported by one organisation. The layout (header row, comma or semicolon
+separated, UTF-8; decimal commas accepted in coordinates, as Swedish spreadsheets write them):
+
+======================  ========  =====================================================================
+column                  required  value
+======================  ========  =====================================================================
+``id``                  yes       the row's id in the partner's own log; re-importing it creates nothing
+``category``            yes       an EST category code (``klotter``) or its Swedish/English label
+``occurred``            yes       date and time, ``2026-11-28 21:40`` (Swedish time unless an offset is given)
+``occurred_end``        no        same form, not before ``occurred``
+``lat``, ``lon``        yes*      WGS84 decimal degrees (*or a ``place`` instead)
+``place``               no        the name of a named place in the municipality (used when no lat/lon)
+``precision``           no        ``exact`` (default), ``street`` or ``district`` (Swedish: exakt, gata, område)
+``description``         no        free text; must not name people or hold personal identity numbers
+``persons``             no        number of persons involved (0–1000)
+``police_report``       no        ``ja``/``nej`` (or yes/no, true/false, 1/0); empty = unknown
+``assessment``          no        ``low``/``medium``/``high`` (låg/medel/hög)
+``visibility``          no        ``internal``, ``partners`` (default) or ``public`` (intern/partner/offentlig)
+======================  ========  =====================================================================
+
+The point must lie inside a municipality where the organisation works. A row that fails any rule is
+rejected with its line number and reason; the other rows are imported in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from trygg.core.identity import find_person_names, find_personal_numbers
+from trygg.core.importing import ImportReport, ReadError, RecordError
+from trygg.incidents.models import Assessment, Category, Incident, Precision, Source, Status, Visibility
+from trygg.orgs.loaders import municipality_at
+from trygg.orgs.models import Organisation, Place
+
+REQUIRED_COLUMNS = ("id", "category", "occurred")
+MAX_DESCRIPTION = 5000
+MAX_PERSONS = 1000
+FUTURE_TOLERANCE = dt.timedelta(minutes=10)
+
+PRECISIONS = {
+    "exact": Precision.EXACT, "exakt": Precision.EXACT,
+    "street": Precision.STREET, "gata": Precision.STREET, "kvarter": Precision.STREET,
+    "district": Precision.DISTRICT, "område": Precision.DISTRICT, "omrade": Precision.DISTRICT,
+    "stadsdel": Precision.DISTRICT,
+}  # fmt: skip
+VISIBILITIES = {
+    "internal": Visibility.INTERNAL, "intern": Visibility.INTERNAL,
+    "partners": Visibility.PARTNERS, "partner": Visibility.PARTNERS, "samverkanspartner": Visibility.PARTNERS,
+    "public": Visibility.PUBLIC, "offentlig": Visibility.PUBLIC,
+}  # fmt: skip
+ASSESSMENTS = {
+    "low": Assessment.LOW, "låg": Assessment.LOW, "lag": Assessment.LOW,
+    "medium": Assessment.MEDIUM, "medel": Assessment.MEDIUM,
+    "high": Assessment.HIGH, "hög": Assessment.HIGH, "hog": Assessment.HIGH,
+}  # fmt: skip
+YES_NO = {"ja": True, "yes": True, "true": True, "1": True, "nej": False, "no": False, "false": False, "0": False}
+
+
+def external_id(organisation: Organisation, row_id: str) -> str:
+    """The stored id: the organisation's slug and its own id, so two partners may both have a row '17'."""
+    return f"{organisation.slug}:{row_id}"[:64]
+
+
+def _choice(row: dict[str, str], column: str, choices: dict[str, Any], default: Any) -> Any:
+    value = (row.get(column) or "").strip().casefold()
+    if not value:
+        return default
+    if value not in choices:
+        raise RecordError(f"'{column}' must be one of {', '.join(sorted(set(choices)))}, not {value!r}")
+    return choices[value]
+
+
+def parse_time(text: str, column: str) -> dt.datetime:
+    """A date and time in ISO form; naive times are Swedish local time. A bare date is refused."""
+    value = (text or "").strip()
+    if len(value) <= 10:
+        raise RecordError(f"'{column}' needs a date and a time, e.g. 2026-11-28 21:40 (got {value!r})")
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise RecordError(f"'{column}' is not a date and time like 2026-11-28 21:40: {value!r}") from exc
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, timezone.get_default_timezone())
+    return parsed
+
+
+def _coordinate(text: str, column: str, low: float, high: float) -> float:
+    try:
+        value = float(text.strip().replace(",", "."))
+    except ValueError as exc:
+        raise RecordError(f"'{column}' is not a number: {text!r}") from exc
+    if not low <= value <= high:
+        raise RecordError(f"'{column}' must be between {low} and {high}, not {value}")
+    return value
+
+
+class RowReader:
+    """Validates rows for one organisation; lookups are loaded once."""
+
+    def __init__(self, organisation: Organisation, allow_names: bool = False):
+        self.organisation = organisation
+        self.allow_names = allow_names
+        self.municipalities = organisation.municipalities.all()
+        if not self.municipalities.exists():
+            raise RecordError(f"{organisation} works in no municipality; add one before importing its reports")
+        self.categories: dict[str, Category] = {}
+        for category in Category.objects.est():
+            for key in (category.code, category.label_sv, category.label_en):
+                self.categories[key.casefold()] = category
+        self.places = {
+            (place.municipality_id, place.name.casefold()): place
+            for place in Place.objects.filter(municipality__in=self.municipalities).select_related("municipality")
+        }
+        self.now = timezone.now()
+
+    def category(self, row: dict[str, str]) -> Category:
+        value = (row.get("category") or "").strip()
+        found = self.categories.get(value.casefold())
+        if found is None:
+            codes = ", ".join(sorted({c.code for c in self.categories.values()}))
+            raise RecordError(f"unknown category {value!r}; use one of: {codes}")
+        return found
+
+    def position(self, row: dict[str, str]) -> tuple[float, float, str, Place | None, Any]:
+        lat_text, lon_text = (row.get("lat") or "").strip(), (row.get("lon") or "").strip()
+        place_name = (row.get("place") or "").strip()
+        precision = _choice(row, "precision", PRECISIONS, Precision.EXACT)
+        if lat_text or lon_text:
+            if not (lat_text and lon_text):
+                raise RecordError("give both 'lat' and 'lon', or neither and a 'place'")
+            lat = _coordinate(lat_text, "lat", -90, 90)
+            lon = _coordinate(lon_text, "lon", -180, 180)
+            municipality = municipality_at(lon, lat, self.municipalities)
+            if municipality is None:
+                names = ", ".join(m.name for m in self.municipalities)
+                raise RecordError(f"the point {lat}, {lon} is outside the municipalities where "
+                                  f"{self.organisation} works ({names})")  # fmt: skip
+            place = self.places.get((municipality.code, place_name.casefold())) if place_name else None
+            return lat, lon, precision, place, municipality
+        if not place_name:
+            raise RecordError("say where: 'lat' and 'lon', or the name of a named place in 'place'")
+        matches = [p for (_code, name), p in self.places.items() if name == place_name.casefold()]
+        if not matches:
+            raise RecordError(f"no named place {place_name!r} in the municipalities where {self.organisation} works")
+        if len(matches) > 1:
+            raise RecordError(f"the place name {place_name!r} is ambiguous; give lat and lon")
+        place = matches[0]
+        if place.is_area:
+            precision = Precision.DISTRICT
+        return place.lat, place.lon, precision, place, place.municipality
+
+    def description(self, row: dict[str, str]) -> str:
+        text = (row.get("description") or "").strip()
+        if len(text) > MAX_DESCRIPTION:
+            raise RecordError(f"'description' is longer than {MAX_DESCRIPTION} characters")
+        if find_personal_numbers(text):
+            raise RecordError("'description' holds what looks like a personal identity number; remove it")
+        names = find_person_names(text)
+        if names and not self.allow_names:
+            raise RecordError(
+                f"'description' seems to name a person ({', '.join(names)}); remove the name, or import with "
+                "--allow-names if it is not a person"
+            )
+        return text
+
+    def persons(self, row: dict[str, str]) -> int | None:
+        text = (row.get("persons") or "").strip()
+        if not text:
+            return None
+        if not text.isdigit() or int(text) > MAX_PERSONS:
+            raise RecordError(f"'persons' must be a whole number from 0 to {MAX_PERSONS}, not {text!r}")
+        return int(text)
+
+    def incident(self, row: dict[str, str]) -> Incident:
+        """Validate one row and return an unsaved Incident; raises RecordError naming the column."""
+        row_id = (row.get("id") or "").strip()
+        if not row_id:
+            raise RecordError("'id' is empty")
+        category = self.category(row)
+        start = parse_time(row.get("occurred", ""), "occurred")
+        end = parse_time(row["occurred_end"], "occurred_end") if (row.get("occurred_end") or "").strip() else None
+        if start > self.now + FUTURE_TOLERANCE:
+            raise RecordError(f"'occurred' is in the future: {start:%Y-%m-%d %H:%M}")
+        if end is not None and end < start:
+            raise RecordError("'occurred_end' is before 'occurred'")
+        lat, lon, precision, place, municipality = self.position(row)
+        return Incident(
+            category=category,
+            source=Source.CSV,
+            external_id=external_id(self.organisation, row_id),
+            description=self.description(row),
+            municipality=municipality,
+            county_id=municipality.county_id,
+            place=place,
+            lat=lat,
+            lon=lon,
+            precision=precision,
+            occurred_start=start,
+            occurred_end=end,
+            reported_at=self.now,
+            reporter_org=self.organisation,
+            assessment=_choice(row, "assessment", ASSESSMENTS, ""),
+            persons_count=self.persons(row),
+            police_report_made=_choice(row, "police_report", YES_NO, None),
+            visibility=_choice(row, "visibility", VISIBILITIES, Visibility.PARTNERS),
+            status=Status.NEW,
+        )
+
+
+def import_reports(
+    records: Iterable[tuple[int, Any]],
+    organisation: Organisation,
+    source: str,
+    *,
+    allow_names: bool = False,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Import a partner's CSV rows as incidents; idempotent by (organisation, id).
+
+    Rows are validated first and the valid ones written in one transaction, so a failure while writing
+    leaves nothing half-imported. With ``dry_run`` nothing is written and ``created`` counts what would be.
+    """
+    report = ImportReport(source=source)
+    reader = RowReader(organisation, allow_names=allow_names)
+    prefix = external_id(organisation, "")
+    existing = set(
+        Incident.objects.filter(source=Source.CSV, external_id__startswith=prefix).values_list("external_id", flat=True)
+    )
+    seen: dict[str, int] = {}
+    valid: list[Incident] = []
+    for line, row in records:
+        if isinstance(row, ReadError):
+            report.reject(row.line, str(row))
+            continue
+        report.read += 1
+        try:
+            key = external_id(organisation, (row.get("id") or "").strip())
+            if key in seen and key != prefix:
+                raise RecordError(f"duplicate id {row['id'].strip()!r} (first seen on line {seen[key]})")
+            seen[key] = line
+            if key in existing:
+                report.already_present += 1
+                continue
+            valid.append(reader.incident(row))
+        except RecordError as exc:
+            report.reject(line, str(exc))
+    if not dry_run:
+        with transaction.atomic():
+            Incident.objects.bulk_create(valid, batch_size=500)
+    report.created = len(valid)
+    return report

@@ -1,0 +1,63 @@
+"""``trygg import_incidents FILE.csv --organisation SLUG``: a partner's own incident log into Trygg."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from trygg.audit import log
+from trygg.core.importing import RecordError, iter_csv_records, open_binary
+from trygg.incidents.csv_import import REQUIRED_COLUMNS, import_reports
+from trygg.orgs.models import Organisation
+
+MAX_REJECTIONS_SHOWN = 50
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a partner organisation's incident reports from CSV (layout in trygg/incidents/csv_import.py and "
+        "README). Idempotent by the rows' ids. Exit status 1 if any row was rejected; the valid rows are imported."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="CSV file, UTF-8, comma or semicolon separated, optionally gzipped.")
+        parser.add_argument("--organisation", required=True, metavar="SLUG", help="The reporting organisation.")
+        parser.add_argument("--dry-run", action="store_true", help="Check every row; write nothing.")
+        parser.add_argument(
+            "--allow-names",
+            action="store_true",
+            help="Accept descriptions that seem to name a person (after checking they do not).",
+        )
+
+    def handle(self, *args, **options):
+        try:
+            organisation = Organisation.objects.get(slug=options["organisation"])
+        except Organisation.DoesNotExist as exc:
+            slugs = ", ".join(Organisation.objects.values_list("slug", flat=True)[:30])
+            raise CommandError(f"no organisation {options['organisation']!r}; known: {slugs}") from exc
+        source = options["file"]
+        try:
+            with open_binary(source) as fh:
+                report = import_reports(
+                    iter_csv_records(fh, required=REQUIRED_COLUMNS),
+                    organisation,
+                    source,
+                    allow_names=options["allow_names"],
+                    dry_run=options["dry_run"],
+                )
+        except (RecordError, OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"{source}: {exc}") from exc
+        if not options["dry_run"]:
+            log.record(
+                "import_incidents",
+                "import",
+                object_type="incidents.incident",
+                summary=f"{organisation.slug}: {report.summary()}",
+                changes={"organisation": organisation.slug, "created": report.created,
+                         "rejected": len(report.rejected)},
+            )  # fmt: skip
+        prefix = "dry run (nothing written; created = would be created): " if options["dry_run"] else ""
+        self.stdout.write(prefix + report.summary())
+        for rejection in report.rejected[:MAX_REJECTIONS_SHOWN]:
+            self.stderr.write(f"rejected {rejection}")
+        if len(report.rejected) > MAX_REJECTIONS_SHOWN:
+            self.stderr.write(f"… and {len(report.rejected) - MAX_REJECTIONS_SHOWN} more rejected")
+        if report.rejected:
+            raise CommandError(f"{len(report.rejected)} row(s) rejected; the others were imported", returncode=1)
