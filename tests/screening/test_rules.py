@@ -51,6 +51,7 @@ def test_recommendation_levels():
     assert recommend([], [], [{"label": "x", "hops": 1}], T).recommendation == "serious"
     revoked = red_flags(CaseFacts(DAY, own_list_entries=[{"name": "E", "flag": "revoked"}]), T)
     assert recommend(revoked, [], [], T).recommendation == "serious"
+    assert "återkallat tillstånd" in revoked[0].summary and "revoked" not in revoked[0].summary
     three = red_flags(
         CaseFacts(
             DAY,

@@ -147,13 +147,23 @@ def red_flags(facts: CaseFacts, t: Thresholds) -> list[Flag]:
             Flag(
                 "earlier_refusal",
                 severity,
-                f"{entry['name']} finns på samverkansens lista: {entry.get('flag')} "
+                f"{entry['name']} finns på samverkansens lista: "
+                f"{LIST_FLAG_WORDS.get(entry.get('flag', ''), entry.get('flag') or 'utan angiven grund')} "
                 f"({entry.get('date', 'okänt datum')}, {entry.get('list', '')}).",
                 entry,
                 entry.get("party", ""),
             )
         )
     return flags
+
+
+# How list flags read in the (Swedish) finding text.
+LIST_FLAG_WORDS = {
+    "refused": "nekat tillstånd",
+    "revoked": "återkallat tillstånd",
+    "debarred": "utesluten från upphandling",
+    "sanction": "sanktion",
+}
 
 
 @dataclass
