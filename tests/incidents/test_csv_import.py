@@ -168,3 +168,11 @@ def test_imported_reports_follow_the_visibility_rules(tmp_path, demo_orgs, login
     internal = Incident.objects.get(external_id="centrum-karlstad:A-2")
     other_org = login(demo_orgs["users"]["city.orebro"])
     assert other_org.get(f"/incidents/{internal.pk}/").status_code in (403, 404)
+
+
+def test_a_file_that_is_neither_utf8_nor_windows_1252_is_refused_whole(tmp_path, demo_orgs):
+    path = tmp_path / "binary.csv"
+    path.write_bytes(HEADER.encode() + b"\n\x81\x8d\x90;klotter\n")  # bytes undefined in Windows-1252
+    code, _, err = run(str(path))
+    assert code == 1 and "neither UTF-8 nor Windows-1252" in err
+    assert not Incident.objects.filter(source="csv").exists()

@@ -20,6 +20,7 @@ column                  required  value
 ``visibility``          no        ``internal``, ``partners`` (default) or ``public`` (intern/partner/offentlig)
 ======================  ========  =====================================================================
 
+A file that is not UTF-8 is read as Windows-1252, which is what Swedish Excel writes when saving "CSV".
 The point must lie inside a municipality where the organisation works. A row that fails any rule is
 rejected with its line number and reason; the other rows are imported in one transaction.
 """
@@ -61,6 +62,22 @@ ASSESSMENTS = {
     "high": Assessment.HIGH, "hög": Assessment.HIGH, "hog": Assessment.HIGH,
 }  # fmt: skip
 YES_NO = {"ja": True, "yes": True, "true": True, "1": True, "nej": False, "no": False, "false": False, "0": False}
+
+
+def as_utf8(data: bytes) -> bytes:
+    """The file as UTF-8: kept if it is UTF-8, else read as Windows-1252 (what Swedish Excel saves as "CSV").
+
+    Raises RecordError when it is neither.
+    """
+    try:
+        data.decode("utf-8")
+        return data
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252").encode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RecordError("the file is neither UTF-8 nor Windows-1252 text; save it as 'CSV UTF-8'") from exc
 
 
 def external_id(organisation: Organisation, row_id: str) -> str:

@@ -309,3 +309,35 @@ class IncidentFilterForm(forms.Form):
 
             qs = qs.filter(Q(title__icontains=data["q"]) | Q(description__icontains=data["q"]))
         return qs
+
+
+class IncidentImportForm(forms.Form):
+    """Upload of a partner's own incident log (CSV; layout in ``trygg.incidents.csv_import``)."""
+
+    MAX_BYTES = 5 * 1024 * 1024
+
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Reporting for"))
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Saved from Excel as CSV, or UTF-8 text; comma or semicolon separated; at most 5 MB. "
+            "The columns are described below."
+        ),
+    )
+    allow_names = forms.BooleanField(
+        required=False,
+        label=_("I have checked that words the check takes for names are not people's names"),
+    )
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisations = organisations if organisations is not None else Organisation.objects.none()
+        self.fields["organisation"].queryset = organisations
+        if organisations.count() == 1:
+            self.fields["organisation"].initial = organisations.first()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        return upload

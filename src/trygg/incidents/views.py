@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -15,9 +17,12 @@ from django.utils.translation import ngettext
 
 from trygg.audit import log
 from trygg.audit.models import AuditEvent
+from trygg.core.importing import RecordError, iter_csv_records
+from trygg.incidents.csv_import import REQUIRED_COLUMNS, as_utf8, import_reports
 from trygg.incidents.forms import (
     IncidentEditForm,
     IncidentFilterForm,
+    IncidentImportForm,
     IncidentReportFormSet,
     ReportHeaderForm,
 )
@@ -203,3 +208,41 @@ def report(request):
             "centre": _map_centre(municipality, places),
         },
     )
+
+
+@login_required
+def import_file(request):
+    """Upload a partner's own incident log as CSV: check it (nothing written) or import the valid rows."""
+    access.require(access.can_report(request.user))
+    organisations = access.reporting_organisations(request.user)
+    form = IncidentImportForm(request.POST or None, request.FILES or None, organisations=organisations)
+    result, error = None, ""
+    if request.method == "POST" and form.is_valid():
+        organisation = form.cleaned_data["organisation"]
+        upload = form.cleaned_data["file"]
+        check_only = "check" in request.POST
+        try:
+            result = import_reports(
+                iter_csv_records(io.BytesIO(as_utf8(upload.read())), required=REQUIRED_COLUMNS),
+                organisation,
+                source=upload.name,
+                allow_names=form.cleaned_data["allow_names"],
+                dry_run=check_only,
+            )
+        except RecordError as exc:
+            error = str(exc)
+        if result is not None and not check_only:
+            log.record(
+                request.user,
+                "import",
+                object_type="incidents.incident",
+                summary=f"{organisation.slug}: {result.summary()}",
+                changes={"organisation": organisation.slug, "created": result.created,
+                         "rejected": len(result.rejected)},
+            )  # fmt: skip
+        return render(
+            request,
+            "incidents/import.html",
+            {"form": form, "result": result, "error": error, "check_only": check_only},
+        )
+    return render(request, "incidents/import.html", {"form": form})

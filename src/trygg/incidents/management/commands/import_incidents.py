@@ -1,10 +1,12 @@
 """``trygg import_incidents FILE.csv --organisation SLUG``: a partner's own incident log into Trygg."""
 
+import io
+
 from django.core.management.base import BaseCommand, CommandError
 
 from trygg.audit import log
 from trygg.core.importing import RecordError, iter_csv_records, open_binary
-from trygg.incidents.csv_import import REQUIRED_COLUMNS, import_reports
+from trygg.incidents.csv_import import REQUIRED_COLUMNS, as_utf8, import_reports
 from trygg.orgs.models import Organisation
 
 MAX_REJECTIONS_SHOWN = 50
@@ -17,7 +19,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="CSV file, UTF-8, comma or semicolon separated, optionally gzipped.")
+        parser.add_argument(
+            "file", help="CSV file (UTF-8 or Windows-1252), comma or semicolon separated, optionally gzipped."
+        )
         parser.add_argument("--organisation", required=True, metavar="SLUG", help="The reporting organisation.")
         parser.add_argument("--dry-run", action="store_true", help="Check every row; write nothing.")
         parser.add_argument(
@@ -35,14 +39,15 @@ class Command(BaseCommand):
         source = options["file"]
         try:
             with open_binary(source) as fh:
-                report = import_reports(
-                    iter_csv_records(fh, required=REQUIRED_COLUMNS),
-                    organisation,
-                    source,
-                    allow_names=options["allow_names"],
-                    dry_run=options["dry_run"],
-                )
-        except (RecordError, OSError, UnicodeDecodeError) as exc:
+                data = as_utf8(fh.read())
+            report = import_reports(
+                iter_csv_records(io.BytesIO(data), required=REQUIRED_COLUMNS),
+                organisation,
+                source,
+                allow_names=options["allow_names"],
+                dry_run=options["dry_run"],
+            )
+        except (RecordError, OSError) as exc:
             raise CommandError(f"{source}: {exc}") from exc
         if not options["dry_run"]:
             log.record(
