@@ -67,6 +67,7 @@ def test_rejected_rows_are_listed_by_line_and_nothing_in_them_runs_as_script(log
     page = response.content.decode()
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert [r.line for r in response.context["result"].rejected] == [4]
+    assert "okänd kategori" in page  # the reason in the interface's language
     assert Incident.objects.filter(source="csv").count() == 2
 
 

@@ -33,6 +33,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from trygg.core.identity import find_person_names, find_personal_numbers
 from trygg.core.importing import ImportReport, ReadError, RecordError
@@ -77,7 +78,7 @@ def as_utf8(data: bytes) -> bytes:
     try:
         return data.decode("cp1252").encode("utf-8")
     except UnicodeDecodeError as exc:
-        raise RecordError("the file is neither UTF-8 nor Windows-1252 text; save it as 'CSV UTF-8'") from exc
+        raise RecordError(_("the file is neither UTF-8 nor Windows-1252 text; save it as 'CSV UTF-8'")) from exc
 
 
 def external_id(organisation: Organisation, row_id: str) -> str:
@@ -90,7 +91,10 @@ def _choice(row: dict[str, str], column: str, choices: dict[str, Any], default: 
     if not value:
         return default
     if value not in choices:
-        raise RecordError(f"'{column}' must be one of {', '.join(sorted(set(choices)))}, not {value!r}")
+        raise RecordError(
+            _("'%(column)s' must be one of %(choices)s, not %(value)r")
+            % {"column": column, "choices": ", ".join(sorted(set(choices))), "value": value}
+        )
     return choices[value]
 
 
@@ -98,11 +102,17 @@ def parse_time(text: str, column: str) -> dt.datetime:
     """A date and time in ISO form; naive times are Swedish local time. A bare date is refused."""
     value = (text or "").strip()
     if len(value) <= 10:
-        raise RecordError(f"'{column}' needs a date and a time, e.g. 2026-11-28 21:40 (got {value!r})")
+        raise RecordError(
+            _("'%(column)s' needs a date and a time, e.g. 2026-11-28 21:40 (got %(value)r)")
+            % {"column": column, "value": value}
+        )
     try:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError as exc:
-        raise RecordError(f"'{column}' is not a date and time like 2026-11-28 21:40: {value!r}") from exc
+        raise RecordError(
+            _("'%(column)s' is not a date and time like 2026-11-28 21:40: %(value)r")
+            % {"column": column, "value": value}
+        ) from exc
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed, timezone.get_default_timezone())
     return parsed
@@ -112,9 +122,12 @@ def _coordinate(text: str, column: str, low: float, high: float) -> float:
     try:
         value = float(text.strip().replace(",", "."))
     except ValueError as exc:
-        raise RecordError(f"'{column}' is not a number: {text!r}") from exc
+        raise RecordError(_("'%(column)s' is not a number: %(value)r") % {"column": column, "value": text}) from exc
     if not low <= value <= high:
-        raise RecordError(f"'{column}' must be between {low} and {high}, not {value}")
+        raise RecordError(
+            _("'%(column)s' must be between %(low)s and %(high)s, not %(value)s")
+            % {"column": column, "low": low, "high": high, "value": value}
+        )
     return value
 
 
@@ -126,7 +139,10 @@ class RowReader:
         self.allow_names = allow_names
         self.municipalities = organisation.municipalities.all()
         if not self.municipalities.exists():
-            raise RecordError(f"{organisation} works in no municipality; add one before importing its reports")
+            raise RecordError(
+                _("%(organisation)s works in no municipality; add one before importing its reports")
+                % {"organisation": organisation}
+            )
         self.categories: dict[str, Category] = {}
         for category in Category.objects.est():
             for key in (category.code, category.label_sv, category.label_en):
@@ -141,8 +157,8 @@ class RowReader:
         value = (row.get("category") or "").strip()
         found = self.categories.get(value.casefold())
         if found is None:
-            codes = ", ".join(sorted({c.code for c in self.categories.values()}))
-            raise RecordError(f"unknown category {value!r}; use one of: {codes}")
+            codes = ", ".join(sorted({c.label for c in self.categories.values()}))
+            raise RecordError(_("unknown category %(value)r; use one of: %(codes)s") % {"value": value, "codes": codes})
         return found
 
     def position(self, row: dict[str, str]) -> tuple[float, float, str, Place | None, Any]:
@@ -151,23 +167,28 @@ class RowReader:
         precision = _choice(row, "precision", PRECISIONS, Precision.EXACT)
         if lat_text or lon_text:
             if not (lat_text and lon_text):
-                raise RecordError("give both 'lat' and 'lon', or neither and a 'place'")
+                raise RecordError(_("give both 'lat' and 'lon', or neither and a 'place'"))
             lat = _coordinate(lat_text, "lat", -90, 90)
             lon = _coordinate(lon_text, "lon", -180, 180)
             municipality = municipality_at(lon, lat, self.municipalities)
             if municipality is None:
                 names = ", ".join(m.name for m in self.municipalities)
-                raise RecordError(f"the point {lat}, {lon} is outside the municipalities where "
-                                  f"{self.organisation} works ({names})")  # fmt: skip
+                raise RecordError(
+                    _("the point %(lat)s, %(lon)s is outside the municipalities where %(org)s works (%(names)s)")
+                    % {"lat": lat, "lon": lon, "org": self.organisation, "names": names}
+                )
             place = self.places.get((municipality.code, place_name.casefold())) if place_name else None
             return lat, lon, precision, place, municipality
         if not place_name:
-            raise RecordError("say where: 'lat' and 'lon', or the name of a named place in 'place'")
+            raise RecordError(_("say where: 'lat' and 'lon', or the name of a named place in 'place'"))
         matches = [p for (_code, name), p in self.places.items() if name == place_name.casefold()]
         if not matches:
-            raise RecordError(f"no named place {place_name!r} in the municipalities where {self.organisation} works")
+            raise RecordError(
+                _("no named place %(place)r in the municipalities where %(org)s works")
+                % {"place": place_name, "org": self.organisation}
+            )
         if len(matches) > 1:
-            raise RecordError(f"the place name {place_name!r} is ambiguous; give lat and lon")
+            raise RecordError(_("the place name %(place)r is ambiguous; give lat and lon") % {"place": place_name})
         place = matches[0]
         if place.is_area:
             precision = Precision.DISTRICT
@@ -176,14 +197,17 @@ class RowReader:
     def description(self, row: dict[str, str]) -> str:
         text = (row.get("description") or "").strip()
         if len(text) > MAX_DESCRIPTION:
-            raise RecordError(f"'description' is longer than {MAX_DESCRIPTION} characters")
+            raise RecordError(_("'description' is longer than %(n)d characters") % {"n": MAX_DESCRIPTION})
         if find_personal_numbers(text):
-            raise RecordError("'description' holds what looks like a personal identity number; remove it")
+            raise RecordError(_("'description' holds what looks like a personal identity number; remove it"))
         names = find_person_names(text)
         if names and not self.allow_names:
             raise RecordError(
-                f"'description' seems to name a person ({', '.join(names)}); remove the name, or import with "
-                "--allow-names if it is not a person"
+                _(
+                    "'description' seems to name a person (%(names)s); remove the name, or confirm that it is "
+                    "not a person (--allow-names)"
+                )
+                % {"names": ", ".join(names)}
             )
         return text
 
@@ -192,21 +216,24 @@ class RowReader:
         if not text:
             return None
         if not text.isdigit() or int(text) > MAX_PERSONS:
-            raise RecordError(f"'persons' must be a whole number from 0 to {MAX_PERSONS}, not {text!r}")
+            raise RecordError(
+                _("'persons' must be a whole number from 0 to %(max)d, not %(value)r")
+                % {"max": MAX_PERSONS, "value": text}
+            )
         return int(text)
 
     def incident(self, row: dict[str, str]) -> Incident:
         """Validate one row and return an unsaved Incident; raises RecordError naming the column."""
         row_id = (row.get("id") or "").strip()
         if not row_id:
-            raise RecordError("'id' is empty")
+            raise RecordError(_("'id' is empty"))
         category = self.category(row)
         start = parse_time(row.get("occurred", ""), "occurred")
         end = parse_time(row["occurred_end"], "occurred_end") if (row.get("occurred_end") or "").strip() else None
         if start > self.now + FUTURE_TOLERANCE:
-            raise RecordError(f"'occurred' is in the future: {start:%Y-%m-%d %H:%M}")
+            raise RecordError(_("'occurred' is in the future: %(when)s") % {"when": f"{start:%Y-%m-%d %H:%M}"})
         if end is not None and end < start:
-            raise RecordError("'occurred_end' is before 'occurred'")
+            raise RecordError(_("'occurred_end' is before 'occurred'"))
         lat, lon, precision, place, municipality = self.position(row)
         return Incident(
             category=category,
@@ -260,7 +287,10 @@ def import_reports(
         try:
             key = external_id(organisation, (row.get("id") or "").strip())
             if key in seen and key != prefix:
-                raise RecordError(f"duplicate id {row['id'].strip()!r} (first seen on line {seen[key]})")
+                raise RecordError(
+                    _("duplicate id %(id)r (first seen on line %(line)d)")
+                    % {"id": row["id"].strip(), "line": seen[key]}
+                )
             seen[key] = line
             if key in existing:
                 report.already_present += 1

@@ -3,6 +3,7 @@
 import io
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from trygg.audit import log
 from trygg.core.importing import RecordError, iter_csv_records, open_binary
@@ -31,6 +32,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        with translation.override("en"):  # command-line output is English, like the other commands
+            self._import(options)
+
+    def _import(self, options):
         try:
             organisation = Organisation.objects.get(slug=options["organisation"])
         except Organisation.DoesNotExist as exc:
