@@ -5,8 +5,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
 
 def _tile_origin() -> str:
@@ -73,3 +75,28 @@ class SwedishFirstLocaleMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class RejectNullCharactersMiddleware:
+    """Answer 400 to a request whose parameters hold a NUL character.
+
+    No legitimate text contains one, PostgreSQL cannot store one in a text column, and a view that passed
+    it on would fail with a server error. Form fields already refuse it; this covers parameters read
+    directly (search boxes, free-text posts) in one place.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        parameters = [request.GET]
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            parameters.append(request.POST)
+        for query in parameters:
+            for key, values in query.lists():
+                if "\x00" in key or any("\x00" in value for value in values):
+                    return HttpResponseBadRequest(_("A parameter contains a NUL character."), content_type="text/plain")
+        return self.get_response(request)

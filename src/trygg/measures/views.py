@@ -8,7 +8,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -418,6 +418,8 @@ def action_plan(request, code: str, year: int):
     """The annual åtgärdsplan for the municipal board (SFS 2023:196): measures planned and done, with the
     problems of the year's lägesbild they address."""
     municipality = _municipality(request, code)
+    if not 2000 <= year <= 2100:
+        raise Http404(_("No action plan for the year %(year)d.") % {"year": year})
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     measures = (
         Measure.objects.filter(municipality=municipality)

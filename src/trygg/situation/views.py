@@ -43,7 +43,8 @@ def _load(request, code: str, period_key: str):
         raise Http404(str(exc)) from exc
     place = None
     if request.GET.get("area"):
-        place = Place.objects.filter(municipality=municipality, pk=request.GET["area"]).first()
+        area = request.GET["area"]
+        place = Place.objects.filter(municipality=municipality, pk=area).first() if area.isdigit() else None
         if place is None:
             raise Http404(_("No such area in this municipality."))
     return municipality, period, place
@@ -69,7 +70,7 @@ def index(request):
         (_("Last year"), current("year", today).shifted(-1).key),
     ]
     error = None
-    if request.GET.get("m") and request.GET.get("period"):
+    if request.GET.get("m", "").isdigit() and request.GET.get("period"):
         try:
             period = parse_period(request.GET["period"])
         except PeriodError as exc:
