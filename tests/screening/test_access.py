@@ -83,6 +83,9 @@ def test_every_read_search_export_and_decision_is_audited_with_the_case_as_purpo
     assert events.filter(action="export", object_type="screening.caseparty").exists()
     assert events.filter(action="decide", object_type="screening.case").exists()
     assert all(e.actor.username == "karlstad.granskare" for e in events.exclude(actor=None))
+    history = client.get(f"/granskning/arenden/{karlstad_case.pk}/").content.decode()
+    for line in ("visade ärendet", "exporterade ett registerutdrag för en part", "beslutade i ärendet"):
+        assert line in history
 
 
 def test_judging_a_hit_through_the_page(officer, screening_data):

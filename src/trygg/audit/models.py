@@ -11,6 +11,17 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# How log entries name what they are about, for pages that show a history.
+SUBJECTS = {
+    "screening.case": _("the case"),
+    "screening.caseparty": _("a register extract for a party"),
+    "screening.entity": _("a person or company"),
+    "screening.matchjudgement": _("a match"),
+    "screening.dataset": _("a list or register"),
+    "screening": _("screening"),
+    "incidents.incident": _("an incident"),
+}
+
 
 class AppendOnlyError(RuntimeError):
     """Raised when code tries to change or delete an audit entry."""
@@ -68,3 +79,13 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("the audit log is append-only")
+
+    @property
+    def subject(self) -> str:
+        """What the entry is about, in the interface's language (the ``summary`` stays the technical record)."""
+        if self.action == self.Action.SEARCH and self.object_type == "screening.case":
+            return str(_("lists, registers and the network for the case"))
+        if self.action == self.Action.DECIDE and self.object_type == "screening.case":
+            return str(_("on the case"))
+        label = SUBJECTS.get(self.object_type)
+        return str(label) if label is not None else self.object_type
