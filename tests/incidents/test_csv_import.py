@@ -141,6 +141,11 @@ def test_an_import_is_written_to_the_audit_log(tmp_path, demo_orgs):
     run(write(tmp_path, [HEADER, *GOOD]))
     event = AuditEvent.objects.filter(action="import", actor_label="import_incidents").latest("pk")
     assert event.changes == {"organisation": "centrum-karlstad", "created": 3, "rejected": 0}
+    created = AuditEvent.objects.filter(action="create", object_type="incidents.incident")
+    assert sorted(int(e.object_id) for e in created) == sorted(
+        Incident.objects.filter(source="csv").values_list("pk", flat=True)
+    )
+    assert {e.actor_label for e in created} == {"import_incidents"}
 
 
 @pytest.mark.parametrize(

@@ -35,6 +35,9 @@ def test_a_reporter_imports_for_their_own_organisation_and_it_is_audited(login, 
     stored = Incident.objects.filter(source="csv", reporter_org=org)
     assert sorted(stored.values_list("external_id", flat=True)) == ["centrum-karlstad:V-1", "centrum-karlstad:V-2"]
     assert AuditEvent.objects.filter(actor=user, action="import", changes__created=2).exists()
+    for incident in stored:  # each incident's own history starts with its creation, by the uploader
+        entry = AuditEvent.objects.for_object(incident).get()
+        assert (entry.action, entry.actor, entry.changes["category"]) == ("create", user, incident.category_id)
     assert "Importerad" in response.content.decode()
 
 

@@ -54,6 +54,26 @@ def record(
     )
 
 
+def record_many(actor: Any, action: str, objects: Iterable[models.Model], *, summary: str = "", fields=()) -> int:
+    """Append one entry per object in one statement (for imports); ``fields`` are snapshotted as changes."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    label = (user.get_username() if user else (actor if isinstance(actor, str) else "anonymous"))[:150]
+    entries = [
+        AuditEvent(
+            actor=user,
+            actor_label=label,
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            summary=summary[:300],
+            changes=snapshot(obj, fields) if fields else {},
+        )
+        for obj in objects
+    ]
+    AuditEvent.objects.bulk_create(entries, batch_size=500)
+    return len(entries)
+
+
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     """Field values of ``obj`` (foreign keys by id) to diff before and after an edit."""
     out: dict[str, Any] = {}

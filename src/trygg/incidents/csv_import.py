@@ -35,9 +35,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trygg.audit import log
 from trygg.core.identity import find_person_names, find_personal_numbers
 from trygg.core.importing import ImportReport, ReadError, RecordError
-from trygg.incidents.models import Assessment, Category, Incident, Precision, Source, Status, Visibility
+from trygg.incidents.models import AUDITED_FIELDS, Assessment, Category, Incident, Precision, Source, Status, Visibility
 from trygg.orgs.loaders import municipality_at
 from trygg.orgs.models import Organisation, Place
 
@@ -265,11 +266,13 @@ def import_reports(
     *,
     allow_names: bool = False,
     dry_run: bool = False,
+    actor: Any = "import_incidents",
 ) -> ImportReport:
     """Import a partner's CSV rows as incidents; idempotent by (organisation, id).
 
-    Rows are validated first and the valid ones written in one transaction, so a failure while writing
-    leaves nothing half-imported. With ``dry_run`` nothing is written and ``created`` counts what would be.
+    Rows are validated first and the valid ones written in one transaction, each with its "created" entry in
+    the audit log (by ``actor``), so a failure while writing leaves nothing half-imported. With ``dry_run``
+    nothing is written and ``created`` counts what would be.
     """
     report = ImportReport(source=source)
     reader = RowReader(organisation, allow_names=allow_names)
@@ -300,6 +303,7 @@ def import_reports(
             report.reject(line, str(exc))
     if not dry_run:
         with transaction.atomic():
-            Incident.objects.bulk_create(valid, batch_size=500)
+            created = Incident.objects.bulk_create(valid, batch_size=500)
+            log.record_many(actor, "create", created, summary=f"CSV import: {source}"[:300], fields=AUDITED_FIELDS)
     report.created = len(valid)
     return report

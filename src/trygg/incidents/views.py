@@ -228,6 +228,7 @@ def import_file(request):
                 source=upload.name,
                 allow_names=form.cleaned_data["allow_names"],
                 dry_run=check_only,
+                actor=request.user,
             )
         except RecordError as exc:
             error = str(exc)
