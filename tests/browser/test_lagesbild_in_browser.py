@@ -9,6 +9,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
+from tests.browser.axe import violations
 from tests.factories import make_incident
 
 pytestmark = pytest.mark.browser
@@ -39,3 +40,5 @@ def test_monthly_report_renders_map_and_figures(page_for, live_demo):
     for image in page.locator("img.figure").all():
         assert image.evaluate("img => img.naturalWidth") > 0
     assert errors == []
+    found = violations(page)
+    assert found == [], found
