@@ -47,3 +47,35 @@ def test_swedish_is_the_default_language_and_english_is_available(client):
     assert "Logga in" in response.content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})  # the language selector
     assert "Log in" in client.get("/accounts/login/").content.decode()
+
+
+def test_the_server_refuses_an_oversized_request_before_django_sees_it(tmp_path):
+    import http.client
+    import socket
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {**base, "TRYGG_VAR_DIR": str(tmp_path), "DATABASE_URL": ""}
+    server = subprocess.Popen(
+        [str(TRYGG), "serve", "--no-worker", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.putrequest("POST", "/tips/")  # announce 21 MB; the server answers before any body is sent
+        connection.putheader("Content-Type", "text/plain")
+        connection.putheader("Content-Length", str(21 * 1024 * 1024))
+        connection.endheaders()
+        assert connection.getresponse().status == 413
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

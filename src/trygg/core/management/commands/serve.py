@@ -5,6 +5,10 @@ import sys
 
 from django.core.management.base import BaseCommand
 
+# The largest upload a page accepts is a partner's CSV log (5 MB) or a tip photo (8 MB); anything much larger
+# is refused by the server before it reaches Django.
+MAX_REQUEST_BODY = 20 * 1024 * 1024
+
 
 class Command(BaseCommand):
     help = "Serve the platform with waitress and run the database task worker alongside (Ctrl-C stops both)."
@@ -24,7 +28,13 @@ class Command(BaseCommand):
         if not options["no_worker"]:
             worker = subprocess.Popen([sys.executable, "-m", "trygg", "db_worker"])
         try:
-            serve(application, host=options["host"], port=options["port"], threads=options["threads"])
+            serve(
+                application,
+                host=options["host"],
+                port=options["port"],
+                threads=options["threads"],
+                max_request_body_size=MAX_REQUEST_BODY,
+            )
         finally:
             if worker is not None:
                 worker.terminate()
