@@ -226,3 +226,49 @@ def test_lagesbild_command_bad_input(base_data, tmp_path, args, message):
         call_command("lagesbild", *args, "-o", str(tmp_path / "x.json"), stderr=io.StringIO())
     if isinstance(excinfo.value, CommandError):
         assert message in str(excinfo.value)
+
+
+@pytest.fixture
+def data_from_mid_december(demo_orgs):
+    """The municipality's first incident is on 15 December 2025; then January, February and March 2026."""
+    org = demo_orgs["orgs"]["centrum-karlstad"]
+    for day, n in ((dt.date(2025, 12, 15), 2), (dt.date(2026, 1, 10), 5), (dt.date(2026, 2, 10), 3),
+                   (dt.date(2026, 3, 10), 10)):  # fmt: skip
+        for _ in range(n):
+            make_incident(org=org, category="klotter", when=at(day))
+
+
+def test_an_earlier_period_only_partly_covered_by_data_is_left_out_of_the_comparison(data_from_mid_december):
+    karlstad = Municipality.objects.get(code="1780")
+    r = build_report(karlstad, parse_period("2026-03"), options=FAST)
+    assert r["coverage"]["data_from"] == "2025-12-15"
+    assert r["coverage"]["compared_with"] == ["2026-01", "2026-02"]
+    assert "2025-12" in r["coverage"]["left_out"] and len(r["coverage"]["left_out"]) == 10
+    klotter = next(c for c in r["categories"] if c["code"] == "klotter")
+    assert klotter["count"] == 10 and klotter["previous_mean"] == 4.0  # (5 + 3) / 2, not (2 + 5 + 3) / 12
+    assert r["series"]["covered"] == [False] * 9 + [True] * 3  # April 2025 … March 2026
+    html = render_lagesbild(r)
+    assert "2025-12-15" in html and "2025-12" in html
+
+
+def test_without_any_fully_covered_earlier_period_nothing_is_tested(data_from_mid_december, tmp_path):
+    karlstad = Municipality.objects.get(code="1780")
+    r = build_report(karlstad, parse_period("2026-W03"), options=FAST)  # 12–18 Jan; weeks before: 4 covered
+    assert r["coverage"]["left_out"] == []
+    r = build_report(karlstad, parse_period("2025-12"), options=FAST)
+    assert r["coverage"]["compared_with"] == []
+    assert {c["direction"] for c in r["categories"]} == {"no_data"}
+    assert all(c["previous_mean"] is None and c["p_value"] is None for c in r["categories"])
+    assert "inga tidigare data" in render_lagesbild(r)
+    call_command("lagesbild", "--municipality", "1780", "--period", "2025-12", "--permutations", "99",
+                 "--format", "pdf", "-o", str(tmp_path / "r.pdf"), stdout=io.StringIO())  # fmt: skip
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+
+
+def render_lagesbild(report: dict) -> str:
+    """The report as the web page and PDF render it, with its charts drawn."""
+    from trygg.situation import charts
+    from trygg.situation.service import render_html
+
+    boundary = Municipality.objects.get(code=report["municipality"]["code"]).boundary
+    return render_html(report, charts.all_charts(report, boundary))

@@ -6,7 +6,9 @@ Statistics come from :mod:`trygg.analysis`; this module only selects the data an
 Choices (documented in the report itself where they matter to a reader):
 
 * Categories are compared with the mean of the previous periods of the same kind (4 weeks, 12 months,
-  3 tertials, 2 years) with the exact conditional Poisson test.
+  3 tertials, 2 years) with the exact conditional Poisson test. An earlier period that began before the
+  first recorded incident of the municipality is only partly covered by data; it is left out of the
+  comparison (and marked in the series) instead of pulling the mean down.
 * Spatial statistics use only incidents located to a street or better on a square grid (default 100 m,
   SWEREF 99 TM). Police events, which are municipality centroids, are counted but excluded from the map
   statistics and reported as excluded. The study area is the named area, or else the rectangle around all
@@ -27,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db.models import Min
 from django.utils import timezone
 
 from trygg.analysis import concentration as conc
@@ -44,7 +47,7 @@ from trygg.situation import data as d
 from trygg.situation.models import Narrative
 from trygg.situation.periods import Period
 
-SCHEMA = 1
+SCHEMA = 2  # bumped when the report's shape changes; part of the cache fingerprint
 COMPARE_WITH = {"week": 4, "month": 12, "tertial": 3, "year": 2}
 SERIES_LENGTH = {"week": 12, "month": 12, "tertial": 6, "year": 4}
 NEAR_REPEAT_MINIMUM = 30
@@ -104,6 +107,8 @@ class ReportBuilder:
         self.progress = progress or (lambda fraction: None)
         self.base = d.municipality_scope(self.scope.queryset(), municipality)
         self.labels = dict(Category.objects.current().values_list("code", "label_sv"))
+        first = self.base.aggregate(first=Min("occurred_start"))["first"]
+        self.data_from: dt.date | None = timezone.localtime(first).date() if first else None
 
     # -- data --------------------------------------------------------------------------------------------
     def frame_for(self, start: dt.date, end: dt.date) -> tuple[d.Frame, int]:
@@ -116,11 +121,23 @@ class ReportBuilder:
         data, _ = self.frame_for(period.start, period.end)
         return Counter(data.category.tolist())
 
+    def covered(self, period: Period) -> bool:
+        """Whether the data reaches back to the start of ``period`` (see the module docstring)."""
+        return self.data_from is not None and period.start >= self.data_from
+
+    def coverage(self) -> dict:
+        earlier = self.period.previous(COMPARE_WITH[self.period.kind])
+        return {
+            "data_from": self.data_from.isoformat() if self.data_from else None,
+            "compared_with": [p.key for p in earlier if self.covered(p)],
+            "left_out": [p.key for p in earlier if not self.covered(p)],
+        }
+
     def fingerprint(self) -> str:
         lookback = self.period.start - dt.timedelta(days=400)
         qs = d.in_period(self.base, lookback, self.period.end)
         narrative = self.narrative_query().values_list("id", flat=True).first()
-        return f"{d.fingerprint(qs)}:n{narrative}"
+        return f"{d.fingerprint(qs)}:n{narrative}:s{SCHEMA}:from{self.data_from}"
 
     def narrative_query(self):
         return Narrative.objects.filter(
@@ -151,6 +168,7 @@ class ReportBuilder:
                 "knox_simulations": self.options.knox_simulations,
             },
             "totals": self.totals(current, excluded_area),
+            "coverage": self.coverage(),
             "categories": self.categories(current),
             "series": self.series(),
             "by_source": dict(Counter(current.source.tolist())),
@@ -196,41 +214,34 @@ class ReportBuilder:
         }
 
     def categories(self, current: d.Frame) -> list[dict]:
-        n = COMPARE_WITH[self.period.kind]
-        previous = [self.category_counts(p) for p in self.period.previous(n)]
+        earlier = [p for p in self.period.previous(COMPARE_WITH[self.period.kind]) if self.covered(p)]
+        previous = [self.category_counts(p) for p in earlier]
         now = Counter(current.category.tolist())
         codes = sorted(set(now) | set().union(*previous), key=lambda c: (-now.get(c, 0), c))
-        rows = []
-        for code in codes:
-            test = poisson_trend(now.get(code, 0), [p.get(code, 0) for p in previous])
-            rows.append(
-                {
-                    "code": code,
-                    "label": self.labels.get(code, code),
-                    "count": test.current,
-                    "previous_mean": _round(test.previous_mean, 2),
-                    "ratio": _round(test.ratio, 2),
-                    "ratio_low": _round(test.ratio_low, 2),
-                    "ratio_high": _round(test.ratio_high, 2),
-                    "p_value": _round(test.p_value),
-                    "direction": test.direction,
-                }
-            )
-        total = poisson_trend(len(current), [sum(p.values()) for p in previous])
-        rows.append(
-            {
-                "code": "_total",
-                "label": "Totalt",
-                "count": total.current,
-                "previous_mean": _round(total.previous_mean, 2),
-                "ratio": _round(total.ratio, 2),
-                "ratio_low": _round(total.ratio_low, 2),
-                "ratio_high": _round(total.ratio_high, 2),
-                "p_value": _round(total.p_value),
-                "direction": total.direction,
-            }
-        )
+        rows = [
+            self._comparison(code, self.labels.get(code, code), now.get(code, 0), [p.get(code, 0) for p in previous])
+            for code in codes
+        ]
+        rows.append(self._comparison("_total", "Totalt", len(current), [sum(p.values()) for p in previous]))
         return rows
+
+    @staticmethod
+    def _comparison(code: str, label: str, count: int, previous: list[int]) -> dict:
+        """One row of the category table; without a fully covered earlier period there is nothing to test."""
+        row = {"code": code, "label": label, "count": count}
+        if not previous:
+            none = dict.fromkeys(("previous_mean", "ratio", "ratio_low", "ratio_high", "p_value"))
+            return {**row, **none, "direction": "no_data"}
+        test = poisson_trend(count, previous)
+        return {
+            **row,
+            "previous_mean": _round(test.previous_mean, 2),
+            "ratio": _round(test.ratio, 2),
+            "ratio_low": _round(test.ratio_low, 2),
+            "ratio_high": _round(test.ratio_high, 2),
+            "p_value": _round(test.p_value),
+            "direction": test.direction,
+        }
 
     def series(self) -> dict:
         periods = [*self.period.previous(SERIES_LENGTH[self.period.kind] - 1), self.period]
@@ -239,6 +250,7 @@ class ReportBuilder:
         return {
             "periods": [p.key for p in periods],
             "labels": [p.label_sv for p in periods],
+            "covered": [self.covered(p) for p in periods],
             "total": [sum(c.values()) for c in counts],
             "by_category": {code: [c.get(code, 0) for c in counts] for code in top},
             "category_labels": {code: self.labels.get(code, code) for code in top},

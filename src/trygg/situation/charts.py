@@ -78,29 +78,45 @@ def to_svg(fig) -> str:
     return text[text.index("<svg") :]
 
 
+def spread_labels(values: list[float], gap: float) -> np.ndarray:
+    """Label positions near ``values`` but at least ``gap`` apart (moved upwards), so end labels do not overlap."""
+    placed = np.asarray(values, float).copy()
+    last = -np.inf
+    for i in np.argsort(placed, kind="stable"):
+        placed[i] = max(placed[i], last + gap)
+        last = placed[i]
+    return placed
+
+
 def series_chart(report: dict) -> str:
     series = report["series"]
     labels = series["periods"]
     x = np.arange(len(labels))
+    partial = ~np.asarray(series.get("covered", [True] * len(labels)), bool)
     fig, ax = plt.subplots(figsize=(7.2, 3.0))
-    ax.plot(x, series["total"], color="black", marker="o", linewidth=2, label="Totalt")
-    ax.annotate("Totalt", (x[-1], series["total"][-1]), xytext=(4, 0), textcoords="offset points", va="center")
+    lines = [("Totalt", series["total"], "o", "-", "black", 2.0, 6)]
     for i, (code, counts) in enumerate(series["by_category"].items()):
-        name = series["category_labels"][code]
-        ax.plot(
-            x,
-            counts,
-            marker=MARKERS[i % len(MARKERS)],
-            linestyle=LINESTYLES[i % len(LINESTYLES)],
-            color=plt.cm.tab10(i),
-            linewidth=1.2,
-            markersize=4,
-            label=name,
-        )
-        ax.annotate(name, (x[-1], counts[-1]), xytext=(4, 0), textcoords="offset points", va="center", fontsize=7)
+        style = (MARKERS[i % len(MARKERS)], LINESTYLES[i % len(LINESTYLES)], plt.cm.tab10(i), 1.2, 4)
+        lines.append((series["category_labels"][code], counts, *style))
+    for name, counts, marker, linestyle, color, width, size in lines:
+        values = np.asarray(counts, float)
+        ax.plot(x, values, marker=marker, linestyle=linestyle, color=color, linewidth=width, markersize=size,
+                label=name)  # fmt: skip
+        if partial.any():  # periods only partly covered by data: hollow markers
+            ax.plot(x[partial], values[partial], linestyle="none", marker=marker, markersize=size,
+                    markerfacecolor="white", markeredgecolor=color)  # fmt: skip
+    top = max(max(counts) for _, counts, *_ in lines) or 1
+    ends = spread_labels([counts[-1] for _, counts, *_ in lines], gap=0.07 * top)
+    for (name, counts, *_), y in zip(lines, ends, strict=True):
+        ax.annotate(name, (x[-1], counts[-1]), xytext=(x[-1] + 0.15, y), textcoords="data", va="center",
+                    fontsize=7 if name != "Totalt" else 8)  # fmt: skip
     ax.set_xticks(x, labels, rotation=45, ha="right", fontsize=7)
     ax.set_ylabel("Antal händelser")
-    ax.set_ylim(bottom=0)
+    ax.set_ylim(0, max(top * 1.05, float(ends.max()) + 0.05 * top))
+    ax.set_xlim(-0.3, len(x) - 1 + 1.6)
+    if partial.any():
+        ax.plot([], [], linestyle="none", marker="o", markerfacecolor="white", markeredgecolor="black",
+                label="Perioden täcks bara delvis av data")  # fmt: skip
     ax.legend(fontsize=7, frameon=False, ncols=3, loc="upper left", bbox_to_anchor=(0, -0.35))
     return to_svg(fig)
 
@@ -112,9 +128,10 @@ def categories_chart(report: dict) -> str:
     y = np.arange(len(rows))
     fig, ax = plt.subplots(figsize=(7.2, 0.3 * len(rows) + 0.8))
     ax.barh(y, [r["count"] for r in rows], color="#9bb7d4", edgecolor="black", linewidth=0.5, label="Perioden")
+    compared = [i for i, r in enumerate(rows) if r["previous_mean"] is not None]
     ax.scatter(
-        [r["previous_mean"] for r in rows],
-        y,
+        [rows[i]["previous_mean"] for i in compared],
+        y[compared],
         marker="|",
         s=220,
         color="black",

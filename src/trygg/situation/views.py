@@ -205,9 +205,11 @@ def export_csv(request, code: str, period: str, table: str):
             )
     elif table == "series":
         codes = list(r["series"]["by_category"])
-        writer.writerow(["period", "total", *codes])
+        covered = r["series"].get("covered") or [True] * len(r["series"]["periods"])
+        writer.writerow(["period", "fully_covered_by_data", "total", *codes])
         for i, key in enumerate(r["series"]["periods"]):
-            writer.writerow([key, r["series"]["total"][i], *[r["series"]["by_category"][c][i] for c in codes]])
+            counts = [r["series"]["by_category"][c][i] for c in codes]
+            writer.writerow([key, "yes" if covered[i] else "no", r["series"]["total"][i], *counts])
     elif table == "cells":
         writer.writerow(["row", "col", "count", "z", "q", "class"])
         spatial = r.get("spatial") or {}

@@ -26,7 +26,7 @@ def pvalue(value):
 
 @register.filter
 def direction(value):
-    return {"up": _("up"), "down": _("down")}.get(value, _("no clear change"))
+    return {"up": _("up"), "down": _("down"), "no_data": _("no earlier data")}.get(value, _("no clear change"))
 
 
 @register.filter
