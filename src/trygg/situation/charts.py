@@ -107,13 +107,15 @@ def series_chart(report: dict) -> str:
                     markerfacecolor="white", markeredgecolor=color)  # fmt: skip
     top = max(max(counts) for _, counts, *_ in lines) or 1
     ends = spread_labels([counts[-1] for _, counts, *_ in lines], gap=0.07 * top)
-    for (name, counts, *_), y in zip(lines, ends, strict=True):
-        ax.annotate(name, (x[-1], counts[-1]), xytext=(x[-1] + 0.15, y), textcoords="data", va="center",
-                    fontsize=7 if name != "Totalt" else 8)  # fmt: skip
+    for (name, counts, _marker, _style, color, *_), y in zip(lines, ends, strict=True):
+        moved = abs(y - counts[-1]) > 0.02 * top  # a thin leader line joins a label pushed away from its point
+        leader = {"arrowstyle": "-", "color": color, "linewidth": 0.5, "relpos": (0, 0.5)} if moved else None
+        ax.annotate(name, (x[-1], counts[-1]), xytext=(x[-1] + 0.35, y), textcoords="data", va="center",
+                    fontsize=7 if name != "Totalt" else 8, arrowprops=leader)  # fmt: skip
     ax.set_xticks(x, labels, rotation=45, ha="right", fontsize=7)
     ax.set_ylabel("Antal händelser")
     ax.set_ylim(0, max(top * 1.05, float(ends.max()) + 0.05 * top))
-    ax.set_xlim(-0.3, len(x) - 1 + 1.6)
+    ax.set_xlim(-0.3, len(x) - 1 + 1.9)
     if partial.any():
         ax.plot([], [], linestyle="none", marker="o", markerfacecolor="white", markeredgecolor="black",
                 label="Perioden täcks bara delvis av data")  # fmt: skip
