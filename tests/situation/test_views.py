@@ -165,3 +165,20 @@ def test_comparison_counts_imported_partner_reports_as_est_and_police_events_apa
     assert by_source["est"]["rate"] == pytest.approx(4 * 10_000 / population, abs=0.01)  # 3 form + 1 CSV
     assert by_source["police"]["rate"] == pytest.approx(2 * 10_000 / population, abs=0.01)
     assert karlstad["rate"]["rate"] == pytest.approx(7 * 10_000 / population, abs=0.01)
+
+
+def test_comparison_warns_when_a_municipalitys_data_begin_inside_the_period(login, demo_orgs):
+    make_incident(org=demo_orgs["orgs"]["centrum-karlstad"], when=at(dt.date(2025, 1, 10)))
+    make_incident(org=demo_orgs["orgs"]["centrum-karlstad"], when=at(dt.date(2026, 3, 10)))
+    make_incident(municipality="1880", org=demo_orgs["orgs"]["city-orebro"], when=at(dt.date(2026, 3, 12)))
+    client = login(demo_orgs["users"]["karlstad.samordnare"])
+    data = client.get("/lagesbild/jamforelse/?m=1780&m=1880&period=2026-03&format=json").json()
+    assert data["partly_covered"] == ["Örebro"]
+    assert {m["name"]: m["data_from"] for m in data["municipalities"]} == {
+        "Karlstad": "2025-01-10",
+        "Örebro": "2026-03-12",
+    }
+    page = client.get("/lagesbild/jamforelse/?m=1780&m=1880&period=2026-03").content.decode()
+    assert "Uppgifterna för Örebro börjar" in page
+    later = client.get("/lagesbild/jamforelse/?m=1780&m=1880&period=2026-W12&format=json").json()
+    assert later["partly_covered"] == []

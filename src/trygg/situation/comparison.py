@@ -10,6 +10,8 @@ import datetime as dt
 from collections import Counter
 
 import numpy as np
+from django.db.models import Min
+from django.utils import timezone
 
 from trygg.analysis import concentration as conc
 from trygg.analysis.grid import bin_counts, grid_covering, to_projected
@@ -30,7 +32,10 @@ def compare(municipalities, period: Period, scope: d.Scope | None = None, cell: 
     labels = dict(Category.objects.current().values_list("code", "label_sv"))
     rows = []
     for m in municipalities:
-        qs = d.in_period(d.municipality_scope(scope.queryset(), m), period.start, period.end)
+        in_municipality = d.municipality_scope(scope.queryset(), m)
+        first = in_municipality.aggregate(first=Min("occurred_start"))["first"]
+        data_from = timezone.localtime(first).date() if first else None
+        qs = d.in_period(in_municipality, period.start, period.end)
         frame = d.frame(qs)
         population = m.population or 0
         by_source = {}
@@ -54,6 +59,8 @@ def compare(municipalities, period: Period, scope: d.Scope | None = None, cell: 
                 "mix": {code: _round(n / total, 4) for code, n in mix.most_common()},
                 "concentration": _concentration(frame, cell),
                 "official": {"value": _round(official.value, 1), "year": official.year} if official else None,
+                "data_from": data_from.isoformat() if data_from else None,
+                "fully_covered": data_from is not None and period.start >= data_from,
                 "_count": len(frame),
             }
         )
@@ -82,6 +89,8 @@ def compare(municipalities, period: Period, scope: d.Scope | None = None, cell: 
         "municipalities": rows,
         "categories": [{"code": c, "label": labels.get(c, c)} for c in categories[:12]],
         "rate_ratio": ratio,
+        # A rate over a period that one municipality's data only partly cover is not comparable.
+        "partly_covered": [row["name"] for row in rows if not row["fully_covered"]],
         "scope": scope.description,
     }
 
