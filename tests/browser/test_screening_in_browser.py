@@ -35,7 +35,10 @@ def test_officer_verifies_and_reads_a_case_with_no_accessibility_violations(page
     page.fill("main input[name=token]", f"{code:06d}")
     page.click("main button[type=submit]")
     page.wait_for_url(live_demo["url"] + "/granskning/")
-    for path in ("/granskning/", f"/granskning/arenden/{case.pk}/", "/granskning/arenden/nytt/", "/granskning/listor/"):
+    party = case.parties.get(role="ceo")
+    paths = ["/granskning/", f"/granskning/arenden/{case.pk}/", "/granskning/arenden/nytt/", "/granskning/listor/",
+             f"/granskning/arenden/{case.pk}/utdrag/{party.pk}/"]  # fmt: skip
+    for path in paths:
         assert page.goto(live_demo["url"] + path).status == 200
         found = violations(page)
         assert found == [], (path, found)

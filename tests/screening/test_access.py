@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.utils.html import escape
 
 from tests.screening.conftest import case_data
 from trygg.audit.models import AuditEvent
@@ -69,9 +70,15 @@ def test_every_read_search_export_and_decision_is_audited_with_the_case_as_purpo
     found = client.get(f"/granskning/sok/?case={karlstad_case.pk}&q=Kennet+Bergvall")
     assert any(e.name == "Kennet Bergvall" for _, e in found.context["results"])
     party = karlstad_case.parties.get(role="ceo")
-    extract = client.get(f"/granskning/arenden/{karlstad_case.pk}/utdrag/{party.pk}/")
+    extract = client.get(f"/granskning/arenden/{karlstad_case.pk}/utdrag/{party.pk}/?format=json")
     data = json.loads(extract.content)
     assert data["party"]["name"] == "Kennet Bergvall" and data["findings"]
+    page = client.get(f"/granskning/arenden/{karlstad_case.pk}/utdrag/{party.pk}/").content.decode()
+    assert "Det här använde vi om Kennet Bergvall" in page and "dataskyddsförordningen" in page
+    for finding in data["findings"]:
+        assert escape(finding["summary"]) in page
+    for relation in data["relations"]:
+        assert escape(relation["company"]) in page
     client.post(
         f"/granskning/arenden/{karlstad_case.pk}/bedomning/",
         {"decided": karlstad_case.runs.first().recommendation, "justification": ""},

@@ -218,6 +218,17 @@ def extract(case: Case, party: CaseParty) -> dict:
         "party": {"name": party.entity.name, "role": party.role},
         "data_entered_in_case": list(export_ftm([party.entity])),
         "registry_data": list(export_ftm([registry] if registry else [], relations)),
+        "relations": [
+            {
+                "role": r.get_role_display(),
+                "person_or_company": r.source.name,
+                "company": r.target.name,
+                "share": r.share,
+                "valid_from": r.valid_from.isoformat() if r.valid_from else None,
+                "valid_to": r.valid_to.isoformat() if r.valid_to else None,
+            }
+            for r in relations
+        ],
         "findings": [
             {
                 "kind": f.kind,

@@ -264,12 +264,42 @@ def case_decide(request, pk: int):
     return redirect("screening:case", pk=case.pk)
 
 
+# FollowTheMoney property names as the person reading their extract knows them.
+FTM_LABELS = {
+    "name": gettext_lazy("Name"),
+    "full": gettext_lazy("Address"),
+    "registrationNumber": gettext_lazy("Organisation number"),
+    "idNumber": gettext_lazy("Personal identity number"),
+    "birthDate": gettext_lazy("Date of birth"),
+    "country": gettext_lazy("Country"),
+    "address": gettext_lazy("Address"),
+    "incorporationDate": gettext_lazy("Registered"),
+    "topics": gettext_lazy("Listed as"),
+}
+
+
+def _readable(ftm_objects: list[dict]) -> list[list[tuple[str, str]]]:
+    """Entities of an extract as (label, value) rows; relations are listed apart, by name."""
+    return [
+        [
+            (str(FTM_LABELS.get(k, k)), ", ".join(str(x).upper() if k == "country" else str(x) for x in v))
+            for k, v in obj["properties"].items()
+        ]
+        for obj in ftm_objects
+        if obj["schema"] not in ("Ownership", "Directorship", "UnknownLink")
+    ]
+
+
 @screening_officer
 def party_extract(request, pk: int, party: int):
     case = _case(request, pk)
     item = get_object_or_404(CaseParty.objects.select_related("entity"), pk=party, case=case)
     data = case_service.extract(case, item)
     log.record(request.user, "export", item, summary="register extract for the data subject", purpose=case.reference)
+    if request.GET.get("format") != "json":  # a printable page to send to the person; JSON for machines
+        context = {"case": case, "x": data, "entered": _readable(data["data_entered_in_case"]),
+                   "registered": _readable(data["registry_data"])}  # fmt: skip
+        return render(request, "screening/extract.html", context)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8"
     )
