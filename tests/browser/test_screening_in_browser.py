@@ -37,7 +37,7 @@ def test_officer_verifies_and_reads_a_case_with_no_accessibility_violations(page
     page.wait_for_url(live_demo["url"] + "/granskning/")
     party = case.parties.get(role="ceo")
     paths = ["/granskning/", f"/granskning/arenden/{case.pk}/", "/granskning/arenden/nytt/", "/granskning/listor/",
-             f"/granskning/arenden/{case.pk}/utdrag/{party.pk}/"]  # fmt: skip
+             f"/granskning/arenden/{case.pk}/utdrag/{party.pk}/", "/granskning/logg/"]  # fmt: skip
     for path in paths:
         assert page.goto(live_demo["url"] + path).status == 200
         found = violations(page)

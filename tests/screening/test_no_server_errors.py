@@ -10,7 +10,8 @@ URLS = [
     "/granskning/arenden/999999/", "/granskning/arenden/999999/utdrag/1/", "/granskning/aktorer/999999/",
     "/granskning/sok/?q=", "/granskning/sok/?q=%00%00", "/granskning/sok/?q=" + "a" * 5000,
     "/granskning/sok/?q=%3Cscript%3E&schema=Nope", "/granskning/listor/?page=abc",
-    "/granskning/arenden/nytt/?kind=nope",
+    "/granskning/arenden/nytt/?kind=nope", "/granskning/logg/?start=notadate&page=abc",
+    "/granskning/logg/?format=csv&end=2026-02-30",
 ]  # fmt: skip
 POSTS = [
     ("/granskning/arenden/nytt/", {"municipality": "xxxx", "kind": "nope", "persons": "a;b;c;d;e;f"}),

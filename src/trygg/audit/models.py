@@ -20,6 +20,7 @@ SUBJECTS = {
     "screening.dataset": _("a list or register"),
     "screening": _("screening"),
     "incidents.incident": _("an incident"),
+    "audit.auditevent": _("the screening log"),
 }
 
 

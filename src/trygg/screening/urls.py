@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trygg.screening import views
+from trygg.screening import log_view, views
 
 app_name = "screening"
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("granskning/aktorer/<int:pk>/", views.entity_detail, name="entity"),
     path("granskning/sok/", views.search, name="search"),
     path("granskning/listor/", views.datasets, name="datasets"),
+    path("granskning/logg/", log_view.screening_log, name="log"),
 ]
