@@ -272,3 +272,12 @@ def render_lagesbild(report: dict) -> str:
 
     boundary = Municipality.objects.get(code=report["municipality"]["code"]).boundary
     return render_html(report, charts.all_charts(report, boundary))
+
+
+def test_new_hot_cells_are_not_claimed_when_the_data_begin_inside_the_earlier_window(data_from_mid_december):
+    karlstad = Municipality.objects.get(code="1780")
+    early = build_report(karlstad, parse_period("2026-W02"), options=FAST)["spatial"]["weekly_change"]
+    assert early["window_before"][0] == "2025-11-17" and early["covered"] is False  # data from 2025-12-15
+    assert early["new"] == early["persisting"] == early["ended"] == []
+    later = build_report(karlstad, parse_period("2026-W11"), options=FAST)["spatial"]["weekly_change"]
+    assert later["covered"] is True

@@ -419,12 +419,15 @@ class ReportBuilder:
         def cells(keys):
             return [{"row": r, "col": c, "polygon": grid.cell_polygon_lonlat(r, c)} for r, c in sorted(keys)]
 
+        # When the data begin inside the earlier window, every hot cell would look "new": no comparison then.
+        covered = self.data_from is not None and b_start >= self.data_from
         return {
             "window_now": [a_start.isoformat(), (self.period.end - dt.timedelta(days=1)).isoformat()],
             "window_before": [b_start.isoformat(), (a_start - dt.timedelta(days=1)).isoformat()],
-            "new": cells(now - before),
-            "persisting": cells(now & before),
-            "ended": cells(before - now),
+            "covered": covered,
+            "new": cells(now - before) if covered else [],
+            "persisting": cells(now & before) if covered else [],
+            "ended": cells(before - now) if covered else [],
         }
 
     def emerging(self, grid: Grid, precise: d.Frame) -> dict:
