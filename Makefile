@@ -65,16 +65,17 @@ check-deploy: install
 	TRYGG_PRODUCTION=1 TRYGG_SECRET_KEY=$${TRYGG_SECRET_KEY:-$$(openssl rand -base64 48)} TRYGG_ALLOWED_HOSTS=trygg.example.se \
 		$(BIN)/trygg check --deploy --fail-level WARNING
 
-bench: install-dev
-	$(BIN)/python benchmarks/police_import.py
-	$(BIN)/python benchmarks/hotspots.py
+bench: .venv-bench/.installed
+	.venv-bench/bin/python benchmarks/police_import.py
+	.venv-bench/bin/python benchmarks/hotspots.py
 
-# The matching benchmark compares with OpenSanctions' nomenklatura, installed only in its own environment.
-NOMENKLATURA := nomenklatura==4.17.4
-.venv-bench/.installed: requirements.lock
+# The peers the benchmarks compare with live only in the benchmark environment: OpenSanctions' nomenklatura
+# (name matching) and PySAL esda with numba, as esda is meant to run for permutation inference (hot spots).
+BENCH_PEERS := nomenklatura==4.17.4 esda==2.9.0 libpysal==4.14.1 numba==0.68.1
+.venv-bench/.installed: requirements.lock Makefile
 	$(PYTHON) -m venv .venv-bench
 	.venv-bench/bin/pip install --quiet --require-hashes -r requirements.lock
-	.venv-bench/bin/pip install --quiet $(NOMENKLATURA)
+	.venv-bench/bin/pip install --quiet $(BENCH_PEERS)
 	touch $@
 
 bench-matching: .venv-bench/.installed
