@@ -29,7 +29,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Min
 from django.utils import timezone
 
 from trygg.analysis import concentration as conc
@@ -107,7 +106,8 @@ class ReportBuilder:
         self.progress = progress or (lambda fraction: None)
         self.base = d.municipality_scope(self.scope.queryset(), municipality)
         self.labels = dict(Category.objects.current().values_list("code", "label_sv"))
-        first = self.base.aggregate(first=Min("occurred_start"))["first"]
+        # ORDER BY … LIMIT 1 walks the (municipality, occurred_start) index; MIN() over the scoped rows scans them.
+        first = self.base.order_by("occurred_start").values_list("occurred_start", flat=True).first()
         self.data_from: dt.date | None = timezone.localtime(first).date() if first else None
 
     # -- data --------------------------------------------------------------------------------------------
