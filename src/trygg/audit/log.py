@@ -25,6 +25,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _actor(actor: Any) -> tuple[Any, str]:
+    """The user (or None) and the label kept in the entry: a username, a system process name or "anonymous"."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    label = user.get_username() if user else (actor if isinstance(actor, str) else "anonymous")
+    return user, label[:150]
+
+
 def record(
     actor: Any,
     action: str,
@@ -40,11 +47,10 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = obj.pk if object_id is None else object_id
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    label = user.get_username() if user else (actor if isinstance(actor, str) else "anonymous")
+    user, label = _actor(actor)
     return AuditEvent.objects.create(
         actor=user,
-        actor_label=label[:150],
+        actor_label=label,
         action=action,
         object_type=object_type or "",
         object_id="" if object_id is None else str(object_id),
@@ -56,8 +62,7 @@ def record(
 
 def record_many(actor: Any, action: str, objects: Iterable[models.Model], *, summary: str = "", fields=()) -> int:
     """Append one entry per object in one statement (for imports); ``fields`` are snapshotted as changes."""
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    label = (user.get_username() if user else (actor if isinstance(actor, str) else "anonymous"))[:150]
+    user, label = _actor(actor)
     entries = [
         AuditEvent(
             actor=user,

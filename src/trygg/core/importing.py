@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from django.core.management.base import CommandError
+
 
 class RecordError(ValueError):
     """A record that cannot be imported; the message says why."""
@@ -64,6 +66,19 @@ class ImportReport:
         if self.read and not self.created and not self.updated and self.already_present and self.ok:
             text += " — nothing new: every record was already imported"
         return text
+
+
+MAX_REJECTIONS_SHOWN = 50
+
+
+def report_rejections(command, report: ImportReport, noun: str = "record") -> None:
+    """For import commands: print the rejected records (the first 50) and exit with status 1 if any."""
+    for rejection in report.rejected[:MAX_REJECTIONS_SHOWN]:
+        command.stderr.write(f"rejected {rejection}")
+    if len(report.rejected) > MAX_REJECTIONS_SHOWN:
+        command.stderr.write(f"… and {len(report.rejected) - MAX_REJECTIONS_SHOWN} more rejected")
+    if report.rejected:
+        raise CommandError(f"{len(report.rejected)} {noun}(s) rejected; the others were imported", returncode=1)
 
 
 class ReadError(RecordError):

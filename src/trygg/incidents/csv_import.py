@@ -28,6 +28,7 @@ rejected with its line number and reason; the other rows are imported in one tra
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterable
 from typing import Any
 
@@ -37,7 +38,7 @@ from django.utils.translation import gettext as _
 
 from trygg.audit import log
 from trygg.core.identity import find_person_names, find_personal_numbers
-from trygg.core.importing import ImportReport, ReadError, RecordError
+from trygg.core.importing import ImportReport, ReadError, RecordError, iter_csv_records
 from trygg.incidents.models import AUDITED_FIELDS, Assessment, Category, Incident, Precision, Source, Status, Visibility
 from trygg.orgs.loaders import municipality_at
 from trygg.orgs.models import Organisation, Place
@@ -80,6 +81,11 @@ def as_utf8(data: bytes) -> bytes:
         return data.decode("cp1252").encode("utf-8")
     except UnicodeDecodeError as exc:
         raise RecordError(_("the file is neither UTF-8 nor Windows-1252 text; save it as 'CSV UTF-8'")) from exc
+
+
+def read_rows(data: bytes) -> Iterable[tuple[int, Any]]:
+    """``(line, row)`` pairs of an uploaded or opened file (UTF-8 or Windows-1252); checks the columns."""
+    return iter_csv_records(io.BytesIO(as_utf8(data)), required=REQUIRED_COLUMNS)
 
 
 def external_id(organisation: Organisation, row_id: str) -> str:
@@ -271,7 +277,8 @@ def import_reports(
     """Import a partner's CSV rows as incidents; idempotent by (organisation, id).
 
     Rows are validated first and the valid ones written in one transaction, each with its "created" entry in
-    the audit log (by ``actor``), so a failure while writing leaves nothing half-imported. With ``dry_run``
+    the audit log (by ``actor``) and one "import" entry for the file, so a failure while writing leaves
+    nothing half-imported. With ``dry_run``
     nothing is written and ``created`` counts what would be.
     """
     report = ImportReport(source=source)
@@ -301,9 +308,17 @@ def import_reports(
             valid.append(reader.incident(row))
         except RecordError as exc:
             report.reject(line, str(exc))
+    report.created = len(valid)
     if not dry_run:
         with transaction.atomic():
             created = Incident.objects.bulk_create(valid, batch_size=500)
             log.record_many(actor, "create", created, summary=f"CSV import: {source}"[:300], fields=AUDITED_FIELDS)
-    report.created = len(valid)
+            log.record(
+                actor,
+                "import",
+                object_type="incidents.incident",
+                summary=f"{organisation.slug}: {report.summary()}",
+                changes={"organisation": organisation.slug, "created": report.created,
+                         "rejected": len(report.rejected)},
+            )  # fmt: skip
     return report

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -17,8 +15,8 @@ from django.utils.translation import ngettext
 
 from trygg.audit import log
 from trygg.audit.models import AuditEvent
-from trygg.core.importing import RecordError, iter_csv_records
-from trygg.incidents.csv_import import REQUIRED_COLUMNS, as_utf8, import_reports
+from trygg.core.importing import RecordError
+from trygg.incidents.csv_import import import_reports, read_rows
 from trygg.incidents.forms import (
     IncidentEditForm,
     IncidentFilterForm,
@@ -223,7 +221,7 @@ def import_file(request):
         check_only = "check" in request.POST
         try:
             result = import_reports(
-                iter_csv_records(io.BytesIO(as_utf8(upload.read())), required=REQUIRED_COLUMNS),
+                read_rows(upload.read()),
                 organisation,
                 source=upload.name,
                 allow_names=form.cleaned_data["allow_names"],
@@ -232,15 +230,6 @@ def import_file(request):
             )
         except RecordError as exc:
             error = str(exc)
-        if result is not None and not check_only:
-            log.record(
-                request.user,
-                "import",
-                object_type="incidents.incident",
-                summary=f"{organisation.slug}: {result.summary()}",
-                changes={"organisation": organisation.slug, "created": result.created,
-                         "rejected": len(result.rejected)},
-            )  # fmt: skip
         return render(
             request,
             "incidents/import.html",

@@ -106,9 +106,7 @@ class ReportBuilder:
         self.progress = progress or (lambda fraction: None)
         self.base = d.municipality_scope(self.scope.queryset(), municipality)
         self.labels = dict(Category.objects.current().values_list("code", "label_sv"))
-        # ORDER BY … LIMIT 1 walks the (municipality, occurred_start) index; MIN() over the scoped rows scans them.
-        first = self.base.order_by("occurred_start").values_list("occurred_start", flat=True).first()
-        self.data_from: dt.date | None = timezone.localtime(first).date() if first else None
+        self.data_from = d.first_day(self.base)
 
     # -- data --------------------------------------------------------------------------------------------
     def frame_for(self, start: dt.date, end: dt.date) -> tuple[d.Frame, int]:

@@ -10,7 +10,6 @@ import datetime as dt
 from collections import Counter
 
 import numpy as np
-from django.utils import timezone
 
 from trygg.analysis import concentration as conc
 from trygg.analysis.grid import bin_counts, grid_covering, to_projected
@@ -32,8 +31,7 @@ def compare(municipalities, period: Period, scope: d.Scope | None = None, cell: 
     rows = []
     for m in municipalities:
         in_municipality = d.municipality_scope(scope.queryset(), m)
-        first = in_municipality.order_by("occurred_start").values_list("occurred_start", flat=True).first()
-        data_from = timezone.localtime(first).date() if first else None
+        data_from = d.first_day(in_municipality)
         qs = d.in_period(in_municipality, period.start, period.end)
         frame = d.frame(qs)
         population = m.population or 0

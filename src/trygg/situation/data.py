@@ -156,5 +156,11 @@ def precise_bounds_lonlat(qs: QuerySet) -> tuple[float, float, float, float] | N
     return (agg["a"], agg["b"], agg["c"], agg["d"])
 
 
+def first_day(qs: QuerySet) -> dt.date | None:
+    """The local date of the earliest incident in ``qs`` (ORDER BY … LIMIT 1 walks the index; MIN() scans)."""
+    first = qs.order_by("occurred_start").values_list("occurred_start", flat=True).first()
+    return timezone.localtime(first).date() if first else None
+
+
 def municipality_scope(qs: QuerySet, municipality: Municipality) -> QuerySet:
     return qs.filter(Q(municipality=municipality))

@@ -1,16 +1,11 @@
 """``trygg import_incidents FILE.csv --organisation SLUG``: a partner's own incident log into Trygg."""
 
-import io
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from trygg.audit import log
-from trygg.core.importing import RecordError, iter_csv_records, open_binary
-from trygg.incidents.csv_import import REQUIRED_COLUMNS, as_utf8, import_reports
+from trygg.core.importing import RecordError, open_binary, report_rejections
+from trygg.incidents.csv_import import import_reports, read_rows
 from trygg.orgs.models import Organisation
-
-MAX_REJECTIONS_SHOWN = 50
 
 
 class Command(BaseCommand):
@@ -44,30 +39,12 @@ class Command(BaseCommand):
         source = options["file"]
         try:
             with open_binary(source) as fh:
-                data = as_utf8(fh.read())
+                rows = read_rows(fh.read())
             report = import_reports(
-                iter_csv_records(io.BytesIO(data), required=REQUIRED_COLUMNS),
-                organisation,
-                source,
-                allow_names=options["allow_names"],
-                dry_run=options["dry_run"],
+                rows, organisation, source, allow_names=options["allow_names"], dry_run=options["dry_run"]
             )
         except (RecordError, OSError) as exc:
             raise CommandError(f"{source}: {exc}") from exc
-        if not options["dry_run"]:
-            log.record(
-                "import_incidents",
-                "import",
-                object_type="incidents.incident",
-                summary=f"{organisation.slug}: {report.summary()}",
-                changes={"organisation": organisation.slug, "created": report.created,
-                         "rejected": len(report.rejected)},
-            )  # fmt: skip
         prefix = "dry run (nothing written; created = would be created): " if options["dry_run"] else ""
         self.stdout.write(prefix + report.summary())
-        for rejection in report.rejected[:MAX_REJECTIONS_SHOWN]:
-            self.stderr.write(f"rejected {rejection}")
-        if len(report.rejected) > MAX_REJECTIONS_SHOWN:
-            self.stderr.write(f"… and {len(report.rejected) - MAX_REJECTIONS_SHOWN} more rejected")
-        if report.rejected:
-            raise CommandError(f"{len(report.rejected)} row(s) rejected; the others were imported", returncode=1)
+        report_rejections(self, report, noun="row")

@@ -2,10 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from trygg.audit import log
-from trygg.core.importing import RecordError, fetch_url, iter_json_records, open_binary
+from trygg.core.importing import RecordError, fetch_url, iter_json_records, open_binary, report_rejections
 from trygg.incidents.police import area_filter, import_events
-
-MAX_REJECTIONS_SHOWN = 50
 
 
 class Command(BaseCommand):
@@ -56,9 +54,4 @@ class Command(BaseCommand):
         self.stdout.write(report.summary())
         for warning in report.warnings:
             self.stdout.write(f"warning: {warning}")
-        for rejection in report.rejected[:MAX_REJECTIONS_SHOWN]:
-            self.stderr.write(f"rejected {rejection}")
-        if len(report.rejected) > MAX_REJECTIONS_SHOWN:
-            self.stderr.write(f"… and {len(report.rejected) - MAX_REJECTIONS_SHOWN} more rejected")
-        if report.rejected:
-            raise CommandError(f"{len(report.rejected)} record(s) rejected; the others were imported", returncode=1)
+        report_rejections(self, report)

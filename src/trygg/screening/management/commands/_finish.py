@@ -1,8 +1,9 @@
 """What the list and registry import commands do after an import: cross-match, audit, report, exit status."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from trygg.audit import log
+from trygg.core.importing import report_rejections
 from trygg.screening.crossmatch import crossmatch
 from trygg.screening.engine import thresholds
 
@@ -13,7 +14,4 @@ def finish_import(command: BaseCommand, report, actor: str) -> None:
     log.record(actor, "import", object_type="screening.dataset", summary=report.summary()[:300])
     command.stdout.write(report.summary())
     command.stdout.write(f"registry entities matching a list: {flagged}")
-    for rejection in report.rejected[:50]:
-        command.stderr.write(f"rejected {rejection}")
-    if report.rejected:
-        raise CommandError(f"{len(report.rejected)} record(s) rejected; the others were imported", returncode=1)
+    report_rejections(command, report)
