@@ -1,10 +1,9 @@
-import csv
-
 import numpy as np
 import pytest
 
+from tests.analysis import uk_burglaries
 from trygg.analysis.concentration import concentration, gini, gini_generalised
-from trygg.analysis.grid import bin_counts, grid_covering, to_projected
+from trygg.analysis.grid import bin_counts, grid_covering
 
 
 def test_gini_extremes():
@@ -37,13 +36,7 @@ def test_top_shares_and_lorenz_curve():
 
 
 def test_real_burglaries_are_concentrated(shared_data):
-    lon, lat = [], []
-    with open(shared_data / "uk_police" / "2014-07-west-yorkshire-burglary.csv", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            if row["Longitude"]:
-                lon.append(float(row["Longitude"]))
-                lat.append(float(row["Latitude"]))
-    x, y = to_projected(lon, lat, "EPSG:27700")
+    x, y = uk_burglaries.projected(shared_data, "2014-07")
     counts = bin_counts(grid_covering(x, y, 250, crs="EPSG:27700"), x, y)
     result = concentration(counts)
     # far fewer burglaries than 250 m cells: a few percent of cells hold most of them

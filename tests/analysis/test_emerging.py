@@ -1,25 +1,88 @@
+"""Emerging hot spots: ESRI's classes for hot and cold spots, planted patterns found, at least ten slices."""
+
 import numpy as np
+import pytest
 
-from trygg.analysis.emerging import emerging_hotspots
+from trygg.analysis.emerging import MIN_SLICES, TooFewSlices, classify, emerging_hotspots
+from trygg.analysis.temporal import mann_kendall
+
+H, C, _ = True, "cold", False
 
 
-def test_categories_of_planted_patterns():
+def series(*marks):
+    """A cell's history: True = hot slice, 'cold' = cold slice, False = neither."""
+    hot = np.array([m is True for m in marks])
+    cold = np.array([m == "cold" for m in marks])
+    return hot, cold
+
+
+@pytest.mark.parametrize(
+    ("marks", "trend", "expected"),
+    [
+        ((_, _, _, _, _, _, _, _, _, H), "none", "new_hot"),
+        ((_, _, _, _, _, _, _, H, H, H), "none", "consecutive_hot"),
+        ((H,) * 10, "increasing", "intensifying_hot"),
+        ((H,) * 10, "none", "persistent_hot"),
+        ((H,) * 10, "decreasing", "diminishing_hot"),
+        ((H,) * 9 + (_,), "none", "historical_hot"),
+        ((_, H, _, _, H, _, _, H, _, H), "none", "sporadic_hot"),
+        ((_, H, H, _, _, _, _, _, _, _), "none", "sporadic_hot"),  # on and off, not at the end
+        ((_, C, _, _, _, _, _, _, _, H), "none", "oscillating_hot"),
+        ((_, _, _, _, _, _, _, _, _, C), "none", "new_cold"),
+        ((_, _, _, _, _, _, _, _, C, C), "none", "consecutive_cold"),
+        ((C,) * 10, "decreasing", "intensifying_cold"),  # ever fewer: the cold spot deepens
+        ((C,) * 10, "none", "persistent_cold"),
+        ((C,) * 10, "increasing", "diminishing_cold"),
+        ((C,) * 9 + (_,), "none", "historical_cold"),
+        ((_, C, _, C, _, _, _, _, _, _), "none", "sporadic_cold"),
+        ((_, H, _, _, _, _, _, _, _, C), "none", "oscillating_cold"),
+        ((_,) * 10, "none", "none"),
+    ],
+)
+def test_esri_classes(marks, trend, expected):
+    hot, cold = series(*marks)
+    assert classify(hot, cold, trend) == expected
+
+
+def test_a_trend_over_four_slices_can_never_be_significant():
+    """Why at least ten slices: Mann–Kendall on 4 values cannot go below p = 0.08."""
+    assert mann_kendall([1, 2, 3, 4]).p_value > 0.05
+    assert mann_kendall(list(range(10))).p_value < 0.001
+
+
+def test_fewer_than_ten_slices_are_refused():
+    with pytest.raises(TooFewSlices, match="at least 10"):
+        emerging_hotspots(np.ones((MIN_SLICES - 1, 5, 5)))
+
+
+def test_a_steady_cluster_is_persistent_and_a_late_one_new():
     rng = np.random.default_rng(4)
-    slices = 12
-    cube = rng.poisson(1.0, (slices, 20, 20)).astype(float)
-    cube[:, 3:6, 3:6] += 6  # hot all along
-    cube[-1, 12:15, 12:15] += 10  # appears only in the last slice
-    for t in range(slices):  # hot all along and growing
-        cube[t, 14:17, 3:6] += 4 + 1.5 * t
+    cube = rng.poisson(1.0, (12, 30, 30)).astype(float)
+    cube[:, 3:6, 3:6] += 6  # hot all along, steady
+    cube[-1, 20:23, 20:23] += 10  # appears only in the last slice
     result = emerging_hotspots(cube)
-    assert result.categories[4, 4] in ("persistent", "intensifying", "diminishing")
-    assert result.categories[13, 13] == "new"
-    assert result.categories[15, 4] == "intensifying"
-    assert result.categories[10, 18] == "none"
+    assert result.categories[4, 4] == "persistent_hot"
+    assert result.categories[21, 21] == "new_hot"
+    assert result.categories[15, 15] == "none"
     assert result.hot.shape == cube.shape
+
+
+def test_a_growing_cluster_is_intensifying():
+    rng = np.random.default_rng(5)
+    cube = rng.poisson(1.0, (12, 30, 30)).astype(float)
+    for t in range(12):
+        cube[t, 24:27, 3:6] += 3 + 2.0 * t
+    assert emerging_hotspots(cube).categories[25, 4] == "intensifying_hot"
+
+
+def test_noise_gives_almost_no_patterns():
+    rng = np.random.default_rng(11)
+    cube = rng.poisson(0.5, (12, 40, 40)).astype(float)
+    result = emerging_hotspots(cube)
+    assert (result.categories != "none").mean() < 0.01
 
 
 def test_progress_is_reported():
     seen = []
-    emerging_hotspots(np.ones((3, 4, 4)), progress=seen.append)
-    assert seen[-1] == 1.0 and len(seen) == 4
+    emerging_hotspots(np.ones((10, 4, 4)), progress=seen.append)
+    assert seen[-1] == 1.0 and len(seen) == 11

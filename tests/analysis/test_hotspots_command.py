@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from trygg.analysis.grid import bin_counts, grid_covering, to_projected
-from trygg.analysis.hotspots import gi_star_z
+from trygg.analysis.hotspots import gi_star_z, hotspot_test
 
 
 def run(*args) -> list[dict]:
@@ -28,7 +28,8 @@ def test_uk_burglaries_full_rectangle_columns_and_values(shared_data, tmp_path):
                  stderr=io.StringIO())  # fmt: skip
     with open(target, encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    assert list(rows[0]) == ["row", "col", "lon", "lat", "count", "gi_z", "p_norm", "p_sim", "q_fdr", "class"]
+    assert list(rows[0]) == ["row", "col", "lon", "lat", "in_area", "count", "density", "window", "expected", "gi_z",
+                             "p_hot", "p_cold", "q_fdr", "p_sim", "class"]  # fmt: skip
     # the same lattice built independently from the file
     lon, lat = [], []
     with open(source, encoding="utf-8") as fh:
@@ -46,6 +47,30 @@ def test_uk_burglaries_full_rectangle_columns_and_values(shared_data, tmp_path):
     z = np.array([float(r["gi_z"]) for r in rows]).reshape(counts.shape)
     assert np.allclose(z, gi_star_z(counts), atol=1e-6)
     assert all(r["p_sim"] != "" for r in rows)
+    # density in events per km² over 1 km² cells: it sums to the number of points
+    assert sum(float(r["density"]) for r in rows) == pytest.approx(len(lon), rel=1e-4)
+    classes = np.array([r["class"] for r in rows]).reshape(counts.shape)
+    assert (classes == hotspot_test(counts).classes).all()
+    assert (classes == "hot_99").any()
+
+
+def test_a_boundary_file_is_the_study_area(tmp_path):
+    import json
+
+    points = tmp_path / "p.csv"
+    points.write_text("lon,lat\n13.5035,59.3794\n13.5036,59.3795\n13.70,59.50\n", encoding="utf-8")
+    boundary = tmp_path / "area.geojson"
+    ring = [[13.49, 59.37], [13.52, 59.37], [13.52, 59.39], [13.49, 59.39], [13.49, 59.37]]
+    boundary.write_text(json.dumps({"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ring]}}))
+    err = io.StringIO()
+    out = io.StringIO()
+    call_command("hotspots", str(points), "--lon", "lon", "--lat", "lat", "--cell", "100", "--boundary",
+                 str(boundary), stdout=out, stderr=err)  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert "1 outside the study area" in err.getvalue()
+    assert sum(int(r["count"]) for r in rows if r["in_area"] == "1") == 2
+    with pytest.raises(CommandError, match="not a readable GeoJSON"):
+        run(str(points), "--lon", "lon", "--lat", "lat", "--cell", "100", "--boundary", str(points))
 
 
 def test_without_permutations_p_sim_is_empty(tmp_path):

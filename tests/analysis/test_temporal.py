@@ -4,7 +4,8 @@ import json
 import pytest
 
 from tests.conftest import POLICE_FILE
-from trygg.analysis.temporal import mann_kendall, poisson_interval, poisson_trend, time_of_week
+from trygg.analysis.change import ratio_test
+from trygg.analysis.temporal import mann_kendall, poisson_interval, time_of_week
 from trygg.incidents.polisen_format import occurred_from_name, parse_published
 
 
@@ -16,23 +17,13 @@ def test_time_of_week_matrix():
         time_of_week([7], [1])
 
 
-def test_poisson_trend_hand_computed():
-    # current 10 against one earlier period with 2: under equal rates 10 ~ Bin(12, ½);
+def test_the_exact_rate_comparison_hand_computed():
+    # current 10 against one earlier period of the same length with 2: under equal rates 10 ~ Bin(12, ½);
     # P(X ≥ 10) = (66 + 12 + 1) / 4096, two-sided twice that.
-    test = poisson_trend(10, [2])
-    assert test.p_value == pytest.approx(2 * 79 / 4096)
-    assert test.ratio == 5.0
-    assert test.direction == "up"
-    assert test.ratio_low < 5.0 < test.ratio_high
-
-
-def test_poisson_trend_no_change_and_down():
-    same = poisson_trend(10, [9, 11, 10, 10])
-    assert same.direction == "no_change" and same.p_value > 0.5
-    down = poisson_trend(1, [20, 18, 22, 25])
-    assert down.direction == "down" and down.ratio < 0.1
-    nothing = poisson_trend(0, [0, 0, 0, 0])
-    assert nothing.p_value == 1.0 and nothing.ratio is None
+    ratio, low, high, p = ratio_test(10, 7.0, 2.0, 7.0, 1.0, 0.95)
+    assert p == pytest.approx(2 * 79 / 4096)
+    assert ratio == 5.0
+    assert low < 5.0 < high
 
 
 def test_garwood_interval_for_zero_and_ten():
@@ -62,5 +53,5 @@ def test_real_police_events_violence_and_drunkenness_are_more_frequent_on_friday
     assert matrix.sum() == len(weekday) > 5000
     per_day = matrix.sum(axis=1)
     friday_saturday, monday_tuesday = int(per_day[4] + per_day[5]), int(per_day[0] + per_day[1])
-    test = poisson_trend(friday_saturday, [monday_tuesday])
-    assert test.direction == "up" and test.p_value < 0.001
+    ratio, low, _, p = ratio_test(friday_saturday, 2.0, monday_tuesday, 2.0, 1.0, 0.95)
+    assert ratio > 1 and low > 1 and p < 0.001

@@ -1,17 +1,31 @@
-"""Emerging hotspot analysis: Gi* in every time slice, and the Mann–Kendall trend of each cell's z-scores.
+"""Emerging hot spot analysis: the hot-spot test in every time slice, and the trend of each cell's intensity.
 
-Follows the categories of ESRI's Emerging Hot Spot Analysis (Harris, N. L. et al. (2017). Using spatial
-statistics to identify emerging hot spots of forest loss. Environmental Research Letters 12, 024012),
-restricted to the ones a coordinator acts on:
+Each slice is tested with :func:`trygg.analysis.hotspots.hotspot_test` (exact window tests, Tarone–BH at the
+default level) over the same study area; the intensity whose trend is tested is the cell's Gi* z-score,
+with the Mann–Kendall test as in ESRI's Emerging Hot Spot Analysis. A cell is classified by ESRI's rules
+(ArcGIS Pro, "How Emerging Hot Spot Analysis works"), for hot spots and, mirrored, for cold spots:
 
-* ``new`` — hot (90 % or more, FDR) in the final slice and never before;
-* ``intensifying`` — hot in at least 90 % of the slices including the final one, z rising (Mann–Kendall);
-* ``persistent`` — hot in at least 90 % of the slices, no significant trend;
-* ``diminishing`` — hot in at least 90 % of the slices including the final one, z falling;
-* ``consecutive`` — hot in an unbroken run of final slices (fewer than 90 % of all);
-* ``sporadic`` — hot in the final slice and some earlier ones, on and off;
-* ``historical`` — hot in at least 90 % of slices but not the final one;
-* ``none`` — everything else.
+* ``new`` — hot in the final slice and never before;
+* ``consecutive`` — an unbroken run of at least two hot slices at the end, never hot before the run, hot
+  in less than 90 % of the slices;
+* ``intensifying`` / ``diminishing`` — hot in at least 90 % of the slices including the final one, and the
+  intensity rising / falling significantly (Mann–Kendall, 5 %);
+* ``persistent`` — hot in at least 90 % of the slices including the final one, no significant trend;
+* ``historical`` — hot in at least 90 % of the slices but not in the final one;
+* ``oscillating`` — hot in the final slice, a cold spot in some earlier slice, hot in less than 90 %;
+* ``sporadic`` — on and off hot, in less than 90 % of the slices, never cold;
+* ``none`` — no pattern.
+
+A trend test over few values cannot reach significance (Mann–Kendall on 4 values has p ≥ 0.083), so the
+analysis needs at least ``MIN_SLICES`` = 10 slices, the minimum ESRI requires; with fewer it raises
+``TooFewSlices`` and the report says so.
+
+References
+----------
+* ESRI. How Emerging Hot Spot Analysis works. ArcGIS Pro tool reference, Space Time Pattern Mining.
+* Harris, N. L. et al. (2017). Using spatial statistics to identify emerging hot spots of forest loss.
+  Environmental Research Letters 12, 024012.
+* Mann, H. B. (1945). Nonparametric tests against trend. Econometrica 13, 245–259.
 """
 
 from __future__ import annotations
@@ -20,71 +34,104 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trygg.analysis.hotspots import gi_star
+from trygg.analysis.hotspots import hotspot_test
 from trygg.analysis.temporal import mann_kendall
 
-CATEGORIES = ("new", "intensifying", "persistent", "diminishing", "consecutive", "sporadic", "historical", "none")
+MIN_SLICES = 10
+PATTERNS = ("new", "consecutive", "intensifying", "persistent", "diminishing", "sporadic", "oscillating", "historical")
+CATEGORIES = (*(f"{p}_hot" for p in PATTERNS), *(f"{p}_cold" for p in PATTERNS), "none")
+
+
+class TooFewSlices(ValueError):
+    pass
 
 
 @dataclass
 class EmergingResult:
-    categories: np.ndarray  # (nrows, ncols) of category names
+    categories: np.ndarray  # (nrows, ncols) of category names, e.g. 'new_hot', 'persistent_cold', 'none'
     hot: np.ndarray  # (slices, nrows, ncols) booleans
+    cold: np.ndarray
     z: np.ndarray  # (slices, nrows, ncols)
     trend_tau: np.ndarray  # (nrows, ncols)
     trend_p: np.ndarray
 
 
 def emerging_hotspots(
-    cube: np.ndarray, permutations: int = 0, seed: int | None = None, progress=None
+    cube: np.ndarray, mask: np.ndarray | None = None, progress=None, test_cold: bool = True
 ) -> EmergingResult:
-    """``cube`` is (slices, nrows, ncols) counts; at least 3 slices.
+    """``cube`` is (slices, nrows, ncols) counts with at least ``MIN_SLICES`` slices; ``mask`` the study area;
+    ``test_cold=False`` tests hot spots only (see :func:`trygg.analysis.hotspots.hotspot_test`).
 
     ``progress`` (optional) is called with a fraction 0…1 after each slice.
     """
     cube = np.asarray(cube, float)
-    if cube.ndim != 3 or cube.shape[0] < 3:
-        raise ValueError("need a (slices, rows, cols) cube with at least 3 time slices")
+    if cube.ndim != 3:
+        raise ValueError("need a (slices, rows, cols) cube")
     slices = cube.shape[0]
+    if slices < MIN_SLICES:
+        raise TooFewSlices(f"{slices} time slices; the trend needs at least {MIN_SLICES}")
     z = np.empty_like(cube)
     hot = np.zeros(cube.shape, dtype=bool)
+    cold = np.zeros(cube.shape, dtype=bool)
     for t in range(slices):
-        result = gi_star(cube[t], permutations=permutations, seed=None if seed is None else seed + t)
+        result = hotspot_test(cube[t], mask, cold=test_cold)
         z[t] = result.z
-        hot[t] = result.hot(90)
+        hot[t] = result.hot(95)
+        cold[t] = result.cold(95)
         if progress:
             progress((t + 1) / (slices + 1))
     nrows, ncols = cube.shape[1:]
     tau = np.zeros((nrows, ncols))
     p = np.ones((nrows, ncols))
     categories = np.full((nrows, ncols), "none", dtype=object)
-    ever_hot = hot.any(axis=0)
-    for r, c in zip(*np.nonzero(ever_hot), strict=True):
-        series = hot[:, r, c]
+    for r, c in zip(*np.nonzero(hot.any(axis=0) | cold.any(axis=0)), strict=True):
         mk = mann_kendall(z[:, r, c])
         tau[r, c], p[r, c] = mk.tau, mk.p_value
-        categories[r, c] = _category(series, mk.trend)
+        categories[r, c] = classify(hot[:, r, c], cold[:, r, c], mk.trend)
     if progress:
         progress(1.0)
-    return EmergingResult(categories=categories, hot=hot, z=z, trend_tau=tau, trend_p=p)
+    return EmergingResult(categories=categories, hot=hot, cold=cold, z=z, trend_tau=tau, trend_p=p)
 
 
-def _category(hot: np.ndarray, trend: str) -> str:
-    n = hot.size
-    final = bool(hot[-1])
-    share = hot.mean()
-    if final and hot.sum() == 1:
-        return "new"
+def classify(hot: np.ndarray, cold: np.ndarray, trend: str) -> str:
+    """ESRI's category of one cell from its hot and cold slices and the trend of its intensity.
+
+    A cell that was both hot and cold is classified by its final state (hot or cold) when it has one, else by
+    whichever it was more often; ``trend`` is 'increasing', 'decreasing' or 'none'.
+    """
+    hot = np.asarray(hot, bool)
+    cold = np.asarray(cold, bool)
+    if hot[-1] or (not cold[-1] and hot.sum() >= cold.sum() and hot.any()):
+        pattern = _pattern(hot, cold, trend == "increasing", trend == "decreasing")
+        return f"{pattern}_hot" if pattern else "none"
+    if cold.any():
+        pattern = _pattern(cold, hot, trend == "decreasing", trend == "increasing")
+        return f"{pattern}_cold" if pattern else "none"
+    return "none"
+
+
+def _pattern(on: np.ndarray, opposite: np.ndarray, intensifying: bool, diminishing: bool) -> str | None:
+    """The pattern of ``on`` (hot, or cold mirrored); ``opposite`` is the other kind of spot."""
+    n = on.size
+    final = bool(on[-1])
+    share = on.sum() / n
     if share >= 0.9:
         if not final:
             return "historical"
-        if trend == "increasing":
+        if intensifying:
             return "intensifying"
-        if trend == "decreasing":
+        if diminishing:
             return "diminishing"
         return "persistent"
+    if final and opposite[:-1].any():
+        return "oscillating"
+    if final and on.sum() == 1:
+        return "new"
     if final:
-        run = n - int(np.flatnonzero(~hot)[-1]) - 1 if (~hot).any() else n
-        earlier_hot = hot[: n - run].any()
-        return "sporadic" if earlier_hot else "consecutive"
-    return "none"
+        off = np.flatnonzero(~on)
+        run = n - int(off[-1]) - 1
+        if run >= 2 and not on[: n - run].any():
+            return "consecutive"
+    if on.any() and not opposite.any():
+        return "sporadic"
+    return None

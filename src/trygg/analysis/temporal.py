@@ -1,10 +1,9 @@
-"""Time-of-week patterns and trend tests against earlier periods.
+"""Time-of-week patterns, exact Poisson intervals and the Mann–Kendall trend test.
+
+Comparing a period with earlier ones is :mod:`trygg.analysis.change`.
 
 References
 ----------
-* Przyborowski, J. & Wilenski, H. (1940). Homogeneity of results in testing samples from Poisson series.
-  Biometrika 31, 313–323 — the exact conditional test comparing two Poisson counts: given the total
-  ``k + K``, the current count ``k`` is Binomial(k + K, t / (t + T)) under equal rates.
 * Garwood, F. (1936). Fiducial limits for the Poisson distribution. Biometrika 28, 437–442.
 """
 
@@ -28,54 +27,6 @@ def time_of_week(weekday, hour, weights=None) -> np.ndarray:
     flat = weekday * HOURS + hour
     w = None if weights is None else np.asarray(weights, float)
     return np.bincount(flat, weights=w, minlength=WEEKDAYS * HOURS).reshape(WEEKDAYS, HOURS)
-
-
-@dataclass(frozen=True)
-class TrendTest:
-    """The current count against the mean of ``periods`` earlier periods of the same length."""
-
-    current: int
-    previous_total: int
-    periods: int
-    previous_mean: float
-    ratio: float | None  # current / previous mean
-    ratio_low: float | None  # 95 % interval of the rate ratio
-    ratio_high: float | None
-    p_value: float  # two-sided exact conditional test
-    direction: str  # "up", "down" or "no_change" (at the 5 % level)
-
-
-def poisson_trend(current: int, previous: list[int] | np.ndarray, alpha: float = 0.05) -> TrendTest:
-    """Is the current count different from the earlier periods' rate? Exact conditional binomial test.
-
-    Under equal rates, ``current ~ Binomial(current + sum(previous), 1 / (1 + len(previous)))``. The rate
-    ratio's interval comes from the Clopper–Pearson interval of that binomial proportion.
-    """
-    previous = np.asarray(previous, int)
-    periods = int(previous.size)
-    if periods == 0:
-        raise ValueError("at least one earlier period is needed")
-    if current < 0 or (previous < 0).any():
-        raise ValueError("counts cannot be negative")
-    total_prev = int(previous.sum())
-    total = int(current) + total_prev
-    mean = total_prev / periods
-    if total == 0:
-        return TrendTest(int(current), 0, periods, 0.0, None, None, None, 1.0, "no_change")
-    result = stats.binomtest(int(current), total, 1.0 / (periods + 1))
-    ci = result.proportion_ci(confidence_level=1 - alpha, method="exact")
-
-    def to_ratio(p: float) -> float | None:
-        return None if p >= 1 else float(p * periods / (1 - p))
-
-    ratio = None if total_prev == 0 else float(current / mean)
-    direction = "no_change"
-    if result.pvalue < alpha:
-        direction = "up" if ratio is None or ratio > 1 else "down"
-    return TrendTest(
-        current=int(current), previous_total=total_prev, periods=periods, previous_mean=float(mean), ratio=ratio,
-        ratio_low=to_ratio(ci.low), ratio_high=to_ratio(ci.high), p_value=float(result.pvalue), direction=direction,
-    )  # fmt: skip
 
 
 def poisson_interval(count: int, alpha: float = 0.05) -> tuple[float, float]:
