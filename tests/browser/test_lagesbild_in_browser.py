@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 @override_settings(
     TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
-    TRYGG_LAGESBILD_OPTIONS={"permutations": 999, "knox_simulations": 19},
+    TRYGG_LAGESBILD_OPTIONS={"knox_simulations": 19},
 )
 def test_monthly_report_renders_map_and_figures(page_for, live_demo):
     rng = np.random.default_rng(3)
@@ -39,6 +39,14 @@ def test_monthly_report_renders_map_and_figures(page_for, live_demo):
     assert page.locator("img.figure").count() >= 5
     for image in page.locator("img.figure").all():
         assert image.evaluate("img => img.naturalWidth") > 0
+    # the heat map shows where the incidents are: a density image on the map, not a blank layer
+    overlay = page.locator("#report-map img.leaflet-image-layer")
+    assert overlay.count() == 1 and overlay.evaluate("img => img.naturalWidth") > 0
+    # the cluster at Stora torget is a numbered hot spot, named after the place, with its count
+    assert page.locator("#report-map .hotspot-number").first.inner_text() == "1"
+    first = page.locator("ol.hotspots li").first.inner_text()
+    assert first.startswith("Vid Stora torget") and "händelser inom omkring 150 m" in first
+    page.locator("#how-to-read").wait_for()
     assert errors == []
     found = violations(page)
     assert found == [], found

@@ -74,8 +74,13 @@ def test_evaluation_counts_in_treated_control_and_buffer(measure, demo_orgs):
     result = evaluate(measure, dt.date(2025, 1, 1), dt.date(2025, 3, 1), dt.date(2025, 7, 1), dt.date(2025, 9, 1))
     assert result["counts"]["before"] == {"treated": 30, "control": 20, "buffer": 8}
     assert result["counts"]["after"] == {"treated": 10, "control": 22, "buffer": 9}
-    assert result["wdd"] == (10 - 30) - (22 - 20) + (9 - 8) - (22 - 20)
-    assert result["se"] == pytest.approx(math.sqrt(30 + 10 + 20 + 22 + 8 + 9 + 20 + 22), abs=1e-3)
+    # 59 days before (January–February), 62 after (July–August): before counts scaled by r = 62/59; the
+    # control also serves the buffer, so it enters twice (and four times in the variance)
+    r = 62 / 59
+    assert result["periods"]["before_days"] == 59 and result["periods"]["after_days"] == 62
+    assert result["wdd"] == pytest.approx((10 - 30 * r) + (9 - 8 * r) - 2 * (22 - 20 * r))
+    variance = 10 + r * r * 30 + 9 + r * r * 8 + 4 * (22 + r * r * 20)
+    assert result["se"] == pytest.approx(math.sqrt(variance), abs=1e-3)
 
 
 def test_evaluation_validation_messages(measure, demo_orgs):

@@ -20,7 +20,7 @@ from trygg.situation.periods import parse_period
 
 pytestmark = pytest.mark.django_db
 TZ = timezone.get_default_timezone()
-FAST = Options(permutations=199, knox_simulations=99)
+FAST = Options(knox_simulations=99)
 
 
 def at(day: dt.date, hour: int = 12) -> dt.datetime:
@@ -69,8 +69,9 @@ def test_weekly_numbers_match_what_was_placed(week_data):
     assert r["totals"]["police"] == 1
     klotter = next(c for c in r["categories"] if c["code"] == "klotter")
     assert klotter["count"] == 4
-    assert klotter["previous_mean"] == 1.0
-    assert klotter["ratio"] == 4.0
+    assert r["coverage"]["method"] == "recent" and len(r["coverage"]["compared_with"]) == 4  # data from 4 weeks back
+    assert klotter["expected"] == 1.0  # (1 + 2 + 0 + 1) over 28 days, times 7
+    assert klotter["direction"] == "too_few" and klotter["ratio"] is None  # 4 against 1: too few to say
     tow = np.array(r["time_of_week"])
     assert tow[1, 22] == 4 and tow[5, 3] == 1 and tow[6, 1] == 1 and tow.sum() == 6
     assert r["rate_per_10k"]["rate"] == pytest.approx(6 * 10_000 / karlstad.population, abs=1e-3)
@@ -78,6 +79,9 @@ def test_weekly_numbers_match_what_was_placed(week_data):
     assert r["spatial"]["available"]
     assert sum(map(sum, r["spatial"]["counts"])) == 5
     assert "weekly_change" in r["spatial"]
+    places = {(g["kind"], g["place"]): g["count"] for g in r["week_places"]}
+    assert places[("at", "Stora torget")] == 5  # the four klotter reports and the littering, at the default point
+    assert places[("imprecise", "")] == 1  # the police event
     json.dumps(r)  # every number is JSON
 
 
@@ -119,9 +123,14 @@ def test_a_planted_cluster_is_a_hot_spot_in_the_monthly_report(demo_orgs):
         lat, lon = offset(59.3794, 13.5035, rng.normal(0, 20), 300 + rng.normal(0, 20))
         make_incident(org=org, point=(lat, lon), when=at(dt.date(2026, 3, 1) + dt.timedelta(days=i % 28)))
     karlstad = Municipality.objects.get(code="1780")
-    r = build_report(karlstad, parse_period("2026-03"), options=Options(permutations=9999, knox_simulations=99))
+    r = build_report(karlstad, parse_period("2026-03"), options=Options(knox_simulations=99))
     hot = r["spatial"]["hot_cells"]
     assert hot, "the cluster should be a hot spot"
+    first = r["spatial"]["hotspots"][0]
+    assert first["where"] == {"kind": "near", "place": "Stora torget", "distance_m": 300, "bearing": "E"}
+    assert first["count"] >= 55 and first["level"] == 99
+    assert first["categories"][0] == {"label": "Klotter", "count": first["count"]}
+    assert abs(first["lat"] - offset(59.3794, 13.5035, 0, 300)[0]) < 0.001
     target_lat, target_lon = offset(59.3794, 13.5035, 0, 300)
     nearest = min(
         hot,
@@ -133,8 +142,11 @@ def test_a_planted_cluster_is_a_hot_spot_in_the_monthly_report(demo_orgs):
     centre = (np.mean([p[1] for p in nearest["polygon"][:4]]), np.mean([p[0] for p in nearest["polygon"][:4]]))
     assert abs(centre[0] - target_lat) < 0.002 and abs(centre[1] - target_lon) < 0.004
     assert r["spatial"]["near_repeat"]["available"]
-    assert r["spatial"]["emerging"]["available"]
-    assert r["spatial"]["concentration"]["top_10"] > 0.2
+    # March 2026 has 6 (partial) weekly slices: too few for a trend (at least 10)
+    assert r["spatial"]["emerging"] == {"available": False, "reason": "too_few_slices", "slices": 6, "minimum": 10}
+    concentration = r["spatial"]["concentration"]
+    assert concentration["cells"] == r["spatial"]["study_area"]["cells"]  # over the study area, not a rectangle
+    assert concentration["top_10"] > 0.5
 
 
 def test_annual_report_on_the_demo_data_matches_the_database(demo_orgs):
@@ -169,7 +181,7 @@ def test_lagesbild_command_writes_json_html_and_a_paged_pdf(week_data, tmp_path)
         "1780",
         "--period",
         "2026-W10",
-        "--permutations",
+        "--knox-simulations",
         "99",
         "-o",
         str(tmp_path / "r.json"),
@@ -183,7 +195,7 @@ def test_lagesbild_command_writes_json_html_and_a_paged_pdf(week_data, tmp_path)
         "Karlstad",
         "--period",
         "2026-W10",
-        "--permutations",
+        "--knox-simulations",
         "99",
         "--format",
         "html",
@@ -199,7 +211,7 @@ def test_lagesbild_command_writes_json_html_and_a_paged_pdf(week_data, tmp_path)
         "1780",
         "--period",
         "2026-W10",
-        "--permutations",
+        "--knox-simulations",
         "99",
         "-o",
         str(tmp_path / "r.pdf"),
@@ -242,25 +254,26 @@ def test_an_earlier_period_only_partly_covered_by_data_is_left_out_of_the_compar
     karlstad = Municipality.objects.get(code="1780")
     r = build_report(karlstad, parse_period("2026-03"), options=FAST)
     assert r["coverage"]["data_from"] == "2025-12-15"
-    assert r["coverage"]["compared_with"] == ["2026-01", "2026-02"]
-    assert "2025-12" in r["coverage"]["left_out"] and len(r["coverage"]["left_out"]) == 10
+    assert r["coverage"]["compared_with"] == ["2026-01", "2026-02"]  # December began before the data
+    assert r["coverage"]["method"] == "recent"  # no earlier year: the season cannot be taken into account
     klotter = next(c for c in r["categories"] if c["code"] == "klotter")
-    assert klotter["count"] == 10 and klotter["previous_mean"] == 4.0  # (5 + 3) / 2, not (2 + 5 + 3) / 12
+    # 8 in January and February (59 days), so 8 / 59 × 31 expected in March, not (2 + 5 + 3) / 3
+    assert klotter["count"] == 10 and klotter["expected"] == pytest.approx(8 / 59 * 31, abs=0.01)
     assert r["series"]["covered"] == [False] * 9 + [True] * 3  # April 2025 … March 2026
     html = render_lagesbild(r)
-    assert "2025-12-15" in html and "2025-12" in html
+    assert "2025-12-15" in html and "säsongen" in html
 
 
 def test_without_any_fully_covered_earlier_period_nothing_is_tested(data_from_mid_december, tmp_path):
     karlstad = Municipality.objects.get(code="1780")
-    r = build_report(karlstad, parse_period("2026-W03"), options=FAST)  # 12–18 Jan; weeks before: 4 covered
-    assert r["coverage"]["left_out"] == []
+    r = build_report(karlstad, parse_period("2026-W03"), options=FAST)  # 12–18 Jan; weeks from 15 Dec covered
+    assert r["coverage"]["compared_with"] == ["2025-W51", "2025-W52", "2026-W01", "2026-W02"]
     r = build_report(karlstad, parse_period("2025-12"), options=FAST)
-    assert r["coverage"]["compared_with"] == []
+    assert r["coverage"]["compared_with"] == [] and r["coverage"]["method"] == "none"
     assert {c["direction"] for c in r["categories"]} == {"no_data"}
-    assert all(c["previous_mean"] is None and c["p_value"] is None for c in r["categories"])
-    assert "inga tidigare data" in render_lagesbild(r)
-    call_command("lagesbild", "--municipality", "1780", "--period", "2025-12", "--permutations", "99",
+    assert all(c["expected"] is None and c["p_value"] is None for c in r["categories"])
+    assert "inget att jämföra med" in render_lagesbild(r)
+    call_command("lagesbild", "--municipality", "1780", "--period", "2025-12", "--knox-simulations", "99",
                  "--format", "pdf", "-o", str(tmp_path / "r.pdf"), stdout=io.StringIO())  # fmt: skip
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
 
@@ -281,3 +294,62 @@ def test_new_hot_cells_are_not_claimed_when_the_data_begin_inside_the_earlier_wi
     assert early["new"] == early["persisting"] == early["ended"] == []
     later = build_report(karlstad, parse_period("2026-W11"), options=FAST)["spatial"]["weekly_change"]
     assert later["covered"] is True
+
+
+def test_a_month_is_compared_with_the_same_season_of_earlier_years(demo_orgs):
+    org = demo_orgs["orgs"]["centrum-karlstad"]
+    make_incident(org=org, category="nedskrapning", when=at(dt.date(2023, 4, 1)))  # the data begin here
+    for year in (2023, 2024):
+        for month in (5, 6, 7):
+            for day in range(1, 11):  # ten in each summer month
+                make_incident(org=org, category="klotter", when=at(dt.date(year, month, day)))
+    for day in range(1, 11):
+        make_incident(org=org, category="klotter", when=at(dt.date(2025, 6, day)))
+    karlstad = Municipality.objects.get(code="1780")
+    r = build_report(karlstad, parse_period("2025-06"), options=FAST)
+    assert r["coverage"]["method"] == "season"
+    assert r["coverage"]["compared_with"] == ["2023-05", "2023-06", "2023-07", "2024-05", "2024-06", "2024-07"]
+    klotter = next(c for c in r["categories"] if c["code"] == "klotter")
+    # 60 in 92 + 92 days of summers: 60 / 184 × 30 expected in June
+    assert klotter["expected"] == pytest.approx(60 / 184 * 30, abs=0.01)
+    assert klotter["direction"] == "no_change"
+    html = render_lagesbild(r)
+    assert "samma tid på året" in html
+
+
+def test_a_running_period_counts_only_its_days_so_far():
+    from trygg.situation.trends import exposure_days
+
+    week = parse_period("2026-W49")  # Monday 30 November – Sunday 6 December 2026
+    assert exposure_days(week, dt.date(2026, 12, 2)) == 3
+    assert exposure_days(week, dt.date(2026, 12, 20)) == 7
+    assert exposure_days(week, dt.date(2026, 11, 1)) == 0
+
+
+def test_the_annual_report_never_flags_where_its_interval_covers_one(demo_orgs):
+    from trygg.demo.reports import load_reports
+
+    load_reports(demo_orgs["orgs"], start=dt.date(2022, 12, 1), end=dt.date(2025, 12, 31))
+    karlstad = Municipality.objects.get(code="1780")
+    r = build_report(karlstad, parse_period("2025"), options=FAST)
+    assert r["coverage"]["method"] == "years" and r["coverage"]["compared_with"] == ["2023", "2024"]
+    for row in r["categories"]:
+        if row["direction"] in ("too_few", "no_data"):
+            continue
+        excludes_one = (row["low"] is not None and row["low"] > 1) or (row["high"] is not None and row["high"] < 1)
+        assert excludes_one == (row["direction"] in ("up", "down")), row
+    spatial = r["spatial"]
+    assert spatial["study_area"]["observed_radius_m"] == 500
+    assert spatial["kde"]["mass"] == pytest.approx(spatial["study_area"]["events"], rel=1e-3)
+    assert spatial["hotspots"] and all(h["where"]["kind"] in ("at", "near", "in") for h in spatial["hotspots"])
+    assert {h["where"].get("place") for h in spatial["hotspots"]} & {"Stora torget", "Järnvägsparken"}
+    assert spatial["emerging"]["available"] and len(spatial["emerging"]["slices"]) == 12
+    assert spatial["cold_cells"] == []  # cold spots are only tested in a chosen area
+
+
+def test_a_lone_event_in_the_week_is_not_a_hot_spot(demo_orgs):
+    make_incident(org=demo_orgs["orgs"]["centrum-karlstad"], when=at(dt.date(2026, 3, 3)))
+    karlstad = Municipality.objects.get(code="1780")
+    r = build_report(karlstad, parse_period("2026-W10"), options=FAST)
+    assert r["spatial"]["available"] and r["spatial"]["hotspots"] == [] and r["spatial"]["hot_cells"] == []
+    assert "Ingen plats sticker ut" in render_lagesbild(r)

@@ -18,7 +18,7 @@ from trygg.situation.models import Narrative, ReportCache
 pytestmark = pytest.mark.django_db
 TZ = timezone.get_default_timezone()
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-FAST = {"permutations": 99, "knox_simulations": 19}
+FAST = {"knox_simulations": 19}
 URL = "/lagesbild/1780/2026-W10/"
 
 

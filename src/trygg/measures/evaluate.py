@@ -29,6 +29,8 @@ def evaluate(measure, before_start: dt.date, before_end: dt.date, after_start: d
     areas = {"treated": treated, "control": measure.control_area, "buffer": ring}
     before = count_in(areas, measure.municipality, measure.categories, before_start, before_end)
     after = count_in(areas, measure.municipality, measure.categories, after_start, after_end)
+    before_days = (before_end - before_start).days
+    after_days = (after_end - after_start).days
     counts = Counts(
         before["treated"],
         after["treated"],
@@ -36,13 +38,20 @@ def evaluate(measure, before_start: dt.date, before_end: dt.date, after_start: d
         after["control"],
         before.get("buffer") if ring else None,
         after.get("buffer") if ring else None,
+        before_days=before_days if before_days != after_days else None,
+        after_days=after_days if before_days != after_days else None,
     )
     result = weighted_displacement(counts)
     return {
         "periods": {
             "before": [before_start.isoformat(), before_end.isoformat()],
             "after": [after_start.isoformat(), after_end.isoformat()],
+            "before_days": before_days,
+            "after_days": after_days,
         },
+        "scale": round(result.scale, 4),
+        "control_reused": result.control_reused,
+        "warnings": list(result.warnings),
         "counts": {"before": before, "after": after},
         "wdd": result.wdd,
         "se": round(result.se, 3),
@@ -52,7 +61,7 @@ def evaluate(measure, before_start: dt.date, before_end: dt.date, after_start: d
         "p_value": round(result.p_value, 4),
         "wdq": None if result.wdq is None else round(result.wdq, 3),
         "verdict": result.verdict,
-        "verdict_sv": verdict_sv(result),
+        "verdict_sv": verdict_sv(result, counts),
         "buffer_m": measure.buffer_m,
         "categories": measure.categories,
     }

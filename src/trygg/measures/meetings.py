@@ -14,7 +14,7 @@ from trygg.orgs.models import Municipality
 from trygg.situation.builder import Options, ReportBuilder
 from trygg.situation.periods import parse_period
 
-AGENDA_OPTIONS = Options(permutations=999, knox_simulations=0)
+AGENDA_OPTIONS = Options(knox_simulations=0)  # the agenda uses the weekly brief, which has no Knox table
 
 
 def cooperation_municipalities(cooperation):
@@ -51,10 +51,11 @@ def build_agenda(cooperation, week: str, today: dt.date | None = None) -> dict:
                 "new_hot_cells": len(change.get("new", [])),
                 "persisting_hot_cells": len(change.get("persisting", [])),
                 "categories_up": [
-                    {"label": c["label"], "count": c["count"], "mean": c["previous_mean"]}
+                    {"label": c["label"], "count": c["count"], "expected": c["expected"]}
                     for c in report["categories"]
                     if c["direction"] == "up" and c["code"] != "_total"
                 ],
+                "hotspots": [{"where": h["where"], "count": h["count"]} for h in spatial.get("hotspots", [])[:5]],
             }
         )
     previous = Meeting.objects.filter(cooperation=cooperation, week__lt=period.key).order_by("-week").first()

@@ -5,53 +5,51 @@ Statistics come from :mod:`trygg.analysis`; this module only selects the data an
 
 Choices (documented in the report itself where they matter to a reader):
 
-* Categories are compared with the mean of the previous periods of the same kind (4 weeks, 12 months,
-  3 tertials, 2 years) with the exact conditional Poisson test. An earlier period that began before the
-  first recorded incident of the municipality is only partly covered by data; it is left out of the
-  comparison (and marked in the series) instead of pulling the mean down.
-* Spatial statistics use only incidents located to a street or better on a square grid (default 100 m,
-  SWEREF 99 TM). Police events, which are municipality centroids, are counted but excluded from the map
-  statistics and reported as excluded. The study area is the named area, or else the rectangle around all
-  precisely located incidents of the municipality in the 365 days before the period ends, so that the grid
-  is the same from week to week.
+* Categories are compared, as rates per day, with the same period of earlier years and its neighbours
+  where the data reach back far enough (season), else with the periods just before
+  (:mod:`trygg.situation.trends`); overdispersion is estimated from that history and the table's rows are
+  corrected for multiplicity together (:mod:`trygg.analysis.change`). Earlier periods that began before
+  the municipality's first recorded incident are only partly covered and are never used.
+* Spatial statistics use only incidents located to a street or better, on a square grid (default 100 m,
+  SWEREF 99 TM) over the study area: the named area, or else the municipality's own boundary
+  (:mod:`trygg.situation.study_area`). Police events, which are municipality centroids, are counted but
+  not placed on the map, and are reported as such.
+* Hot spots: exact window tests with discrete false-discovery-rate control
+  (:func:`trygg.analysis.hotspots.hotspot_test`); the listed hot spots are non-overlapping 300 × 300 m
+  windows named after the nearest named place (:mod:`trygg.situation.spatial`).
 * The weekly brief compares hot cells of the last four weeks with the four weeks before ("new",
-  "persisting", "ended").
-* Longer periods add emerging hotspots over time slices (weeks of a month or tertial, months of a year) and
-  the Knox near-repeat test when at least 30 incidents are precisely located.
+  "persisting", "ended") and lists the week's incidents per place.
+* Longer periods add emerging hot spots when they have at least ten time slices (a tertial's weeks, a
+  year's months) and the Knox near-repeat test when at least 30 incidents are precisely located.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import numpy as np
 from django.utils import timezone
 
-from trygg.analysis import concentration as conc
-from trygg.analysis.emerging import emerging_hotspots
-from trygg.analysis.grid import Grid, bin_counts, grid_covering, to_projected
+from trygg.analysis.change import Row, compare_table
+from trygg.analysis.grid import to_projected
 from trygg.analysis.harm import DEFAULT_WEIGHTS, harm_weights
-from trygg.analysis.hotspots import gi_star
-from trygg.analysis.kde import default_bandwidth, kde_surface
-from trygg.analysis.nearrepeat import knox_test
 from trygg.analysis.rates import rate
-from trygg.analysis.temporal import poisson_trend, time_of_week
+from trygg.analysis.temporal import time_of_week
 from trygg.incidents.models import Category, Source
 from trygg.orgs.models import Municipality, OfficialStatistic, Place
 from trygg.situation import data as d
 from trygg.situation.models import Narrative
 from trygg.situation.periods import Period
+from trygg.situation.places import NamedPlace, Namer
+from trygg.situation.spatial import SpatialSection, rounded
+from trygg.situation.study_area import StudyAreaError, observed, study_area
+from trygg.situation.trends import comparison_periods, exposure_days
 
-SCHEMA = 2  # bumped when the report's shape changes; part of the cache fingerprint
-COMPARE_WITH = {"week": 4, "month": 12, "tertial": 3, "year": 2}
+SCHEMA = 3  # bumped when the report's shape changes; part of the cache fingerprint
 SERIES_LENGTH = {"week": 12, "month": 12, "tertial": 6, "year": 4}
-NEAR_REPEAT_MINIMUM = 30
-SPACE_BANDS = [0, 100, 200, 400]
-TIME_BANDS = [0, 7, 14, 28]
+WEEK_PLACE_ITEMS = 40  # incidents listed per place in the weekly brief (all are counted)
 SOURCES = [
     "Polisens händelser (polisen.se, öppna data): plats anges som kommunens eller länets mittpunkt.",
     "Rapporter från samverkansparterna (EST) i Trygg.",
@@ -63,19 +61,13 @@ SOURCES = [
 @dataclass
 class Options:
     cell: float = 100.0
-    permutations: int = 9999
     knox_simulations: int = 999
     seed: int = 20140305
     harm_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     crs: str = "EPSG:3006"
 
 
-def _round(value, digits: int = 4):
-    if value is None:
-        return None
-    if isinstance(value, float | np.floating):
-        return None if not np.isfinite(value) else round(float(value), digits)
-    return value
+_round = rounded
 
 
 def _period_json(period: Period) -> dict:
@@ -107,6 +99,9 @@ class ReportBuilder:
         self.base = d.municipality_scope(self.scope.queryset(), municipality)
         self.labels = dict(Category.objects.current().values_list("code", "label_sv"))
         self.data_from = d.first_day(self.base)
+        self.places = list(Place.objects.filter(municipality=municipality))
+        self.today = timezone.localdate()
+        self._namer: Namer | None = None
 
     # -- data --------------------------------------------------------------------------------------------
     def frame_for(self, start: dt.date, end: dt.date) -> tuple[d.Frame, int]:
@@ -120,16 +115,25 @@ class ReportBuilder:
         return Counter(data.category.tolist())
 
     def covered(self, period: Period) -> bool:
-        """Whether the data reaches back to the start of ``period`` (see the module docstring)."""
+        """Whether the data reach back to the start of ``period`` (see the module docstring)."""
         return self.data_from is not None and period.start >= self.data_from
 
-    def coverage(self) -> dict:
-        earlier = self.period.previous(COMPARE_WITH[self.period.kind])
+    def coverage(self, baseline: list[Period], method: str) -> dict:
         return {
             "data_from": self.data_from.isoformat() if self.data_from else None,
-            "compared_with": [p.key for p in earlier if self.covered(p)],
-            "left_out": [p.key for p in earlier if not self.covered(p)],
+            "method": method,
+            "compared_with": [p.key for p in baseline],
+            "compared_labels": [p.label_sv for p in baseline],
+            "days": exposure_days(self.period, self.today),
+            "period_days": self.period.days,
         }
+
+    @property
+    def namer(self) -> Namer:
+        if self._namer is None:
+            named = [NamedPlace(p.name, p.geometry) for p in self.places]
+            self._namer = Namer(named, self.options.crs)
+        return self._namer
 
     def fingerprint(self) -> str:
         lookback = self.period.start - dt.timedelta(days=400)
@@ -145,6 +149,7 @@ class ReportBuilder:
     # -- the report --------------------------------------------------------------------------------------
     def build(self) -> dict:
         current, excluded_area = self.frame_for(self.period.start, self.period.end)
+        baseline, method = comparison_periods(self.period, self.covered)
         self.progress(0.1)
         report = {
             "schema": SCHEMA,
@@ -162,12 +167,11 @@ class ReportBuilder:
             "options": {
                 "cell_m": self.options.cell,
                 "crs": self.options.crs,
-                "permutations": self.options.permutations,
                 "knox_simulations": self.options.knox_simulations,
             },
             "totals": self.totals(current, excluded_area),
-            "coverage": self.coverage(),
-            "categories": self.categories(current),
+            "coverage": self.coverage(baseline, method),
+            "categories": self.categories(current, baseline),
             "series": self.series(),
             "by_source": dict(Counter(current.source.tolist())),
             "by_organisation": [
@@ -187,6 +191,8 @@ class ReportBuilder:
             ],
             "sources": SOURCES,
         }
+        if self.period.kind == "week":
+            report["week_places"] = self.week_places(current)
         self.progress(0.3)
         report["spatial"] = self.spatial(current)
         self.progress(1.0)
@@ -211,34 +217,38 @@ class ReportBuilder:
             "county_level_police": county_level,
         }
 
-    def categories(self, current: d.Frame) -> list[dict]:
-        earlier = [p for p in self.period.previous(COMPARE_WITH[self.period.kind]) if self.covered(p)]
-        previous = [self.category_counts(p) for p in earlier]
+    def categories(self, current: d.Frame, baseline: list[Period]) -> list[dict]:
+        """Each category's count against its baseline (rates per day; see :mod:`trygg.analysis.change`)."""
+        previous = [self.category_counts(p) for p in baseline]
         now = Counter(current.category.tolist())
         codes = sorted(set(now) | set().union(*previous), key=lambda c: (-now.get(c, 0), c))
-        rows = [
-            self._comparison(code, self.labels.get(code, code), now.get(code, 0), [p.get(code, 0) for p in previous])
-            for code in codes
-        ]
-        rows.append(self._comparison("_total", "Totalt", len(current), [sum(p.values()) for p in previous]))
-        return rows
+        days = exposure_days(self.period, self.today)
+        if days == 0:
+            baseline, previous = [], []
+        base_days = [p.days for p in baseline]
+        rows = {code: Row(now.get(code, 0), [p.get(code, 0) for p in previous]) for code in codes}
+        table = compare_table(rows, max(days, 1), base_days)
+        total = compare_table({"_total": Row(len(current), [sum(p.values()) for p in previous])}, max(days, 1),
+                              base_days)["_total"]  # fmt: skip
+        out = [self._row(code, self.labels.get(code, code), table[code]) for code in codes]
+        out.append(self._row("_total", "Totalt", total))
+        return out
 
     @staticmethod
-    def _comparison(code: str, label: str, count: int, previous: list[int]) -> dict:
-        """One row of the category table; without a fully covered earlier period there is nothing to test."""
-        row = {"code": code, "label": label, "count": count}
-        if not previous:
-            none = dict.fromkeys(("previous_mean", "ratio", "ratio_low", "ratio_high", "p_value"))
-            return {**row, **none, "direction": "no_data"}
-        test = poisson_trend(count, previous)
+    def _row(code: str, label: str, change) -> dict:
         return {
-            **row,
-            "previous_mean": _round(test.previous_mean, 2),
-            "ratio": _round(test.ratio, 2),
-            "ratio_low": _round(test.ratio_low, 2),
-            "ratio_high": _round(test.ratio_high, 2),
-            "p_value": _round(test.p_value),
-            "direction": test.direction,
+            "code": code,
+            "label": label,
+            "count": change.count,
+            "expected": _round(change.expected, 2),
+            "ratio": _round(change.ratio, 2),
+            "low": _round(change.low, 2),
+            "high": _round(change.high, 2),
+            "confidence": _round(change.confidence, 4),
+            "p_value": _round(change.p_value, 6),
+            "q_value": _round(change.q_value, 6),
+            "dispersion": _round(change.dispersion, 2),
+            "direction": change.direction,
         }
 
     def series(self) -> dict:
@@ -314,199 +324,68 @@ class ReportBuilder:
             "version": self.narrative_query().count(),
         }
 
+    # -- the week's incidents per place -------------------------------------------------------------------
+    def week_places(self, current: d.Frame) -> list[dict]:
+        """EST's weekly picture: the period's incidents grouped by the place they happened at."""
+        groups: dict[tuple, list[dict]] = defaultdict(list)
+        precise = current.radius <= 1000
+        x, y = to_projected(current.lon, current.lat, self.options.crs) if len(current) else ([], [])
+        for i in range(len(current)):
+            if current.place[i]:
+                where = {"kind": "at", "place": current.place[i]}
+            elif precise[i]:
+                where = self.namer.group_of(float(x[i]), float(y[i]))
+            else:
+                where = {"kind": "imprecise"}
+            key = (where["kind"] if where["kind"] in ("near", "imprecise", "none") else "at", where.get("place", ""))
+            when = current.occurred[i]
+            groups[key].append(
+                {
+                    "when": when.isoformat(timespec="minutes"),
+                    "weekday": when.weekday(),
+                    "category": self.labels.get(current.category[i], current.category[i]),
+                    "organisation": current.organisation[i],
+                    "police": current.source[i] == Source.POLICE,
+                    "generated": bool(current.generated[i]),
+                }
+            )
+        out = [
+            {"kind": kind, "place": place, "count": len(items),
+             "incidents": sorted(items, key=lambda e: e["when"])[:WEEK_PLACE_ITEMS]}
+            for (kind, place), items in groups.items()
+        ]  # fmt: skip
+        order = {"at": 0, "near": 1, "none": 2, "imprecise": 3}
+        return sorted(out, key=lambda g: (order[g["kind"]], -g["count"], g["place"]))
+
     # -- spatial -----------------------------------------------------------------------------------------
-    def study_grid(self) -> Grid | None:
-        crs, cell = self.options.crs, self.options.cell
-        if self.place is not None and self.place.is_area:
-            west, south, east, north = self.place.shape.bounds
-        else:
-            lookback = d.in_period(self.base, self.period.end - dt.timedelta(days=365), self.period.end)
-            bounds = d.precise_bounds_lonlat(lookback)
-            if bounds is None:
-                return None
-            west, south, east, north = bounds
-        xs, ys = to_projected([west, east, west, east], [south, south, north, north], crs)
-        return grid_covering(None, None, cell, crs=crs, margin_cells=1, bounds=(xs.min(), ys.min(), xs.max(), ys.max()))
-
     def spatial(self, current: d.Frame) -> dict:
-        grid = self.study_grid()
+        try:
+            if self.place is not None and self.place.is_area:
+                area = study_area(self.place.name, self.place.geometry, self.options.cell, self.options.crs)
+            else:
+                area = study_area(self.municipality.name, self.municipality.boundary, self.options.cell,
+                                  self.options.crs)  # fmt: skip
+        except StudyAreaError as exc:
+            return {"available": False, "reason": "no_study_area", "detail": str(exc)}
         precise = current.subset(current.radius <= self.options.cell)
-        if grid is None or len(precise) == 0:
-            return {"available": False, "reason": "Inga exakt placerade händelser under perioden."}
-        if grid.n > 250_000:
-            return {"available": False, "reason": f"Studieområdet är för stort för {self.options.cell:g} m rutor."}
-        x, y = to_projected(precise.lon, precise.lat, grid.crs)
-        counts = bin_counts(grid, x, y)
-        result = gi_star(counts, self.options.permutations, self.options.seed)
-        self.progress(0.5)
-        bandwidth = max(self.options.cell, default_bandwidth(x, y))
-        density = kde_surface(grid, x, y, bandwidth)
-        concentration = conc.concentration(counts)
-        step = max(1, len(concentration.lorenz_x) // 100)
-        spatial = {
-            "available": True,
-            "grid": {
-                "x0": grid.x0,
-                "y0": grid.y0,
-                "cell": grid.cell,
-                "nrows": grid.nrows,
-                "ncols": grid.ncols,
-                "crs": grid.crs,
-            },
-            "counts": counts.astype(int).tolist(),
-            "hot_cells": self.cells(grid, result, result.hot(90)),
-            "cold_cells": self.cells(grid, result, result.cold(90)),
-            "permutations": result.permutations,
-            "kde": {
-                "bandwidth_m": _round(bandwidth, 1),
-                "per_km2": np.round(density, 2).tolist(),
-                "max": _round(float(density.max()), 2),
-            },
-            "concentration": {
-                "top_1": _round(concentration.top_shares[0.01]),
-                "top_5": _round(concentration.top_shares[0.05]),
-                "top_10": _round(concentration.top_shares[0.10]),
-                "gini": _round(concentration.gini),
-                "gini_generalised": _round(concentration.gini_generalised),
-                "cells": concentration.cells,
-                "lorenz": [
-                    [_round(a), _round(b)]
-                    for a, b in zip(concentration.lorenz_x[::step], concentration.lorenz_y[::step], strict=True)
-                ],
-            },
-        }
-        if self.period.kind == "week":
-            spatial["weekly_change"] = self.weekly_change(grid)
-        else:
-            spatial["emerging"] = self.emerging(grid, precise)
-            self.progress(0.8)
-            spatial["near_repeat"] = self.near_repeat(precise, grid.crs)
-        return spatial
-
-    def cells(self, grid: Grid, result, mask: np.ndarray) -> list[dict]:
-        out = []
-        for r, c in zip(*np.nonzero(mask), strict=True):
-            out.append(
-                {
-                    "row": int(r),
-                    "col": int(c),
-                    "count": int(result.counts[r, c]),
-                    "z": _round(result.z[r, c], 3),
-                    "q": _round(result.q[r, c], 5),
-                    "class": str(result.classes[r, c]),
-                    "polygon": grid.cell_polygon_lonlat(int(r), int(c)),
-                }
-            )
-        return sorted(out, key=lambda cell: -cell["z"])
-
-    def window_hot(self, grid: Grid, start: dt.date, end: dt.date) -> set[tuple[int, int]]:
-        data, _ = self.frame_for(start, end)
-        data = data.subset(data.radius <= self.options.cell)
-        if len(data) == 0:
-            return set()
-        x, y = to_projected(data.lon, data.lat, grid.crs)
-        result = gi_star(bin_counts(grid, x, y), self.options.permutations, self.options.seed)
-        return {(int(r), int(c)) for r, c in zip(*np.nonzero(result.hot(90)), strict=True)}
-
-    def weekly_change(self, grid: Grid) -> dict:
-        a_start = self.period.start - dt.timedelta(weeks=3)
-        b_start = a_start - dt.timedelta(weeks=4)
-        now = self.window_hot(grid, a_start, self.period.end)
-        before = self.window_hot(grid, b_start, a_start)
-
-        def cells(keys):
-            return [{"row": r, "col": c, "polygon": grid.cell_polygon_lonlat(r, c)} for r, c in sorted(keys)]
-
-        # When the data begin inside the earlier window, every hot cell would look "new": no comparison then.
-        covered = self.data_from is not None and b_start >= self.data_from
-        return {
-            "window_now": [a_start.isoformat(), (self.period.end - dt.timedelta(days=1)).isoformat()],
-            "window_before": [b_start.isoformat(), (a_start - dt.timedelta(days=1)).isoformat()],
-            "covered": covered,
-            "new": cells(now - before) if covered else [],
-            "persisting": cells(now & before) if covered else [],
-            "ended": cells(before - now) if covered else [],
-        }
-
-    def emerging(self, grid: Grid, precise: d.Frame) -> dict:
-        slices = self.period.slices()
-        if len(slices) < 3:
-            return {"available": False, "reason": "För få tidsperioder."}
-        x, y = to_projected(precise.lon, precise.lat, grid.crs)
-        days = np.array([t.date() for t in precise.occurred])
-        cube = np.stack(
-            [
-                bin_counts(grid, x[(days >= s.start) & (days < s.end)], y[(days >= s.start) & (days < s.end)])
-                for s in slices
-            ]
-        )
-        permutations = self.options.permutations
-        result = emerging_hotspots(cube, permutations=permutations, seed=self.options.seed)
-        cells = []
-        for r, c in zip(*np.nonzero(result.categories != "none"), strict=True):
-            cells.append(
-                {
-                    "row": int(r),
-                    "col": int(c),
-                    "category": str(result.categories[r, c]),
-                    "tau": _round(result.trend_tau[r, c], 3),
-                    "p": _round(result.trend_p[r, c], 4),
-                    "polygon": grid.cell_polygon_lonlat(int(r), int(c)),
-                }
-            )
-        return {
-            "available": True,
-            "slices": [s.label_sv for s in slices],
-            "permutations": permutations,
-            "cells": cells,
-            "counts": dict(Counter(cell["category"] for cell in cells)),
-        }
-
-    def near_repeat(self, precise: d.Frame, crs: str) -> dict:
-        if len(precise) < NEAR_REPEAT_MINIMUM:
-            return {
-                "available": False,
-                "reason": f"Färre än {NEAR_REPEAT_MINIMUM} exakt placerade händelser ({len(precise)}).",
-            }
-        x, y = to_projected(precise.lon, precise.lat, crs)
-        origin = d.local_midnight(self.period.start)
-        result = knox_test(
-            x,
-            y,
-            precise.days_since(origin),
-            SPACE_BANDS,
-            TIME_BANDS,
-            simulations=self.options.knox_simulations,
+        if len(precise) == 0:
+            return {"available": False, "reason": "no_precise"}
+        since = min(self.period.start, self.period.end - dt.timedelta(days=365))
+        lookback = d.in_period(self.base, since, self.period.end)
+        if self.place is None:
+            lon, lat = d.precise_lonlat(lookback)
+            area = observed(area, *to_projected(lon, lat, area.grid.crs))
+        section = SpatialSection(
+            area=area,
+            namer=self.namer,
+            labels=self.labels,
+            frame_for=lambda start, end: self.frame_for(start, end)[0],
+            view_bounds_lonlat=d.precise_bounds_lonlat(lookback) if self.place is None else None,
+            knox_simulations=self.options.knox_simulations,
             seed=self.options.seed,
+            cold=self.place is not None,  # the observed area's edges are sparse by construction
         )
-
-        def table(values, digits=3):
-            return [[_round(float(v), digits) for v in row] for row in values]
-
-        space_labels = [f"{a}–{b} m" for a, b in itertools.pairwise(SPACE_BANDS)]
-        rows = [
-            {
-                "label": label,
-                "cells": [
-                    {"ratio": _round(float(result.ratio[i, j]), 2), "p": _round(float(result.p_value[i, j]), 3)}
-                    for j in range(len(TIME_BANDS) - 1)
-                ],
-            }
-            for i, label in enumerate(space_labels)
-        ]
-        return {
-            "available": True,
-            "space_bands_m": SPACE_BANDS,
-            "time_bands_days": TIME_BANDS,
-            "time_labels": [f"{a}–{b} dagar" for a, b in itertools.pairwise(TIME_BANDS)],
-            "rows": rows,
-            "observed": result.observed.astype(int).tolist(),
-            "expected": table(result.expected, 2),
-            "ratio": table(result.ratio, 2),
-            "p_value": table(result.p_value, 3),
-            "simulations": result.simulations,
-            "events": result.events,
-        }
+        return section.build(precise, self.period, self.data_from, self.progress)
 
 
 def build_report(municipality, period, place=None, scope=None, options=None, progress=None) -> dict:

@@ -7,6 +7,7 @@ Figures are returned as SVG text (web and PDF) so they stay sharp when printed.
 
 from __future__ import annotations
 
+import base64
 import io
 
 import matplotlib
@@ -17,7 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Patch, Rectangle
 
-from trygg.analysis.grid import to_projected
+from trygg.analysis.grid import to_lonlat, to_projected
 
 plt.rcParams.update(
     {
@@ -32,40 +33,41 @@ plt.rcParams.update(
 
 MARKERS = ["o", "s", "^", "D", "v", "P"]
 LINESTYLES = ["-", "--", ":", "-.", (0, (5, 1)), (0, (3, 1, 1, 1))]
-HATCH = {"hot_99": "xxxx", "hot_95": "////", "hot_90": "//", "cold_99": "oo", "cold_95": "..", "cold_90": "."}
-CLASS_LABEL = {
-    "hot_99": "Hot spot 99 %",
-    "hot_95": "Hot spot 95 %",
-    "hot_90": "Hot spot 90 %",
-    "cold_99": "Cold spot 99 %",
-    "cold_95": "Cold spot 95 %",
-    "cold_90": "Cold spot 90 %",
-}
+HATCH = {"hot_99": "xxxx", "hot_95": "////", "cold_99": "oo", "cold_95": ".."}
 CLASS_LABEL_SV = {
     "hot_99": "Het punkt 99 %",
     "hot_95": "Het punkt 95 %",
-    "hot_90": "Het punkt 90 %",
     "cold_99": "Kall punkt 99 %",
     "cold_95": "Kall punkt 95 %",
-    "cold_90": "Kall punkt 90 %",
 }
-EMERGING_LETTER = {
-    "new": "N",
-    "intensifying": "I",
-    "persistent": "P",
-    "diminishing": "A",
-    "consecutive": "F",
-    "sporadic": "S",
-    "historical": "H",
-}
-EMERGING_SV = {
+_PATTERN_SV = {
     "new": "ny",
+    "consecutive": "i följd",
     "intensifying": "intensifierad",
     "persistent": "ihållande",
     "diminishing": "avtagande",
-    "consecutive": "följd",
     "sporadic": "sporadisk",
+    "oscillating": "växlande",
     "historical": "historisk",
+}
+_PATTERN_LETTER = {
+    "new": "N",
+    "consecutive": "F",
+    "intensifying": "I",
+    "persistent": "P",
+    "diminishing": "A",
+    "sporadic": "S",
+    "oscillating": "V",
+    "historical": "H",
+}
+# Emerging categories: upper-case letters for hot spots, lower-case for cold spots.
+EMERGING_SV = {
+    **{f"{k}_hot": f"{v} het punkt" for k, v in _PATTERN_SV.items()},
+    **{f"{k}_cold": f"{v} kall punkt" for k, v in _PATTERN_SV.items()},
+}
+EMERGING_LETTER = {
+    **{f"{k}_hot": v for k, v in _PATTERN_LETTER.items()},
+    **{f"{k}_cold": v.lower() for k, v in _PATTERN_LETTER.items()},
 }
 WEEKDAYS_SV = ["mån", "tis", "ons", "tor", "fre", "lör", "sön"]
 
@@ -130,29 +132,29 @@ def categories_chart(report: dict) -> str:
     y = np.arange(len(rows))
     fig, ax = plt.subplots(figsize=(7.2, 0.3 * len(rows) + 0.8))
     ax.barh(y, [r["count"] for r in rows], color="#9bb7d4", edgecolor="black", linewidth=0.5, label="Perioden")
-    compared = [i for i, r in enumerate(rows) if r["previous_mean"] is not None]
+    compared = [i for i, r in enumerate(rows) if r.get("expected") is not None]
     ax.scatter(
-        [rows[i]["previous_mean"] for i in compared],
+        [rows[i]["expected"] for i in compared],
         y[compared],
         marker="|",
         s=220,
         color="black",
         linewidths=2,
-        label="Medel tidigare perioder",
+        label="Förväntat utifrån jämförelseperioderna",
         zorder=3,
     )
     for yi, r in zip(y, rows, strict=True):
         mark = {"up": " ▲", "down": " ▼"}.get(r["direction"], "")
         ax.annotate(
             f"{r['count']}{mark}",
-            (max(r["count"], r["previous_mean"] or 0), yi),
+            (max(r["count"], r.get("expected") or 0), yi),
             xytext=(4, 0),
             textcoords="offset points",
             va="center",
             fontsize=7,
         )
     ax.set_yticks(y, [r["label"] for r in rows])
-    ax.set_xlabel("Antal händelser (▲▼ = signifikant förändring, p < 0,05)")
+    ax.set_xlabel("Antal händelser (▲ fler / ▼ färre än vanligt, efter säsong och normal variation)")
     ax.legend(fontsize=7, frameon=False, loc="lower right")
     return to_svg(fig)
 
@@ -210,7 +212,10 @@ def hotspot_map(report: dict, boundary: dict | None = None, layer: str = "hotspo
     extent = (x0, x0 + ncols * cell, y0, y0 + nrows * cell)
     fig, ax = plt.subplots(figsize=(6.5, 6.5 * nrows / max(ncols, 1) if ncols else 6.5))
     density = np.array(spatial["kde"]["per_km2"], float)
-    ax.imshow(density, origin="lower", extent=extent, cmap="Oranges", alpha=0.85, interpolation="bilinear")
+    shown = np.ma.masked_less_equal(density, density.max() * 0.01 if density.size else 0)
+    image = ax.imshow(shown, origin="lower", extent=extent, cmap="Oranges", alpha=0.85, interpolation="bilinear",
+                      vmin=0)  # fmt: skip
+    fig.colorbar(image, ax=ax, label="Händelser per km² (täthet)", shrink=0.6, pad=0.02, location="bottom")
     for xs, ys in _boundary_xy(boundary, g["crs"]):
         ax.plot(xs, ys, color="#1f4e79", linewidth=1.5)
     area = report.get("area")
@@ -250,6 +255,13 @@ def hotspot_map(report: dict, boundary: dict | None = None, layer: str = "hotspo
         handles = [
             Patch(facecolor="white", edgecolor="black", hatch=HATCH[c], label=CLASS_LABEL_SV[c]) for c in present
         ]
+        spots = spatial.get("hotspots") or []
+        if spots:
+            sx, sy = to_projected([h["lon"] for h in spots], [h["lat"] for h in spots], g["crs"])
+            for number, (px, py) in enumerate(zip(sx, sy, strict=True), start=1):
+                ax.annotate(str(number), (px, py), ha="center", va="center", fontsize=8, weight="bold",
+                            bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": "black", "lw": 0.8})  # fmt: skip
+            handles.append(Patch(facecolor="white", edgecolor="black", label="1, 2 … = het punkt i listan"))
     elif layer == "emerging" and spatial.get("emerging", {}).get("available"):
         for cell_info in spatial["emerging"]["cells"]:
             cx = x0 + (cell_info["col"] + 0.5) * cell
@@ -261,7 +273,7 @@ def hotspot_map(report: dict, boundary: dict | None = None, layer: str = "hotspo
             Patch(facecolor="white", edgecolor="black", label=f"{EMERGING_LETTER[c]} = {EMERGING_SV[c]}")
             for c in present
         ]
-    handles.append(Patch(facecolor="#f4a460", label=f"Täthet (KDE, bandbredd {spatial['kde']['bandwidth_m']:g} m)"))
+    handles.append(Patch(facecolor="#f4a460", label=f"Täthet (bandbredd {spatial['kde']['bandwidth_m']:g} m)"))
     ax.set_xlim(extent[0], extent[1])
     ax.set_ylim(extent[2], extent[3])
     ax.set_aspect("equal")
@@ -303,6 +315,33 @@ def comparison_chart(comparison: dict) -> str:
     ax.set_xlabel("Händelser per 10 000 invånare (95 % intervall)")
     ax.set_xlim(left=0)
     return to_svg(fig)
+
+
+def density_overlay(report: dict) -> dict | None:
+    """The density surface as a PNG data URI with its WGS84 bounds, for the interactive map.
+
+    The grid is in SWEREF 99 TM; the image is placed on the box of its corners in WGS84, which over a city
+    is off by at most a few metres from the exact (slightly rotated) cells.
+    """
+    spatial = report.get("spatial") or {}
+    if not spatial.get("available"):
+        return None
+    density = np.array(spatial["kde"]["per_km2"], float)
+    if density.size == 0 or density.max() <= 0:
+        return None
+    g = spatial["grid"]
+    rgba = plt.cm.Oranges(np.clip(density / density.max(), 0, 1))
+    rgba[..., 3] = np.where(density > density.max() * 0.01, 0.75, 0.0)
+    buffer = io.BytesIO()
+    plt.imsave(buffer, rgba[::-1], format="png")
+    xs = [g["x0"], g["x0"] + g["ncols"] * g["cell"]]
+    ys = [g["y0"], g["y0"] + g["nrows"] * g["cell"]]
+    lon, lat = to_lonlat(np.array([xs[0], xs[1], xs[0], xs[1]]), np.array([ys[0], ys[0], ys[1], ys[1]]), g["crs"])
+    return {
+        "png": "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii"),
+        "bounds": [[float(lat.min()), float(lon.min())], [float(lat.max()), float(lon.max())]],
+        "max": spatial["kde"]["max"],
+    }
 
 
 def all_charts(report: dict, boundary: dict | None) -> dict[str, str]:

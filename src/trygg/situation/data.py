@@ -66,6 +66,7 @@ class Frame:
     organisation: np.ndarray  # reporting organisation name or "" (object)
     source: np.ndarray
     generated: np.ndarray
+    place: np.ndarray  # the named place the reporter chose, or "" (object)
 
     def __len__(self) -> int:
         return int(self.ids.size)
@@ -75,6 +76,7 @@ class Frame:
         return Frame(
             self.ids[idx], self.category[idx], self.lat[idx], self.lon[idx], self.radius[idx],
             [self.occurred[i] for i in idx], self.organisation[idx], self.source[idx], self.generated[idx],
+            self.place[idx],
         )  # fmt: skip
 
     @property
@@ -99,6 +101,7 @@ FIELDS = (
     "reporter_org__name",
     "source",
     "is_generated",
+    "place__name",
 )
 
 
@@ -107,8 +110,8 @@ def frame(qs: QuerySet) -> Frame:
     if not rows:
         empty = np.array([], dtype=object)
         return Frame(np.array([], int), empty, np.array([]), np.array([]), np.array([]), [], empty, empty,
-                     np.array([], bool))  # fmt: skip
-    ids, cats, lat, lon, prec, occurred, org, source, gen = zip(*rows, strict=True)
+                     np.array([], bool), empty)  # fmt: skip
+    ids, cats, lat, lon, prec, occurred, org, source, gen, place = zip(*rows, strict=True)
     return Frame(
         ids=np.array(ids),
         category=np.array(cats, dtype=object),
@@ -119,6 +122,7 @@ def frame(qs: QuerySet) -> Frame:
         organisation=np.array([o or "" for o in org], dtype=object),
         source=np.array(source, dtype=object),
         generated=np.array(gen, bool),
+        place=np.array([p or "" for p in place], dtype=object),
     )
 
 
@@ -154,6 +158,15 @@ def precise_bounds_lonlat(qs: QuerySet) -> tuple[float, float, float, float] | N
     if agg["a"] is None:
         return None
     return (agg["a"], agg["b"], agg["c"], agg["d"])
+
+
+def precise_lonlat(qs: QuerySet) -> tuple[np.ndarray, np.ndarray]:
+    """Longitudes and latitudes of the precisely located incidents in ``qs``."""
+    rows = list(qs.filter(precision__in=PRECISE).values_list("lon", "lat"))
+    if not rows:
+        return np.array([]), np.array([])
+    lon, lat = np.array(rows, float).T
+    return lon, lat
 
 
 def first_day(qs: QuerySet) -> dt.date | None:

@@ -24,6 +24,7 @@ from trygg.situation.data import Scope
 from trygg.situation.models import Narrative, ReportCache
 from trygg.situation.periods import PeriodError, current, parse_period
 from trygg.situation.service import compute_into, current_cache, render_pdf, start
+from trygg.situation.templatetags.situation_extras import where
 
 KINDS = (
     ("week", gettext_lazy("Week")),
@@ -115,6 +116,17 @@ def _report_context(request, row, municipality, period, place) -> dict:
         "hot": spatial.get("hot_cells", []),
         "cold": spatial.get("cold_cells", []),
         "emerging": (spatial.get("emerging") or {}).get("cells", []),
+        "hotspots": [
+            {
+                "number": i,
+                "polygon": h["polygon"],
+                "label": _("%(number)s. %(where)s: %(count)s incidents")
+                % {"number": i, "where": where(h["where"]), "count": h["count"]},
+            }
+            for i, h in enumerate(spatial.get("hotspots", []), start=1)
+        ],
+        "density": charts_module.density_overlay(r),
+        "labels": {"hot": _("Hot cell"), "cold": _("Cold cell"), "incidents": _("incidents in the window")},
         "area": r["area"]["geometry"] if r.get("area") else None,
     }
     return {
@@ -183,26 +195,11 @@ def export_csv(request, code: str, period: str, table: str):
     response["Content-Disposition"] = f'attachment; filename="lagesbild-{code}-{period_obj.key}-{table}.csv"'
     writer = csv.writer(response)
     if table == "categories":
-        writer.writerow(
-            ["code", "label", "count", "previous_mean", "ratio", "ratio_low", "ratio_high", "p_value", "direction"]
-        )
+        columns = ["code", "label", "count", "expected", "ratio", "low", "high", "confidence", "p_value", "q_value",
+                   "dispersion", "direction"]  # fmt: skip
+        writer.writerow(columns)
         for row in r["categories"]:
-            writer.writerow(
-                [
-                    row[k]
-                    for k in (
-                        "code",
-                        "label",
-                        "count",
-                        "previous_mean",
-                        "ratio",
-                        "ratio_low",
-                        "ratio_high",
-                        "p_value",
-                        "direction",
-                    )
-                ]
-            )
+            writer.writerow([row.get(k) for k in columns])
     elif table == "series":
         codes = list(r["series"]["by_category"])
         covered = r["series"].get("covered") or [True] * len(r["series"]["periods"])
@@ -211,10 +208,13 @@ def export_csv(request, code: str, period: str, table: str):
             counts = [r["series"]["by_category"][c][i] for c in codes]
             writer.writerow([key, "yes" if covered[i] else "no", r["series"]["total"][i], *counts])
     elif table == "cells":
-        writer.writerow(["row", "col", "count", "z", "q", "class"])
+        writer.writerow(["row", "col", "lon", "lat", "count", "window", "z", "q", "class"])
         spatial = r.get("spatial") or {}
         for cell in spatial.get("hot_cells", []) + spatial.get("cold_cells", []):
-            writer.writerow([cell["row"], cell["col"], cell["count"], cell["z"], cell["q"], cell["class"]])
+            lon = sum(p[0] for p in cell["polygon"][:4]) / 4
+            lat = sum(p[1] for p in cell["polygon"][:4]) / 4
+            writer.writerow([cell["row"], cell["col"], f"{lon:.6f}", f"{lat:.6f}", cell["count"], cell["window"],
+                             cell["z"], cell["q"], cell["class"]])  # fmt: skip
     else:
         writer.writerow(["weekday", *[f"{h:02d}" for h in range(24)]])
         for day, row in zip(charts_module.WEEKDAYS_SV, r["time_of_week"], strict=True):

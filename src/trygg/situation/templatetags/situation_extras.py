@@ -3,6 +3,7 @@ import base64
 from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 register = template.Library()
 
@@ -56,3 +57,101 @@ def class_sv(cls: str) -> str:
     from trygg.situation.charts import CLASS_LABEL_SV
 
     return CLASS_LABEL_SV.get(cls, cls)
+
+
+BEARING_NAMES = {
+    "N": gettext_lazy("north of"),
+    "NE": gettext_lazy("north-east of"),
+    "E": gettext_lazy("east of"),
+    "SE": gettext_lazy("south-east of"),
+    "S": gettext_lazy("south of"),
+    "SW": gettext_lazy("south-west of"),
+    "W": gettext_lazy("west of"),
+    "NW": gettext_lazy("north-west of"),
+}
+WEEKDAY_NAMES = (
+    gettext_lazy("Monday"), gettext_lazy("Tuesday"), gettext_lazy("Wednesday"), gettext_lazy("Thursday"),
+    gettext_lazy("Friday"), gettext_lazy("Saturday"), gettext_lazy("Sunday"),
+)  # fmt: skip
+PART_NAMES = {
+    "night": gettext_lazy("at night"),
+    "morning": gettext_lazy("in the morning"),
+    "day": gettext_lazy("in the daytime"),
+    "evening": gettext_lazy("in the evening"),
+}
+
+
+@register.filter
+def where(place: dict | None) -> str:
+    """A spot described after the municipality's named places (see ``trygg.situation.places``)."""
+    if not place:
+        return "–"
+    kind = place.get("kind")
+    if kind == "at":
+        return _("at %(place)s") % {"place": place["place"]}
+    if kind == "in":
+        return _("in %(place)s") % {"place": place["place"]}
+    if kind == "near":
+        distance = place["distance_m"]
+        text = f"{number_format(distance / 1000, 1)} km" if distance >= 1000 else f"{distance} m"
+        return f"{text} {BEARING_NAMES[place['bearing']]} {place['place']}"
+    if kind == "imprecise":
+        return _("without an exact place (police events located to the municipality)")
+    return _("away from the named places")
+
+
+@register.filter
+def when_text(pattern: dict | None) -> str:
+    """'mostly Friday–Saturday, in the evening' from ``trygg.situation.places.when_pattern``."""
+    if not pattern or (not pattern.get("days") and not pattern.get("part")):
+        return ""
+    parts = []
+    days = pattern.get("days")
+    if days:
+        parts.append("–".join(str(WEEKDAY_NAMES[day]).lower() for day in days))
+    if pattern.get("part"):
+        parts.append(str(PART_NAMES[pattern["part"]]))
+    return _("mostly %(when)s") % {"when": ", ".join(parts)}
+
+
+@register.filter
+def change_label(direction: str) -> str:
+    return {
+        "up": _("more than usual"),
+        "down": _("fewer than usual"),
+        "no_change": _("as usual"),
+        "too_few": _("too few incidents to say"),
+        "no_data": _("nothing to compare with"),
+    }.get(direction, direction)
+
+
+@register.filter
+def sure_text(level: int) -> str:
+    """How sure a hot spot is, in words."""
+    if level >= 99:
+        return _("almost certainly not chance (99 %)")
+    if level >= 95:
+        return _("very unlikely to be chance (95 %)")
+    return _("not significant")
+
+
+@register.filter
+def interval(row: dict) -> str:
+    """A rate ratio with its interval: '1,52 (1,10–2,08)'; '–' when not tested."""
+    if row.get("ratio") is None and row.get("low") is None:
+        return "–"
+
+    def fmt(value):
+        return "∞" if value is None else number_format(value, 2)
+
+    ratio = "–" if row.get("ratio") is None else number_format(row["ratio"], 2)
+    return f"{ratio} ({fmt(row.get('low'))}–{fmt(row.get('high'))})"
+
+
+@register.filter
+def signed_percent(ratio) -> str:
+    """A rate ratio as a change: 1.52 → '+52 %', 0.8 → '−20 %'."""
+    if ratio is None:
+        return "–"
+    change = round((float(ratio) - 1) * 100)
+    return f"+{change} %" if change > 0 else f"−{abs(change)} %" if change < 0 else "±0 %"

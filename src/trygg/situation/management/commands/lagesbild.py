@@ -24,7 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--area", default=None, help="Name of a place (area) in the municipality.")
         parser.add_argument("--format", choices=["html", "pdf", "json"], default=None)
         parser.add_argument("-o", "--output", required=True, help="Output file; the format follows its suffix.")
-        parser.add_argument("--permutations", type=int, default=None, help="Permutations for Gi* (default 9999).")
+        parser.add_argument(
+            "--knox-simulations", type=int, default=None, help="Monte Carlo simulations of the Knox test (999)."
+        )
         parser.add_argument(
             "--as-user", default=None, help="Show what this user may see (default: what partners may see)."
         )
@@ -55,7 +57,9 @@ class Command(BaseCommand):
         fmt = options["format"] or output.suffix.lstrip(".").lower()
         if fmt not in ("html", "pdf", "json"):
             raise CommandError("choose --format html, pdf or json (or an output file ending in one of them)")
-        overrides = {} if options["permutations"] is None else {"permutations": options["permutations"]}
+        if options["knox_simulations"] is not None and options["knox_simulations"] < 0:
+            raise CommandError("--knox-simulations cannot be negative")
+        overrides = {} if options["knox_simulations"] is None else {"knox_simulations": options["knox_simulations"]}
         builder = builder_for(municipality, period.key, place, user, options_from_settings(**overrides))
         with translation.override("sv"):
             report = builder.build()
