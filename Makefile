@@ -68,6 +68,7 @@ check-deploy: install
 bench: .venv-bench/.installed
 	.venv-bench/bin/python benchmarks/police_import.py
 	.venv-bench/bin/python benchmarks/hotspots.py
+	.venv-bench/bin/python benchmarks/calibration.py
 
 # The peers the benchmarks compare with live only in the benchmark environment: OpenSanctions' nomenklatura
 # (name matching) and PySAL esda with numba, as esda is meant to run for permutation inference (hot spots).

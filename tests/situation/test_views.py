@@ -83,6 +83,37 @@ def test_a_change_in_the_period_invalidates_the_cached_report(login, week):
 
 
 @override_settings(TASKS=IMMEDIATE, TRYGG_LAGESBILD_OPTIONS=FAST)
+def test_a_change_in_the_seasonal_baseline_or_a_move_away_invalidates_the_cached_report(login, week):
+    from trygg.incidents.models import Category
+    from trygg.orgs.models import Place
+
+    org = week["orgs"]["centrum-karlstad"]
+    make_incident(org=org, category="nedskrapning", when=at(dt.date(2023, 1, 2)))  # the data begin here
+    # two years back, in the seasonal baseline and beyond the 400 days the fingerprint used to cover
+    edited = make_incident(org=org, category="klotter", when=at(dt.date(2024, 3, 5)))
+    moved = make_incident(org=org, category="klotter", when=at(dt.date(2024, 3, 6)))
+    client = login(week["users"]["karlstad.samordnare"])
+
+    def klotter_expected():
+        r = client.get(URL).context["r"]
+        assert r["coverage"]["method"] == "season" and "2024-W10" in r["coverage"]["compared_with"]
+        return next(c for c in r["categories"] if c["code"] == "klotter")["expected"]
+
+    before = klotter_expected()
+    assert klotter_expected() == before  # served from the cache
+    edited.category = Category.objects.current().get(code="nedskrapning")  # an edit two years back
+    edited.save()
+    after_edit = klotter_expected()
+    assert after_edit < before
+    moved.municipality_id, moved.county_id = "1880", "18"  # moved to Örebro: it leaves Karlstad's data
+    moved.save()
+    assert klotter_expected() < after_edit
+    Place.objects.filter(municipality="1780", name="Stora torget").update(name="Stortorget i Karlstad")
+    renamed = client.get(URL).context["r"]
+    assert "Stortorget i Karlstad" in {g["place"] for g in renamed["week_places"]}
+
+
+@override_settings(TASKS=IMMEDIATE, TRYGG_LAGESBILD_OPTIONS=FAST)
 def test_access_follows_the_municipality_rules(login, week, client):
     assert client.get(URL).status_code == 302  # not logged in
     from trygg.orgs.models import Cooperation

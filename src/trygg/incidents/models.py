@@ -195,7 +195,12 @@ class Incident(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["municipality", "occurred_start"]),
+            # covering: the lägesbild's data fingerprint (count, last change) is an index-only scan on PostgreSQL
+            models.Index(
+                fields=["municipality", "occurred_start"],
+                include=["updated_at", "id"],
+                name="incident_municipality_time",
+            ),
             models.Index(fields=["county", "occurred_start"]),
             models.Index(fields=["reporter_org", "occurred_start"]),
         ]

@@ -26,10 +26,13 @@ Choices (documented in the report itself where they matter to a reader):
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from trygg.analysis.change import Row, compare_table
@@ -37,7 +40,7 @@ from trygg.analysis.grid import to_projected
 from trygg.analysis.harm import DEFAULT_WEIGHTS, harm_weights
 from trygg.analysis.rates import rate
 from trygg.analysis.temporal import time_of_week
-from trygg.incidents.models import Category, Source
+from trygg.incidents.models import Category, Incident, Source
 from trygg.orgs.models import Municipality, OfficialStatistic, Place
 from trygg.situation import data as d
 from trygg.situation.models import Narrative
@@ -135,11 +138,35 @@ class ReportBuilder:
             self._namer = Namer(named, self.options.crs)
         return self._namer
 
+    def earliest_day_used(self) -> dt.date:
+        """The first day whose incidents the report reads: its baseline, its series, the year of data that
+        outlines the observed study area, the weekly brief's eight weeks."""
+        baseline, _ = comparison_periods(self.period, self.covered)
+        series = self.period.previous(SERIES_LENGTH[self.period.kind] - 1)
+        days = [self.period.start - dt.timedelta(weeks=7), self.period.end - dt.timedelta(days=365)]
+        days += [p.start for p in baseline[:1] + series[:1]]
+        return min(days)
+
     def fingerprint(self) -> str:
-        lookback = self.period.start - dt.timedelta(days=400)
-        qs = d.in_period(self.base, lookback, self.period.end)
+        """Changes whenever anything the report shows could change (see :func:`trygg.situation.data.fingerprint`);
+        county-level police events, the category flags and the named places are included."""
+        data = d.fingerprint(self.municipality, self.earliest_day_used(), self.period.end)
+        county = 0
+        if self.place is None:
+            county = d.in_period(
+                Incident.objects.filter(municipality__isnull=True, county=self.municipality.county),
+                self.period.start,
+                self.period.end,
+            ).aggregate(n=Count("id"), last=Max("updated_at"))
+        categories = list(Category.objects.current().filter(in_statistics=True).values_list("id", flat=True))
+        places = hashlib.sha256(
+            json.dumps([(p.pk, p.name, p.geometry) for p in self.places], sort_keys=True, default=str).encode()
+        ).hexdigest()[:12]
         narrative = self.narrative_query().values_list("id", flat=True).first()
-        return f"{d.fingerprint(qs)}:n{narrative}:s{SCHEMA}:from{self.data_from}"
+        return (
+            f"{data}:c{county}:k{len(categories)}-{sum(categories)}:p{places}:n{narrative}:s{SCHEMA}"
+            f":from{self.data_from}"
+        )
 
     def narrative_query(self):
         return Narrative.objects.filter(

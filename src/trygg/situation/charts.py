@@ -344,7 +344,8 @@ def density_overlay(report: dict) -> dict | None:
     }
 
 
-def all_charts(report: dict, boundary: dict | None) -> dict[str, str]:
+def all_charts(report: dict, boundary: dict | None) -> dict:
+    """Every figure of the report (SVG text), and the density image of the interactive map (a dict)."""
     charts = {
         "series": series_chart(report),
         "categories": categories_chart(report),
@@ -354,4 +355,5 @@ def all_charts(report: dict, boundary: dict | None) -> dict[str, str]:
     }
     if (report.get("spatial") or {}).get("emerging", {}).get("available"):
         charts["emerging_map"] = hotspot_map(report, boundary, "emerging")
+    charts["density_overlay"] = density_overlay(report)
     return charts

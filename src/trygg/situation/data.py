@@ -146,8 +146,11 @@ def counts_by_category(qs: QuerySet) -> dict[str, int]:
     return dict(qs.values_list("category__code").annotate(n=Count("id")))
 
 
-def fingerprint(qs: QuerySet) -> str:
-    """Changes whenever an incident in ``qs`` is added, edited or removed."""
+def fingerprint(municipality: Municipality, since: dt.date, until: dt.date) -> str:
+    """Changes whenever an incident of the municipality occurring in ``[since, until)`` is added, edited, moved
+    or removed — whatever its visibility or status, so it covers every user's view of the data. Counted on
+    the covering index (municipality, occurred_start) INCLUDE (updated_at, id): an index-only scan."""
+    qs = in_period(Incident.objects.filter(municipality=municipality), since, until)
     agg = qs.aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"))
     last = agg["last"].isoformat() if agg["last"] else "-"
     return f"{agg['n']}:{agg['top']}:{last}"

@@ -125,7 +125,7 @@ def _report_context(request, row, municipality, period, place) -> dict:
             }
             for i, h in enumerate(spatial.get("hotspots", []), start=1)
         ],
-        "density": charts_module.density_overlay(r),
+        "density": (row.charts or {}).get("density_overlay"),
         "labels": {"hot": _("Hot cell"), "cold": _("Cold cell"), "incidents": _("incidents in the window")},
         "area": r["area"]["geometry"] if r.get("area") else None,
     }

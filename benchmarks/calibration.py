@@ -1,0 +1,280 @@
+"""Calibration of the lägesbild's statistics on seeded simulations with a known answer.
+
+For each method: how often it raises a false alarm when nothing is there (should be at most its nominal
+5 %), and how often it finds an effect that was planted (power). The old procedures — those the lägesbild
+used before issue 10 — and PySAL esda's ``G_Local`` with its permutation ``p_sim`` run on the same data in
+the same run.
+
+* Hot spots: pure-noise maps of a municipality-sized study area (an irregular polygon of ~45 000 cells of
+  100 m), sparse (150 events, a week) and dense (2 500, a year); a cluster of 60 events within 120 m over
+  2 500 background events on 8 000 cells; +72 events in a 3 × 3 block over 40 000 cells.
+  A map "shows a hot spot" when any cell is hot (or cold) at the default level (FDR 5 %).
+* Change flags: three-year daily logs of 20 categories with a ±30 % season and a gamma factor per week
+  (overdispersion), no real change; each month of the third year is one table. Power: +4 a day in one
+  category for one month.
+* WDD: measures without effect (Poisson counts with equal means) with the control reused as the buffer's
+  control, and with a 205-day before period against a 38-day after period; power: a 30 % reduction of 200
+  events a period.
+* Knox: null maps (no space–time interaction) with and without the correction across the table.
+
+    python benchmarks/calibration.py [--reps 100] [--seed 2026] [--quick]
+
+esda runs only where it is installed (``make bench`` puts it in the benchmark environment); building its
+weights for 45 000 cells makes it the slow part, so it runs on a tenth of the maps. The Knox rows use 299
+simulations, where the smallest p-value (1/300) barely passes a correction over 12 cells: the product runs
+999.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import time
+import warnings
+
+import numpy as np
+from scipy import stats
+
+from _setup import table
+from trygg.analysis.change import Row, compare_table
+from trygg.analysis.evaluation import Counts, weighted_displacement
+from trygg.analysis.hotspots import fdr, gi_star_fdr, hotspot_test, window_neighbours
+from trygg.analysis.nearrepeat import knox_test
+
+warnings.filterwarnings("ignore")
+
+
+# -- hot spots -------------------------------------------------------------------------------------------
+def municipality_mask(shape=(200, 300)) -> np.ndarray:
+    r, c = np.mgrid[: shape[0], : shape[1]]
+    ellipse = ((r - shape[0] / 2) / (shape[0] / 2)) ** 2 + ((c - shape[1] / 2) / (shape[1] / 2)) ** 2 <= 1
+    lake = ((r - shape[0] * 0.3) ** 2 + (c - shape[1] * 0.6) ** 2) <= (shape[0] / 8) ** 2
+    return ellipse & ~lake
+
+
+def noise(mask: np.ndarray, n: int, rng) -> np.ndarray:
+    idx = rng.choice(np.flatnonzero(mask.ravel()), n)
+    return np.bincount(idx, minlength=mask.size).reshape(mask.shape).astype(float)
+
+
+def cluster_map(rng) -> tuple[np.ndarray, tuple[int, int]]:
+    counts = noise(np.ones((80, 100), dtype=bool), 2500, rng)
+    cx, cy = rng.uniform(1000, 7000), rng.uniform(1000, 9000)
+    radius = 120 * np.sqrt(rng.uniform(0, 1, 60))
+    angle = rng.uniform(0, 2 * np.pi, 60)
+    np.add.at(counts, (((cx + radius * np.cos(angle)) // 100).astype(int),
+                       ((cy + radius * np.sin(angle)) // 100).astype(int)), 1)  # fmt: skip
+    return counts, (int(cx // 100), int(cy // 100))
+
+
+def block_map(rng) -> tuple[np.ndarray, tuple[int, int]]:
+    counts = rng.poisson(0.5, (200, 200)).astype(float)
+    counts[100:103, 50:53] += 8
+    return counts, (101, 51)
+
+
+def esda_hot(counts: np.ndarray, mask: np.ndarray | None, permutations: int, seed: int,
+             alternative: str = "directed") -> np.ndarray:  # fmt: skip
+    """esda's G_Local (binary queen weights incl. the cell, as Gi*) with p_sim, BH over the tested cells.
+
+    esda's default ``directed`` p_sim takes the smaller of "at least as large" and "strictly smaller" counts,
+    so a window tied with most permutations (the rule on sparse counts) gets the smallest p-value; with
+    ``greater`` ties count as at least as large (computed from esda's simulated statistics, ``rGs``), the
+    proper one-sided test for hot spots.
+    """
+    from esda.getisord import G_Local
+    from libpysal.weights import W
+
+    mask = np.ones(counts.shape, dtype=bool) if mask is None else mask
+    values = counts[mask].astype(float)
+    g = G_Local(values, W(window_neighbours(mask), silence_warnings=True), transform="B", star=True,
+                permutations=permutations, seed=seed, keep_simulations=True)  # fmt: skip
+    if alternative == "directed":
+        p = np.minimum(1.0, 2 * np.asarray(g.p_sim, float))  # two-sided, as the classic procedure
+    else:  # from esda's own simulated statistics, ties counted as at least as large
+        at_least = (np.asarray(g.rGs) >= np.asarray(g.Gs)[:, None] - 1e-12).sum(axis=1)
+        p = (at_least + 1) / (permutations + 1)
+    out = np.zeros(counts.shape, dtype=bool)
+    out[mask] = (fdr(p) <= 0.05) & (np.asarray(g.Zs) > 0)
+    return out
+
+
+def hotspot_methods(esda: bool, permutations: int):
+    def exact(y, m, s):
+        result = hotspot_test(y, m)
+        return result.hot(95) | result.cold(95)
+
+    methods = {
+        "Trygg: exact window test + Tarone–BH (new)": exact,
+        "old: Gi* normal p + BH over the rectangle": lambda y, m, s: gi_star_fdr(y).hot(95),
+        f"old: Gi* {permutations} permutations + BH": lambda y, m, s: gi_star_fdr(y, permutations, s).hot(95),
+    }  # fmt: skip
+    if esda:
+        methods[f"esda G_Local p_sim ({permutations}, default) + BH"] = lambda y, m, s: esda_hot(y, m, permutations, s)
+        methods[f"esda G_Local p_sim ({permutations}, greater) + BH"] = lambda y, m, s: esda_hot(
+            y, m, permutations, s, "greater"
+        )
+    return methods
+
+
+def hotspot_table(reps: int, slow_reps: int, seed: int, permutations: int, esda: bool) -> str:
+    mask = municipality_mask()
+    rows = []
+    for name, method in hotspot_methods(esda, permutations).items():
+        n = reps if "(new)" in name or "normal" in name else slow_reps if "esda" not in name else max(4, slow_reps // 2)
+        rng = np.random.default_rng(seed)
+        started = time.perf_counter()
+        sparse = sum(bool(method(noise(mask, 150, rng), mask, i).any()) for i in range(n)) / n
+        dense = sum(bool(method(noise(mask, 2500, rng), mask, i).any()) for i in range(n)) / n
+        found = 0
+        for i in range(n):
+            counts, (r, c) = cluster_map(rng)
+            found += bool(method(counts, None, i)[r - 1 : r + 2, c - 1 : c + 2].any())
+        block = 0
+        for i in range(max(1, n // 4)):
+            counts, (r, c) = block_map(rng)
+            block += bool(method(counts, None, i)[r - 1 : r + 2, c - 1 : c + 2].any())
+        rows.append([name, n, f"{sparse:.0%}", f"{dense:.0%}", f"{found / n:.0%}", f"{block / max(1, n // 4):.0%}",
+                     f"{time.perf_counter() - started:.0f}"])  # fmt: skip
+    return table(
+        ["method", "maps", "noise 150 ev. (≤5 %)", "noise 2 500 ev. (≤5 %)", "60 in 120 m found (≥95 %)",
+         "+72 in 3×3 on 40 000 found", "s"],
+        rows,
+    )  # fmt: skip
+
+
+# -- change flags ----------------------------------------------------------------------------------------
+DAYS = np.arange(3 * 365 + 1)
+DATES = np.datetime64("2023-01-01") + DAYS
+YEAR = DATES.astype("datetime64[Y]").astype(int) + 1970
+MONTH = DATES.astype("datetime64[M]").astype(int) % 12 + 1
+
+
+def three_year_log(rng, categories=20) -> np.ndarray:
+    base = rng.uniform(0.2, 3.0, categories)
+    season = 1 + 0.3 * np.sin(2 * np.pi * DAYS / 365.25)
+    week = DAYS // 7
+    return np.array([rng.poisson(b * season * rng.gamma(4.0, 0.25, week.max() + 1)[week]) for b in base])
+
+
+def month_mask(year: int, month: int) -> np.ndarray:
+    index = year * 12 + month - 1
+    return (index // 12 == YEAR) & (index % 12 + 1 == MONTH)
+
+
+def new_flags(log, month) -> list[bool]:
+    now = month_mask(2025, month)
+    baseline = [m for y in (2023, 2024) for step in (-1, 0, 1) if (m := month_mask(y, month + step)).any()]
+    rows = {c: Row(int(log[c, now].sum()), [int(log[c, m].sum()) for m in baseline]) for c in range(log.shape[0])}
+    table_ = compare_table(rows, int(now.sum()), [int(m.sum()) for m in baseline])
+    return [table_[c].direction in ("up", "down") for c in range(log.shape[0])]
+
+
+def old_flags(log, month) -> list[bool]:
+    """The old test: the month's count against the plain mean of the 12 months before, binomial, p < 0.05."""
+    now = month_mask(2025, month)
+    earlier = [month_mask(2025, month - k) for k in range(1, 13)]
+    out = []
+    for c in range(log.shape[0]):
+        k, previous = int(log[c, now].sum()), sum(int(log[c, m].sum()) for m in earlier)
+        out.append(bool(k + previous) and stats.binomtest(k, k + previous, 1 / 13).pvalue < 0.05)
+    return out
+
+
+def change_table(reps: int, seed: int) -> str:
+    rows = []
+    for name, flags in (("Trygg: rates, season, dispersion, BH (new)", new_flags),
+                        ("old: mean of 12 months before, p < 0.05", old_flags)):  # fmt: skip
+        rng = np.random.default_rng(seed)
+        flagged = tables = any_flag = 0
+        for _ in range(reps):
+            log = three_year_log(rng)
+            for month in range(1, 13):
+                f = flags(log, month)
+                flagged += sum(f)
+                tables += 1
+                any_flag += any(f)
+        found = 0
+        rng = np.random.default_rng(seed + 1)
+        for _ in range(reps * 4):
+            log = three_year_log(rng)
+            now = month_mask(2025, 6)
+            log[0, now] += rng.poisson(4.0, now.sum())
+            found += flags(log, 6)[0]
+        rows.append([name, tables * 20, f"{flagged / (tables * 20):.1%}", f"{any_flag / tables:.0%}",
+                     f"{found / (reps * 4):.0%}"])  # fmt: skip
+    return table(["method", "category-months", "flagged, no change (≤5 %)", "tables with any flag",
+                  "+4 a day found"], rows)  # fmt: skip
+
+
+# -- WDD -------------------------------------------------------------------------------------------------
+def wdd_table(reps: int, seed: int) -> str:
+    rng = np.random.default_rng(seed)
+    false_new = false_old = 0
+    for _ in range(reps):
+        t, c, d = rng.poisson(60, 2), rng.poisson(60, 2), rng.poisson(60, 2)
+        new = weighted_displacement(Counts(*map(int, (t[0], t[1], c[0], c[1], d[0], d[1]))))
+        false_new += new.verdict in ("decrease", "increase")
+        old_wdd = (t[1] - t[0]) - 2 * (c[1] - c[0]) + (d[1] - d[0])
+        old_se = np.sqrt(t.sum() + d.sum() + 2 * c.sum())  # the control counted twice, as before
+        false_old += abs(old_wdd) > 1.96 * old_se
+    unequal_new = unequal_old = 0
+    for _ in range(reps):
+        t0, t1, c0, c1 = rng.poisson(205 * 0.6), rng.poisson(38 * 0.6), rng.poisson(205 * 1.5), rng.poisson(38 * 1.5)
+        new = weighted_displacement(Counts(int(t0), int(t1), int(c0), int(c1), before_days=205, after_days=38))
+        unequal_new += new.verdict in ("decrease", "increase")
+        unequal_old += abs((t1 - t0) - (c1 - c0)) > 1.96 * np.sqrt(t0 + t1 + c0 + c1)  # raw counts
+    found = 0
+    for _ in range(reps):
+        t0, t1 = rng.poisson(200), rng.poisson(200 * 0.7)
+        c0, c1 = rng.poisson(240), rng.poisson(240)
+        found += weighted_displacement(Counts(int(t0), int(t1), int(c0), int(c1))).verdict == "decrease"
+    return table(
+        ["configuration", "measures", "new: false verdicts", "old: false verdicts"],
+        [
+            ["no effect, control reused for the buffer (≤5 %)", reps, f"{false_new / reps:.1%}",
+             f"{false_old / reps:.1%}"],
+            ["no effect, 205 days before vs 38 after (≤5 %)", reps, f"{unequal_new / reps:.1%}",
+             f"{unequal_old / reps:.1%}"],
+            ["30 % reduction of 200 events (found)", reps, f"{found / reps:.0%}", "–"],
+        ],
+    )  # fmt: skip
+
+
+# -- Knox ------------------------------------------------------------------------------------------------
+def knox_table(reps: int, seed: int, simulations: int) -> str:
+    rng = np.random.default_rng(seed)
+    corrected = raw = 0
+    for _ in range(reps):
+        x, y, t = rng.uniform(0, 2000, 150), rng.uniform(0, 2000, 150), rng.integers(0, 365, 150)
+        result = knox_test(x, y, t, [0, 100, 200, 400], [0, 7, 14, 28], simulations=simulations,
+                           seed=int(rng.integers(1 << 30)))  # fmt: skip
+        corrected += bool(result.significant().any())
+        raw += bool(((result.p_value <= 0.05) & (result.ratio > 1)).any())
+    return table(["Knox, no interaction", "maps", "any cell significant"],
+                 [["raw p ≤ 0.05 (old)", reps, f"{raw / reps:.0%}"],
+                  ["Benjamini–Hochberg across the 12 cells (new)", reps, f"{corrected / reps:.0%}"]])  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reps", type=int, default=100, help="maps, logs and measures per scenario")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--permutations", type=int, default=999)
+    parser.add_argument("--quick", action="store_true", help="a tenth of the repetitions (a smoke run)")
+    args = parser.parse_args()
+    reps = max(4, args.reps // 10) if args.quick else args.reps
+    esda = importlib.util.find_spec("esda") is not None
+    print(f"seed {args.seed}; {reps} repetitions per scenario; esda {'installed' if esda else 'not installed'}\n")
+    print("Hot spots (share of maps with any hot or cold spot; share of planted clusters found)")
+    print(hotspot_table(reps, max(4, reps // 5), args.seed, args.permutations, esda), "\n")
+    print("Change flags (three-year logs, ±30 % season, weekly overdispersion, 20 categories)")
+    print(change_table(max(2, reps // 10), args.seed), "\n")
+    print("Weighted displacement difference")
+    print(wdd_table(reps * 20, args.seed), "\n")
+    print("Near repeats")
+    print(knox_table(max(10, reps // 2), args.seed, 299))
+
+
+if __name__ == "__main__":
+    main()
