@@ -255,3 +255,17 @@ def test_real_burglaries_at_100_m_have_hot_spots_but_far_fewer_than_the_normal_a
     exact = hotspot_test(counts).hot(95).sum()
     classic = gi_star_fdr(counts).hot(95).sum()
     assert 0 < exact < classic / 2
+
+
+@pytest.mark.parametrize("shape", [(20, 20), (80, 100), (300, 300)])
+@pytest.mark.parametrize("where", ["corner", "edge", "inside"])
+def test_a_lone_event_anywhere_is_not_a_hot_spot(shape, where):
+    """Even in a corner, where Tarone's step keeps only the four corner windows of an almost empty map."""
+    counts = np.zeros(shape)
+    r, c = {"corner": (0, 0), "edge": (0, shape[1] // 2), "inside": (shape[0] // 2, shape[1] // 2)}[where]
+    counts[r, c] = 1
+    assert not hotspot_test(counts).hot(95).any()
+    counts[r, c] = 2  # two at the same place: still not a hot spot
+    assert not hotspot_test(counts).hot(95).any()
+    counts[r, c] = 3  # three in one cell of an otherwise empty map: a hot spot
+    assert hotspot_test(counts).hot(95)[r, c]

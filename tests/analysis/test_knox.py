@@ -35,6 +35,11 @@ def test_a_same_place_band_then_distance_bands_closed_above(distance, band):
     assert result.observed[:, 0].tolist() == [int(b == band) for b in range(4)]
 
 
+def test_pairs_closer_than_the_first_edge_are_left_out():
+    result = knox_test([0.0, 50.0], [0.0, 0.0], [0, 3], [60, 100], [5, 7], simulations=0, same_location=False)
+    assert result.observed.sum() == 0  # 50 m is below the first distance edge and 3 days below the first day edge
+
+
 def test_days_must_be_whole():
     with pytest.raises(ValueError, match="whole numbers"):
         knox_test([0, 1], [0, 1], [0.5, 2.0], [0, 100], [0, 7], simulations=0)

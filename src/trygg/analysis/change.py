@@ -17,12 +17,15 @@ answer cry wolf, and each is handled here:
   rate across its rows, and the intervals shown are the matching false-coverage-rate intervals (Benjamini &
   Yekutieli 2005): with ``R`` of ``m`` rows flagged, every interval is at level ``1 − α·max(R, 1)/m``.
 
-The test and its interval are one method, so they always agree. Given the total, the current count is
-binomial with share ``p₀ = t / (t + T)`` under an unchanged rate (Przyborowski & Wilenski 1940); with
-overdispersion the counts are divided by ``φ`` (effective counts) and the binomial tails are the
-regularised incomplete beta function, continuous in the counts. The p-value is twice the smaller tail and
-the interval for the share is the Clopper–Pearson interval of the same tails, mapped to a rate ratio; the
-interval excludes 1 exactly when ``p < α``. Rows with fewer than ``MIN_COUNT`` events both now and expected
+The test and its interval are one method, so they always agree. Given the total ``n``, the current count is
+binomial with share ``p₀ = t / (t + T)`` under an unchanged rate (Przyborowski & Wilenski 1940). With
+overdispersion it is beta-binomial: if each period's rate is the expected rate times a gamma factor whose
+shape is proportional to the mean (the model whose variance is ``φ μ``), the current and baseline counts are
+gamma–Poisson with a common scale, and given their total the current count is exactly
+BetaBinomial(n, p₀ n/(φ−1), (1−p₀) n/(φ−1)); its tails are heavier than a binomial's, as the tails of
+overdispersed counts are. The p-value is twice the smaller tail; the interval is the set of rate ratios the
+same two-sided test does not reject (each tail solved for its bound), so the interval excludes 1 exactly
+when ``p < α``. Rows with fewer than ``MIN_COUNT`` events both now and expected
 are not tested: "för få händelser för att säga något".
 
 References
@@ -43,7 +46,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special, stats
+from scipy import optimize, special, stats
 
 ALPHA = 0.05
 MIN_COUNT = 5
@@ -100,41 +103,61 @@ def pooled_theta(rows: Sequence[tuple[Sequence[int], Sequence[float]]]) -> float
     return max(0.0, top / bottom) if bottom > 0 else 0.0
 
 
-def _upper_tail(k: float, n: float, p: float) -> float:
-    """``P(X ≥ k)`` for X ~ Binomial(n, p), continuous in k and n (``I_p(k, n − k + 1)``)."""
-    if k <= 0:
-        return 1.0
-    return float(special.betainc(k, n - k + 1, p))
+def _tails(count: int, n: int, share: float, phi: float) -> tuple[float, float]:
+    """``P(X ≥ count)`` and ``P(X ≤ count)`` for the current count given the total ``n`` (module docstring):
+    binomial when ``φ = 1``, else beta-binomial with shapes ``share·n/(φ−1)`` and ``(1−share)·n/(φ−1)``."""
+    if n == 0:
+        return 1.0, 1.0
+    share = min(max(share, 1e-12), 1 - 1e-12)
+    if phi <= 1.0 + 1e-9:
+        upper = 1.0 if count <= 0 else float(stats.binom.sf(count - 1, n, share))
+        lower = 1.0 if count >= n else float(stats.binom.cdf(count, n, share))
+        return upper, lower
+    a, b = share * n / (phi - 1.0), (1 - share) * n / (phi - 1.0)
+    k = np.arange(n + 1)
+    log_pmf = (special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
+               + special.betaln(k + a, n - k + b) - special.betaln(a, b))  # fmt: skip
+    pmf = np.exp(log_pmf - log_pmf.max())
+    pmf /= pmf.sum()
+    upper = 1.0 if count <= 0 else float(min(1.0, pmf[count:].sum()))
+    lower = 1.0 if count >= n else float(min(1.0, pmf[: count + 1].sum()))
+    return upper, lower
 
 
-def _lower_tail(k: float, n: float, p: float) -> float:
-    """``P(X ≤ k)`` for X ~ Binomial(n, p), continuous (``1 − I_p(k + 1, n − k)``)."""
-    if k >= n:
-        return 1.0
-    return float(1.0 - special.betainc(k + 1, n - k, p))
-
-
-def ratio_test(count: int, days: float, base_count: float, base_days: float, phi: float, confidence: float):
+def ratio_test(count: int, days: float, base_count: int, base_days: float, phi: float, confidence: float):
     """Rate ratio ``(count/days) / (base_count/base_days)`` with p-value and interval from the same tails.
 
-    Returns ``(ratio, low, high, p)``; ``ratio`` is None when the baseline has no events, ``high`` None when
-    the interval is unbounded.
+    Returns ``(ratio, low, high, p)``; ``ratio`` is None when the baseline has no events, ``low`` None when
+    it is 0, ``high`` None when the interval is unbounded. The interval is the set of rate ratios that the
+    same two-sided test does not reject at ``1 − confidence``, found by root finding on each tail.
     """
     alpha = 1.0 - confidence
-    k = count / phi
-    rest = base_count / phi
-    n = k + rest
+    n = int(count + base_count)
     p0 = days / (days + base_days)
-    p = min(1.0, 2.0 * min(_upper_tail(k, n, p0), _lower_tail(k, n, p0)))
-    low_share = 0.0 if k <= 0 else float(stats.beta.ppf(alpha / 2, k, rest + 1))
-    high_share = 1.0 if rest <= 0 else float(stats.beta.ppf(1 - alpha / 2, k + 1, rest))
-    scale = base_days / days
 
-    def to_ratio(share: float) -> float | None:
-        return None if share >= 1 else share / (1 - share) * scale
+    def share(ratio: float) -> float:
+        return ratio * days / (ratio * days + base_days)
 
+    upper, lower = _tails(int(count), n, p0, phi)
+    p = min(1.0, 2.0 * min(upper, lower))
     ratio = None if base_count == 0 else (count / days) / (base_count / base_days)
-    return ratio, to_ratio(low_share), to_ratio(high_share), p
+    if n == 0:
+        return ratio, None, None, p
+
+    def solve(tail: int, target: float) -> float | None:
+        """The rate ratio at which the tail equals ``target`` (log scale; None beyond the search range)."""
+
+        def f(log_ratio: float) -> float:
+            return _tails(int(count), n, share(float(np.exp(log_ratio))), phi)[tail] - target
+
+        lo, hi = -15.0, 15.0
+        if f(lo) * f(hi) > 0:
+            return None
+        return float(np.exp(optimize.brentq(f, lo, hi, xtol=1e-7)))
+
+    low = None if count == 0 else solve(0, alpha / 2)  # P(X ≥ count) rises with the ratio
+    high = None if base_count == 0 else solve(1, alpha / 2)  # P(X ≤ count) falls with the ratio
+    return ratio, low, high, p
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,11 @@ proposed for Bonferroni and Gilbert (2005) for the false discovery rate: ``K`` i
 cell with no events is not surprising when events are rare), so cold spots are only claimed where the data
 are dense enough to show them. Under the global null BH controls the chance of any false hot spot at ``α``.
 
+A window needs at least ``MIN_HOT_EVENTS`` (3) incidents to be hot: below that its hot test never rejects
+(its p-value is set to 1, which keeps the test valid and only makes it stricter). Without this rule Tarone's
+step can, on a nearly empty map, keep only the four corner windows (whose smallest attainable p-value is the
+smallest) and call a single incident in a corner a hot spot — true to the arithmetic, useless to a reader.
+
 The Gi* z-score (Getis & Ord 1992; Ord & Getis 1995) is still computed as the effect size shown beside each
 cell and as the intensity whose trend emerging-hot-spot analysis follows; over the full rectangle it equals
 PySAL esda's ``G_Local(y, w, transform='B', star=True).Zs`` (``tests/analysis/test_hotspots.py``)::
@@ -56,6 +61,7 @@ import numpy as np
 from scipy import stats
 
 DEFAULT_ALPHA = 0.05
+MIN_HOT_EVENTS = 3  # a window with fewer incidents is never a hot spot, however empty its surroundings
 LEVELS = ((0.01, 99), (0.05, 95))  # (α, confidence in %) of the hot/cold classes, strictest first
 NOT_SIGNIFICANT = "not_significant"
 
@@ -216,13 +222,14 @@ def hotspot_test(counts: np.ndarray, mask: np.ndarray | None = None, cold: bool 
         pi = np.clip(share.ravel()[idx], 0.0, 1.0)
         s = np.rint(window.ravel()[idx]).astype(np.int64)
         hot_p = np.ones(idx.size)
-        some = s > 0
+        some = s >= MIN_HOT_EVENTS  # below it the hot test does not reject: p = 1 (a valid, stricter test)
         hot_p[some] = stats.binom.sf(s[some] - 1, total, pi[some])
         cold_p = stats.binom.cdf(s, total, pi)
         p_hot.ravel()[idx] = hot_p
         p_cold.ravel()[idx] = cold_p
         with np.errstate(divide="ignore"):
-            log_min = np.concatenate([total * np.log(pi), total * np.log1p(-pi) if cold else np.zeros(idx.size)])
+            hot_min = total * np.log(pi) if total >= MIN_HOT_EVENTS else np.zeros(idx.size)
+            log_min = np.concatenate([hot_min, total * np.log1p(-pi) if cold else np.zeros(idx.size)])
         if not cold:
             cold_p = np.ones(idx.size)  # never significant: p = 1 and a smallest attainable p of 1
         both = np.concatenate([hot_p, cold_p])

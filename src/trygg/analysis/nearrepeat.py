@@ -62,8 +62,8 @@ def _space_band(distance: np.ndarray, edges: np.ndarray, same_location: bool) ->
     """Band index per distance (−1 beyond the last edge); bands are ``(edges[b], edges[b+1]]``, and with
     ``same_location`` band 0 holds distances below ``SAME_LOCATION_M``."""
     index = np.searchsorted(edges, distance, side="left") - 1
-    index = np.where(distance <= edges[0], 0, index)
-    index[distance > edges[-1]] = -1
+    index = np.where(distance == edges[0], 0, index)
+    index[(distance > edges[-1]) | (distance < edges[0])] = -1
     if same_location:
         same = distance < SAME_LOCATION_M
         index = np.where(same, 0, np.where(index >= 0, index + 1, -1))
@@ -73,8 +73,8 @@ def _space_band(distance: np.ndarray, edges: np.ndarray, same_location: bool) ->
 def _time_band(days_apart: np.ndarray, edges: np.ndarray) -> np.ndarray:
     """Inclusive whole-day bands: 0–e1, e1+1–e2, …; −1 beyond the last edge."""
     index = np.searchsorted(edges, days_apart, side="left") - 1
-    index = np.where(days_apart <= edges[0], 0, index)
-    index[days_apart > edges[-1]] = -1
+    index = np.where(days_apart == edges[0], 0, index)
+    index[(days_apart > edges[-1]) | (days_apart < edges[0])] = -1
     return index
 
 
