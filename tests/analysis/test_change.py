@@ -7,7 +7,15 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from trygg.analysis.change import MIN_COUNT, Row, compare_table, pearson_dispersion, pooled_theta, ratio_test
+from trygg.analysis.change import (
+    MIN_COUNT,
+    Row,
+    compare_table,
+    guarded_dispersion,
+    pearson_dispersion,
+    pooled_theta,
+    ratio_test,
+)
 
 START = dt.date(2023, 1, 1)
 DAYS = np.array([START + dt.timedelta(days=i) for i in range(3 * 365 + 1)])
@@ -80,9 +88,9 @@ def test_a_planted_rise_is_found():
     for _ in range(40):
         log = three_year_log(rng)
         now = (YEAR == 2025) & (MONTH == 6)
-        # four more incidents a day in one category: three to twenty times its usual June, against heavy
+        # six more incidents a day in one category: three to thirty times its usual June, against heavy
         # week-to-week variation (the dispersion of such months is 4–9)
-        log[0, now] += rng.poisson(4.0, now.sum())
+        log[0, now] += rng.poisson(6.0, now.sum())
         found += table_for(log, 2025, 6)[0].direction == "up"
     assert found >= 34
 
@@ -151,6 +159,10 @@ def test_dispersion_estimates_recover_a_known_overdispersion():
     rows = [(rng.negative_binomial(k, k / (k + m), 8), [7] * 8) for m in rng.uniform(5, 80, 40)]
     assert pooled_theta(rows) == pytest.approx(1 / k, rel=0.35)
     assert pearson_dispersion([10, 10, 10], [7, 7, 7]) == 0.0 and pearson_dispersion([3], [7]) == 1.0
+    # guarded: X² / (df − 2); X² of 10, 20, 30, 40 around 25 is (225 + 25 + 25 + 225) / 25 = 20, df 3
+    assert pearson_dispersion([10, 20, 30, 40], [7] * 4) == pytest.approx(20 / 3)
+    assert guarded_dispersion([10, 20, 30, 40], [7] * 4) == pytest.approx(20 / 1)
+    assert guarded_dispersion([10, 20, 30], [7] * 3) == pytest.approx(10 / 2 * 3)  # df 2: the df-3 factor
 
 
 def test_rows_below_the_minimum_are_not_tested_and_do_not_count_in_the_correction():
@@ -169,3 +181,18 @@ def test_no_baseline_and_bad_input():
         compare_table({"a": Row(-1, [1])}, 7, [7])
     with pytest.raises(ValueError, match="positive"):
         compare_table({"a": Row(1, [1])}, 0, [7])
+
+
+def test_heavy_overdispersion_with_few_baseline_periods_keeps_tables_near_the_nominal_rate():
+    """Gamma factor of shape 4 per period (relative SD 50 %), five baseline periods, 15 unchanged rows of
+    3–300 a month: the share of tables with any flag stays near 5 % (the row's own dispersion is guarded
+    against the optimism of few periods; without that guard it was 12 %)."""
+    rng = np.random.default_rng(1)
+    tables, flagged_tables = 200, 0
+    for _ in range(tables):
+        rows = {}
+        for i, mu in enumerate(np.exp(rng.uniform(np.log(3), np.log(300), 15))):
+            counts = rng.poisson(mu * rng.gamma(4.0, 0.25, 6))
+            rows[i] = Row(int(counts[0]), [int(c) for c in counts[1:]])
+        flagged_tables += any(c.direction in ("up", "down") for c in compare_table(rows, 30, [30] * 5).values())
+    assert flagged_tables / tables <= 0.08

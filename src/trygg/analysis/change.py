@@ -10,9 +10,10 @@ answer cry wolf, and each is handled here:
   so a summer month is compared with summers.
 * **Overdispersion.** Incident counts vary more than Poisson from period to period (weather, events,
   reporting). The variance is modelled as ``φ μ`` (quasi-Poisson) with ``φ ≥ 1`` taken as the larger of the
-  row's own Pearson estimate over its baseline periods and the negative-binomial estimate pooled over all
-  rows of the table, ``φ = 1 + θ μ`` (method of moments for θ); the larger of the two keeps one bursty
-  category from being flagged on the others' calm.
+  row's own Pearson estimate over its baseline periods (guarded against the optimism of few periods, see
+  :func:`guarded_dispersion`) and the negative-binomial estimate pooled over all rows of the table,
+  ``φ = 1 + θ μ`` (method of moments for θ); the larger of the two keeps one bursty category from being
+  flagged on the others' calm.
 * **Multiplicity.** A table tests many categories at once; Benjamini–Hochberg controls the false discovery
   rate across its rows, and the intervals shown are the matching false-coverage-rate intervals (Benjamini &
   Yekutieli 2005): with ``R`` of ``m`` rows flagged, every interval is at level ``1 − α·max(R, 1)/m``.
@@ -81,6 +82,22 @@ def pearson_dispersion(counts: Sequence[int], days: Sequence[float]) -> float:
         return 1.0
     expected = y.sum() * t / t.sum()
     return float(np.sum((y - expected) ** 2 / expected) / (y.size - 1))
+
+
+def guarded_dispersion(counts: Sequence[int], days: Sequence[float]) -> float:
+    """The row's own dispersion as the test should use it: ``X² / (df − 2)`` instead of ``X² / df``.
+
+    The test divides by φ, and with few baseline periods ``1/φ̂`` is biased upwards (for ``X² ~ φ χ²_df``,
+    ``E[df / X²] = df/(df − 2) · 1/φ``): a row whose few periods happen to agree would get too narrow an
+    interval. Dividing by ``df − 2`` makes ``1/φ̂`` unbiased; with one or two degrees of freedom, where that is
+    undefined, the factor of three degrees of freedom is used.
+    """
+    y = np.asarray(counts, float)
+    df = y.size - 1
+    if df < 1 or y.sum() <= 0:
+        return 1.0
+    factor = df / (df - 2) if df > 2 else 3.0  # 3 = df/(df − 2) at df = 3
+    return pearson_dispersion(counts, days) * factor
 
 
 def pooled_theta(rows: Sequence[tuple[Sequence[int], Sequence[float]]]) -> float:
@@ -194,7 +211,7 @@ def compare_table(
     for key, row in rows.items():
         base = float(sum(row.baseline))
         expected = base * days / total_days
-        phi = max(1.0, pearson_dispersion(row.baseline, base_days), 1.0 + theta * expected)
+        phi = max(1.0, guarded_dispersion(row.baseline, base_days), 1.0 + theta * expected)
         prepared[key] = (row, base, expected, phi)
     tested = [key for key, (row, _, expected, _) in prepared.items() if max(row.count, expected) >= MIN_COUNT]
     raw = {key: ratio_test(prepared[key][0].count, days, prepared[key][1], total_days, prepared[key][3], 0.95)[3]
