@@ -51,3 +51,35 @@ def test_personal_numbers_are_found_in_text_but_not_other_digit_runs():
 def test_full_names_are_flagged_places_are_not():
     assert find_person_names("Jag såg Anna Svensson vid Stora Torget") == ["Anna Svensson"]
     assert find_person_names("Klotter vid Stora Torget och Karlstad C") == []
+
+
+TODAY = __import__("datetime").date(2026, 12, 2)
+
+
+def with_check_digit(first_nine: str) -> str:
+    from stdnum import luhn
+
+    return f"{first_nine[:6]}-{first_nine[6:]}{luhn.calc_check_digit(first_nine)}"
+
+
+@pytest.mark.parametrize(
+    ("born", "separator", "expected_year"),
+    [
+        ("261202", "-", "2026"),  # born today
+        ("261203", "-", "1926"),  # born tomorrow's date: a hundred years ago
+        ("261206", "-", "1926"),  # the case: later in the current year
+        ("261201", "-", "2026"),  # yesterday
+        ("261202", "+", "1926"),  # a hundred years old today
+        ("261203", "+", "1826"),  # 100 or more, with a birthday later this year
+        ("000229", "-", "2000"),  # a leap day in a leap year
+    ],
+)
+def test_the_century_follows_the_full_date(born, separator, expected_year):
+    number = with_check_digit(born + "123").replace("-", separator)
+    assert parse_personal_number(number, today=TODAY).digits[:4] == expected_year
+
+
+def test_a_full_date_in_the_future_is_refused():
+    twelve = "2026" + with_check_digit("261203123").replace("-", "")[2:]
+    with pytest.raises(IdentityError, match="future"):
+        parse_personal_number(twelve, today=TODAY)

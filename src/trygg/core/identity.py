@@ -1,7 +1,10 @@
 """Swedish identity numbers and a guard against personal data in free text.
 
-Personnummer and samordningsnummer (the day plus 60) are validated with python-stdnum (date and Luhn
-check digit, Skatteverket SKV 704). Organisation numbers likewise (``stdnum.se.orgnr``).
+Personnummer and samordningsnummer (the day plus 60) are checked here, by Skatteverket's rules (SKV 704):
+the Luhn check digit of the ten-digit form (computed with python-stdnum's ``luhn``), a date that exists and
+is not in the future, and the century read from the full date. python-stdnum's own ``se.personnummer``
+is not used because it refuses samordningsnummer, which screening must accept. Organisation numbers are
+validated with ``stdnum.se.orgnr``.
 """
 
 from __future__ import annotations
@@ -40,8 +43,9 @@ def parse_personal_number(value: str, today: dt.date | None = None) -> PersonalN
     """Validate a personnummer or samordningsnummer; raises IdentityError saying what is wrong.
 
     The check digit is the Luhn digit of the ten-digit form (for a samordningsnummer, with the day plus 60);
-    the date must exist. Without a century, the person is taken to be under 100 years old unless the
-    separator is "+" (Skatteverket SKV 704).
+    the date must exist. Without a century the birth date is the latest one not after ``today`` — so on
+    2026-12-02, 261206-… is 1926 and 261202-… is 2026 — and the separator "+" (a person of 100 or more)
+    moves it a further hundred years back (Skatteverket SKV 704).
     """
     compact = re.sub(r"\s", "", value or "")
     match = re.fullmatch(r"((?:19|20)?\d{6})([-+]?)(\d{4})", compact)
@@ -54,20 +58,31 @@ def parse_personal_number(value: str, today: dt.date | None = None) -> PersonalN
     kind = "samordningsnummer" if day > 60 else "personnummer"
     month = int(date[-4:-2])
     today = today or dt.date.today()
-    if len(date) == 8:
-        year = int(date[:4])
-    else:
-        yy = int(date[:2])
-        year = 2000 + yy if 2000 + yy <= today.year else 1900 + yy
-        if sep == "+":
-            year -= 100
+    birth_day = day - 60 if kind == "samordningsnummer" else day
     try:
-        born = dt.date(year, month, day - 60 if kind == "samordningsnummer" else day)
+        if len(date) == 8:
+            born = dt.date(int(date[:4]), month, birth_day)
+        else:
+            born = _latest_birth_date(int(date[:2]), month, birth_day, today)
+            if sep == "+":
+                born = dt.date(born.year - 100, month, birth_day)
     except ValueError as exc:
         raise IdentityError(f"{value!r} does not contain a valid date") from exc
     if born > today:
         raise IdentityError(f"{value!r} gives a birth date in the future")
     return PersonalNumber(digits=f"{born.year}{date[-4:]}{tail}", kind=kind)
+
+
+def _latest_birth_date(yy: int, month: int, day: int, today: dt.date) -> dt.date:
+    """The latest date with these two year digits, month and day that is not after ``today``."""
+    for century in (today.year // 100 * 100, today.year // 100 * 100 - 100, today.year // 100 * 100 - 200):
+        try:
+            candidate = dt.date(century + yy, month, day)
+        except ValueError:
+            continue  # 29 February in a year that is not a leap year: try the century before
+        if candidate <= today:
+            return candidate
+    raise ValueError("no such date")
 
 
 def parse_organisation_number(value: str) -> str:
