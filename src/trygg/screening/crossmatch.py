@@ -47,8 +47,9 @@ def crossmatch(thresholds: Thresholds | None = None) -> int:
     return len({f[0] for f in flags})
 
 
-def best_match(left: Entity, right: Entity):
-    """The best score over all names of the two entities, with identifiers and birth dates."""
+def best_match(left: Entity, right: Entity, birth_dates: bool = True):
+    """The best score over all names of the two entities, with identifiers and (unless told not to) birth
+    dates."""
     schema = "Company" if left.is_company else "Person"
     id_left = left.org_number or left.personal_number or None
     id_right = right.org_number or right.personal_number or None
@@ -56,7 +57,13 @@ def best_match(left: Entity, right: Entity):
     for a in left.names:
         for b in right.names:
             result = compare(
-                a, b, schema, id1=id_left, id2=id_right, birth1=left.birth_date or None, birth2=right.birth_date or None
+                a,
+                b,
+                schema,
+                id1=id_left,
+                id2=id_right,
+                birth1=(left.birth_date or None) if birth_dates else None,
+                birth2=(right.birth_date or None) if birth_dates else None,
             )
             if best is None or result.score > best.score:
                 best = result

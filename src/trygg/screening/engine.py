@@ -6,15 +6,16 @@ judgements on matches are applied: "not the same" suppresses a hit (kept as info
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from trygg.audit import log
-from trygg.screening import graph, index, network
+from trygg.screening import graph, index, network, ownership
 from trygg.screening.crossmatch import best_match
 from trygg.screening.models import (
     Case,
@@ -27,9 +28,20 @@ from trygg.screening.models import (
     Relation,
     ScreeningRun,
 )
-from trygg.screening.rules import CaseFacts, PartyFacts, Thresholds, recommend, red_flags
+from trygg.screening.rules import (
+    Appointment,
+    CaseFacts,
+    ListedOwner,
+    PartyFacts,
+    RoleChange,
+    Thresholds,
+    ownership_flags,
+    recommend,
+    red_flags,
+)
 
 BOARD_ROLES = ("board_member", "deputy", "ceo", "signatory")
+CHANGE_ROLES = (*BOARD_ROLES, "owner", "beneficial_owner")
 PERSON_RESOLVE_SCORE = 0.92
 
 
@@ -87,6 +99,7 @@ class Hit:
     score: float
     features: dict
     judgement: str | None
+    excluded: bool = False  # the names match but the birth dates differ: shown as excluded, with the reason
 
 
 def watchlist_hits(parties: list[CaseParty], datasets: list[Dataset], t: Thresholds) -> list[Hit]:
@@ -104,12 +117,41 @@ def watchlist_hits(parties: list[CaseParty], datasets: list[Dataset], t: Thresho
             result = best_match(e, listed)
             if result.score >= t.watchlist_score or listed.pk in judgements:
                 hits.append(Hit(party, listed, result.score, result.features, judgements.get(listed.pk)))
+            elif result.features.get("birth_date") == "different":
+                names_only = best_match(e, listed, birth_dates=False)
+                if names_only.score >= t.watchlist_score:  # a namesake: excluded by the birth date
+                    features = {**names_only.features, "birth_date": "different"}
+                    hits.append(Hit(party, listed, names_only.score, features, None, excluded=True))
     return hits
 
 
 def flagged_ids() -> set[int]:
     """The flagged registry entities are few, so they are read once per screening."""
     return set(EntityFlag.objects.values_list("entity_id", flat=True))
+
+
+def excluded_finding(run: ScreeningRun, h: Hit) -> Finding:
+    return Finding(
+        run=run,
+        party=h.party,
+        kind=Finding.Kind.WATCHLIST,
+        code="excluded_namesake",
+        severity="info",
+        score=h.score,
+        matched=h.listed,
+        summary=(
+            f"{h.party.entity.name} har samma namn som {h.listed.name} på {h.listed.dataset.name}, men "
+            f"födelsedatumen skiljer sig ({h.party.entity.birth_date or '–'} mot {h.listed.birth_date or '–'}): "
+            "utesluten som namne."
+        ),
+        evidence={
+            "features": h.features,
+            "party_birth_date": h.party.entity.birth_date,
+            "listed_birth_date": h.listed.birth_date,
+            "listed_names": h.listed.names,
+        },
+        source=f"{h.listed.dataset.name} {h.listed.dataset.version}".strip(),
+    )
 
 
 def walk_from(starts) -> network.WalkResult:
@@ -137,17 +179,13 @@ def gather_facts(case: Case, resolved: dict[int, Entity | None], hits: list[Hit]
         if address is not None:
             facts.address = address.target.name
             facts.companies_at_address = Relation.objects.filter(target=address.target, role="address").count()
-        facts.board_changes = [
-            (r.source.name, r.valid_from)
-            for r in Relation.objects.filter(
-                target=applicant, role__in=BOARD_ROLES, valid_from__isnull=False
-            ).select_related("source")
-        ] + [
-            (r.source.name, r.valid_to)
-            for r in Relation.objects.filter(
-                target=applicant, role__in=BOARD_ROLES, valid_to__isnull=False
-            ).select_related("source")
-        ]
+        roles = list(Relation.objects.filter(target=applicant, role__in=CHANGE_ROLES).select_related("source"))
+        for r in roles:
+            if r.valid_from is not None:
+                facts.changes.append(RoleChange(r.source.name, r.role, "joined", r.valid_from))
+            if r.valid_to is not None:
+                facts.changes.append(RoleChange(r.source.name, r.role, "left", r.valid_to))
+        facts.appointments = appointments(applicant, roles, case.received_on)
     facts.receipt_complaints = receipt_complaints(case.applicant.org_number)
     for party in case.parties.select_related("entity"):
         registry = resolved.get(party.entity_id)
@@ -171,7 +209,7 @@ def gather_facts(case: Case, resolved: dict[int, Entity | None], hits: list[Hit]
             )
         )
     for hit in hits:
-        if hit.listed.dataset.kind == Dataset.Kind.OWN_LIST and hit.judgement != "not_same":
+        if hit.listed.dataset.kind == Dataset.Kind.OWN_LIST and hit.judgement != "not_same" and not hit.excluded:
             facts.own_list_entries.append(
                 {
                     "name": hit.listed.name,
@@ -186,6 +224,88 @@ def gather_facts(case: Case, resolved: dict[int, Entity | None], hits: list[Hit]
     return facts
 
 
+def appointments(applicant: Entity, roles: list[Relation], application_date) -> list[Appointment]:
+    """The people in the applicant's board and management, with their age and their other roles."""
+    by_person: dict[int, list[Relation]] = {}
+    for r in roles:
+        if r.role in BOARD_ROLES and r.valid_from is not None and r.valid_to is None and not r.source.is_company:
+            by_person.setdefault(r.source_id, []).append(r)
+    if not by_person:
+        return []
+    elsewhere = dict(
+        Relation.objects.filter(source__in=list(by_person))
+        .exclude(target=applicant)
+        .exclude(role="address")
+        .values_list("source")
+        .annotate(n=Count("id"))
+    )
+    out = []
+    for person_id, held in by_person.items():
+        person = held[0].source
+        age = None
+        if person.birth_date and len(person.birth_date) == 10:
+            born = dt.date.fromisoformat(person.birth_date)
+            age = (
+                application_date.year
+                - born.year
+                - ((application_date.month, application_date.day) < (born.month, born.day))
+            )
+        out.append(
+            Appointment(
+                person=person.name,
+                roles=tuple(sorted({r.role for r in held}, key=BOARD_ROLES.index)),
+                date=min(r.valid_from for r in held),
+                age=age,
+                other_roles=elsewhere.get(person_id, 0),
+                country=person.country,
+            )
+        )
+    return out
+
+
+def listed_owners(applicant: Entity | None) -> tuple[list[ListedOwner], set[int]]:
+    """Listed parties that own or control the applicant at any depth, and their registry ids."""
+    if applicant is None:
+        return [], set()
+    interests = ownership.analyse(applicant.pk, graph.holdings_into)
+    flagged = {
+        f.entity_id: f
+        for f in EntityFlag.objects.filter(entity__in=list(interests))
+        .select_related("listed__dataset")
+        .order_by("score")
+    }
+    if not flagged:
+        return [], set()
+    ids = {n for i in interests.values() for chain in [*i.chains, i.control or []] for s in chain
+           for n in (s.holder, s.company)}  # fmt: skip
+    names = dict(Entity.objects.filter(pk__in=ids | {applicant.pk}).values_list("pk", "name"))
+    out = []
+    for entity_id, flag in flagged.items():
+        interest = interests[entity_id]
+        chain = max(interest.chains, key=lambda c: _product(c), default=[])
+        out.append(
+            ListedOwner(
+                name=names.get(entity_id, str(entity_id)),
+                listed_as=flag.listed.name,
+                list_name=flag.listed.dataset.name,
+                score=flag.score,
+                effective_share=interest.effective_share,
+                unknown_share=interest.unknown_share,
+                controls=interest.controls,
+                chain=ownership.describe_chain(chain, names),
+                control_chain=ownership.describe_chain(interest.control or [], names),
+            )
+        )
+    return out, set(flagged)
+
+
+def _product(chain) -> float:
+    product = 1.0
+    for step in chain:
+        product *= (step.share or 0.0) / 100.0
+    return product
+
+
 def screen(case: Case, user=None) -> ScreeningRun:
     """Screen the case now and store the run with its findings and recommendation (audited)."""
     t = thresholds()
@@ -196,9 +316,15 @@ def screen(case: Case, user=None) -> ScreeningRun:
     starts = {r.pk: p for p in parties if (r := resolved[p.entity_id]) is not None}
     walk = walk_from(starts)
     facts = gather_facts(case, resolved, hits, t)
+    facts.listed_owners, owner_ids = listed_owners(resolved.get(case.applicant_id))
     flags = red_flags(facts, t)
+    owner_flags = ownership_flags(facts, t)
 
-    sanction_hits = [h for h in hits if h.listed.dataset.kind == Dataset.Kind.WATCHLIST and h.judgement != "not_same"]
+    sanction_hits = [
+        h
+        for h in hits
+        if h.listed.dataset.kind == Dataset.Kind.WATCHLIST and h.judgement != "not_same" and not h.excluded
+    ]
     hit_summaries = [
         {
             "label": f"{h.party.entity.name} ~ {h.listed.name} ({h.listed.dataset.name})",
@@ -216,12 +342,14 @@ def screen(case: Case, user=None) -> ScreeningRun:
     for node, path in walk.reached.items():
         if path.hops == 0:
             continue  # the party itself is listed: reported as a hit above, not as a link
+        if node in owner_ids:
+            continue  # it owns or controls the applicant: reported with its shares below, not as a bare link
         flag = strongest_flag[node]
         label = (
             f"{entities[path.nodes[0]].name} → {entities[node].name} ~ {flag.listed.name} ({flag.listed.dataset.name})"
         )
         link_summaries.append({"label": label, "hops": path.hops, "node": node, "path": path, "flag": flag})
-    outcome = recommend(flags, hit_summaries, link_summaries, t)
+    outcome = recommend(flags + owner_flags, hit_summaries, link_summaries, t)
 
     with transaction.atomic():
         run = ScreeningRun.objects.create(
@@ -233,6 +361,9 @@ def screen(case: Case, user=None) -> ScreeningRun:
         )
         findings = []
         for h in hits:
+            if h.excluded:
+                findings.append(excluded_finding(run, h))
+                continue
             suppressed = h.judgement == "not_same"
             findings.append(
                 Finding(
@@ -281,6 +412,21 @@ def screen(case: Case, user=None) -> ScreeningRun:
                         "relations": path.relations,
                         "match": link["flag"].features,
                     },
+                    source="Registerutdrag och bevakningslistor",
+                )
+            )
+        applicant_party = next((p for p in parties if p.role == "applicant"), None)
+        for flag in owner_flags:
+            findings.append(
+                Finding(
+                    run=run,
+                    party=applicant_party,
+                    kind=Finding.Kind.NETWORK,
+                    code=flag.code,
+                    severity=flag.severity,
+                    score=flag.evidence["score"],
+                    summary=flag.summary,
+                    evidence=flag.evidence,
                     source="Registerutdrag och bevakningslistor",
                 )
             )

@@ -16,6 +16,7 @@ from django.db import connection
 
 from trygg.screening.models import Relation
 from trygg.screening.network import Edge
+from trygg.screening.ownership import CONTROL_ROLES, OWNER_ROLES, Holding
 
 SQLITE_CHUNK = 400
 
@@ -64,3 +65,23 @@ def degree(nodes: Sequence[int]) -> dict[int, int]:
         for node, n in _both_directions(nodes, "SELECT node, COUNT(*) FROM ({}) AS ends GROUP BY node"):
             counts[node] += n
     return counts
+
+
+def holdings_into(companies: Sequence[int]) -> dict[int, list[Holding]]:
+    """The current owners and role holders of each company (incoming relations), with ownership shares."""
+    table = connection.ops.quote_name(Relation._meta.db_table)
+    roles = sorted(OWNER_ROLES | CONTROL_ROLES)
+    role_list = ", ".join("%s" for _ in roles)
+    out: dict[int, list[Holding]] = defaultdict(list)
+    if not companies:
+        return out
+    with connection.cursor() as cursor:
+        for clause, ids in _id_clauses(list(companies)):
+            cursor.execute(
+                f"SELECT id, source_id, target_id, role, share FROM {table} "  # noqa: S608
+                f"WHERE target_id {clause} AND role IN ({role_list}) AND (valid_to IS NULL OR valid_to >= %s)",
+                [*ids, *roles, dt.date.today()],
+            )
+            for relation, holder, company, role, share in cursor.fetchall():
+                out[company].append(Holding(holder, company, role, share, relation))
+    return out

@@ -23,6 +23,11 @@ class Thresholds:
     watchlist_strong: float = 0.92  # a hit at or above this (or confirmed) counts as strong
     network_hops: int = 3
     hub_cap: int = 50
+    young_person_years: int = 25  # appointed before this age, shortly before the application: a straw-man sign
+    many_roles: int = 5  # active roles at once that are worth a note (front person at ``front_person_boards``)
+    frequent_changes: int = 3  # persons joining or leaving board, managing director or ownership …
+    frequent_change_days: int = 365  # … within this many days before the application
+    owner_share_serious: float = 50.0  # a listed party owning at least this share (effective) weighs serious
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -40,16 +45,55 @@ class PartyFacts:
     country: str = ""  # address country (ISO 3166 alpha-2)
 
 
+@dataclass(frozen=True)
+class RoleChange:
+    """A person joining (``joined``) or leaving (``left``) a role in the applicant on a date."""
+
+    person: str
+    role: str  # board_member, deputy, ceo, signatory, owner, beneficial_owner
+    kind: str  # "joined" or "left"
+    date: dt.date
+
+
+@dataclass(frozen=True)
+class Appointment:
+    """A person appointed to the applicant's board or management, with what the registry says of them."""
+
+    person: str
+    roles: tuple[str, ...]
+    date: dt.date
+    age: int | None  # years at the application date, when the birth date is known
+    other_roles: int  # roles in other companies, current or ended: their history in the registry
+    country: str = ""
+
+
+@dataclass(frozen=True)
+class ListedOwner:
+    """A listed (sanctioned, refused, debarred) party that owns or controls the applicant."""
+
+    name: str  # in the registry
+    listed_as: str  # the list entry it matches
+    list_name: str
+    score: float
+    effective_share: float  # %
+    unknown_share: bool
+    controls: bool
+    chain: list[dict]  # the largest ownership chain, holder first: {"holder", "role", "company", "share"}
+    control_chain: list[dict]
+
+
 @dataclass
 class CaseFacts:
     application_date: dt.date
     company_registered_on: dt.date | None = None
     companies_at_address: int = 0
     address: str = ""
-    board_changes: list[tuple[str, dt.date]] = field(default_factory=list)  # (person, date of the change)
+    changes: list[RoleChange] = field(default_factory=list)
+    appointments: list[Appointment] = field(default_factory=list)
     parties: list[PartyFacts] = field(default_factory=list)
     receipt_complaints: int = 0
     own_list_entries: list[dict] = field(default_factory=list)  # earlier refusals/revocations/debarments
+    listed_owners: list[ListedOwner] = field(default_factory=list)
 
 
 @dataclass
@@ -71,6 +115,16 @@ def red_flags(facts: CaseFacts, t: Thresholds) -> list[Flag]:
                     "medium",
                     f"{party.label} sitter i styrelsen för {party.boards} bolag (målvakt?).",
                     {"person": party.label, "boards": party.boards, "threshold": t.front_person_boards},
+                    party.label,
+                )
+            )
+        if party.is_person and t.many_roles <= party.boards < t.front_person_boards:
+            flags.append(
+                Flag(
+                    "many_roles",
+                    "low",
+                    f"{party.label} har {party.boards} uppdrag i bolag samtidigt.",
+                    {"person": party.label, "roles": party.boards, "threshold": t.many_roles},
                     party.label,
                 )
             )
@@ -107,20 +161,8 @@ def red_flags(facts: CaseFacts, t: Thresholds) -> list[Flag]:
                 },
             )
         )
-    recent = [
-        (who, when)
-        for who, when in facts.board_changes
-        if 0 <= (facts.application_date - when).days <= t.board_change_days
-    ]
-    if recent:
-        flags.append(
-            Flag(
-                "recent_board_change",
-                "medium",
-                f"Styrelsen ändrades {len(recent)} gång(er) inom {t.board_change_days} dagar före ansökan.",
-                {"changes": [{"person": w, "date": d.isoformat()} for w, d in recent]},
-            )
-        )
+    flags += change_flags(facts, t)
+    flags += straw_man_flags(facts, t)
     if facts.company_registered_on is not None:
         age = (facts.application_date - facts.company_registered_on).days
         if 0 <= age < t.young_company_days:
@@ -157,6 +199,131 @@ def red_flags(facts: CaseFacts, t: Thresholds) -> list[Flag]:
     return flags
 
 
+ROLE_WORDS = {
+    "board_member": ("styrelseledamot", "styrelseledamöter"),
+    "deputy": ("styrelsesuppleant", "styrelsesuppleanter"),
+    "ceo": ("VD", "VD"),
+    "signatory": ("firmatecknare", "firmatecknare"),
+    "owner": ("ägare", "ägare"),
+    "beneficial_owner": ("verklig huvudman", "verkliga huvudmän"),
+}
+BOARD_SEATS = ("board_member", "deputy")
+
+
+def _count_words(n: int, role: str) -> str:
+    one, many = ROLE_WORDS.get(role, (role, role))
+    return f"{n} {one if n == 1 else many}"
+
+
+def change_flags(facts: CaseFacts, t: Thresholds) -> list[Flag]:
+    """Board, management and ownership changes before the application, counted per person and per kind of
+    seat: one person who became board member and managing director on the same day is one new person, with
+    a board seat and a managing director's post — not two board changes."""
+    flags = []
+    before = [c for c in facts.changes if (facts.application_date - c.date).days >= 0]
+    recent = [c for c in before if (facts.application_date - c.date).days <= t.board_change_days]
+    if recent:
+        parts = []
+        for kind, verb in (("joined", "tillträdde"), ("left", "lämnade")):
+            for role in ("board_member", "deputy", "ceo", "signatory", "owner", "beneficial_owner"):
+                people = {c.person for c in recent if c.kind == kind and c.role == role}
+                if people:
+                    parts.append(f"{_count_words(len(people), role)} {verb}")
+        persons = sorted({c.person for c in recent})
+        flags.append(
+            Flag(
+                "recent_board_change",
+                "medium",
+                f"Inom {t.board_change_days} dagar före ansökan: {', '.join(parts)} "
+                f"({len(persons)} {'person' if len(persons) == 1 else 'personer'}).",
+                {"changes": [{"person": c.person, "role": c.role, "change": c.kind, "date": c.date.isoformat()}
+                             for c in sorted(recent, key=lambda c: (c.date, c.person))],
+                 "persons": len(persons), "days": t.board_change_days},
+            )
+        )  # fmt: skip
+    year = {c.person for c in before if (facts.application_date - c.date).days <= t.frequent_change_days}
+    if len(year) >= t.frequent_changes:
+        flags.append(
+            Flag(
+                "frequent_changes",
+                "medium",
+                f"Täta byten: {len(year)} personer har tillträtt eller lämnat styrelse, VD-post eller ägande "
+                f"under de {t.frequent_change_days} dagarna före ansökan.",
+                {"persons": sorted(year), "days": t.frequent_change_days, "threshold": t.frequent_changes},
+            )
+        )
+    return flags
+
+
+def straw_man_flags(facts: CaseFacts, t: Thresholds) -> list[Flag]:
+    """Signs of a straw man (bulvan) after Brå 2016:10: a young person, or one without any other history in
+    the registry, appointed to the board or management shortly before the application."""
+    flags = []
+    for a in facts.appointments:
+        days = (facts.application_date - a.date).days
+        if not 0 <= days <= t.board_change_days:
+            continue
+        young = a.age is not None and a.age < t.young_person_years
+        unknown = a.other_roles == 0
+        if not (young or unknown):
+            continue
+        roles = " och ".join(ROLE_WORDS.get(r, (r, r))[0] for r in a.roles)
+        signs = []
+        if young:
+            signs.append(f"{a.age} år")
+        if unknown:
+            signs.append("inga andra uppdrag i registret")
+        flags.append(
+            Flag(
+                "straw_man_sign",
+                "medium" if young else "low",
+                f"{a.person} ({', '.join(signs)}) utsågs till {roles} {days} dagar före ansökan — ett tecken på "
+                "bulvan att utreda.",
+                {"person": a.person, "roles": list(a.roles), "appointed": a.date.isoformat(), "days_before": days,
+                 "age": a.age, "other_roles": a.other_roles, "young_below": t.young_person_years},
+                a.person,
+            )
+        )  # fmt: skip
+    return flags
+
+
+def chain_step_sv(step: dict) -> str:
+    """One step of an ownership or control chain as a Swedish clause: "X äger 100 % av Y", "X är VD i Y"."""
+    if step["role"] in ("owner", "beneficial_owner") and step.get("share") is not None:
+        return f"{step['holder']} äger {step['share']:g} % av {step['company']}"
+    return f"{step['holder']} är {ROLE_WORDS.get(step['role'], (step['role'],))[0]} i {step['company']}"
+
+
+def ownership_flags(facts: CaseFacts, t: Thresholds) -> list[Flag]:
+    """A listed party owning or controlling the applicant, at any depth (OFAC 50 % rule; EU ownership and
+    control): serious when it owns at least ``owner_share_serious`` % (effective) or controls; medium for a
+    smaller or unknown share, with the share shown."""
+    flags = []
+    for o in facts.listed_owners:
+        serious = o.controls or o.effective_share >= t.owner_share_serious
+        if o.effective_share > 0:
+            how = f"äger i praktiken {o.effective_share:.0f} % av sökanden"
+        elif o.unknown_share:
+            how = "äger en andel av okänd storlek i sökanden"
+        else:
+            how = "har inflytande över sökanden"
+        if o.controls and not o.effective_share >= t.owner_share_serious:
+            how += " och kontrollerar den"
+        via = "; ".join(chain_step_sv(step) for step in (o.chain or o.control_chain))
+        flags.append(
+            Flag(
+                "listed_owner",
+                "high" if serious else "medium",
+                f"{o.name} ({o.list_name}: {o.listed_as}) {how}" + (f": {via}." if via else "."),
+                {"owner": o.name, "listed_as": o.listed_as, "list": o.list_name, "score": round(o.score, 3),
+                 "effective_share": round(o.effective_share, 2), "unknown_share": o.unknown_share,
+                 "controls": o.controls, "chain": o.chain, "control_chain": o.control_chain},
+                o.name,
+            )
+        )  # fmt: skip
+    return flags
+
+
 # How list flags read in the (Swedish) finding text.
 LIST_FLAG_WORDS = {
     "refused": "nekat tillstånd",
@@ -176,8 +343,9 @@ def recommend(flags: list[Flag], hits: list[dict], links: list[dict], t: Thresho
     """Weigh the findings.
 
     * serious — a strong or confirmed watch-list hit on a party; a party one hop from a listed entity; a
-      revoked licence in the cooperation; or three or more medium flags;
-    * lesser — any other watch-list hit or network link within the hop limit; any high or medium flag;
+      listed party owning at least half of the applicant or controlling it, at any depth; a revoked licence
+      in the cooperation; any other high flag; or three or more medium findings, network links included;
+    * lesser — any other watch-list hit or network link within the hop limit; any medium flag;
     * none — otherwise (low flags are shown but do not raise the level on their own).
     ``hits`` are dicts with ``score``, ``confirmed`` and ``label``; ``links`` with ``hops`` and ``label``.
     """
@@ -192,7 +360,7 @@ def recommend(flags: list[Flag], hits: list[dict], links: list[dict], t: Thresho
     for link in links:
         text = f"Koppling i nätverket till listad aktör: {link['label']} ({link['hops']} steg)"
         (serious if link["hops"] <= 1 else lesser).append(text)
-    mediums = [f for f in flags if f.severity == "medium"]
+    mediums = [f for f in flags if f.severity == "medium"] + [link for link in links if link["hops"] > 1]
     for flag in flags:
         if flag.severity == "high":
             serious.append(flag.summary)
