@@ -43,11 +43,16 @@ def test_a_reimport_reports_added_changed_and_removed(base_data):
     assert set(Entity.objects.filter(dataset__name="Lista").values_list("key", flat=True)) == {"9001", "9003"}
 
 
-def test_bad_sdn_rows_are_rejected_with_their_line(base_data):
+def test_bad_sdn_rows_are_rejected_with_their_line_and_nothing_is_stored(base_data):
+    import_ofac(csv_bytes(OFAC_ROWS), "Lista")
+    before = sorted(Entity.objects.filter(dataset__name="Lista").values_list("key", "name"))
     rows = [OFAC_ROWS[0], ["x", "NAME", "-0-"], ["77", "", "-0-", *["-0- "] * 9], ["78", "A", "ship", *["-0- "] * 9]]
     report = import_ofac(csv_bytes(rows), "Lista")
-    assert report.added == 1
     assert [(r.line, r.reason.split(" ")[0]) for r in report.rejected] == [(2, "expected"), (3, "the"), (4, "unknown")]
+    assert not report.stored and report.added == report.removed == 0
+    # a truncated re-sync does not shrink the list: the party missing from the file is still there
+    assert sorted(Entity.objects.filter(dataset__name="Lista").values_list("key", "name")) == before
+    assert len(before) == 2
 
 
 def test_followthemoney_round_trip(base_data):
@@ -68,23 +73,25 @@ def test_followthemoney_round_trip(base_data):
             "schema": "Directorship",
             "properties": {"director": ["p1"], "organization": ["c1"], "role": ["CEO"], "startDate": ["2020-01-01"]},
         },
-        {"id": "x", "schema": "Directorship", "properties": {"director": ["nobody"], "organization": ["c1"]}},
         {"id": "t1", "schema": "Thing", "properties": {}},
     ]
     stream = io.BytesIO("\n".join(json.dumps(line) for line in lines).encode())
     report = import_ftm(stream, "FtM test", kind="registry")
-    assert report.added == 2 and report.relations == 2 and report.skipped == 1
-    assert [r.line for r in report.rejected] == [5]
+    assert report.added == 2 and report.relations == 2 and report.skipped == 1 and report.ok
     company = Entity.objects.get(key="c1")
     assert company.org_number == "556036-0793"
     owner = Relation.objects.get(role="owner")
     assert owner.share == 60 and owner.source.name == "Lars Holm"
     assert Relation.objects.get(role="ceo").valid_from.isoformat() == "2020-01-01"
-    exported = list(export_ftm(Entity.objects.filter(dataset__name="FtM test"), Relation.objects.all()))
+    relations = Relation.objects.select_related("source", "target")
+    exported = list(export_ftm(Entity.objects.filter(dataset__name="FtM test"), relations))
     schemata = sorted(obj["schema"] for obj in exported)
     assert schemata == ["Company", "Directorship", "Ownership", "Person"]
     ownership = next(obj for obj in exported if obj["schema"] == "Ownership")
     assert ownership["properties"]["percentage"] == ["60"]
+    lines.append({"id": "x", "schema": "Directorship", "properties": {"director": ["nobody"], "organization": ["c1"]}})
+    again = import_ftm(io.BytesIO("\n".join(json.dumps(line) for line in lines).encode()), "FtM test", kind="registry")
+    assert [r.line for r in again.rejected] == [6] and "nobody" in again.rejected[0].reason and not again.stored
 
 
 def test_registry_csv_rejects_bad_identifiers_with_line_numbers(base_data):
@@ -112,13 +119,12 @@ def test_registry_csv_rejects_bad_identifiers_with_line_numbers(base_data):
         ["org_number", "role", "name", "personal_number"],
     )
     report = import_registry(companies, roles, "Reg")
-    assert report.added == 3  # the company, its address, Anna
+    assert not report.stored and not Dataset.objects.filter(name="Reg").exists()
     companies_rejected = {r.line: r.reason for r in report.rejected if r.reason.startswith("companies:")}
     roles_rejected = {r.line: r.reason for r in report.rejected if r.reason.startswith("roles:")}
     assert set(companies_rejected) == {3, 4} and all("org_number" in r for r in companies_rejected.values())
     assert "unknown role 'emperor'" in roles_rejected[3]
     assert "check digit" in roles_rejected[4]
-    assert Relation.objects.filter(dataset__name="Reg", role="ceo").count() == 1
 
 
 def test_commands_report_and_exit_non_zero_on_rejections(base_data, tmp_path):
@@ -131,9 +137,27 @@ def test_commands_report_and_exit_non_zero_on_rejections(base_data, tmp_path):
     bad.write_bytes(csv_bytes([*OFAC_ROWS, ["x"]]).getvalue())
     with pytest.raises(CommandError) as excinfo:
         call_command("import_watchlist", str(bad), "--format", "ofac", stdout=io.StringIO(), stderr=io.StringIO())
-    assert excinfo.value.returncode == 1
+    assert excinfo.value.returncode == 1 and "nothing was stored" in str(excinfo.value)
     target = tmp_path / "out.jsonl"
     call_command("export_ftm", "OFAC SDN", "-o", str(target), stdout=io.StringIO())
     exported = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     assert {e["properties"]["name"][0] for e in exported} == {"NORDSJO HOLDING LTD", "AHMADI, Reza"}
     assert Dataset.objects.get(name="OFAC SDN").kind == "watchlist"
+
+
+def test_an_own_list_upload_with_a_bad_row_stores_nothing_and_says_so(officer):
+    client = officer("orebro.granskare")
+    columns = ["name", "org_number", "personal_number", "birth_date", "flag", "date", "reference"]
+    first = csv_bytes([{"name": "Krogen Kanalen AB", "org_number": "556036-0793", "flag": "refused"}], columns)
+    first.name = "lista.csv"
+    assert client.post("/granskning/listor/", {"name": "Egen", "file": first}).status_code == 302
+    before = sorted(Entity.objects.filter(dataset__name="Egen").values_list("key", "name", "flag"))
+    rows = [{"name": "Nytt Namn AB", "org_number": "556036-0793", "flag": "revoked"},
+            {"name": "Bo Ek", "flag": "suspected"}]  # fmt: skip
+    second = csv_bytes(rows, columns)
+    second.name = "lista.csv"
+    response = client.post("/granskning/listor/", {"name": "Egen", "file": second})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Inget sparades" in text and "rad 3" not in text and "line 3" in text
+    assert sorted(Entity.objects.filter(dataset__name="Egen").values_list("key", "name", "flag")) == before

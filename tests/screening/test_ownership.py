@@ -77,3 +77,29 @@ def test_depth_is_limited():
     result = analyse(1, graph(*edges), max_depth=5)
     assert 6 in result and 7 not in result
     assert result[6].effective_share == 100.0 and result[6].controls
+
+
+def test_a_deputy_seat_is_not_control():
+    result = analyse(APPLICANT, graph((PERSON, APPLICANT, "deputy", None)))
+    assert PERSON not in result or not result[PERSON].controls
+    assert not result.get(PERSON) or not result[PERSON].owns_or_controls
+
+
+def test_a_minority_owner_of_a_company_on_the_board_neither_owns_nor_controls():
+    # the person owns 30 % of a company that sits on the applicant's board: a connection, not ownership or control
+    result = analyse(APPLICANT, graph((HOLDING, APPLICANT, "board_member", None), (PERSON, HOLDING, "owner", 30.0)))
+    assert result[HOLDING].controls
+    assert result[PERSON].effective_share == 0.0 and not result[PERSON].controls
+    assert not result[PERSON].owns_or_controls
+    majority = analyse(APPLICANT, graph((HOLDING, APPLICANT, "board_member", None), (PERSON, HOLDING, "owner", 60.0)))
+    assert majority[PERSON].controls and majority[PERSON].owns_or_controls
+
+
+def test_a_long_chain_reads_as_its_first_and_last_steps():
+    from trygg.screening.rules import chain_sv
+
+    chain = [{"holder": f"B{i}", "role": "owner", "company": f"B{i + 1}", "share": 100.0} for i in range(7)]
+    text = chain_sv(chain)
+    assert text.startswith("B0 äger 100 % av B1; B1 äger 100 % av B2; B2 äger 100 % av B3; … ytterligare 3 steg …")
+    assert text.endswith("B6 äger 100 % av B7") and len(text) < 200
+    assert chain_sv(chain[:4]).count(";") == 3

@@ -135,7 +135,7 @@ def create_case(data: dict[str, Any], user=None, generated: bool = False) -> Cas
             entity = _party_entity(person, where, company=bool(person.get("company")))
             entity.save()
             CaseParty.objects.create(case=case, entity=entity, role=role, share=share)
-        log.record(user or "trygg screen", "create", case, summary=f"case {reference}", purpose=reference)
+        log.record(user or "trygg screen", "create", case, summary=f"case {reference}", purpose=case)
     return case
 
 
@@ -165,7 +165,7 @@ def decide(case: Case, run: ScreeningRun, decided: str, justification: str, offi
             officer,
             "decide",
             case,
-            purpose=case.reference,
+            purpose=case,
             changes={
                 "recommended": run.recommendation,
                 "decided": decided,
@@ -193,7 +193,7 @@ def judge(finding: Finding, judgement: str, note: str, officer) -> MatchJudgemen
             "retention_until": timezone.localdate() + dt.timedelta(days=retention_days()),
         },
     )
-    log.record(officer, "decide", item, summary=f"match judged {judgement}", purpose=finding.run.case.reference)
+    log.record(officer, "decide", item, summary=f"match judged {judgement}", purpose=finding.run.case)
     return item
 
 

@@ -45,6 +45,14 @@ CHANGE_ROLES = (*BOARD_ROLES, "owner", "beneficial_owner")
 PERSON_RESOLVE_SCORE = 0.92
 
 
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary with an ellipsis so that it has at most ``limit`` characters."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2 :] else cut).rstrip(" ,;:") + "…"
+
+
 def thresholds() -> Thresholds:
     return Thresholds(**getattr(settings, "TRYGG_SCREENING_RULES", {}))
 
@@ -125,9 +133,16 @@ def watchlist_hits(parties: list[CaseParty], datasets: list[Dataset], t: Thresho
     return hits
 
 
-def flagged_ids() -> set[int]:
+def case_flags(datasets: list[Dataset] | None = None):
+    """Cross-match flags, only from the lists a case may use (``datasets``; all lists when None): another
+    municipality's own list must not speak in this case."""
+    flags = EntityFlag.objects.all()
+    return flags if datasets is None else flags.filter(listed__dataset__in=datasets)
+
+
+def flagged_ids(datasets: list[Dataset] | None = None) -> set[int]:
     """The flagged registry entities are few, so they are read once per screening."""
-    return set(EntityFlag.objects.values_list("entity_id", flat=True))
+    return set(case_flags(datasets).values_list("entity_id", flat=True))
 
 
 def excluded_finding(run: ScreeningRun, h: Hit) -> Finding:
@@ -154,10 +169,15 @@ def excluded_finding(run: ScreeningRun, h: Hit) -> Finding:
     )
 
 
-def walk_from(starts) -> network.WalkResult:
+def walk_from(starts, datasets: list[Dataset] | None = None) -> network.WalkResult:
     t = thresholds()
     return network.walk(
-        starts, graph.neighbours, flagged_ids(), max_hops=t.network_hops, hub_cap=t.hub_cap, degree=graph.degree
+        starts,
+        graph.neighbours,
+        flagged_ids(datasets),
+        max_hops=t.network_hops,
+        hub_cap=t.hub_cap,
+        degree=graph.degree,
     )
 
 
@@ -263,14 +283,18 @@ def appointments(applicant: Entity, roles: list[Relation], application_date) -> 
     return out
 
 
-def listed_owners(applicant: Entity | None) -> tuple[list[ListedOwner], set[int]]:
-    """Listed parties that own or control the applicant at any depth, and their registry ids."""
+def listed_owners(
+    applicant: Entity | None, datasets: list[Dataset] | None = None
+) -> tuple[list[ListedOwner], set[int]]:
+    """Listed parties (on the lists ``datasets``) that own or control the applicant at any depth, and their
+    registry ids."""
     if applicant is None:
         return [], set()
-    interests = ownership.analyse(applicant.pk, graph.holdings_into)
+    interests = {k: i for k, i in ownership.analyse(applicant.pk, graph.holdings_into).items() if i.owns_or_controls}
     flagged = {
         f.entity_id: f
-        for f in EntityFlag.objects.filter(entity__in=list(interests))
+        for f in case_flags(datasets)
+        .filter(entity__in=list(interests))
         .select_related("listed__dataset")
         .order_by("score")
     }
@@ -314,9 +338,9 @@ def screen(case: Case, user=None) -> ScreeningRun:
     hits = watchlist_hits(parties, datasets, t)
     resolved = {p.entity_id: resolve(p.entity) for p in parties}
     starts = {r.pk: p for p in parties if (r := resolved[p.entity_id]) is not None}
-    walk = walk_from(starts)
+    walk = walk_from(starts, datasets)
     facts = gather_facts(case, resolved, hits, t)
-    facts.listed_owners, owner_ids = listed_owners(resolved.get(case.applicant_id))
+    facts.listed_owners, owner_ids = listed_owners(resolved.get(case.applicant_id), datasets)
     flags = red_flags(facts, t)
     owner_flags = ownership_flags(facts, t)
 
@@ -336,7 +360,7 @@ def screen(case: Case, user=None) -> ScreeningRun:
     entities = Entity.objects.in_bulk({n for p in walk.reached.values() for n in p.nodes} | set(walk.hubs))
     link_summaries = []
     strongest_flag = {}  # the best list match of each flagged node reached
-    for flag in EntityFlag.objects.filter(entity__in=list(walk.reached)).select_related("listed__dataset"):
+    for flag in case_flags(datasets).filter(entity__in=list(walk.reached)).select_related("listed__dataset"):
         if flag.entity_id not in strongest_flag or flag.score > strongest_flag[flag.entity_id].score:
             strongest_flag[flag.entity_id] = flag
     for node, path in walk.reached.items():
@@ -463,12 +487,14 @@ def screen(case: Case, user=None) -> ScreeningRun:
                     source="Registerutdrag, samverkansens listor och Trygg",
                 )
             )
+        for finding in findings:  # the whole text stays in the evidence; the summary column holds 500
+            finding.summary = shorten(finding.summary, Finding._meta.get_field("summary").max_length)
         Finding.objects.bulk_create(findings)
         log.record(
             user or "trygg screen",
             "search",
             case,
             summary=f"screening run {run.pk}: {run.recommendation}",
-            purpose=case.reference,
+            purpose=case,
         )
     return run

@@ -2,8 +2,10 @@
 the cooperation's own lists (CSV) and registry extracts (CSV).
 
 Every importer reads through :mod:`trygg.core.importing`, rejects bad records with their line and reason, and
-synchronises a whole dataset: a re-import reports what was added, changed and removed, and nothing is
-half-written (one transaction per import).
+synchronises a whole dataset: a re-import reports what was added, changed and removed. Imports are all or
+nothing: a file with a rejected record stores nothing and removes nothing (a truncated list must not shrink the
+list screening matches against), and the report says so; otherwise the whole file is written in one
+transaction.
 
 Registry CSV (documented in README.md):
 
@@ -30,6 +32,7 @@ from django.utils import timezone
 from trygg.core.bulk import insert_rows
 from trygg.core.identity import IdentityError, parse_organisation_number, parse_personal_number
 from trygg.core.importing import ImportReport, ReadError, RecordError, iter_csv_records, iter_json_records
+from trygg.screening import ftm
 from trygg.screening.index import index_entities, refresh_frequencies
 from trygg.screening.models import Dataset, Entity, Relation, Schema
 
@@ -47,8 +50,6 @@ ENTITY_FIELDS = (
     "flag",
     "properties",
 )
-FTM_ENTITY_SCHEMATA = {"Person", "Company", "Organization", "LegalEntity", "Address", "Vessel", "Airplane"}
-FTM_RELATION_SCHEMATA = {"Ownership", "Directorship"}
 ROLES = {choice for choice, _ in Relation.Role.choices}
 OWN_LIST_FLAGS = {"refused", "revoked", "debarred"}
 
@@ -62,6 +63,11 @@ class SyncReport(ImportReport):
     extra: dict = field(default_factory=dict)
 
     def summary(self) -> str:
+        if not self.stored:
+            return (
+                f"{self.source}: read {self.read}, rejected {len(self.rejected)} — nothing stored, "
+                "the dataset is as it was"
+            )
         text = (
             f"{self.source}: read {self.read}, added {self.added}, changed {self.changed}, removed {self.removed}, "
             f"unchanged {self.already_present}, rejected {len(self.rejected)}"
@@ -223,6 +229,8 @@ def import_ofac(stream, name: str = "OFAC SDN", version: str = "") -> SyncReport
             records[key] = values
     except UnicodeDecodeError as exc:
         raise RecordError(f"not UTF-8 text ({exc.reason})") from exc
+    if _refused(report):
+        return report
     with transaction.atomic():
         dataset = _dataset(name, Dataset.Kind.WATCHLIST, source="US Treasury OFAC SDN list")
         sync_entities(dataset, records, report)
@@ -235,56 +243,16 @@ def import_ofac(stream, name: str = "OFAC SDN", version: str = "") -> SyncReport
 # -- FollowTheMoney ------------------------------------------------------------------------------------------
 
 
-def _first(props: dict, name: str) -> str:
-    values = props.get(name) or []
-    return str(values[0]) if values else ""
-
-
-def ftm_entity(record: dict) -> dict[str, Any]:
-    schema = record["schema"]
-    props = record.get("properties") or {}
-    if not isinstance(props, dict):
-        raise RecordError("'properties' must be an object")
-    names = [str(n) for n in props.get("name", [])]
-    if not names:
-        raise RecordError(f"{schema} {record['id']} has no name")
-    values: dict[str, Any] = {
-        "schema": schema,
-        "name": names[0],
-        "aliases": names[1:] + [str(a) for a in props.get("alias", [])],
-    }
-    if schema == "Address":
-        values["name"] = _first(props, "full") or names[0]
-    registration = _first(props, "registrationNumber") or _first(props, "idNumber")
-    if schema in ("Company", "Organization", "LegalEntity") and registration:
-        try:
-            values["org_number"] = parse_organisation_number(registration)
-        except IdentityError:
-            values["properties"] = {"registrationNumber": registration}
-    if schema == "Person":
-        id_number = _first(props, "idNumber") or _first(props, "nationalId")
-        if id_number:
-            try:
-                values["personal_number"], values["id_kind"], values["birth_date"] = _person(id_number)
-            except RecordError:
-                values["properties"] = {"idNumber": id_number}
-        values["birth_date"] = values.get("birth_date") or _first(props, "birthDate")[:10]
-    country = _first(props, "country") or _first(props, "jurisdiction") or _first(props, "nationality")
-    values["country"] = country.upper()[:2] if country else ""
-    values["address"] = _first(props, "address")[:300]
-    incorporated = _first(props, "incorporationDate")
-    values["registered_on"] = _date(incorporated, "incorporationDate") if len(incorporated) >= 10 else None
-    topics = props.get("topics", [])
-    values["flag"] = "sanction" if any(str(t).startswith("sanction") for t in topics) else ""
-    return values
-
-
 def import_ftm(stream, name: str, kind: str = Dataset.Kind.WATCHLIST, source: str = "") -> SyncReport:
-    """FollowTheMoney entities, one JSON object per line (Company, Person, Organization, LegalEntity, Address,
-    Vessel; Ownership and Directorship as relations)."""
+    """FollowTheMoney entities, one JSON object per line (see :mod:`trygg.screening.ftm`): Company, Person,
+    Organization, LegalEntity, Address, Vessel, Airplane as entities; Ownership, Directorship and UnknownLink
+    (lessor, financier) as relations; ``addressEntity`` as address links. Other schemata are counted as
+    skipped. A file with a rejected record stores nothing."""
     report = SyncReport(source=name)
     entities: dict[str, dict] = {}
-    relations: list[tuple[int, dict]] = []
+    lines: dict[str, int] = {}
+    links: list[tuple[int, str, str]] = []  # (line, entity id, address id)
+    edges: list[tuple[int, str, dict]] = []
     for line, record in iter_json_records(stream):
         if isinstance(record, ReadError):
             report.reject(record.line, str(record))
@@ -293,25 +261,57 @@ def import_ftm(stream, name: str, kind: str = Dataset.Kind.WATCHLIST, source: st
         try:
             if not isinstance(record, dict) or not isinstance(record.get("id"), str) or "schema" not in record:
                 raise RecordError("expected an object with 'id' (string) and 'schema'")
-            schema = record["schema"]
-            if schema in FTM_RELATION_SCHEMATA:
-                relations.append((line, record))
-            elif schema in FTM_ENTITY_SCHEMATA:
-                entities[record["id"]] = ftm_entity(record)
+            schema, key = record["schema"], record["id"].strip()
+            if not key or len(key) > 200:
+                raise RecordError("'id' must be 1 to 200 characters")
+            if key in lines:
+                raise RecordError(f"the id {key!r} is also used on line {lines[key]}")
+            lines[key] = line
+            if schema in ftm.RELATION_SCHEMATA:
+                values = ftm.relation_values(record)
+                if values is None:
+                    report.skipped += 1
+                else:
+                    edges.append((line, key, values))
+            elif schema in ftm.ENTITY_SCHEMATA:
+                entities[key] = ftm.entity_values(record)
+                links.extend((line, key, address) for address in ftm.address_links(record))
             else:
                 report.skipped += 1
         except RecordError as exc:
             report.reject(line, str(exc))
+    for line, key, values in edges:
+        missing = [k for k in (values["source"], values["target"]) if k not in entities]
+        if missing:
+            report.reject(line, f"{key} refers to {', '.join(missing)}, which is not an entity in the file")
+    for line, key, address in links:
+        if entities.get(address, {}).get("schema") != "Address":
+            report.reject(line, f"{key}: 'addressEntity' {address!r} is not an Address in the file")
+        elif not entities[key]["address"]:
+            entities[key]["address"] = entities[address]["address"][:300]
+    if _refused(report):
+        return report
     with transaction.atomic():
         dataset = _dataset(name, kind, source=source)
         by_key = sync_entities(dataset, entities, report)
         Relation.objects.filter(dataset=dataset).delete()
-        new = []
-        for line, record in relations:
-            try:
-                new.append(ftm_relation(record, by_key, dataset))
-            except RecordError as exc:
-                report.reject(line, str(exc))
+        new = [
+            Relation(dataset=dataset, source_id=by_key[key], target_id=by_key[address], role="address")
+            for _, key, address in links
+        ]
+        new += [
+            Relation(
+                dataset=dataset,
+                key=key,
+                source_id=by_key[v["source"]],
+                target_id=by_key[v["target"]],
+                role=v["role"],
+                share=v["share"],
+                valid_from=v["valid_from"],
+                valid_to=v["valid_to"],
+            )
+            for _, key, v in edges
+        ]
         Relation.objects.bulk_create(new, batch_size=2000)
         report.relations = len(new)
         dataset.imported_at = timezone.now()
@@ -320,74 +320,16 @@ def import_ftm(stream, name: str, kind: str = Dataset.Kind.WATCHLIST, source: st
     return report
 
 
-def ftm_relation(record: dict, by_key: dict[str, int], dataset: Dataset) -> Relation:
-    props = record.get("properties") or {}
-    if record["schema"] == "Ownership":
-        source_key, target_key = _first(props, "owner"), _first(props, "asset")
-        role = "owner"
-        share_text = _first(props, "percentage").rstrip("%").replace(",", ".")
-        try:
-            share = float(share_text) if share_text else None
-        except ValueError as exc:
-            raise RecordError(f"'percentage' is not a number: {share_text!r}") from exc
-    else:
-        source_key, target_key = _first(props, "director"), _first(props, "organization")
-        role_text = _first(props, "role").lower()
-        role = (
-            "ceo"
-            if "ceo" in role_text or "verkställande" in role_text
-            else ("deputy" if "deputy" in role_text or "suppleant" in role_text else "board_member")
-        )
-        share = None
-    if source_key not in by_key or target_key not in by_key:
-        raise RecordError(f"{record['schema']} {record['id']} refers to an entity that is not in the file")
-    return Relation(
-        dataset=dataset,
-        key=record["id"],
-        source_id=by_key[source_key],
-        target_id=by_key[target_key],
-        role=role,
-        share=share,
-        valid_from=_date(_first(props, "startDate")[:10], "startDate"),
-        valid_to=_date(_first(props, "endDate")[:10], "endDate"),
-    )
-
-
 def export_ftm(entities: Iterable[Entity], relations: Iterable[Relation] = ()) -> Iterator[dict]:
-    """FollowTheMoney JSON objects for entities and their relations."""
-    for e in entities:
-        props: dict[str, list] = {"name": e.names}
-        if e.schema == "Address":
-            props = {"full": [e.name]}
-        if e.org_number:
-            props["registrationNumber"] = [e.org_number]
-        if e.personal_number:
-            props["idNumber"] = [e.personal_number]
-        if e.birth_date:
-            props["birthDate"] = [e.birth_date]
-        if e.country:
-            props["country"] = [e.country.lower()]
-        if e.address:
-            props["address"] = [e.address]
-        if e.registered_on:
-            props["incorporationDate"] = [e.registered_on.isoformat()]
-        if e.flag == "sanction":
-            props["topics"] = ["sanction"]
-        yield {"id": f"trygg-{e.dataset_id}-{e.key}", "schema": e.schema, "properties": props}
-    for r in relations:
-        source, target = f"trygg-{r.source.dataset_id}-{r.source.key}", f"trygg-{r.target.dataset_id}-{r.target.key}"
-        dates = {k: [v.isoformat()] for k, v in (("startDate", r.valid_from), ("endDate", r.valid_to)) if v}
-        if r.role in ("owner", "beneficial_owner", "financier"):
-            props = {"owner": [source], "asset": [target], **dates}
-            if r.share is not None:
-                props["percentage"] = [f"{r.share:g}"]
-            yield {"id": f"trygg-rel-{r.pk}", "schema": "Ownership", "properties": props}
-        elif r.role != "address":
-            yield {
-                "id": f"trygg-rel-{r.pk}",
-                "schema": "Directorship",
-                "properties": {"director": [source], "organization": [target], "role": [r.role], **dates},
-            }
+    """FollowTheMoney objects for entities and their relations (ends loaded), ids by dataset name and key."""
+    names: dict[int, str] = {}
+
+    def dataset_name(pk: int) -> str:
+        if pk not in names:
+            names[pk] = Dataset.objects.values_list("name", flat=True).get(pk=pk)
+        return names[pk]
+
+    return ftm.export(entities, relations, dataset_name)
 
 
 # -- own lists and registry extracts --------------------------------------------------------------------------
@@ -430,6 +372,8 @@ def import_own_list(stream, name: str, owner=None, shared_with=None) -> SyncRepo
             records[key] = values
         except RecordError as exc:
             report.reject(line, str(exc))
+    if _refused(report):
+        return report
     with transaction.atomic():
         dataset = _dataset(name, Dataset.Kind.OWN_LIST, owner=owner, shared_with=shared_with)
         sync_entities(dataset, records, report)
@@ -446,6 +390,7 @@ def import_registry(
     records: dict[str, dict] = {}
     addresses: dict[str, str] = {}
     company_address: dict[str, str] = {}
+    company_rows_by_org: set[str] = set()
     try:
         company_rows = list(iter_csv_records(companies_stream, required=("org_number", "name")))
         role_rows = list(iter_csv_records(roles_stream, required=("org_number", "role")))
@@ -458,6 +403,7 @@ def import_registry(
             full = ", ".join(
                 p.strip() for p in (row.get("address"), row.get("postal_code"), row.get("city")) if p and p.strip()
             )
+            company_rows_by_org.add(org)
             records[org] = {
                 "schema": Schema.COMPANY,
                 "name": row["name"].strip(),
@@ -526,6 +472,11 @@ def import_registry(
             )
         except (RecordError, ValueError) as exc:
             report.reject(line, f"roles: {exc}")
+    for line, _source, org, *_rest in pending_roles:
+        if org not in company_rows_by_org:
+            report.reject(line, f"roles: the company {org} is not in companies.csv")
+    if _refused(report):
+        return report
     with transaction.atomic():
         dataset = _dataset(name, Dataset.Kind.REGISTRY, is_generated=generated)
         by_key = sync_entities(dataset, records, report)
@@ -533,26 +484,29 @@ def import_registry(
         relations = [
             Relation(dataset=dataset, source_id=by_key[org], target_id=by_key[address_key], role="address")
             for org, address_key in company_address.items()
-            if org in by_key
         ]
-        for line, source_key, org, role, share, start, end in pending_roles:
-            if org not in by_key:
-                report.reject(line, f"roles: the company {org} is not in companies.csv")
-                continue
-            relations.append(
-                Relation(
-                    dataset=dataset,
-                    source_id=by_key[source_key],
-                    target_id=by_key[org],
-                    role=role,
-                    share=share,
-                    valid_from=start,
-                    valid_to=end,
-                )
+        relations += [
+            Relation(
+                dataset=dataset,
+                source_id=by_key[source_key],
+                target_id=by_key[org],
+                role=role,
+                share=share,
+                valid_from=start,
+                valid_to=end,
             )
+            for _line, source_key, org, role, share, start, end in pending_roles
+        ]
         Relation.objects.bulk_create(relations, batch_size=5000)
         report.relations = len(relations)
         dataset.imported_at = timezone.now()
         dataset.save()
         refresh_frequencies()
     return report
+
+
+def _refused(report: SyncReport) -> bool:
+    """All or nothing: with a rejected record the import stores nothing (and says so in its summary)."""
+    if report.rejected:
+        report.stored = False
+    return not report.stored

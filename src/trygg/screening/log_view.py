@@ -7,18 +7,19 @@ outsider's refused attempt included). Reading the log is itself logged.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from trygg.audit import log
 from trygg.audit.models import AuditEvent
+from trygg.core.csv_export import SafeWriter
 from trygg.orgs import access
 from trygg.orgs.models import Membership
 from trygg.screening.models import Case
@@ -45,11 +46,15 @@ def screening_entries(codes: frozenset[str]) -> QuerySet:
     members = Membership.objects.filter(
         organisation__kind="municipality", organisation__municipalities__code__in=codes
     ).values("user_id")
-    references = Case.objects.filter(municipality__in=codes).values("reference")
+    cases = Case.objects.filter(municipality__in=codes).annotate(key=Cast("pk", CharField())).values("key")
     about_screening = Q(object_type__startswith="screening") | Q(
         object_type="audit.auditevent", summary__startswith="screening log"
     )
-    return AuditEvent.objects.filter(about_screening & (Q(actor__in=members) | Q(purpose__in=references)))
+    # by the case's identity: a reference is unique only within its municipality
+    for_cases = Q(purpose_type="screening.case", purpose_id__in=cases) | Q(
+        object_type="screening.case", object_id__in=cases
+    )
+    return AuditEvent.objects.filter(about_screening & (Q(actor__in=members) | for_cases))
 
 
 @screening_officer
@@ -82,7 +87,7 @@ def screening_log(request):
 def _csv(entries: QuerySet) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="granskningslogg-{dt.date.today().isoformat()}.csv"'
-    writer = csv.writer(response)
+    writer = SafeWriter(response)
     writer.writerow(["time", "user", "action", "object_type", "object_id", "case", "summary"])
     for e in entries.iterator():
         writer.writerow([e.at.isoformat(), e.actor_label, e.action, e.object_type, e.object_id, e.purpose, e.summary])

@@ -194,6 +194,11 @@ class Case(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} ({self.get_kind_display()})"
 
+    @property
+    def audit_label(self) -> str:
+        """How the audit log names the case as a purpose (the log keeps its id as well)."""
+        return self.reference
+
 
 class CaseParty(models.Model):
     """A person or company of significant influence named in the application (or the applicant itself)."""

@@ -6,9 +6,12 @@ of a holding that owns 60 % of the applicant owns 60 % of it; two chains of 30 %
 chain never visits a company twice, so circular holdings are counted once per simple chain and cannot
 inflate a share without bound; the sum is capped at 100 %. Chains are followed to ``max_depth`` companies.
 
-Control. An entity controls a company when it holds a controlling role in it (board member, deputy, managing
+Control. An entity controls a company when it holds a controlling role in it (board member, managing
 director, authorised signatory, beneficial owner) or owns more than half of it directly; control passes
-down: whoever controls a company that controls the applicant controls the applicant too.
+down: whoever controls a company that controls the applicant controls the applicant too. A deputy board
+member (suppleant) acts only in a member's place and does not control. An entity that neither owns a share
+along a chain of ownership nor controls — say a minority owner of a company that holds a board seat — is not
+an owner: what connects it is reported by the network walk, with its number of steps.
 
 This is how the OFAC 50 percent rule (OFAC, Revised guidance on entities owned by persons whose property and
 interests in property are blocked, 2014) and the EU's guidance on ownership and control (Council of the EU,
@@ -21,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-CONTROL_ROLES = frozenset({"board_member", "deputy", "ceo", "signatory", "beneficial_owner"})
+CONTROL_ROLES = frozenset({"board_member", "ceo", "signatory", "beneficial_owner"})
 OWNER_ROLES = frozenset({"owner", "beneficial_owner"})
 MAJORITY = 50.0
 MAX_CHAINS = 5000  # a guard against a registry whose holdings fan out without end
@@ -60,6 +63,11 @@ class Interest:
     @property
     def controls(self) -> bool:
         return self.control is not None
+
+    @property
+    def owns_or_controls(self) -> bool:
+        """A share along an ownership chain (known or not) or control: what makes it an owner."""
+        return self.effective_share > 0 or self.unknown_share or self.controls
 
 
 def analyse(

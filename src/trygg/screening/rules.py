@@ -294,6 +294,16 @@ def chain_step_sv(step: dict) -> str:
     return f"{step['holder']} är {ROLE_WORDS.get(step['role'], (step['role'],))[0]} i {step['company']}"
 
 
+def chain_sv(chain: list[dict], shown: int = 4) -> str:
+    """A chain as Swedish clauses; a long one as its first steps and its last ("… ytterligare 3 steg …"), the
+    whole chain being in the evidence table."""
+    steps = [chain_step_sv(step) for step in chain]
+    if len(steps) <= shown:
+        return "; ".join(steps)
+    skipped = len(steps) - shown
+    return "; ".join([*steps[: shown - 1], f"… ytterligare {skipped} steg …", steps[-1]])
+
+
 def ownership_flags(facts: CaseFacts, t: Thresholds) -> list[Flag]:
     """A listed party owning or controlling the applicant, at any depth (OFAC 50 % rule; EU ownership and
     control): serious when it owns at least ``owner_share_serious`` % (effective) or controls; medium for a
@@ -309,7 +319,7 @@ def ownership_flags(facts: CaseFacts, t: Thresholds) -> list[Flag]:
             how = "har inflytande över sökanden"
         if o.controls and not o.effective_share >= t.owner_share_serious:
             how += " och kontrollerar den"
-        via = "; ".join(chain_step_sv(step) for step in (o.chain or o.control_chain))
+        via = chain_sv(o.chain or o.control_chain)
         flags.append(
             Flag(
                 "listed_owner",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trygg.screening import log_view, views
+from trygg.screening import log_view, network_view, views
 
 app_name = "screening"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("granskning/arenden/<int:pk>/", views.case_detail, name="case"),
     path("granskning/arenden/<int:pk>/granska/", views.case_run, name="run"),
     path("granskning/arenden/<int:pk>/bedomning/", views.case_decide, name="decide"),
+    path("granskning/arenden/<int:pk>/natverk/", network_view.case_network, name="network"),
     path("granskning/arenden/<int:pk>/utdrag/<int:party>/", views.party_extract, name="extract"),
     path("granskning/fynd/<int:pk>/bedom/", views.finding_judge, name="judge"),
     path("granskning/aktorer/<int:pk>/", views.entity_detail, name="entity"),

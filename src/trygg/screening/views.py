@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -34,9 +34,8 @@ from trygg.core.importing import RecordError
 from trygg.orgs import access
 from trygg.orgs.models import Municipality, Organisation
 from trygg.screening import cases as case_service
-from trygg.screening import engine, index
+from trygg.screening import engine
 from trygg.screening.importers import import_own_list
-from trygg.screening.matching import compare
 from trygg.screening.models import Case, CaseParty, Dataset, Entity, Finding, MatchJudgement, Recommendation, Relation
 
 
@@ -56,10 +55,16 @@ def screening_officer(view):
     return wrapper
 
 
+def _case_param(request) -> int:
+    """The ``case`` query parameter as an id (0 — no such case — when it is missing or not a number)."""
+    value = request.GET.get("case") or ""
+    return int(value) if value.isdigit() else 0
+
+
 def _case(request, pk: int) -> Case:
     case = get_object_or_404(Case.objects.select_related("municipality", "applicant"), pk=pk)
     if not access.can_screen(request.user, case.municipality_id):
-        log.record(request.user, "denied", case, summary=request.path[:300], purpose=case.reference)
+        log.record(request.user, "denied", case, summary=request.path[:300], purpose=case)
         raise PermissionDenied
     return case
 
@@ -199,7 +204,7 @@ def case_detail(request, pk: int):
     case = _case(request, pk)
     parties = list(case.parties.select_related("entity"))
     run = case.runs.prefetch_related("findings__matched__dataset", "findings__party__entity").first()
-    log.record(request.user, "view", case, summary="case viewed", purpose=case.reference)
+    log.record(request.user, "view", case, summary="case viewed", purpose=case)
     return render(
         request,
         "screening/case.html",
@@ -219,7 +224,7 @@ def case_detail(request, pk: int):
 def log_entries(case: Case):
     from trygg.audit.models import AuditEvent
 
-    return AuditEvent.objects.filter(purpose=case.reference).order_by("-at")[:50]
+    return AuditEvent.objects.for_purpose(case).order_by("-at")[:50]
 
 
 @screening_officer
@@ -295,7 +300,7 @@ def party_extract(request, pk: int, party: int):
     case = _case(request, pk)
     item = get_object_or_404(CaseParty.objects.select_related("entity"), pk=party, case=case)
     data = case_service.extract(case, item)
-    log.record(request.user, "export", item, summary="register extract for the data subject", purpose=case.reference)
+    log.record(request.user, "export", item, summary="register extract for the data subject", purpose=case)
     if request.GET.get("format") != "json":  # a printable page to send to the person; JSON for machines
         context = {"case": case, "x": data, "entered": _readable(data["data_entered_in_case"]),
                    "registered": _readable(data["registry_data"])}  # fmt: skip
@@ -309,35 +314,49 @@ def party_extract(request, pk: int, party: int):
 
 @screening_officer
 def entity_detail(request, pk: int):
-    case = _case(request, int(request.GET.get("case", 0) or 0))
+    """A person or company as the case may see it: an entity of a registry or of a list the case may use, or
+    one of the case's own parties — never another case's data or another municipality's own list."""
+    from trygg.screening.search import search_datasets
+
+    case = _case(request, _case_param(request))
     entity = get_object_or_404(Entity.objects.select_related("dataset"), pk=pk)
+    own_party = case.parties.filter(entity=entity).exists()
+    if not own_party and entity.dataset_id not in search_datasets(case):
+        log.record(request.user, "denied", entity, summary="entity outside the case's data", purpose=case)
+        raise Http404
     relations = Relation.objects.filter(Q(source=entity) | Q(target=entity)).select_related("source", "target")[:200]
-    log.record(request.user, "view", entity, summary=f"{entity.schema} viewed", purpose=case.reference)
+    log.record(request.user, "view", entity, summary=f"{entity.schema} viewed", purpose=case)
     return render(request, "screening/entity.html", {"case": case, "entity": entity, "relations": relations})
 
 
 @screening_officer
 def search(request):
-    case = _case(request, int(request.GET.get("case", 0) or 0))
-    query = (request.GET.get("q") or "").strip()[:200]
-    company = request.GET.get("schema") == "company"
-    results = []
+    """Companies by name or organisation number, persons by name, birth date or personal identity number, in
+    the registries and the lists the case may use; each hit links to the case's network when it is in it."""
+    from trygg.screening import network_view
+    from trygg.screening import search as search_module
+
+    case = _case(request, _case_param(request))
+    query = " ".join((request.GET.get("q") or "").replace("\x00", " ").split())[:200]
+    schema = request.GET.get("schema") if request.GET.get("schema") in ("company", "person") else ""
+    hits, in_network = [], set()
     if query:
-        ids = [i for i, _ in index.candidates([query], company, limit=30)]
-        for entity in Entity.objects.filter(pk__in=ids).select_related("dataset"):
-            result = compare(query, entity.name, "Company" if company else "Person")
-            results.append((result.score, entity))
-        results.sort(key=lambda item: -item[0])
+        hits = search_module.search_entities(case, query, schema)
+        if hits:
+            in_network = network_view.reached_ids(case) & {h.entity.pk for h in hits}
         log.record(
             request.user,
             "search",
             object_type="screening.entity",
-            summary=f"search: {query}"[:300],
-            purpose=case.reference,
+            summary=f"search: {query} ({len(hits)} hits)"[:300],
+            purpose=case,
         )
-    return render(
-        request, "screening/search.html", {"case": case, "query": query, "results": results, "company": company}
-    )
+    network = reverse("screening:network", args=[case.pk])
+    for hit in hits:
+        hit.network_url = f"{network}?expand={hit.entity.pk}" if hit.entity.pk in in_network else ""
+    context = {"case": case, "query": query, "schema": schema, "hits": hits,
+               "results": [(h.score, h.entity) for h in hits]}  # fmt: skip
+    return render(request, "screening/search.html", context)
 
 
 class OwnListForm(forms.Form):
@@ -367,14 +386,20 @@ def datasets(request):
         except RecordError as exc:
             form.add_error("file", str(exc))
         else:
-            from trygg.screening.crossmatch import crossmatch
+            if report.stored:
+                from trygg.screening.crossmatch import crossmatch
 
-            crossmatch(engine.thresholds())
-            log.record(request.user, "import", object_type="screening.dataset", summary=report.summary()[:300])
-            for rejection in report.rejected[:20]:
-                messages.warning(request, str(rejection))
-            messages.success(request, report.summary())
-            return redirect("screening:datasets")
+                crossmatch(engine.thresholds())
+                log.record(request.user, "import", object_type="screening.dataset", summary=report.summary()[:300])
+                messages.success(request, report.summary())
+                return redirect("screening:datasets")
+            shown = "; ".join(str(r) for r in report.rejected[:10])
+            more = len(report.rejected) - 10
+            form.add_error(
+                "file",
+                _("Nothing was stored; the list is as before. Rejected: %(rows)s") % {"rows": shown}
+                + (_(" … and %(n)d more") % {"n": more} if more > 0 else ""),
+            )
     return render(
         request,
         "screening/datasets.html",

@@ -71,6 +71,16 @@ FEATURES = {
     "legal_forms_differ": gettext_lazy("legal forms differ"),
     "joined_similarity": gettext_lazy("similarity of the joined names"),
     "patronymic_order_differs": gettext_lazy("order of the name parts differs"),
+    "nickname": gettext_lazy("nickname"),
+    "spelling": gettext_lazy("spelling variant"),
+    "somali": gettext_lazy("Somali spelling"),
+    "arabic_vowels": gettext_lazy("Arabic name without short vowels"),
+    "arabic_script": gettext_lazy("Arabic script"),
+    "initial": gettext_lazy("initial"),
+    "distinguishing": gettext_lazy("different forms of a name"),
+    "distinguishing_words": gettext_lazy("words that tell the companies apart"),
+    "initials_differ": gettext_lazy("initials differ"),
+    "weight_shorter": gettext_lazy("weight of the shorter name's parts"),
 }
 VALUES = {
     "same": gettext_lazy("same"),
@@ -118,3 +128,14 @@ def match_features(evidence: dict) -> list[tuple[str, object]]:
     if not isinstance(features, dict):
         return []
     return [(FEATURES.get(k, k), VALUES.get(v, v) if isinstance(v, bool | str) else v) for k, v in features.items()]
+
+
+@register.filter
+def match_explanation(evidence: dict) -> list[str]:
+    """The scorer's reasoning as Swedish sentences (what counted, with which weight)."""
+    from trygg.screening.matching.scorer import explain
+
+    if not isinstance(evidence, dict):
+        return []
+    features = evidence.get("features") or evidence.get("match") or {}
+    return explain(features) if isinstance(features, dict) else []

@@ -9,9 +9,11 @@ from trygg.screening.engine import thresholds
 
 
 def finish_import(command: BaseCommand, report, actor: str) -> None:
-    """Re-run the cross-match, log the import, print the summary and the rejected records (exit 1 if any)."""
-    flagged = crossmatch(thresholds())
-    log.record(actor, "import", object_type="screening.dataset", summary=report.summary()[:300])
+    """Re-run the cross-match, log the import, print the summary and the rejected records (exit 1 if any; then
+    nothing was stored and there is nothing to cross-match)."""
     command.stdout.write(report.summary())
-    command.stdout.write(f"registry entities matching a list: {flagged}")
+    if report.stored:
+        flagged = crossmatch(thresholds())
+        log.record(actor, "import", object_type="screening.dataset", summary=report.summary()[:300])
+        command.stdout.write(f"registry entities matching a list: {flagged}")
     report_rejections(command, report)

@@ -9,7 +9,8 @@ from ._finish import finish_import
 class Command(BaseCommand):
     help = (
         "Import a registry extract: companies.csv and roles.csv (layout in README.md), or FollowTheMoney JSON "
-        "lines (Company, Person, Address, Ownership, Directorship)."
+        "lines (Company, Person, Organization, Address, Ownership, Directorship, UnknownLink). A file with a "
+        "rejected record stores nothing."
     )
 
     def add_arguments(self, parser):

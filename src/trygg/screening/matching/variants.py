@@ -1,0 +1,335 @@
+"""Spelling variants of name tokens: transliteration keys, Arabic and Somali orthography, nicknames, and the
+variants that make two names *different* (gendered and patronymic forms).
+
+* ``sound_key`` merges the ways the same name is written in Swedish, English and German transliteration of
+  Russian (and other Cyrillic) names — Sjtjerbakov / Shcherbakov / Schtscherbakow, Chrusjtjov / Khrushchev /
+  Chruschtschow, Jeltsin / Yeltsin / Jelzin, Tjajkovskij / Chaykovskiy / Tschaikowski — and the common
+  Germanic spelling pairs (C/K, Ph/F, Th/T, W/V, Qv/Kv, X/Ks, doubled letters: Carlsson / Karlsson). The
+  correspondences are those of the Swedish (Svenska språknämnden / ISO 9 based "svensk
+  translitterering"), English (BGN/PCGN) and German (Duden) transliteration tables of Russian.
+* ``somali_variant`` rewrites Somali orthography into the common Latin spelling of Arabic names
+  (x = ḥ → h, c = ʿ → nothing, dh = ḍ → d, long vowels written double): Xuseen → Huseen, Maxamed →
+  Mahamed, Cabdi → Abdi, Cali → Ali (Somali Latin orthography of 1972).
+* ``vowel_key`` leaves out what the Arabic script does not write (short vowels), for names of Arabic origin
+  listed in ``data/arabic_names.txt``: Mohammed / Muhammad / Mohamed, Osama / Usama, Hussein / Husayn.
+* ``arabic_script_match`` compares a token written in Arabic script (transliterated by ``anyascii`` to its
+  consonants and long vowels) with a Latin token, allowing the Latin short vowels that Arabic does not write.
+* ``distinguishing`` names the variants that are different names: Johan / Johanna, Jan / Jana, Petrov /
+  Petrova, Kowalski / Kowalska, Mario / Maria, Andersson / Andersen (Swedish -sson vs Danish/Norwegian -sen),
+  Åberg / Öberg, a given name against a patronymic (Oleksandr / Oleksandrovych).
+* ``is_nickname`` looks pairs up in ``data/nicknames.csv`` (Kalle / Karl, Pelle / Per, Misha / Mikhail).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache, lru_cache
+from importlib import resources
+
+from rapidfuzz.distance import JaroWinkler
+
+_SWEDISH = str.maketrans({"å": "a", "ä": "a", "ö": "o", "æ": "a", "ø": "o", "ü": "u", "é": "e"})
+_DIGRAPHS = (("aa", "a"), ("ae", "a"), ("oe", "o"), ("ue", "u"))
+
+
+def fold_token(token: str) -> str:
+    """One comparable spelling of a lower-case ASCII-or-Swedish token: å, ä → a; ö → o; aa, ae, oe, ue → a, a,
+    o, u (Åsa / Aasa / Asa, Jönsson / Joensson / Jonsson)."""
+    token = token.translate(_SWEDISH)
+    for digraph, single in _DIGRAPHS:
+        token = token.replace(digraph, single)
+    return token
+
+
+_CLUSTERS = {
+    "schtsch": "Sk",
+    "shch": "Sk",
+    "sjtj": "Sk",
+    "tsch": "k",
+    "sch": "S",
+    "tch": "k",
+    "sh": "S",
+    "sj": "S",
+    "zh": "S",
+    "zj": "S",
+    "sz": "S",
+    "cz": "k",
+    "ch": "k",
+    "kh": "k",
+    "tj": "k",
+    "ph": "f",
+    "th": "t",
+    "dh": "d",
+    "gh": "g",
+    "ck": "k",
+    "dt": "t",
+    "dj": "j",
+    "ts": "s",
+    "tz": "s",
+    "qv": "kv",
+    "qu": "kv",
+    "q": "k",
+    "x": "ks",
+    "w": "v",
+    "z": "s",
+}
+_CLUSTER_RE = re.compile("|".join(sorted(_CLUSTERS, key=len, reverse=True)))
+_SOFT_C = re.compile(r"c(?=[eiy])")
+_DOUBLE = re.compile(r"(.)\1+")
+_VOWELS = frozenset("aeiouy")
+
+
+@lru_cache(maxsize=200_000)
+def sound_key(token: str) -> str:
+    """One spelling for the Swedish, English and German ways of writing the same (transliterated) name."""
+    if len(token) < 2:
+        return token
+    t = "j" + token[1:] if token[0] == "y" else token
+    t = _CLUSTER_RE.sub(lambda m: _CLUSTERS[m.group(0)], t)
+    t = _SOFT_C.sub("s", t).replace("c", "k")
+    t = t[0] + t[1:].replace("j", "i").replace("y", "i")
+    t = t.replace("ou", "u").replace("oo", "u").replace("ee", "i")
+    t = _DOUBLE.sub(r"\1", t)
+    if len(t) > 2 and t[-1] == "h" and t[-2] in _VOWELS:  # Sarah / Sara, Abdullah / Abdulla
+        t = t[:-1]
+    if len(t) > 2 and t[-1] == "f":  # Olof / Olov, Gustaf / Gustav, Rachmaninoff / Rachmaninov
+        t = t[:-1] + "v"
+    return t
+
+
+_SOMALI_C = re.compile(r"c(?![hk])")
+
+
+@lru_cache(maxsize=100_000)
+def somali_variant(token: str) -> str | None:
+    """The token in the common Latin spelling of Arabic names if it looks Somali-written (x, c, dh), else None."""
+    if len(token) < 3 or not ("x" in token or "c" in token):
+        return None
+    if "c" in token and not _SOMALI_C.search(token):
+        return None
+    t = token.replace("dh", "d").replace("x", "h")
+    t = _SOMALI_C.sub("", t)
+    for long_vowel in ("ii", "oo", "uu"):
+        t = t.replace(long_vowel, long_vowel[0])
+    return t if len(t) >= 2 and t != token else None
+
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("trygg.screening.matching").joinpath("data", name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=200_000)
+def vowel_key(token: str) -> str:
+    """The sound key with the short vowels reduced to what Arabic script distinguishes (a / i / u)."""
+    t = sound_key(token)
+    for diphthong in ("ei", "ai", "ie"):
+        t = t.replace(diphthong, "i")
+    return _DOUBLE.sub(r"\1", t.replace("o", "u").replace("e", "a"))
+
+
+@lru_cache(maxsize=1)
+def arabic_name_keys() -> frozenset[str]:
+    return frozenset(vowel_key(fold_token(name)) for name in _data_lines("arabic_names.txt"))
+
+
+def is_arabic_name(token: str) -> bool:
+    """Whether the token is (a spelling of) a common given name of Arabic origin."""
+    return vowel_key(token) in arabic_name_keys()
+
+
+@lru_cache(maxsize=1)
+def nickname_pairs() -> frozenset[tuple[str, str]]:
+    pairs = set()
+    for row in csv.DictReader(_data_lines("nicknames.csv")):
+        a, b = sound_key(fold_token(row["nickname"])), sound_key(fold_token(row["name"]))
+        pairs |= {(a, b), (b, a)}
+    return frozenset(pairs)
+
+
+def is_nickname(a: str, b: str) -> bool:
+    """Whether one token is a nickname of the other (compared by their sound keys)."""
+    return (sound_key(a), sound_key(b)) in nickname_pairs()
+
+
+# --- Arabic script against Latin ---------------------------------------------------------------------------
+_UNIT = re.compile(r"kh|sh|th|dh|gh|ch|ph|ck|.")
+_CLASS = {
+    "kh": "k",
+    "sh": "S",
+    "ch": "S",
+    "th": "t",
+    "dh": "d",
+    "gh": "g",
+    "ph": "f",
+    "ck": "k",
+    "p": "b",
+    "v": "f",
+    "q": "k",
+    "c": "k",
+    "j": "g",
+    "z": "s",
+    "x": "ks",
+    "e": "i",
+    "o": "u",
+}
+
+
+def _units(text: str) -> str:
+    out = "".join(_CLASS.get(u, u) for u in _UNIT.findall(text))
+    return _DOUBLE.sub(r"\1", out)
+
+
+_LONG_VOWELS = re.compile(r"ou|oo|uu|ee|ii|ei|ai|ay|ey")
+
+
+def _latin_units(text: str) -> str:
+    """A Latin token in the classes above, its long vowels and diphthongs as W and Y: Arabic writes those
+    (و, ي), so they must meet a written letter there (Mahmoud is محمود, not محمد)."""
+    text = _LONG_VOWELS.sub(lambda m: "W" if m.group(0) in ("ou", "oo", "uu") else "Y", text)
+    return _units(text)
+
+
+@lru_cache(maxsize=100_000)
+def arabic_skeleton(transliterated: str) -> str:
+    """An Arabic-script token's letters as ``anyascii`` gives them, in the classes used for comparing."""
+    initial = "'" if transliterated[:1] in "`'" else ""  # alif, hamza or ʿayn first: a Latin vowel first
+    t = transliterated.replace("`", "").replace("'", "")
+    return initial + "".join(_CLASS.get(u, u) for u in _UNIT.findall(t))
+
+
+@lru_cache(maxsize=200_000)
+def consonant_key(token: str, arabic: bool = False) -> str:
+    """The consonants of a token in the classes above, for the blocking key that lets a name in Arabic
+    script find its Latin spellings (محمد and Mohammed / Muhammad both give "mhmd")."""
+    units = arabic_skeleton(token) if arabic else _units(token)
+    return _DOUBLE.sub(r"\1", "".join(c for c in units if c not in "aiuyw'"))
+
+
+@lru_cache(maxsize=200_000)
+def arabic_script_match(skeleton: str, latin: str) -> bool:
+    """Whether a Latin token can be a spelling of an Arabic-script token.
+
+    Every consonant on both sides must correspond in order; the Arabic long vowels (y, w) must be written as
+    a Latin vowel (i/e/y, u/o/w); Latin short vowels and a final Arabic h (ة, ه) may be left unmatched.
+    """
+    lat = _latin_units(latin)
+    if skeleton.startswith("'"):
+        if not lat or lat[0] not in "aiu":
+            return False
+        skeleton = skeleton[1:]
+    if not skeleton or not lat:
+        return False
+    n, m = len(skeleton), len(lat)
+
+    @cache
+    def ok(i: int, j: int) -> bool:
+        if i == n:
+            return all(c in "aiuy" for c in lat[j:])
+        a = skeleton[i]
+        skippable = a in "aiu" or (a == "h" and i == n - 1) or (i > 0 and skeleton[i - 1] == a)
+        if skippable and ok(i + 1, j):  # a vowel mark, a final h (ة, ه), a doubled letter (الله, Allah)
+            return True
+        if j == m:
+            return False
+        b = lat[j]
+        if b in "aiu" and ok(i, j + 1):  # a Latin short vowel Arabic does not write
+            return True
+        if a == b.lower() or (a == "y" and b in "iY") or (a == "w" and b in "uW"):
+            return ok(i + 1, j + 1)
+        return False
+
+    return ok(0, 0)
+
+
+# --- variants that are different names --------------------------------------------------------------------
+PATRONYMIC_SUFFIXES = ("ovich", "evich", "ovych", "evych", "ovna", "evna", "ivna", "ichna", "ogly", "kyzy")
+_SLAVIC_MALE = ("ski", "skii", "skij", "skiy", "sky", "skyj", "skyi", "tskii", "oi", "ii", "yi", "yj")
+_SLAVIC_FEMALE = ("ska", "skaia", "skaja", "skaya", "tskaia", "aia", "aja", "aya")
+
+
+_SURNAME_MALE = ("ov", "ev", "in", "yn", "ski", "sky", "skiy", "skij", "skii")
+_SURNAME_FEMALE = ("ova", "eva", "ina", "yna", "ska", "skaya", "skaja", "skaia")
+_ABD_FORMS = frozenset({"abd", "abdul", "abdel", "abdal", "abdol", "abdu"})
+
+
+def _slavic_gender(male: str, female: str) -> bool:
+    """A masculine and a feminine Slavic surname of alike stems (Baranov / Barynova), not only equal ones."""
+    for m in _SURNAME_MALE:
+        if male.endswith(m) and len(male) > len(m) + 2:
+            for f in _SURNAME_FEMALE:
+                if female.endswith(f) and f.startswith(m) and len(female) > len(f) + 2:
+                    stem_m, stem_f = male[: -len(m)], female[: -len(f)]
+                    sim = JaroWinkler.normalized_similarity(stem_m, stem_f)
+                    return sim >= 0.75
+    return False
+
+
+def is_patronymic(token: str) -> bool:
+    return len(token) > 6 and token.endswith(PATRONYMIC_SUFFIXES)
+
+
+def _stem_pair(a: str, b: str, ends_a: tuple[str, ...], ends_b: tuple[str, ...], min_stem: int = 2) -> bool:
+    for ea in ends_a:
+        if a.endswith(ea):
+            stem = a[: -len(ea)]
+            if len(stem) >= min_stem and any(b == stem + eb for eb in ends_b):
+                return True
+    return False
+
+
+@lru_cache(maxsize=200_000)
+def distinguishing(a: str, b: str, raw_a: str = "", raw_b: str = "") -> str | None:
+    """Why two similar tokens are nevertheless different names, or None.
+
+    ``a`` and ``b`` are folded tokens; ``raw_a`` and ``raw_b`` the same tokens before folding (with å, ä, ö).
+    Returns ``"gender"`` (Johan / Johanna, Petrov / Petrova, Kowalski / Kowalska, Mario / Maria, Michel /
+    Michelle, Papadopoulos / Papadopoulou), ``"patronymic_form"`` (Andersson / Andersen, Larsson /
+    Larsdotter), ``"vowel"`` (Åberg / Öberg: å, ä and ö are letters of their own) or ``"patronymic"`` (a
+    given name against a patronymic: Oleksandr / Oleksandrovych).
+    """
+    if a == b:
+        return None
+    if a[:2] != b[:2]:  # the rules on equal stems cannot apply
+        if _slavic_gender(a, b) or _slavic_gender(b, a):  # Sjtjerbakova / Shcherbakov
+            return "gender"
+        if is_patronymic(a) != is_patronymic(b):
+            return "patronymic"
+        return _vowel_differs(a, b, raw_a, raw_b)
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) >= 3:
+        if long_ in (short + "a", short + short[-1] + "a", short + "ova") or (
+            short[-1] in "ln" and long_ == short + short[-1] + "e"
+        ):
+            return "gender"
+        if short[-1] == "s" and long_ == short + "e" and len(short) >= 4:  # Louis / Louise, Denis / Denise
+            return "gender"
+    for male, female in ((a, b), (b, a)):  # Alexander / Alexandra, Peter / Petra
+        if len(male) >= 4 and male.endswith("er") and female in (male[:-2] + "ra", male[:-2] + "ara"):
+            return "gender"
+    if len(a) == len(b) >= 4 and a[:-1] == b[:-1] and {a[-1], b[-1]} in ({"o", "a"}, {"s", "a"}):
+        return "gender"  # Mario / Maria, Lavrovs / Lavrova
+    if _stem_pair(a, b, _SLAVIC_MALE, _SLAVIC_FEMALE, 3) or _stem_pair(b, a, _SLAVIC_MALE, _SLAVIC_FEMALE, 3):
+        return "gender"
+    if _stem_pair(a, b, ("os",), ("ou",), 4) or _stem_pair(b, a, ("os",), ("ou",), 4):
+        return "gender"
+    if _slavic_gender(a, b) or _slavic_gender(b, a):
+        return "gender"
+    if {a, b} <= _ABD_FORMS:
+        return None
+    son, sen = ("sson", "son"), ("sen", "ssen", "dotter", "dottir", "dottar")
+    if _stem_pair(a, b, son, sen, 2) or _stem_pair(b, a, son, sen, 2):
+        return "patronymic_form"
+    if is_patronymic(a) != is_patronymic(b):
+        return "patronymic"
+    return _vowel_differs(a, b, raw_a, raw_b)
+
+
+def _vowel_differs(a: str, b: str, raw_a: str, raw_b: str) -> str | None:
+    """ "vowel" when the tokens differ in one letter only, and that is å, ä or ö in one of them (Åberg / Öberg)."""
+    if raw_a and raw_b and len(a) == len(b) == len(raw_a) == len(raw_b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diffs) == 1 and (raw_a[diffs[0]] in "åäö" or raw_b[diffs[0]] in "åäö"):
+            return "vowel"
+    return None
