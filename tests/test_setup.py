@@ -33,6 +33,13 @@ def test_production_settings_pass_the_deploy_check():
     assert result.returncode == 0, result.stderr + result.stdout
 
 
+def test_the_deploy_check_fails_in_production_without_a_secret_key_from_the_environment(tmp_path):
+    env = {"TRYGG_PRODUCTION": "1", "TRYGG_SECRET_KEY": "", "TRYGG_ALLOWED_HOSTS": "trygg.example.se",
+           "TRYGG_VAR_DIR": str(tmp_path)}  # fmt: skip
+    result = run("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0 and "trygg.E001" in result.stderr + result.stdout
+
+
 def test_the_deploy_check_fails_without_production_settings():
     result = run("check", "--deploy", "--fail-level", "WARNING", env={"TRYGG_PRODUCTION": "", "TRYGG_DEBUG": "1"})
     assert result.returncode != 0

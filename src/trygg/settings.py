@@ -7,6 +7,7 @@ Every setting that differs between a laptop demo and production comes from an en
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "trygg.core",
     "trygg.audit",
     "trygg.orgs",
@@ -88,7 +90,21 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "trygg.core.middleware.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
+
+# Login throttling (django-axes): after TRYGG_LOGIN_FAILURES wrong passwords for one account from one client
+# address, that pair is locked for TRYGG_LOGIN_COOLOFF_MINUTES (others — the same person elsewhere, other
+# users at the same address — are not). A successful login clears the count; `trygg axes_reset_username NAME`
+# unlocks at once. Failed attempts are kept only while they count.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("TRYGG_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("TRYGG_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "trygg.core.client_ip.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 ROOT_URLCONF = "trygg.urls"
 WSGI_APPLICATION = "trygg.wsgi.application"
@@ -184,6 +200,8 @@ SECURE_SSL_REDIRECT = PRODUCTION and not env_bool("TRYGG_BEHIND_TLS_PROXY_NO_RED
 SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks); see trygg.core.client_ip.
+TRYGG_TRUSTED_PROXIES = env_list("TRYGG_TRUSTED_PROXIES")
 if env_bool("TRYGG_TRUST_X_FORWARDED_PROTO"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_AGE = int(os.environ.get("TRYGG_SESSION_AGE", str(12 * 3600)))

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from trygg.citizens.urls import open311_patterns
+from trygg.core import accounts
 
 urlpatterns = [
     path("", include("trygg.core.urls")),
@@ -14,6 +15,16 @@ urlpatterns = [
     path("open311/v2/", include((open311_patterns, "open311"))),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/losenord/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/losenord/klart/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/aterstall/", accounts.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/aterstall/skickat/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "accounts/aterstall/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("accounts/aterstall/klart/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -127,12 +127,30 @@ def test_only_coordinators_triage(client, login, demo_orgs):
         assert page.status_code == 403, username
 
 
-def test_nearby_open_tips_of_the_same_kind_within_50_m(client):
-    Tip.objects.create(municipality_id="1780", service_code="klotter", lat=59.3794, lon=13.5035)
-    Tip.objects.create(municipality_id="1780", service_code="klotter", lat=59.3800, lon=13.5035)  # ~67 m
+def test_nearby_open_tips_are_answered_per_public_grid_cell(client, settings):
+    from trygg.analysis.grid import to_lonlat, to_projected
+
+    near = Tip.objects.create(municipality_id="1780", service_code="klotter", lat=59.3794, lon=13.5035)
+    Tip.objects.create(municipality_id="1780", service_code="klotter", lat=59.3850, lon=13.5035)  # ~620 m north
     Tip.objects.create(municipality_id="1780", service_code="nedskrapning", lat=59.3794, lon=13.5036)
     found = client.get("/tips/nara/?service=klotter&lat=59.37945&lon=13.5035").json()["tips"]
     assert len(found) == 1
+    # every point of the cell around the tip gets the same answer: asking cannot narrow the tip's position
+    x, y = to_projected([near.lon], [near.lat])
+    x0, y0 = (x[0] // 100) * 100, (y[0] // 100) * 100
+    settings.TRYGG_RATE_LIMITS = {"nearby": (1000, 3600)}
+    answers = set()
+    for dx in (0.5, 25, 50, 75, 99.5):
+        for dy in (0.5, 25, 50, 75, 99.5):
+            lon, lat = to_lonlat([x0 + dx], [y0 + dy])
+            answers.add(client.get(f"/tips/nara/?service=klotter&lat={lat[0]}&lon={lon[0]}").content)
+    assert len(answers) == 1
+
+
+def test_nearby_lookups_are_rate_limited(client, settings):
+    settings.TRYGG_RATE_LIMITS = {"nearby": (3, 3600)}
+    codes = [client.get("/tips/nara/?service=klotter&lat=59.3794&lon=13.5035").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
 
 
 def test_tip_form_honeypot_and_rate_limit(client, demo_orgs):
@@ -258,3 +276,21 @@ def test_accepted_tips_keep_incidents_internal_to_partners(login, demo_orgs):
     tip = Tip.objects.create(municipality_id="1780", service_code="otrygg-plats", lat=59.3794, lon=13.5035)
     tips.accept(tip, demo_orgs["users"]["karlstad.samordnare"])
     assert Incident.objects.get(source="tip").visibility == "partners"
+
+
+def test_unsafe_places_leave_the_server_only_as_cells_with_enough_respondents(login, demo_orgs):
+    from trygg.citizens.surveys import unsafe_place_cells
+
+    s = survey()
+    crowd = [[[59.37940 + i * 0.00010, 13.50350 + i * 0.00007]] for i in range(6)]  # six people, one square
+    loner = [[[59.39001, 13.52011], [59.39003, 13.52013], [59.39005, 13.52017], [59.38001, 13.49013]]]
+    repeat = [[[59.37951, 13.50361], [59.37952, 13.50362], [59.37953, 13.50363]]]  # three marks, one person
+    cells = unsafe_place_cells(crowd + loner + repeat, k=5, cell_m=250)
+    assert [c["respondents"] for c in cells["unsafe_cells"]] == [7]
+    assert cells["unsafe_places_total"] == 6 + 4 + 3 and cells["unsafe_places_hidden"] == 4
+    for points in crowd + loner + repeat:
+        SurveyResponse.objects.create(survey=s, answers={"oro_brott": 2}, unsafe_places=points)
+    page = login(demo_orgs["users"]["orebro.samordnare"]).get(f"/invanare/undersokningar/{s.pk}/").content.decode()
+    for lat, lon in (p for points in crowd + loner + repeat for p in points):
+        assert f"{lat:.5f}" not in page and f"{lon:.5f}" not in page
+    assert '"respondents": 7' in page

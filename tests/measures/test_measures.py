@@ -115,10 +115,19 @@ def test_measure_form_refuses_an_overlapping_control_area_and_end_before_start(l
     assert not Measure.objects.exists()
 
 
-def test_only_the_owning_organisation_and_cooperation_coordinators_edit(login, measure, demo_orgs):
+def test_only_the_owning_organisation_and_the_municipalitys_coordinators_edit(login, measure, demo_orgs):
     url = f"/atgarder/1780/{measure.pk}/andra/"
     assert login(demo_orgs["users"]["karlstad.admin"]).get(url).status_code == 200  # owner org
-    assert login(demo_orgs["users"]["orebro.samordnare"]).get(url).status_code == 200  # coordinator in the cooperation
+    assert login(demo_orgs["users"]["polis.karlstad"]).get(url).status_code == 200  # coordinator working in Karlstad
+    # a coordinator of the partner municipality reads the measure but neither opens nor saves its form
+    orebro = login(demo_orgs["users"]["orebro.samordnare"])
+    assert orebro.get(f"/atgarder/{measure.pk}/").status_code == 200
+    assert orebro.get(url).status_code == 403
+    assert orebro.post(url, {"title": "Ändrad av Örebro"}).status_code == 403
+    measure.refresh_from_db()
+    assert measure.title == "Belysning"
+    measure.participants.add(demo_orgs["orgs"]["city-orebro"])  # taking part in it lets its members edit
+    assert login(demo_orgs["users"]["city.orebro"]).get(url).status_code == 200
     assert login(demo_orgs["users"]["bra.lasare"]).get(f"/atgarder/{measure.pk}/").status_code == 200  # may read
     assert login(demo_orgs["users"]["bra.lasare"]).get(url).status_code == 403
     assert login(demo_orgs["users"]["fastighet.rapportor"]).get(url).status_code == 403  # reporter elsewhere

@@ -126,13 +126,26 @@ def test_the_audit_log_cannot_be_changed_or_deleted(demo_orgs):
         AuditEvent.objects.update(summary="x")
 
 
-def test_on_postgresql_the_database_itself_refuses_updates_to_the_audit_log(demo_orgs):
+def test_the_database_itself_refuses_updates_and_deletes_of_the_audit_log(demo_orgs):
     from django.db import DatabaseError, connection, transaction
 
     from trygg.audit import log
 
-    if connection.vendor != "postgresql":
-        pytest.skip("the trigger exists on PostgreSQL only (SQLite is the embedded demo database)")
     entry = log.record("test", "view", object_type="x", object_id=1)
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_auditevent SET summary = 'x' WHERE id = %s", [entry.pk])
+    for statement in ("UPDATE audit_auditevent SET summary = 'x' WHERE id = %s",
+                      "UPDATE audit_auditevent SET actor_id = NULL, summary = 'x' WHERE id = %s",
+                      "DELETE FROM audit_auditevent WHERE id = %s"):  # fmt: skip
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, [entry.pk])
+    assert AuditEvent.objects.get(pk=entry.pk).summary == entry.summary
+
+
+def test_a_user_with_audit_entries_can_be_deleted_and_the_entries_stay(demo_orgs):
+    from trygg.audit import log
+
+    user = demo_orgs["users"]["karlstad.samordnare"]
+    entries = [log.record(user, "view", object_type="x", object_id=i).pk for i in range(3)]
+    user.delete()
+    kept = AuditEvent.objects.filter(pk__in=entries)
+    assert kept.count() == 3
+    assert {(e.actor_id, e.actor_label) for e in kept} == {(None, "karlstad.samordnare")}

@@ -41,9 +41,14 @@ def record(
     object_id: str | int | None = None,
     summary: str = "",
     changes: Mapping[str, Any] | None = None,
-    purpose: str = "",
+    purpose: str | models.Model = "",
 ) -> AuditEvent:
-    """Append one entry. ``actor`` is a user, ``None`` or a string naming a system process."""
+    """Append one entry. ``actor`` is a user, ``None`` or a string naming a system process. ``purpose`` is the
+    case (a model instance, kept by identity and shown by its ``audit_label``) or a text."""
+    purpose_type, purpose_id = "", ""
+    if isinstance(purpose, models.Model):
+        purpose_type, purpose_id = purpose._meta.label_lower, str(purpose.pk)
+        purpose = str(getattr(purpose, "audit_label", purpose))
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = obj.pk if object_id is None else object_id
@@ -57,6 +62,8 @@ def record(
         summary=summary[:300],
         changes={k: _plain(v) for k, v in (changes or {}).items()},
         purpose=purpose[:200],
+        purpose_type=purpose_type,
+        purpose_id=purpose_id,
     )
 
 

@@ -38,6 +38,11 @@ class AuditQuerySet(models.QuerySet):
     def for_object(self, obj: models.Model) -> AuditQuerySet:
         return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
 
+    def for_purpose(self, obj: models.Model) -> AuditQuerySet:
+        """Entries made for ``obj`` (a case), and those about it."""
+        label, pk = obj._meta.label_lower, str(obj.pk)
+        return self.filter(models.Q(purpose_type=label, purpose_id=pk) | models.Q(object_type=label, object_id=pk))
+
 
 class AuditEvent(models.Model):
     class Action(models.TextChoices):
@@ -63,12 +68,18 @@ class AuditEvent(models.Model):
     summary = models.CharField(max_length=300, blank=True)
     changes = models.JSONField(default=dict, blank=True)
     purpose = models.CharField(max_length=200, blank=True, help_text="Case or task that justified the action.")
+    # the case (or other object) of the purpose, by identity: references are unique only within a municipality
+    purpose_type = models.CharField(max_length=100, blank=True)
+    purpose_id = models.CharField(max_length=64, blank=True)
 
     objects = AuditQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "at"]),
+            models.Index(fields=["purpose_type", "purpose_id", "at"], name="audit_purpose"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}#{self.object_id}"

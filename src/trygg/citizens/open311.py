@@ -2,7 +2,10 @@
 
 ``jurisdiction_id`` is the municipality's SCB code. Residents' apps post without a key; partner systems send
 their ``api_key``, which is checked when given. What the public can read back is minimised: no description,
-no contact details, positions rounded to about 100 m. Partner systems with a key see descriptions.
+no contact details, positions rounded to about 100 m. A partner system's key reads descriptions, addresses and
+positions of the municipalities its organisation works in, and the public read elsewhere. Reads are paginated
+(``page``, ``page_size`` ≤ 100, default 50, newest first; a ``Link: rel="next"`` header when there is more — an
+extension of the specification) and rate-limited per client address; a key has its own, higher limit.
 Personal fields a client may send (first_name, last_name, phone, device_id, account_id) are not stored;
 ``media_url`` is not fetched. Errors follow the specification's error format with matching status codes.
 """
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import xml.etree.ElementTree as ET
 
 from django.http import HttpResponse, JsonResponse
@@ -19,15 +23,18 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
+from trygg.core import ratelimit
 from trygg.core.importing import RecordError
 
-from . import photos, ratelimit
+from . import photos
 from .models import ApiClient, Tip
 from .services import BY_CODE, SERVICES
 from .tips import TipInput, active_municipalities, create_tip, requested_datetime, validate
 
 MAX_DAYS = 90
+PAGE_SIZE, MAX_PAGE_SIZE = 50, 100  # an extension of GeoReport v2: ?page=N&page_size=M on GET requests
 FORMATS = {"json", "xml"}
+_NOT_XML = re.compile(r"[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 PUBLIC_ROUNDING = 3  # decimals of latitude/longitude shown to the public (about 100 m)
 
 
@@ -55,13 +62,18 @@ def _fill(element: ET.Element, data: dict) -> None:
                 if isinstance(entry, dict):
                     _fill(child, entry)
                 else:
-                    child.text = str(entry)
+                    child.text = _xml_text(str(entry))
         elif isinstance(value, dict):
             _fill(ET.SubElement(element, key), value)
         else:
             child = ET.SubElement(element, key)
             if value is not None:
-                child.text = str(value).lower() if isinstance(value, bool) else str(value)
+                child.text = str(value).lower() if isinstance(value, bool) else _xml_text(str(value))
+
+
+def _xml_text(text: str) -> str:
+    """Text as XML 1.0 allows it: control characters (other than tab and newlines) are left out."""
+    return _NOT_XML.sub("", text)
 
 
 def respond(fmt: str, root: str, item: str, items: list[dict], status: int = 200) -> HttpResponse:
@@ -111,10 +123,28 @@ def _client(request) -> ApiClient | None:
     key = _param(request, "api_key")
     if not key:
         return None
-    client = ApiClient.objects.filter(key_hash=hashlib.sha256(key.encode()).hexdigest(), active=True).first()
+    client = (
+        ApiClient.objects.filter(key_hash=hashlib.sha256(key.encode()).hexdigest(), active=True)
+        .select_related("organisation")
+        .first()
+    )
     if client is None:
         raise Open311Error(403, "invalid api_key")
     return client
+
+
+def _reader(request, municipality) -> bool:
+    """Counts the read against its rate limit; True when a partner key may read the municipality's tips in full
+    (its organisation works there). Other keys and anonymous readers get the public read."""
+    client = _client(request)
+    if client is not None:
+        if not ratelimit.allow(request, "open311_partner", who=f"key:{client.pk}"):
+            raise Open311Error(429, "too many requests for this api_key; try again later")
+        organisation = client.organisation
+        return organisation is not None and organisation.municipalities.filter(code=municipality.code).exists()
+    if not ratelimit.allow(request, "open311_read"):
+        raise Open311Error(429, "too many requests; try again later")
+    return False
 
 
 def _service_json(service) -> dict:
@@ -227,7 +257,10 @@ def _date(request, name: str) -> dt.datetime | None:
     value = request.GET.get(name, "").strip()
     if not value:
         return None
-    parsed = parse_datetime(value.replace(" ", "+"))
+    try:
+        parsed = parse_datetime(value.replace(" ", "+"))
+    except ValueError:  # well-formed but not a real date, e.g. 2026-02-30
+        parsed = None
     if parsed is None:
         raise Open311Error(400, f"{name} must be a W3C date and time, e.g. 2026-03-01T00:00:00Z")
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
@@ -238,7 +271,7 @@ def requests_view(request, fmt):
     if request.method == "POST":
         return _post_request(request, fmt)
     municipality = _municipality(request)
-    partner = _client(request) is not None
+    partner = _reader(request, municipality)
     qs = Tip.objects.filter(municipality=municipality).exclude(status=Tip.Status.MERGED)
     ids = [i for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
     if ids:
@@ -265,15 +298,40 @@ def requests_view(request, fmt):
         if end - start > dt.timedelta(days=MAX_DAYS):
             raise Open311Error(400, f"start_date and end_date may be at most {MAX_DAYS} days apart")
         qs = qs.filter(created_at__gte=start, created_at__lte=end)
-    items = [_request_json(t, partner) for t in qs.select_related("municipality")[:1000]]
-    return respond(fmt, "service_requests", "request", items)
+    page, size = _page(request)
+    rows = list(qs.select_related("municipality").order_by("-created_at", "-id")[(page - 1) * size : page * size + 1])
+    items = [_request_json(t, partner) for t in rows[:size]]
+    response = respond(fmt, "service_requests", "request", items)
+    if len(rows) > size:  # more on the next page (RFC 8288 link)
+        query = request.GET.copy()
+        query["page"], query["page_size"] = str(page + 1), str(size)
+        query.pop("api_key", None)
+        response["Link"] = f'<{request.path}?{query.urlencode()}>; rel="next"'
+    return response
+
+
+def _page(request) -> tuple[int, int]:
+    """``page`` (from 1) and ``page_size`` (1–100, default 50) of a GET of requests."""
+    try:
+        page = int(request.GET.get("page") or 1)
+        size = int(request.GET.get("page_size") or PAGE_SIZE)
+    except ValueError as exc:
+        raise Open311Error(400, "page and page_size must be whole numbers") from exc
+    if page < 1 or not 1 <= size <= MAX_PAGE_SIZE:
+        raise Open311Error(400, f"page must be 1 or more and page_size between 1 and {MAX_PAGE_SIZE}")
+    return page, size
 
 
 def _post_request(request, fmt) -> HttpResponse:
-    if not ratelimit.allow(request, "open311"):
+    client = _client(request)
+    allowed = (
+        ratelimit.allow(request, "open311_partner", who=f"key:{client.pk}")
+        if client is not None
+        else ratelimit.allow(request, "open311")
+    )
+    if not allowed:
         raise Open311Error(429, "too many requests; try again later")
     municipality = _municipality(request)
-    client = _client(request)
     service_code = _param(request, "service_code")
     if not service_code:
         raise Open311Error(400, "service_code is required")
@@ -321,7 +379,7 @@ def _post_request(request, fmt) -> HttpResponse:
 @api
 def request_detail(request, request_id, fmt):
     municipality = _municipality(request)
-    partner = _client(request) is not None
+    partner = _reader(request, municipality)
     tip = Tip.objects.filter(municipality=municipality, public_id=request_id).first()
     if tip is None:
         raise Open311Error(404, f"no service request {request_id!r}")

@@ -150,11 +150,46 @@ def results(survey: Survey, previous: Survey | None = None, min_n: int | None = 
                 "change_p": change.p_value,
             }
         rows.append(row)
-    places = [p for r in survey.responses.all() for p in r.unsafe_places]
+    places = unsafe_place_cells([r.unsafe_places for r in survey.responses.all()])
+    return {"rows": rows, "min_n": min_n, "responses": survey.responses.count(), **places}
+
+
+def unsafe_place_cells(marks: list[list[list[float]]], k: int | None = None, cell_m: int | None = None) -> dict:
+    """The places respondents marked as unsafe, as fixed grid cells (SWEREF 99 TM) marked by at least ``k``
+    respondents — counted once each, however many marks they put in a cell. Nothing finer leaves the server:
+    no single respondent's mark (often near their home) can be told from the cells shown.
+
+    ``marks`` holds each respondent's list of ``[lat, lon]``. Returns the shown cells (polygon as ``[lat, lon]``
+    corners, count), ``k``, the cell size and how many marks are in cells with fewer than ``k`` respondents.
+    """
+    from trygg.analysis.grid import to_lonlat, to_projected
+
+    k = k or getattr(settings, "TRYGG_SURVEY_PLACES_K", 5)
+    cell_m = cell_m or getattr(settings, "TRYGG_SURVEY_PLACES_CELL", 250)
+    respondents: dict[tuple[int, int], int] = defaultdict(int)
+    marks_in: dict[tuple[int, int], int] = defaultdict(int)
+    for points in marks:
+        if not points:
+            continue
+        x, y = to_projected([p[1] for p in points], [p[0] for p in points])
+        cells = [(int(cx // cell_m), int(cy // cell_m)) for cx, cy in zip(x, y, strict=True)]
+        for c in cells:
+            marks_in[c] += 1
+        for c in set(cells):
+            respondents[c] += 1
+    shown = []
+    for (cx, cy), n in sorted(respondents.items()):
+        if n < k:
+            continue
+        xs = [cx * cell_m, (cx + 1) * cell_m, (cx + 1) * cell_m, cx * cell_m]
+        ys = [cy * cell_m, cy * cell_m, (cy + 1) * cell_m, (cy + 1) * cell_m]
+        lon, lat = to_lonlat(xs, ys)
+        shown.append({"respondents": n, "polygon": [[round(a, 6), round(b, 6)] for a, b in zip(lat, lon, strict=True)]})
+    hidden = sum(m for c, m in marks_in.items() if respondents[c] < k)
     return {
-        "rows": rows,
-        "min_n": min_n,
-        "responses": survey.responses.count(),
-        "unsafe_places": places if len(places) >= min_n else [],
-        "unsafe_places_total": len(places),
+        "unsafe_cells": shown,
+        "unsafe_k": k,
+        "unsafe_cell_m": cell_m,
+        "unsafe_places_total": sum(marks_in.values()),
+        "unsafe_places_hidden": hidden,
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +22,7 @@ from .services import BY_CODE
 
 MAX_DESCRIPTION = 4000
 NEARBY_METRES = 50
+PUBLIC_CELL_M = 100  # the public "is it this one?" answers per cell of this size (SWEREF 99 TM)
 
 
 def active_municipalities():
@@ -68,21 +70,51 @@ def validate(data: TipInput) -> tuple[Municipality, str]:
     return municipality, service.code
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def plain_text(text: str) -> str:
+    """Free text as stored: control characters (other than tab and line breaks) removed, ends trimmed."""
+    return _CONTROL.sub("", text).strip()
+
+
 def create_tip(data: TipInput, photo: str = "", source: str = "web", api_client=None) -> Tip:
     municipality, code = validate(data)
     return Tip.objects.create(
         municipality=municipality,
         service_code=code,
-        description=data.description.strip(),
+        description=plain_text(data.description),
         attributes=data.attributes or {},
         lat=data.lat,
         lon=data.lon,
-        address=data.address.strip()[:300],
+        address=plain_text(data.address)[:300],
         email=data.email.strip(),
         photo=photo,
         source=source,
         api_client=api_client,
     )
+
+
+def nearby_open_on_grid(service_code: str, lat: float, lon: float) -> list[Tip]:
+    """Open tips of the same kind in the public grid cell of the point and its eight neighbours.
+
+    For anonymous callers: the answer is the same for every point of a cell, so no sequence of questions
+    narrows a tip's position below the ~100 m the public read already shows (a distance test answered yes/no
+    would: about 90 questions locate a tip to centimetres, and residents often report from home).
+    """
+    from trygg.analysis.grid import to_projected
+
+    x, y = to_projected([lon], [lat])
+    cell = (int(np.floor(x[0] / PUBLIC_CELL_M)), int(np.floor(y[0] / PUBLIC_CELL_M)))
+    candidates = nearby_open(service_code, lat, lon, metres=3 * PUBLIC_CELL_M)
+    if not candidates:
+        return []
+    tx, ty = to_projected([t.lon for t in candidates], [t.lat for t in candidates])
+    return [
+        t
+        for t, cx, cy in zip(candidates, np.floor(tx / PUBLIC_CELL_M), np.floor(ty / PUBLIC_CELL_M), strict=True)
+        if abs(cx - cell[0]) <= 1 and abs(cy - cell[1]) <= 1
+    ]
 
 
 def nearby_open(service_code: str, lat: float, lon: float, metres: float = NEARBY_METRES) -> list[Tip]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 
 from django.contrib import messages
@@ -15,11 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trygg.audit import log
+from trygg.core import ratelimit
+from trygg.core.csv_export import SafeWriter
 from trygg.core.importing import RecordError
 from trygg.orgs import access
 from trygg.orgs.models import Municipality
 
-from . import photos, ratelimit, receipts, surveys, tips
+from . import photos, receipts, surveys, tips
 from .forms import ReceiptForm, SurveyCreateForm, TipForm
 from .models import ReceiptReport, Survey, Tip, Venue
 from .publicmap import public_cells
@@ -80,12 +81,16 @@ def tip_new(request):
 
 
 def tip_nearby(request):
-    """Open tips of the same kind within 50 m of a point (JSON, for "is it this one?")."""
+    """Open tips of the same kind around a point, on the public grid (JSON, for "is it this one?")."""
     try:
         lat, lon = float(request.GET["lat"]), float(request.GET["lon"])
     except (KeyError, ValueError):
         return JsonResponse({"error": "lat and lon are required numbers"}, status=400)
-    found = tips.nearby_open(request.GET.get("service", ""), lat, lon)
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180) or lat != lat or lon != lon:
+        return JsonResponse({"error": "lat and lon must be a position on Earth"}, status=400)
+    if not ratelimit.allow(request, "nearby"):
+        return JsonResponse({"error": "too many requests; try again later"}, status=429)
+    found = tips.nearby_open_on_grid(request.GET.get("service", ""), lat, lon)
     return JsonResponse(
         {
             "tips": [
@@ -194,7 +199,8 @@ def survey_answer(request, pk: int):
 
 
 def _coordinated(request) -> frozenset[str]:
-    codes = access.reach(request.user).coordinated_municipalities
+    """Municipalities whose residents' tips, receipt reports and surveys the user handles (or 403)."""
+    codes = access.resident_data_municipalities(request.user)
     access.require(bool(codes))
     return codes
 
@@ -277,7 +283,7 @@ def receipt_summary(request):
         log.record(request.user, "export", object_type="citizens.receiptreport", summary="per venue, for Skatteverket")
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="kvittorapporter-per-verksamhet.csv"'
-        writer = csv.writer(response)
+        writer = SafeWriter(response)
         writer.writerow(
             [
                 "verksamhet",

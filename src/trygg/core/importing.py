@@ -12,12 +12,14 @@ import gzip
 import io
 import json
 import urllib.request
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 
 class RecordError(ValueError):
@@ -43,6 +45,7 @@ class ImportReport:
     skipped: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    stored: bool = True  # False when an all-or-nothing import refused the file because of a rejected record
 
     @property
     def ok(self) -> bool:
@@ -78,7 +81,8 @@ def report_rejections(command, report: ImportReport, noun: str = "record") -> No
     if len(report.rejected) > MAX_REJECTIONS_SHOWN:
         command.stderr.write(f"… and {len(report.rejected) - MAX_REJECTIONS_SHOWN} more rejected")
     if report.rejected:
-        raise CommandError(f"{len(report.rejected)} {noun}(s) rejected; the others were imported", returncode=1)
+        kept = "the others were imported" if report.stored else "nothing was stored: the data are as before"
+        raise CommandError(f"{len(report.rejected)} {noun}(s) rejected; {kept}", returncode=1)
 
 
 class ReadError(RecordError):
@@ -116,7 +120,11 @@ def iter_json_records(stream: BinaryIO | bytes) -> Iterator[tuple[int, Any]]:
     A malformed JSON line yields ``(line, ReadError)`` and reading continues. A JSON array that breaks
     off yields what came before and then a ``ReadError`` with the line where it broke.
     """
-    data = stream if isinstance(stream, bytes) else stream.read()
+    try:
+        data = read_all(stream)
+    except ReadError as exc:
+        yield exc.line, exc
+        return
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -177,9 +185,31 @@ def _iter_json_array(text: str) -> Iterator[tuple[int, Any]]:
         expect_value, first = False, False
 
 
+MAX_FIELD_CHARS = 131_072  # as csv's default limit, enforced whatever another library set it to
+
+
+def decode_text(data: bytes) -> str:
+    """The text of a file: UTF-8 (with or without BOM), else Windows-1252 — what Swedish Excel saves as "CSV".
+
+    Raises ReadError naming the line when it is neither.
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        reason = _("the file is neither UTF-8 nor Windows-1252 text; save it as 'CSV UTF-8'")
+        raise ReadError(line, f"line {line}: {reason}") from exc
+
+
 def iter_csv_records(stream: BinaryIO, required: tuple[str, ...] = ()) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield ``(line, row)`` from a UTF-8 CSV with a header row (comma or semicolon separated)."""
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    """Yield ``(line, row)`` from a CSV with a header row (comma, semicolon or tab separated; UTF-8 or
+    Windows-1252). A file whose structure breaks (a field over 128 KiB, a NUL byte, an unclosed quote at the
+    end) raises ReadError with the line, after the rows before it."""
+    text = io.StringIO(decode_text(read_all(stream)), newline="")
     sample = text.read(4096)
     text.seek(0)
     try:
@@ -187,8 +217,31 @@ def iter_csv_records(stream: BinaryIO, required: tuple[str, ...] = ()) -> Iterat
     except csv.Error:
         dialect = csv.excel
     reader = csv.DictReader(text, dialect=dialect)
-    missing = [c for c in required if c not in (reader.fieldnames or [])]
-    if missing:
-        raise ReadError(1, f"missing column(s): {', '.join(missing)}; found: {', '.join(reader.fieldnames or [])}")
-    for row in reader:
-        yield reader.line_num, row
+    try:
+        fieldnames = reader.fieldnames or []
+        missing = [c for c in required if c not in fieldnames]
+        if missing:
+            raise ReadError(1, f"missing column(s): {', '.join(missing)}; found: {', '.join(fieldnames)}")
+        for row in reader:
+            if any(len(v) > MAX_FIELD_CHARS for v in row.values() if isinstance(v, str)):
+                raise ReadError(
+                    reader.line_num, f"line {reader.line_num}: a field is longer than {MAX_FIELD_CHARS} characters"
+                )
+            yield reader.line_num, row
+    except csv.Error as exc:
+        line = reader.line_num + 1  # the record that could not be read starts after the lines read
+        if "field larger than field limit" in str(exc):
+            reason = f"line {line}: a field is longer than {min(csv.field_size_limit(), MAX_FIELD_CHARS)} characters"
+        else:
+            reason = f"line {line}: the CSV cannot be read ({exc})"
+        raise ReadError(line, reason) from exc
+
+
+def read_all(stream: BinaryIO | bytes) -> bytes:
+    """All bytes of a stream; a gzip file that is truncated or damaged is a ReadError, not a traceback."""
+    if isinstance(stream, bytes):
+        return stream
+    try:
+        return stream.read()
+    except (EOFError, OSError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
+        raise ReadError(1, f"the compressed file is truncated or damaged ({exc})") from exc

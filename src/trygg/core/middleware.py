@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -98,5 +98,8 @@ class RejectNullCharactersMiddleware:
         for query in parameters:
             for key, values in query.lists():
                 if "\x00" in key or any("\x00" in value for value in values):
-                    return HttpResponseBadRequest(_("A parameter contains a NUL character."), content_type="text/plain")
+                    message = _("A parameter contains a NUL character.")
+                    if request.path.startswith("/open311/"):  # in the API's own error format
+                        return JsonResponse([{"code": 400, "description": str(message)}], safe=False, status=400)
+                    return HttpResponseBadRequest(message, content_type="text/plain")
         return self.get_response(request)

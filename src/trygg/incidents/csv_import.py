@@ -67,25 +67,9 @@ ASSESSMENTS = {
 YES_NO = {"ja": True, "yes": True, "true": True, "1": True, "nej": False, "no": False, "false": False, "0": False}
 
 
-def as_utf8(data: bytes) -> bytes:
-    """The file as UTF-8: kept if it is UTF-8, else read as Windows-1252 (what Swedish Excel saves as "CSV").
-
-    Raises RecordError when it is neither.
-    """
-    try:
-        data.decode("utf-8")
-        return data
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252").encode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise RecordError(_("the file is neither UTF-8 nor Windows-1252 text; save it as 'CSV UTF-8'")) from exc
-
-
 def read_rows(data: bytes) -> Iterable[tuple[int, Any]]:
     """``(line, row)`` pairs of an uploaded or opened file (UTF-8 or Windows-1252); checks the columns."""
-    return iter_csv_records(io.BytesIO(as_utf8(data)), required=REQUIRED_COLUMNS)
+    return iter_csv_records(io.BytesIO(data), required=REQUIRED_COLUMNS)
 
 
 def external_id(organisation: Organisation, row_id: str) -> str:

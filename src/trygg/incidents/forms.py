@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trygg.core.concurrency import OptimisticLockMixin
 from trygg.core.identity import find_person_names, find_personal_numbers
 from trygg.incidents.models import (
     Assessment,
@@ -219,7 +220,7 @@ class ReportHeaderForm(forms.Form):
         return cleaned
 
 
-class IncidentEditForm(PersonalDataGuardMixin, forms.ModelForm):
+class IncidentEditForm(OptimisticLockMixin, PersonalDataGuardMixin, forms.ModelForm):
     confirm_personal_data = forms.BooleanField(
         required=False, label=_("I have checked: the text does not identify anyone")
     )

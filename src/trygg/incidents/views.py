@@ -127,14 +127,15 @@ def incident_edit(request, pk: int):
     access.require(access.can_edit_incident(request.user, incident))
     before = log.snapshot(incident, AUDITED_FIELDS)
     form = IncidentEditForm(request.POST or None, instance=incident)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            incident = form.save()
-            changes = log.diff(before, log.snapshot(incident, AUDITED_FIELDS))
+    if request.method == "POST":
+        with transaction.atomic():  # the form's version check reads the row under a lock
+            saved = form.save() if form.is_valid() else None
+            changes = log.diff(before, log.snapshot(saved, AUDITED_FIELDS)) if saved else {}
             if changes:
-                log.record(request.user, "update", incident, changes=changes, summary="incident edited")
-        messages.success(request, _("The incident was saved."))
-        return redirect("incidents:detail", pk=incident.pk)
+                log.record(request.user, "update", saved, changes=changes, summary="incident edited")
+        if saved:
+            messages.success(request, _("The incident was saved."))
+            return redirect("incidents:detail", pk=saved.pk)
     return render(request, "incidents/edit.html", {"incident": incident, "form": form})
 
 

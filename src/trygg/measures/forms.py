@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from trygg.core import geo
+from trygg.core.concurrency import OptimisticLockMixin
 from trygg.incidents.models import Category
 from trygg.measures.areas import AreaError, validate_areas
 from trygg.measures.models import Agreement, Measure, ProblemPlace
@@ -42,7 +43,7 @@ class AreaChoiceMixin:
         return place.geometry if place and place.is_area else None
 
 
-class ProblemPlaceForm(AreaChoiceMixin, forms.ModelForm):
+class ProblemPlaceForm(OptimisticLockMixin, AreaChoiceMixin, forms.ModelForm):
     drawn = GeometryField(required=False)
     place = forms.ModelChoiceField(queryset=Place.objects.none(), required=False, label=_("…or a named area"))
     categories = forms.MultipleChoiceField(
@@ -80,7 +81,7 @@ class ProblemPlaceForm(AreaChoiceMixin, forms.ModelForm):
         return super().save(commit)
 
 
-class MeasureForm(AreaChoiceMixin, forms.ModelForm):
+class MeasureForm(OptimisticLockMixin, AreaChoiceMixin, forms.ModelForm):
     categories = forms.MultipleChoiceField(
         choices=(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Target categories")
     )
@@ -167,7 +168,7 @@ class EvaluationForm(forms.Form):
     after_end = forms.DateField(label=_("After: to"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class AgreementForm(forms.ModelForm):
+class AgreementForm(OptimisticLockMixin, forms.ModelForm):
     class Meta:
         model = Agreement
         fields = ["kind", "title", "period_start", "period_end", "signatories", "problems", "causes", "activities"]

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -54,9 +55,14 @@ def _municipality(request, code: str) -> Municipality:
     return municipality
 
 
+def _measure_parties(measure) -> tuple:
+    """``(owner id, municipality code, participant ids)`` for :func:`trygg.orgs.access.can_edit_measure`."""
+    return measure.owner_id, measure.municipality_id, list(measure.participants.values_list("pk", flat=True))
+
+
 def _editable_orgs(request, municipality):
     orgs = Organisation.objects.filter(municipalities=municipality)
-    return orgs.filter(pk__in=[o.pk for o in orgs if access.can_edit_measure(request.user, o.pk)])
+    return orgs.filter(pk__in=[o.pk for o in orgs if access.can_edit_measure(request.user, o.pk, municipality.code)])
 
 
 def _labels():
@@ -91,22 +97,27 @@ def place_edit(request, code: str, pk: int | None = None):
     place = get_object_or_404(ProblemPlace, pk=pk, municipality=municipality) if pk else None
     organisations = _editable_orgs(request, municipality)
     access.require(
-        organisations.exists() and (place is None or access.can_edit_measure(request.user, place.organisation_id))
+        organisations.exists()
+        and (place is None or access.can_edit_measure(request.user, place.organisation_id, municipality.code))
     )
     before = log.snapshot(place, ["name", "categories", "scanning", "analysis", "status"]) if place else {}
     form = ProblemPlaceForm(
         request.POST or None, instance=place, municipality=municipality, organisations=organisations
     )
-    if request.method == "POST" and form.is_valid():
-        saved = form.save()
-        log.record(
-            request.user,
-            "update" if place else "create",
-            saved,
-            summary="problem place",
-            changes=log.diff(before, log.snapshot(saved, ["name", "categories", "scanning", "analysis", "status"])),
-        )
-        return redirect("measures:place", pk=saved.pk)
+    if request.method == "POST":
+        with transaction.atomic():  # the form's version check reads the row under a lock
+            saved = form.save() if form.is_valid() else None
+            if saved:
+                after = log.snapshot(saved, ["name", "categories", "scanning", "analysis", "status"])
+                log.record(
+                    request.user,
+                    "update" if place else "create",
+                    saved,
+                    summary="problem place",
+                    changes=log.diff(before, after),
+                )
+        if saved:
+            return redirect("measures:place", pk=saved.pk)
     return render(
         request,
         "measures/place_form.html",
@@ -155,7 +166,7 @@ def place_detail(request, pk: int):
             "labels": _labels(),
             "history": AuditEvent.objects.for_object(place),
             "boundary": place.municipality.boundary,
-            "can_edit": access.can_edit_measure(request.user, place.organisation_id),
+            "can_edit": access.can_edit_measure(request.user, place.organisation_id, place.municipality_id),
         },
     )
 
@@ -173,23 +184,30 @@ def measure_edit(request, code: str, pk: int | None = None):
     municipality = _municipality(request, code)
     measure = get_object_or_404(Measure, pk=pk, municipality=municipality) if pk else None
     owners = _editable_orgs(request, municipality)
-    access.require(owners.exists() and (measure is None or access.can_edit_measure(request.user, measure.owner_id)))
+    if measure is None:
+        access.require(owners.exists())
+    else:
+        access.require(access.can_edit_measure(request.user, *_measure_parties(measure)))
+        owners = (owners | Organisation.objects.filter(pk=measure.owner_id)).distinct()
     initial = {"problem_place": request.GET.get("place")} if not measure else None
     before = log.snapshot(measure, AUDITED) if measure else {}  # before the form changes the instance
     form = MeasureForm(
         request.POST or None, instance=measure, municipality=municipality, owners=owners, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        saved = form.save()
-        log.record(
-            request.user,
-            "update" if measure else "create",
-            saved,
-            summary="measure",
-            changes=log.diff(before, log.snapshot(saved, AUDITED)),
-        )
-        messages.success(request, _("The measure was saved."))
-        return redirect("measures:measure", pk=saved.pk)
+    if request.method == "POST":
+        with transaction.atomic():  # the form's version check reads the row under a lock
+            saved = form.save() if form.is_valid() else None
+            if saved:
+                log.record(
+                    request.user,
+                    "update" if measure else "create",
+                    saved,
+                    summary="measure",
+                    changes=log.diff(before, log.snapshot(saved, AUDITED)),
+                )
+        if saved:
+            messages.success(request, _("The measure was saved."))
+            return redirect("measures:measure", pk=saved.pk)
     return render(
         request,
         "measures/measure_form.html",
@@ -201,7 +219,7 @@ def measure_edit(request, code: str, pk: int | None = None):
 def measure_detail(request, pk: int):
     measure = get_object_or_404(Measure.objects.select_related("municipality", "owner", "problem_place"), pk=pk)
     access.require(access.can_view_municipality(request.user, measure.municipality_id))
-    can_edit = access.can_edit_measure(request.user, measure.owner_id)
+    can_edit = access.can_edit_measure(request.user, *_measure_parties(measure))
     form = EvaluationForm(request.POST or None)
     if request.method == "POST":
         access.require(can_edit)
@@ -284,13 +302,16 @@ def agreement_edit(request, code: str, pk: int | None = None):
     access.require(code in access.reach(request.user).coordinated_municipalities)
     agreement = get_object_or_404(Agreement, pk=pk, municipality=municipality) if pk else None
     form = AgreementForm(request.POST or None, instance=agreement, municipality=municipality)
-    if request.method == "POST" and form.is_valid():
-        item = form.save(commit=False)
-        item.municipality = municipality
-        item.save()
-        form.save_m2m()
-        log.record(request.user, "update" if agreement else "create", item, summary="agreement")
-        return redirect("measures:agreement", pk=item.pk)
+    if request.method == "POST":
+        with transaction.atomic():  # the form's version check reads the row under a lock
+            item = form.save(commit=False) if form.is_valid() else None
+            if item:
+                item.municipality = municipality
+                item.save()
+                form.save_m2m()
+                log.record(request.user, "update" if agreement else "create", item, summary="agreement")
+        if item:
+            return redirect("measures:agreement", pk=item.pk)
     return render(request, "measures/agreement_form.html", {"form": form, "municipality": municipality})
 
 

@@ -13,6 +13,10 @@ Rules (tested from the outside in ``tests/orgs/test_access.py`` and the view tes
 * Editing an incident: reporters, coordinators and organisation admins of the reporting organisation;
   coordinators of an organisation working in the incident's own municipality (triage of partner reports
   and police events). Viewers and screening officers only read.
+* Measures, problem places and agreements: members of the owning or a participating organisation, and
+  coordinators of organisations working in the measure's municipality; partner municipalities only read.
+* Residents' tips, receipt reports and survey management: coordinators and admins of the municipality's own
+  organisation (what residents are told).
 * Screening cases and person data: only screening officers of the municipality organisation that owns the
   case, logged in with a second factor (checked in ``trygg.screening.views``); every read is audited.
 """
@@ -176,18 +180,33 @@ def can_screen(user, code: str) -> bool:
     return code in screening_municipalities(user)
 
 
-def can_edit_measure(user, owner_id: int) -> bool:
-    """Measures, problem places and agreements: members of the owning organisation (not viewers), and the
-    coordinators of organisations that share a cooperation with it."""
+def can_edit_measure(user, owner_id: int, municipality_code: str, participant_ids: Iterable[int] = ()) -> bool:
+    """Measures, problem places and agreements: members of the owning organisation or of a participating one
+    (not viewers), and the coordinators of organisations that work in the measure's own municipality. A
+    coordinator of a partner municipality in the same cooperation reads but does not edit."""
     if getattr(user, "is_superuser", False):
         return True
     r = reach(user)
-    if r.org_roles.get(owner_id) in REPORTING_ROLES:
+    if any(r.org_roles.get(org) in REPORTING_ROLES for org in (owner_id, *participant_ids)):
         return True
-    from trygg.orgs.models import Organisation
+    return municipality_code in r.coordinated_municipalities
 
-    partners = set(Organisation.objects.filter(cooperations__in=r.cooperation_ids).values_list("pk", flat=True))
-    return owner_id in partners and bool(r.org_ids(COORDINATING_ROLES))
+
+def resident_data_municipalities(user) -> frozenset[str]:
+    """Where the user reads residents' tips and receipt reports: coordinators and organisation admins of the
+    *municipality's own* organisation — what residents are told ("kommunens trygghetssamordnare"). The police
+    and other partners coordinate incidents, not residents' messages."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    if getattr(user, "is_superuser", False):
+        return frozenset(Municipality.objects.values_list("code", flat=True))
+    return frozenset(
+        Municipality.objects.filter(
+            organisations__kind="municipality",
+            organisations__memberships__user=user,
+            organisations__memberships__role__in=COORDINATING_ROLES,
+        ).values_list("code", flat=True)
+    )
 
 
 def require(allowed: bool) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 
 from django.contrib import messages
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from trygg.audit import log
+from trygg.core.csv_export import SafeWriter
 from trygg.orgs import access
 from trygg.orgs.models import Municipality, Place
 from trygg.situation import charts as charts_module
@@ -193,7 +193,7 @@ def export_csv(request, code: str, period: str, table: str):
     r = _fresh_report(request, municipality, period_obj, place).data
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="lagesbild-{code}-{period_obj.key}-{table}.csv"'
-    writer = csv.writer(response)
+    writer = SafeWriter(response)
     if table == "categories":
         columns = ["code", "label", "count", "expected", "ratio", "low", "high", "confidence", "p_value", "q_value",
                    "dispersion", "direction"]  # fmt: skip

@@ -1,0 +1,88 @@
+"""Two people editing the same thing: the later save on a stale form is refused and overwrites nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.forms.forms import NON_FIELD_ERRORS
+from django.test import Client
+
+from tests.factories import make_incident
+from tests.measures.test_measures import measure  # noqa: F401  (a fixture)
+from trygg.incidents.models import Incident
+from trygg.measures.models import Measure
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(response) -> dict:
+    """What the browser would post back: every field of the rendered form with its current value."""
+    form = response.context["form"]
+    data = {}
+    for field in form:
+        value = field.value()
+        if isinstance(value, dt.datetime):
+            value = value.strftime("%Y-%m-%dT%H:%M")
+        if isinstance(value, list | tuple):
+            data[field.html_name] = [str(v) for v in value]
+        elif isinstance(value, bool):
+            if value:
+                data[field.html_name] = "on"
+        elif value is not None:
+            data[field.html_name] = str(value)
+    return data
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def stale(response) -> bool:
+    return response.status_code == 200 and response.context["form"].has_error(NON_FIELD_ERRORS, "stale")
+
+
+def test_a_stale_incident_save_is_refused_and_shows_the_other_change(demo_orgs):
+    incident = make_incident(org=demo_orgs["orgs"]["centrum-karlstad"], description="Klotter på muren")
+    url = f"/incidents/{incident.pk}/edit/"
+    first, second = (
+        client_for(demo_orgs["users"]["centrum.rapportor"]),
+        client_for(demo_orgs["users"]["karlstad.samordnare"]),
+    )
+    mine, theirs = form_data(first.get(url)), form_data(second.get(url))
+    assert second.post(url, {**theirs, "description": "Klotter på muren, sanerat"}).status_code == 302
+    refused = first.post(url, {**mine, "persons_count": "4"})
+    assert stale(refused)
+    assert "Klotter på muren, sanerat" in str(refused.context["form"].non_field_errors())
+    incident.refresh_from_db()
+    assert incident.description == "Klotter på muren, sanerat" and incident.persons_count != 4
+    again = form_data(refused)  # the form shown again carries the new version: saving now is deliberate
+    assert again["version"] != mine["version"]
+    assert (
+        first.post(url, {**again, "description": "Klotter på muren, sanerat", "persons_count": "4"}).status_code == 302
+    )
+    incident.refresh_from_db()
+    assert incident.persons_count == 4 and incident.description == "Klotter på muren, sanerat"
+
+
+def test_an_unchanged_row_saves_as_before(demo_orgs):
+    incident = make_incident(org=demo_orgs["orgs"]["centrum-karlstad"])
+    url = f"/incidents/{incident.pk}/edit/"
+    client = client_for(demo_orgs["users"]["centrum.rapportor"])
+    assert client.post(url, {**form_data(client.get(url)), "persons_count": "2"}).status_code == 302
+    assert Incident.objects.get(pk=incident.pk).persons_count == 2
+
+
+def test_a_stale_measure_save_is_refused(demo_orgs, measure):  # noqa: F811
+    url = f"/atgarder/1780/{measure.pk}/andra/"
+    first, second = (
+        client_for(demo_orgs["users"]["karlstad.samordnare"]),
+        client_for(demo_orgs["users"]["karlstad.samordnare"]),
+    )
+    mine, theirs = form_data(first.get(url)), form_data(second.get(url))
+    assert second.post(url, {**theirs, "title": "Belysning i tunneln"}).status_code == 302
+    refused = first.post(url, {**mine, "status": "done"})
+    assert stale(refused), refused.context["form"].errors
+    assert Measure.objects.get(pk=measure.pk).title == "Belysning i tunneln"
