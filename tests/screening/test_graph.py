@@ -78,3 +78,22 @@ def test_neighbours_restricted_to_targets_and_degree_over_a_long_frontier(networ
         counts[target] += 1
     assert dict(graph.degree(ids)) == {n: counts[n] for n in ids if counts[n]}
     assert graph.neighbours([]) == {} and graph.degree([]) == {}
+
+
+def test_the_last_step_from_the_cached_map_equals_the_query_and_follows_changes(network):
+    ids, current = network
+    frontier, only = ids[61:], set(ids[1:11])
+    cached = graph.edges_into(frontier, only)
+    assert {n: sorted(e) for n, e in cached.items()} == {
+        n: sorted(e) for n, e in expected_edges(current, set(frontier), only).items()
+    }
+    # a new relation into a flagged company: the next walk sees it (the stamp changed), without a restart
+    person, company = ids[-1], ids[1]
+    new = Relation.objects.create(dataset_id=Dataset.objects.get(name="Graftest").pk, source_id=person,
+                                  target_id=company, role="signatory")  # fmt: skip
+    assert (company, new.pk, "signatory") in graph.edges_into(frontier, only)[person]
+    # other targets (another case's lists): another map
+    assert set(graph.edges_into(frontier, {ids[12]})) == {
+        n
+        for n, e in expected_edges([*current, (new.pk, person, company, "signatory")], set(frontier), {ids[12]}).items()
+    }

@@ -140,9 +140,16 @@ def case_flags(datasets: list[Dataset] | None = None):
     return flags if datasets is None else flags.filter(listed__dataset__in=datasets)
 
 
-def flagged_ids(datasets: list[Dataset] | None = None) -> set[int]:
-    """The flagged registry entities are few, so they are read once per screening."""
-    return set(case_flags(datasets).values_list("entity_id", flat=True))
+_FLAGGED: dict = {}
+
+
+def flagged_ids(datasets: list[Dataset] | None = None, stamp: tuple | None = None) -> set[int]:
+    """The flagged registry entities (few), kept per process and set of lists until the data change."""
+    key = (stamp or graph.data_stamp(), None if datasets is None else tuple(sorted(d.pk for d in datasets)))
+    if key not in _FLAGGED:
+        _FLAGGED.clear()
+        _FLAGGED[key] = frozenset(case_flags(datasets).values_list("entity_id", flat=True))
+    return set(_FLAGGED[key])
 
 
 def excluded_finding(run: ScreeningRun, h: Hit) -> Finding:
@@ -171,14 +178,20 @@ def excluded_finding(run: ScreeningRun, h: Hit) -> Finding:
 
 def walk_from(starts, datasets: list[Dataset] | None = None) -> network.WalkResult:
     t = thresholds()
-    return network.walk(
-        starts,
-        graph.neighbours,
-        flagged_ids(datasets),
-        max_hops=t.network_hops,
-        hub_cap=t.hub_cap,
-        degree=graph.degree,
-    )
+    with graph.serial_plans():
+        stamp = graph.data_stamp()
+
+        def neighbours(frontier, only=None):  # the last step, into the flagged entities, from the cached map
+            return graph.neighbours(frontier) if only is None else graph.edges_into(frontier, only, stamp)
+
+        return network.walk(
+            starts,
+            neighbours,
+            flagged_ids(datasets, stamp),
+            max_hops=t.network_hops,
+            hub_cap=t.hub_cap,
+            degree=graph.degree,
+        )
 
 
 def receipt_complaints(org_number: str) -> int:
@@ -290,7 +303,9 @@ def listed_owners(
     registry ids."""
     if applicant is None:
         return [], set()
-    interests = {k: i for k, i in ownership.analyse(applicant.pk, graph.holdings_into).items() if i.owns_or_controls}
+    with graph.serial_plans():
+        analysed = ownership.analyse(applicant.pk, graph.holdings_into)
+    interests = {k: i for k, i in analysed.items() if i.owns_or_controls}
     flagged = {
         f.entity_id: f
         for f in case_flags(datasets)
@@ -333,14 +348,15 @@ def _product(chain) -> float:
 def screen(case: Case, user=None) -> ScreeningRun:
     """Screen the case now and store the run with its findings and recommendation (audited)."""
     t = thresholds()
-    parties = list(case.parties.select_related("entity"))
-    datasets = list_datasets(case)
-    hits = watchlist_hits(parties, datasets, t)
-    resolved = {p.entity_id: resolve(p.entity) for p in parties}
-    starts = {r.pk: p for p in parties if (r := resolved[p.entity_id]) is not None}
-    walk = walk_from(starts, datasets)
-    facts = gather_facts(case, resolved, hits, t)
-    facts.listed_owners, owner_ids = listed_owners(resolved.get(case.applicant_id), datasets)
+    with graph.serial_plans():  # the reading: many small lookups, one transaction
+        parties = list(case.parties.select_related("entity"))
+        datasets = list_datasets(case)
+        hits = watchlist_hits(parties, datasets, t)
+        resolved = {p.entity_id: resolve(p.entity) for p in parties}
+        starts = {r.pk: p for p in parties if (r := resolved[p.entity_id]) is not None}
+        walk = walk_from(starts, datasets)
+        facts = gather_facts(case, resolved, hits, t)
+        facts.listed_owners, owner_ids = listed_owners(resolved.get(case.applicant_id), datasets)
     flags = red_flags(facts, t)
     owner_flags = ownership_flags(facts, t)
 

@@ -11,14 +11,32 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
-from django.db import connection
+from django.db import connection, transaction
 
 from trygg.screening.models import Relation
 from trygg.screening.network import Edge
 from trygg.screening.ownership import CONTROL_ROLES, OWNER_ROLES, Holding
 
 SQLITE_CHUNK = 400
+
+
+@contextmanager
+def serial_plans() -> Iterator[None]:
+    """Run the walk's many small index lookups without parallel workers (PostgreSQL).
+
+    The planner gives a lookup of a few thousand index entries two workers; starting them costs more than the
+    lookup (measured at 1.5M entities / 5M relations: 13–20 ms with workers against 6 ms without). ``SET LOCAL``
+    holds until the surrounding transaction ends, so nothing else is affected.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        yield
 
 
 def _id_clauses(ids: Sequence[int]) -> Iterator[tuple[str, list]]:
@@ -65,6 +83,38 @@ def degree(nodes: Sequence[int]) -> dict[int, int]:
         for node, n in _both_directions(nodes, "SELECT node, COUNT(*) FROM ({}) AS ends GROUP BY node"):
             counts[node] += n
     return counts
+
+
+_ADJACENCY: dict = {"stamp": None, "edges": {}}
+
+
+def data_stamp() -> tuple:
+    """One round trip saying whether the screening data changed: the day (relations expire), the datasets
+    (every import stamps its dataset and rewrites its relations under new ids) and the cross-match flags."""
+    from trygg.screening.models import Dataset, EntityFlag
+
+    relations, datasets, flags = (connection.ops.quote_name(m._meta.db_table) for m in (Relation, Dataset, EntityFlag))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX(id) FROM {relations}), (SELECT COUNT(*) FROM {datasets}), "  # noqa: S608
+            f"(SELECT MAX(imported_at) FROM {datasets}), (SELECT COUNT(*) FROM {flags}), (SELECT MAX(id) FROM {flags})"
+        )
+        return (dt.date.today(), *cursor.fetchone())
+
+
+def edges_into(frontier: Sequence[int], targets: set[int], stamp: tuple | None = None) -> dict[int, list[Edge]]:
+    """The current relations of the frontier nodes that lead into ``targets`` (the flagged entities): the last
+    step of a walk. The relations of the few flagged entities are read once and kept (per process, until
+    :func:`data_stamp` changes) as a map from each of their neighbours to its edges, so that the last step —
+    the frontier's thousands of relations — needs no query at all."""
+    key = (stamp or data_stamp(), frozenset(targets))
+    if _ADJACENCY["stamp"] != key:
+        adjacency: dict[int, list[Edge]] = defaultdict(list)
+        for relation, other, node, role in _both_directions(sorted(key[1])):
+            adjacency[other].append((node, relation, role))  # "other" is the flagged entity's neighbour
+        _ADJACENCY.update(stamp=key, edges=dict(adjacency))
+    edges = _ADJACENCY["edges"]
+    return {n: edges[n] for n in frontier if n in edges}
 
 
 def holdings_into(companies: Sequence[int]) -> dict[int, list[Holding]]:

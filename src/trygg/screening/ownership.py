@@ -78,15 +78,17 @@ def analyse(
     ``holdings_into(companies)`` returns the current relations into each company (owners and role holders).
     """
     interests: dict[int, Interest] = {}
-    # Walk upwards breadth-first, keeping every simple chain (path) from a holder down to the applicant.
-    frontier: list[tuple[int, list[Step]]] = [(applicant, [])]
+    # Walk upwards breadth-first, keeping every simple chain (path) from a holder down to the applicant. A chain
+    # is followed further up only while it can still carry something: a share (every step an ownership) or
+    # control (every step controlling). A minority owner of a company that merely sits on a board is where it ends.
+    frontier: list[tuple[int, list[Step], bool]] = [(applicant, [], True)]  # (entity, chain, all ownership)
     controllers: dict[int, list[Step]] = {applicant: []}  # entity -> chain of control down to the applicant
     for _ in range(max_depth):
         if not frontier:
             break
-        edges = holdings_into(sorted({company for company, _ in frontier}))
-        next_frontier: list[tuple[int, list[Step]]] = []
-        for company, chain in frontier:
+        edges = holdings_into(sorted({company for company, _c, _o in frontier}))
+        next_frontier: list[tuple[int, list[Step], bool]] = []
+        for company, chain, owned in frontier:
             on_chain = {company, *(s.holder for s in chain)}
             for h in edges.get(company, []):
                 if h.holder in on_chain:
@@ -94,21 +96,20 @@ def analyse(
                 step = Step(h.holder, h.company, h.role, h.share, h.relation)
                 new_chain = [step, *chain]
                 interest = interests.setdefault(h.holder, Interest(h.holder))
-                if h.role in OWNER_ROLES:
+                still_owned = owned and h.role in OWNER_ROLES
+                if still_owned:
                     interest.chains.append(new_chain)
-                    next_frontier.append((h.holder, new_chain))
-                elif h.role in CONTROL_ROLES:
-                    next_frontier.append((h.holder, new_chain))  # a company on a board: look further up
-                if company in controllers and h.holder not in controllers and _controls(h):
+                takes_control = company in controllers and h.holder not in controllers and _controls(h)
+                if takes_control:
                     controllers[h.holder] = new_chain
                     interest.control = new_chain
+                if still_owned or takes_control:
+                    next_frontier.append((h.holder, new_chain, still_owned))
         frontier = next_frontier[:MAX_CHAINS]
     for interest in interests.values():
         total = 0.0
-        for chain in interest.chains:
-            ownership = [s for s in chain if s.role in OWNER_ROLES]
-            if len(ownership) != len(chain):
-                continue  # a chain through a board seat is control, not ownership
+        for chain in interest.chains:  # every step an ownership (see the walk)
+            ownership = chain
             if any(s.share is None for s in ownership):
                 interest.unknown_share = True
                 continue
