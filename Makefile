@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # Tests run on a file-less SQLite database and their own data folder, never the demo's.
 TEST_ENV := TRYGG_VAR_DIR=$(CURDIR)/var/test
 
-.PHONY: run test install install-dev messages browser lint check-deploy bench bench-matching clean
+.PHONY: run test install install-dev messages browser lint check-deploy bench bench-matching fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,11 @@ test: install-dev browser
 		echo "== tests on PostgreSQL ($$DATABASE_URL)"; \
 		$(TEST_ENV) $(BIN)/pytest -n 2 --junitxml=var/test/junit-postgresql.xml $(PYTEST_ARGS); \
 	fi
+
+# The long property-based run over every importer and free-text form (CI runs the short profile in `make test`).
+fuzz: install-dev
+	@mkdir -p var/test
+	HYPOTHESIS_PROFILE=long $(TEST_ENV) DATABASE_URL= $(BIN)/pytest -n 2 -q tests/fuzz
 
 lint: install-dev
 	$(BIN)/ruff check src tests benchmarks

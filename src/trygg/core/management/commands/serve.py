@@ -1,5 +1,6 @@
 """Serve Trygg with waitress (a production WSGI server) plus a background task worker."""
 
+import os
 import subprocess
 import sys
 
@@ -8,6 +9,11 @@ from django.core.management.base import BaseCommand
 # The largest upload a page accepts is a partner's CSV log (5 MB) or a tip photo (8 MB); anything much larger
 # is refused by the server before it reaches Django.
 MAX_REQUEST_BODY = 20 * 1024 * 1024
+# Connections: idle keep-alive connections are closed after CHANNEL_TIMEOUT seconds, so that one client holding
+# many open cannot use up the CONNECTION_LIMIT and lock everybody else out for minutes (waitress keeps them two
+# minutes by default). A per-client connection limit needs a reverse proxy (e.g. nginx's limit_conn).
+CONNECTION_LIMIT = int(os.environ.get("TRYGG_CONNECTION_LIMIT", "400"))
+CHANNEL_TIMEOUT = int(os.environ.get("TRYGG_CHANNEL_TIMEOUT", "15"))
 
 
 class Command(BaseCommand):
@@ -34,6 +40,9 @@ class Command(BaseCommand):
                 port=options["port"],
                 threads=options["threads"],
                 max_request_body_size=MAX_REQUEST_BODY,
+                connection_limit=CONNECTION_LIMIT,
+                channel_timeout=CHANNEL_TIMEOUT,
+                cleanup_interval=max(1, min(30, CHANNEL_TIMEOUT)),
             )
         finally:
             if worker is not None:
