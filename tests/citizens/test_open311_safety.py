@@ -93,3 +93,9 @@ def test_control_characters_in_a_description_keep_the_xml_well_formed(endpoint, 
 def test_a_nul_character_is_refused_in_the_error_format(endpoint, live_demo):
     response = requests.get(f"{endpoint}/requests.json", params={"jurisdiction_id": "1780\x00"}, timeout=10)
     assert response.status_code == 400 and "NUL" in response.json()[0]["description"]
+
+
+def test_a_nul_character_in_an_xml_request_is_refused_in_xml(endpoint, live_demo):
+    response = requests.get(f"{endpoint}/requests.xml", params={"service_request_id": "\x00"}, timeout=10)
+    assert response.status_code == 400
+    assert ET.fromstring(response.content).find("error/code").text == "400"

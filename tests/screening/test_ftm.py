@@ -238,3 +238,16 @@ def test_the_command_says_nothing_was_stored(base_data, tmp_path):
     assert excinfo.value.returncode == 1 and "nothing was stored" in str(excinfo.value)
     assert "line 10" in err.getvalue()
     assert snapshot("FtM-register") == before
+
+
+def test_a_swedish_looking_number_with_a_wrong_check_digit_is_kept_with_a_warning(base_data):
+    company = {"id": "c1", "schema": "Company",
+               "properties": {"name": ["Fel Siffra AB"], "registrationNumber": ["559012-3451"]}}  # fmt: skip
+    foreign = {"id": "c2", "schema": "Company",
+               "properties": {"name": ["Nordsjø AS"], "registrationNumber": ["NO 912 345 678"]}}  # fmt: skip
+    report = import_ftm(as_stream([company, foreign]), "FtM-register", kind="registry")
+    assert report.stored
+    (warning,) = report.warnings
+    assert "line 1" in warning and "559012-3451" in warning and "check digit" in warning
+    stored = Entity.objects.get(key="c1")
+    assert stored.org_number == "" and stored.properties["ftm"]["registrationNumber"] == ["559012-3451"]

@@ -161,3 +161,23 @@ def test_an_own_list_upload_with_a_bad_row_stores_nothing_and_says_so(officer):
     text = response.content.decode()
     assert "Inget sparades" in text and "rad 3" not in text and "line 3" in text
     assert sorted(Entity.objects.filter(dataset__name="Egen").values_list("key", "name", "flag")) == before
+
+
+@pytest.mark.parametrize("share", [0.3, 0.6, None], ids=["at 30 %", "at 60 %", "at a line end"])
+def test_a_truncated_ofac_download_does_not_shrink_the_list(base_data, shared_data, tmp_path, share):
+    real = (shared_data / "watchlists" / "ofac_sdn_2024-05-03.csv").read_bytes()
+    first = tmp_path / "sdn.csv"
+    first.write_bytes(real)
+    call_command("import_watchlist", str(first), "--format", "ofac", stdout=io.StringIO())
+    before = sorted(Entity.objects.filter(dataset__name="OFAC SDN").values_list("key", "name", "properties"))
+    # a cut inside a record (often inside a quoted remark), or at a line end: valid CSV, half the list
+    cut = int(len(real) * share) if share else real.rindex(b"\n", 0, len(real) // 2) + 1
+    truncated = tmp_path / "cut.csv"
+    truncated.write_bytes(real[:cut])
+    with pytest.raises(CommandError) as excinfo:
+        call_command("import_watchlist", str(truncated), "--format", "ofac", stdout=io.StringIO(), stderr=io.StringIO())
+    assert excinfo.value.returncode == 1 and "nothing was stored" in str(excinfo.value).lower()
+    assert sorted(Entity.objects.filter(dataset__name="OFAC SDN").values_list("key", "name", "properties")) == before
+    if share is None:  # a list that really shrank goes in when the officer says so
+        call_command("import_watchlist", str(truncated), "--format", "ofac", "--allow-removals", stdout=io.StringIO())
+        assert Entity.objects.filter(dataset__name="OFAC SDN").count() < len(before) * 0.6

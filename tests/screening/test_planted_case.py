@@ -90,6 +90,8 @@ def test_the_planted_case_is_serious_for_the_right_reasons(planted):
     assert excluded.severity == "info" and excluded.matched.name == "AHMADI, Reza"
     assert excluded.evidence["listed_birth_date"].startswith("1971")
     assert "utesluten" in excluded.summary
+    # the score shown is the one the birth dates allow, the names' own likeness kept beside it
+    assert excluded.score <= 0.3 < excluded.evidence["features"]["name_score"]
     assert "watchlist" not in findings  # the namesake is not a hit
 
 
@@ -101,3 +103,42 @@ def test_the_case_page_explains_the_evidence_in_words_and_tables(planted, office
     assert "Ägarkedja" in page and "Nordlig Invest Holding AB" in page and "60 %" in page
     assert "bulvan" in page and "utesluten som namne" in page
     assert "{'" not in page and "&#x27;:" not in page  # no raw Python dicts
+
+
+def test_one_straw_man_appointment_alone_is_not_serious_and_founders_are_not_changes(demo_orgs):
+    """A new company, founded 118 days ago by two people; a 24-year-old made board member and CEO 14 days before:
+    the signs of that one change count as one medium finding together, and the founders are no "changes"."""
+    r = Registry()
+    founded = TODAY - dt.timedelta(days=118)
+    applicant = r.company("Krogen Nystart AB", founded, address="Nygatan 3")
+    for name in ("Lena Grund", "Per Grund"):
+        r.role(applicant, r.person(name), "board_member", founded)
+    straw = born_on("Alex Nyberg", TODAY - dt.timedelta(days=24 * 365 + 100))
+    r.role(applicant, straw, "board_member", TODAY - dt.timedelta(days=14))
+    r.role(applicant, straw, "ceo", TODAY - dt.timedelta(days=14))
+    import_registry(csv_bytes(r.companies, list(r.companies[0])), csv_bytes(r.roles, list(r.roles[0])), "Register")
+    run = screen(create_case(case_data(applicant, [(straw, "ceo")])))
+    codes = {f.code for f in run.findings.all()}
+    assert "straw_man_sign" in codes and "frequent_changes" not in codes
+    assert run.recommendation == "lesser", run.reasons
+
+
+def test_a_share_summed_over_two_chains_shows_both(demo_orgs):
+    """A listed person owns 30 % directly and 100 % of a holding that owns 20 %: 50 %, serious, both chains shown."""
+    r = Registry()
+    applicant = r.company("Krogen Två Vägar AB", TODAY - dt.timedelta(days=900), address="Torget 2")
+    holding = r.company("Mellan Holding AB", dt.date(2019, 1, 1), address="Box 7")
+    listed = {"name": "Vasiliy Aleksandrovich Khristoforov", "birth_date": "1972-03-12", "country": "RU"}
+    r.role(applicant, listed, "owner", dt.date(2024, 1, 1), share=30)
+    r.role(holding, listed, "owner", dt.date(2019, 1, 1), share=100)
+    r.role(applicant, {"name": "Mellan Holding AB", "country": "SE"}, "owner", dt.date(2024, 1, 1), share=20,
+           owner_org=holding["org_number"])  # fmt: skip
+    r.role(applicant, r.person("Eva Ek"), "owner", dt.date(2024, 1, 1), share=50)
+    import_registry(csv_bytes(r.companies, list(r.companies[0])), csv_bytes(r.roles, list(r.roles[0])), "Register")
+    import_ofac(csv_bytes(OFAC), "OFAC SDN", "test")
+    crossmatch()
+    run = screen(create_case(case_data(applicant, [])))
+    owner = run.findings.get(code="listed_owner")
+    assert run.recommendation == "serious" and owner.evidence["effective_share"] == 50.0
+    assert owner.evidence["chain_count"] == 2 and "genom 2 ägarkedjor" in owner.summary
+    assert sorted(len(c) for c in owner.evidence["chains"]) == [1, 2]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 
@@ -100,6 +101,12 @@ class RejectNullCharactersMiddleware:
                 if "\x00" in key or any("\x00" in value for value in values):
                     message = _("A parameter contains a NUL character.")
                     if request.path.startswith("/open311/"):  # in the API's own error format
+                        if request.path.endswith(".xml"):
+                            body = (
+                                '<?xml version="1.0" encoding="utf-8"?><errors><error><code>400</code>'
+                                f"<description>{escape(message)}</description></error></errors>"
+                            )
+                            return HttpResponse(body, content_type="text/xml; charset=utf-8", status=400)
                         return JsonResponse([{"code": 400, "description": str(message)}], safe=False, status=400)
                     return HttpResponseBadRequest(message, content_type="text/plain")
         return self.get_response(request)

@@ -128,8 +128,9 @@ def watchlist_hits(parties: list[CaseParty], datasets: list[Dataset], t: Thresho
             elif result.features.get("birth_date") == "different":
                 names_only = best_match(e, listed, birth_dates=False)
                 if names_only.score >= t.watchlist_score:  # a namesake: excluded by the birth date
-                    features = {**names_only.features, "birth_date": "different"}
-                    hits.append(Hit(party, listed, names_only.score, features, None, excluded=True))
+                    # the score shown is the one with the birth dates (capped); the names' own likeness is kept
+                    features = {**names_only.features, "birth_date": "different", "name_score": names_only.score}
+                    hits.append(Hit(party, listed, result.score, features, None, excluded=True))
     return hits
 
 
@@ -213,8 +214,11 @@ def gather_facts(case: Case, resolved: dict[int, Entity | None], hits: list[Hit]
             facts.address = address.target.name
             facts.companies_at_address = Relation.objects.filter(target=address.target, role="address").count()
         roles = list(Relation.objects.filter(target=applicant, role__in=CHANGE_ROLES).select_related("source"))
+        founded = applicant.registered_on
         for r in roles:
-            if r.valid_from is not None:
+            # the first board, managing director and owners of a new company are its founding, not a change
+            founding = founded is not None and r.valid_from is not None and 0 <= (r.valid_from - founded).days <= 31
+            if r.valid_from is not None and not founding:
                 facts.changes.append(RoleChange(r.source.name, r.role, "joined", r.valid_from))
             if r.valid_to is not None:
                 facts.changes.append(RoleChange(r.source.name, r.role, "left", r.valid_to))
@@ -296,6 +300,9 @@ def appointments(applicant: Entity, roles: list[Relation], application_date) -> 
     return out
 
 
+MAX_CHAINS_SHOWN = 5
+
+
 def listed_owners(
     applicant: Entity | None, datasets: list[Dataset] | None = None
 ) -> tuple[list[ListedOwner], set[int]]:
@@ -321,7 +328,8 @@ def listed_owners(
     out = []
     for entity_id, flag in flagged.items():
         interest = interests[entity_id]
-        chain = max(interest.chains, key=lambda c: _product(c), default=[])
+        ranked = sorted(interest.chains, key=lambda c: -_product(c))
+        chain = ranked[0] if ranked else []
         out.append(
             ListedOwner(
                 name=names.get(entity_id, str(entity_id)),
@@ -332,6 +340,8 @@ def listed_owners(
                 unknown_share=interest.unknown_share,
                 controls=interest.controls,
                 chain=ownership.describe_chain(chain, names),
+                chains=[ownership.describe_chain(c, names) for c in ranked[:MAX_CHAINS_SHOWN]],
+                chain_count=len(ranked),
                 control_chain=ownership.describe_chain(interest.control or [], names),
             )
         )

@@ -59,6 +59,7 @@ _DIRECTOR_WORDS = (  # (role, words in an FtM role text that mean it), first mat
     ("auditor", ("auditor", "revisor")),
     ("board_member", ("board", "director", "styrelse", "ledamot", "ordförande", "chair")),
 )
+SWEDISH_SHAPE = re.compile(r"^(16)?\d{6}[-\s]?\d{4}$")  # 10 or 12 digits as Swedish numbers are written
 _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 FLAG_TOPICS = {"sanction": "sanction", "debarred": "debarment", "refused": "reg.action", "revoked": "reg.action"}
 
@@ -131,11 +132,15 @@ def entity_values(record: dict) -> dict[str, Any]:
     registration = _first(props, "registrationNumber") or (
         _first(props, "idNumber") if schema in COMPANY_SCHEMATA else ""
     )
+    warnings: list[str] = []
     if schema in COMPANY_SCHEMATA and registration:
         try:
             values["org_number"] = parse_organisation_number(registration)
-        except IdentityError:
+        except IdentityError as exc:
             kept["registrationNumber"] = _values(props, "registrationNumber") or [registration]
+            if SWEDISH_SHAPE.match(registration):
+                warnings.append(f"{registration} looks Swedish but is not an organisation number ({exc}): kept as "
+                                "given, not used to find the company by number")  # fmt: skip
     if schema == "Person":
         id_number = _first(props, "idNumber") or _first(props, "nationalId")
         if id_number:
@@ -168,6 +173,7 @@ def entity_values(record: dict) -> dict[str, Any]:
     if kept:
         properties["ftm"] = kept
     values["properties"] = properties
+    values["warnings"] = warnings
     return values
 
 

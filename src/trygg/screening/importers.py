@@ -61,8 +61,11 @@ class SyncReport(ImportReport):
     removed: int = 0
     relations: int = 0
     extra: dict = field(default_factory=dict)
+    refusal: str = ""  # why a whole file was refused although no record was (see _guard_removals)
 
     def summary(self) -> str:
+        if self.refusal:
+            return f"{self.source}: read {self.read} — {self.refusal}"
         if not self.stored:
             return (
                 f"{self.source}: read {self.read}, rejected {len(self.rejected)} — nothing stored, "
@@ -203,14 +206,21 @@ def ofac_record(row: list[str]) -> tuple[str, dict[str, Any]]:
 
 
 def _csv_rows(stream) -> Iterator[tuple[int, list[str]]]:
+    """``(line, row)`` of a CSV without a header; a file that breaks off inside a quoted field (a truncated
+    download) or is otherwise malformed raises ReadError with the line, instead of passing a cut record on."""
     import csv
     import io
 
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
-    yield from enumerate(csv.reader(text), start=1)
+    reader = csv.reader(text, strict=True)
+    try:
+        for row in reader:
+            yield reader.line_num, row
+    except csv.Error as exc:
+        raise ReadError(reader.line_num, f"the file breaks off or is malformed here ({exc})") from exc
 
 
-def import_ofac(stream, name: str = "OFAC SDN", version: str = "") -> SyncReport:
+def import_ofac(stream, name: str = "OFAC SDN", version: str = "", allow_removals: bool = False) -> SyncReport:
     report = SyncReport(source=name)
     records: dict[str, dict] = {}
     try:
@@ -229,6 +239,9 @@ def import_ofac(stream, name: str = "OFAC SDN", version: str = "") -> SyncReport
             records[key] = values
     except UnicodeDecodeError as exc:
         raise RecordError(f"not UTF-8 text ({exc.reason})") from exc
+    except ReadError as exc:
+        report.reject(exc.line, str(exc))
+    _guard_removals(name, records, report, allow_removals)
     if _refused(report):
         return report
     with transaction.atomic():
@@ -243,7 +256,9 @@ def import_ofac(stream, name: str = "OFAC SDN", version: str = "") -> SyncReport
 # -- FollowTheMoney ------------------------------------------------------------------------------------------
 
 
-def import_ftm(stream, name: str, kind: str = Dataset.Kind.WATCHLIST, source: str = "") -> SyncReport:
+def import_ftm(
+    stream, name: str, kind: str = Dataset.Kind.WATCHLIST, source: str = "", allow_removals: bool = False
+) -> SyncReport:
     """FollowTheMoney entities, one JSON object per line (see :mod:`trygg.screening.ftm`): Company, Person,
     Organization, LegalEntity, Address, Vessel, Airplane as entities; Ownership, Directorship and UnknownLink
     (lessor, financier) as relations; ``addressEntity`` as address links. Other schemata are counted as
@@ -275,6 +290,7 @@ def import_ftm(stream, name: str, kind: str = Dataset.Kind.WATCHLIST, source: st
                     edges.append((line, key, values))
             elif schema in ftm.ENTITY_SCHEMATA:
                 entities[key] = ftm.entity_values(record)
+                report.warnings.extend(f"line {line}: {w}" for w in entities[key].pop("warnings"))
                 links.extend((line, key, address) for address in ftm.address_links(record))
             else:
                 report.skipped += 1
@@ -289,6 +305,7 @@ def import_ftm(stream, name: str, kind: str = Dataset.Kind.WATCHLIST, source: st
             report.reject(line, f"{key}: 'addressEntity' {address!r} is not an Address in the file")
         elif not entities[key]["address"]:
             entities[key]["address"] = entities[address]["address"][:300]
+    _guard_removals(name, entities, report, allow_removals)
     if _refused(report):
         return report
     with transaction.atomic():
@@ -384,7 +401,7 @@ def import_own_list(stream, name: str, owner=None, shared_with=None) -> SyncRepo
 
 
 def import_registry(
-    companies_stream, roles_stream, name: str = "Registerutdrag", generated: bool = False
+    companies_stream, roles_stream, name: str = "Registerutdrag", generated: bool = False, allow_removals: bool = False
 ) -> SyncReport:
     report = SyncReport(source=name)
     records: dict[str, dict] = {}
@@ -475,6 +492,7 @@ def import_registry(
     for line, _source, org, *_rest in pending_roles:
         if org not in company_rows_by_org:
             report.reject(line, f"roles: the company {org} is not in companies.csv")
+    _guard_removals(name, records, report, allow_removals)
     if _refused(report):
         return report
     with transaction.atomic():
@@ -506,7 +524,25 @@ def import_registry(
 
 
 def _refused(report: SyncReport) -> bool:
-    """All or nothing: with a rejected record the import stores nothing (and says so in its summary)."""
-    if report.rejected:
+    """All or nothing: with a rejected record (or a refusal) the import stores nothing, and says so."""
+    if report.rejected or report.refusal:
         report.stored = False
     return not report.stored
+
+
+MAX_REMOVED_SHARE = 0.10  # a re-sync that would remove more of a list than this is refused without --allow-removals
+
+
+def _guard_removals(name: str, records: dict, report: SyncReport, allow: bool) -> None:
+    """Refuse a re-sync that would remove more than a tenth of a list or registry (and more than ten entries):
+    a file cut at a line boundary is valid CSV or JSON, and would otherwise shrink what screening matches
+    against without a word."""
+    existing = list(Entity.objects.filter(dataset__name=name).values_list("key", flat=True))
+    removed = sum(1 for key in existing if key not in records)
+    if allow or removed <= max(10, MAX_REMOVED_SHARE * len(existing)):
+        return
+    report.refusal = (
+        f"this file would remove {removed} of the {len(existing)} entries of {name!r} ({removed / len(existing):.0%}); "
+        "a truncated or partial file? Nothing was stored. If the list really shrank, import it again with "
+        "--allow-removals."
+    )

@@ -80,6 +80,8 @@ class ListedOwner:
     controls: bool
     chain: list[dict]  # the largest ownership chain, holder first: {"holder", "role", "company", "share"}
     control_chain: list[dict]
+    chains: list[list[dict]] = field(default_factory=list)  # the largest chains (up to five), largest first
+    chain_count: int = 0  # how many ownership chains add up to the effective share
 
 
 @dataclass
@@ -313,6 +315,8 @@ def ownership_flags(facts: CaseFacts, t: Thresholds) -> list[Flag]:
         serious = o.controls or o.effective_share >= t.owner_share_serious
         if o.effective_share > 0:
             how = f"äger i praktiken {o.effective_share:.0f} % av sökanden"
+            if o.chain_count > 1:
+                how += f", sammanlagt genom {o.chain_count} ägarkedjor"
         elif o.unknown_share:
             how = "äger en andel av okänd storlek i sökanden"
         else:
@@ -327,7 +331,8 @@ def ownership_flags(facts: CaseFacts, t: Thresholds) -> list[Flag]:
                 f"{o.name} ({o.list_name}: {o.listed_as}) {how}" + (f": {via}." if via else "."),
                 {"owner": o.name, "listed_as": o.listed_as, "list": o.list_name, "score": round(o.score, 3),
                  "effective_share": round(o.effective_share, 2), "unknown_share": o.unknown_share,
-                 "controls": o.controls, "chain": o.chain, "control_chain": o.control_chain},
+                 "controls": o.controls, "chain": o.chain, "control_chain": o.control_chain,
+                 "chains": o.chains if o.chain_count > 1 else [], "chain_count": o.chain_count},
                 o.name,
             )
         )  # fmt: skip
@@ -349,12 +354,17 @@ class Outcome:
     reasons: list[str]
 
 
+# Findings that come from the same facts and count as one in the "three medium findings" rule.
+FAMILY = dict.fromkeys(("recent_board_change", "frequent_changes", "straw_man_sign"), "board_changes")
+
+
 def recommend(flags: list[Flag], hits: list[dict], links: list[dict], t: Thresholds) -> Outcome:
     """Weigh the findings.
 
     * serious — a strong or confirmed watch-list hit on a party; a party one hop from a listed entity; a
       listed party owning at least half of the applicant or controlling it, at any depth; a revoked licence
-      in the cooperation; any other high flag; or three or more medium findings, network links included;
+      in the cooperation; any other high flag; or three or more medium findings of different kinds, network
+      links included (the signs of one change of board and management count as one);
     * lesser — any other watch-list hit or network link within the hop limit; any medium flag;
     * none — otherwise (low flags are shown but do not raise the level on their own).
     ``hits`` are dicts with ``score``, ``confirmed`` and ``label``; ``links`` with ``hops`` and ``label``.
@@ -370,7 +380,11 @@ def recommend(flags: list[Flag], hits: list[dict], links: list[dict], t: Thresho
     for link in links:
         text = f"Koppling i nätverket till listad aktör: {link['label']} ({link['hops']} steg)"
         (serious if link["hops"] <= 1 else lesser).append(text)
-    mediums = [f for f in flags if f.severity == "medium"] + [link for link in links if link["hops"] > 1]
+    # three medium findings make it serious only when they are three different facts: the signs that come from the
+    # same changes of board and management shortly before (a new board, frequent changes, a straw man appointed)
+    # count once together, whoever they concern
+    families = {FAMILY.get(f.code, f.code) for f in flags if f.severity == "medium"}
+    mediums = [*sorted(families), *(link["label"] for link in links if link["hops"] > 1)]
     for flag in flags:
         if flag.severity == "high":
             serious.append(flag.summary)

@@ -225,7 +225,9 @@ def _align(a: Name, b: Name) -> Alignment:
     if not short or not long_:
         return Alignment(0.0, 0.0, 0, len(short), True)
     cells = [[token_match(s, t) for t in long_] for s in short]
-    rows, cols = _assign([[c[0] for c in row] for row in cells])
+    # identical parts pair first: "Anders Andersson" / "Anders Andersen" is Anders with two different surnames,
+    # not Anders ~ Andersen and Andersson ~ Anders, which the highest total similarity alone would choose
+    rows, cols = _assign([[c[0] + (1.0 if c[1] == "same" else 0.0) for c in row] for row in cells])
     ws = [token_weight(t.text, t.script) for t in short]
     wl = [token_weight(t.text, t.script) for t in long_]
     matched = [cells[r][c][0] for r, c in zip(rows, cols, strict=True)]

@@ -48,7 +48,7 @@ LABELS = {
     "relations": gettext_lazy("Relations"),
     "cap": gettext_lazy("Followed up to (relations)"),
 }
-HIDDEN = {"features", "party_key", "chain", "control_chain", "changes", "path", "match"}
+HIDDEN = {"features", "party_key", "chain", "control_chain", "chains", "chain_count", "changes", "path", "match"}
 ROLE_NAMES = {
     "board_member": gettext_lazy("board member"),
     "deputy": gettext_lazy("deputy board member"),
@@ -81,6 +81,7 @@ FEATURES = {
     "distinguishing_words": gettext_lazy("words that tell the companies apart"),
     "initials_differ": gettext_lazy("initials differ"),
     "weight_shorter": gettext_lazy("weight of the shorter name's parts"),
+    "name_score": gettext_lazy("likeness of the names alone"),
 }
 VALUES = {
     "same": gettext_lazy("same"),

@@ -18,15 +18,22 @@ class Command(BaseCommand):
         parser.add_argument("--roles", help="roles.csv")
         parser.add_argument("--ftm", help="FollowTheMoney JSON lines instead of CSV.")
         parser.add_argument("--name", default="Registerutdrag")
+        parser.add_argument(
+            "--allow-removals",
+            action="store_true",
+            help="Accept a re-import that removes more than a tenth of the registry (refused otherwise).",
+        )
 
     def handle(self, *args, **options):
         try:
             if options["ftm"]:
                 with open_binary(options["ftm"]) as fh:
-                    report = import_ftm(fh, options["name"], kind="registry")
+                    report = import_ftm(fh, options["name"], kind="registry", allow_removals=options["allow_removals"])
             elif options["companies"] and options["roles"]:
                 with open_binary(options["companies"]) as companies, open_binary(options["roles"]) as roles:
-                    report = import_registry(companies, roles, options["name"])
+                    report = import_registry(
+                        companies, roles, options["name"], allow_removals=options["allow_removals"]
+                    )
             else:
                 raise CommandError("give --companies and --roles, or --ftm")
         except (RecordError, OSError) as exc:

@@ -20,15 +20,20 @@ class Command(BaseCommand):
         parser.add_argument("--list-version", dest="list_version", default="", help="Version or date of the list.")
         parser.add_argument("--owner", help="Own lists: slug of the owning municipality organisation.")
         parser.add_argument("--share-with", help="Own lists: slug of the cooperation to share it with.")
+        parser.add_argument(
+            "--allow-removals",
+            action="store_true",
+            help="Accept a re-import that removes more than a tenth of the list (refused otherwise: truncated?).",
+        )
 
     def handle(self, *args, **options):
         name = options["name"] or {"ofac": "OFAC SDN", "ftm": "FollowTheMoney", "own": "Egen lista"}[options["format"]]
         try:
             with open_binary(options["file"]) as fh:
                 if options["format"] == "ofac":
-                    report = import_ofac(fh, name, options["list_version"])
+                    report = import_ofac(fh, name, options["list_version"], allow_removals=options["allow_removals"])
                 elif options["format"] == "ftm":
-                    report = import_ftm(fh, name)
+                    report = import_ftm(fh, name, allow_removals=options["allow_removals"])
                 else:
                     owner = Organisation.objects.filter(slug=options["owner"]).first() if options["owner"] else None
                     if options["owner"] and owner is None:

@@ -1,0 +1,567 @@
+"""The access matrix (issue 12): every URL pattern, instantiated with real objects of Karlstad (1780) and
+Örebro (1880), requested with GET as anonymous and as every demo user (and an unverified screening officer, an
+outsider from a third municipality and a superuser), compared with ``trygg.orgs.access_table``.
+
+The expected status is worked out here from the users' memberships and the objects' facts, following the words
+of the table — not by calling ``trygg.orgs.access`` — so that the test checks the views against the declared
+rule. All mismatches are collected and reported in one assertion.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.citizens.images import jpeg_with_gps
+from tests.factories import make_incident
+from tests.screening.conftest import case_data, screening_data  # noqa: F401 - the fixture, for this module
+from trygg.orgs.access_table import ACCESS, Rule, Who
+
+pytestmark = pytest.mark.django_db
+
+REPORTING = {"reporter", "coordinator", "org_admin"}
+COORDINATING = {"coordinator", "org_admin"}
+SCREENING_WHO = {Who.SCREENING_OFFICERS, Who.CASE_OFFICERS, Who.CASE_DATA}
+FAST = {"knox_simulations": 19}
+NO_LIMITS = dict.fromkeys(("tip", "receipt", "survey", "nearby", "open311", "open311_read"), (100_000, 3600))
+PERIOD = "2026-W10"
+
+
+def url_names(resolver: URLResolver | None = None, prefix: str = "") -> Iterator[str]:
+    """Every URL pattern's name (``namespace:name``), without the admin and ``i18n/``; unnamed ones by route."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin" or str(pattern.pattern).startswith("i18n/"):
+                continue
+            yield from url_names(pattern, f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix)
+        elif isinstance(pattern, URLPattern):
+            yield prefix + (pattern.name or f"<unnamed {pattern.pattern}>")
+
+
+def test_every_url_pattern_is_in_the_access_table():
+    names = list(url_names())
+    assert len(names) == len(set(names)), "two patterns share a name"
+    missing = sorted(set(names) - set(ACCESS))
+    stale = sorted(set(ACCESS) - set(names))
+    assert not missing, f"URL patterns without an access rule in trygg/orgs/access_table.py: {missing}"
+    assert not stale, f"access rules for URL patterns that do not exist: {stale}"
+    for name, rule in ACCESS.items():
+        assert rule.words, name
+
+
+# -- who is asking -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Person:
+    """A user as the rules see them, worked out from the memberships (not from ``trygg.orgs.access``)."""
+
+    label: str
+    client: Client
+    user: object | None = None
+    verified: bool = False
+    superuser: bool = False
+    roles: dict[int, str] = field(default_factory=dict)  # organisation id -> role
+    reach: frozenset[str] = frozenset()
+    counties: frozenset[str] = frozenset()
+    coordinated: frozenset[str] = frozenset()
+    reporting_in: frozenset[str] = frozenset()  # municipalities of organisations where the user reports
+    resident_data: frozenset[str] = frozenset()
+    officer_of: frozenset[str] = frozenset()
+    cooperations: frozenset[int] = frozenset()
+
+    @property
+    def anonymous(self) -> bool:
+        return self.user is None
+
+
+def person(label: str, user, verified: bool = False) -> Person:
+    from trygg.orgs.models import Cooperation, Municipality
+
+    client = Client()
+    if user is None:
+        return Person(label, client)
+    client.force_login(user)
+    if verified:
+        device = TOTPDevice.objects.create(user=user, name="Test", confirmed=True)
+        code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+        assert client.post("/granskning/verifiera/", {"token": f"{code:06d}"}).status_code == 302, label
+    p = Person(label, client, user, verified, user.is_superuser)
+    own, coordinated, reporting, resident, officer, coops = set(), set(), set(), set(), set(), set()
+    for membership in user.memberships.select_related("organisation"):
+        org, role = membership.organisation, membership.role
+        p.roles[org.pk] = role
+        codes = set(org.municipalities.values_list("code", flat=True))
+        own |= codes
+        coordinated |= codes if role in COORDINATING else set()
+        reporting |= codes if role in REPORTING else set()
+        resident |= codes if role in COORDINATING and org.kind == "municipality" else set()
+        officer |= codes if role == "screening_officer" and org.kind == "municipality" else set()
+        coops |= set(org.cooperations.values_list("pk", flat=True))
+    shared = set(
+        Municipality.objects.filter(
+            organisations__cooperations__in=Cooperation.objects.filter(pk__in=coops, share_incidents=True)
+        ).values_list("code", flat=True)
+    )
+    p.reach = frozenset(own | shared)
+    p.counties = frozenset(Municipality.objects.filter(code__in=p.reach).values_list("county", flat=True))
+    p.coordinated, p.reporting_in = frozenset(coordinated), frozenset(reporting)
+    p.resident_data, p.officer_of, p.cooperations = frozenset(resident), frozenset(officer), frozenset(coops)
+    return p
+
+
+# -- what is asked for ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """One instance of a URL pattern and the facts about its object that the rules look at."""
+
+    name: str
+    kwargs: dict
+    query: str = ""
+    municipality: str | None = None
+    county: str | None = None
+    reporter_org: int | None = None
+    visibility: str = ""
+    owners: tuple[int, ...] = ()  # owning and participating organisations
+    cooperation: int | None = None
+    scope: tuple[int, ...] | None = None  # organisations whose view of the data a report row is
+    inside: bool = True  # the object belongs to the case or municipality the URL names
+
+    @property
+    def url(self) -> str:
+        return reverse(self.name, kwargs=self.kwargs) + (f"?{self.query}" if self.query else "")
+
+
+def allows(who: Who, p: Person, t: Target) -> bool:
+    """Whether the rule ``who`` (as its words in the table say) lets the logged-in person ``p`` at ``t``."""
+    if p.superuser and who not in SCREENING_WHO | {Who.COOPERATION_MEMBERS}:
+        return True
+    m = t.municipality
+    match who:
+        case Who.ANYONE | Who.LOGGED_IN:
+            return True
+        case Who.REPORTERS:
+            return any(role in REPORTING for role in p.roles.values())
+        case Who.REACH:
+            return m in p.reach
+        case Who.INCIDENT_READERS:
+            if t.reporter_org in p.roles:
+                return True
+            return t.visibility != "internal" and (m in p.reach if m else t.county in p.counties)
+        case Who.INCIDENT_EDITORS:
+            return p.roles.get(t.reporter_org) in REPORTING or (
+                t.visibility != "internal" and m is not None and m in p.coordinated
+            )
+        case Who.MEASURE_CREATORS:
+            return m in p.reach and (m in p.reporting_in or m in p.coordinated)
+        case Who.MEASURE_EDITORS:
+            return m in p.reach and (any(p.roles.get(o) in REPORTING for o in t.owners) or m in p.coordinated)
+        case Who.MUNICIPALITY_COORDINATORS:
+            return m in p.coordinated
+        case Who.ANY_COORDINATOR_IN_COOPERATION:
+            return t.cooperation in p.cooperations and bool(p.coordinated)
+        case Who.COOPERATION_MEMBERS:
+            return t.cooperation in p.cooperations
+        case Who.REPORT_SCOPE:
+            return m in p.reach
+        case Who.RESIDENT_DATA:
+            return m in p.resident_data
+        case Who.RESIDENT_DATA_ANYWHERE:
+            return bool(p.resident_data)
+    raise AssertionError(f"no reading of {who}")
+
+
+def expected(rule: Rule, p: Person, t: Target) -> int:
+    if p.anonymous:
+        return rule.anonymous
+    if rule.who in SCREENING_WHO:
+        if not p.officer_of:
+            return rule.denied
+        if not p.verified and rule.unverified is not None:
+            return rule.unverified
+        if rule.gate is not None or rule.who == Who.SCREENING_OFFICERS:
+            return rule.get
+        if t.municipality not in p.officer_of:
+            return rule.denied
+        return rule.get if t.inside else rule.outside
+    if rule.gate is not None:
+        return rule.get if allows(rule.gate, p, t) else rule.denied
+    if not t.inside:  # the municipality in the URL is checked first, then that the object is in it
+        return rule.outside if allows(Who.REACH, p, t) else rule.denied
+    if not allows(rule.who, p, t):
+        return rule.denied
+    if rule.who == Who.REPORT_SCOPE and tuple(sorted(p.roles)) != t.scope:
+        return rule.outside  # a superuser's view of the data is "all": not another person's report row
+    return rule.get
+
+
+# -- the world -----------------------------------------------------------------------------------------------
+
+
+def build_world(data, media) -> tuple[dict, list[Target]]:
+    """Objects of every kind in both municipalities, and the URL instances that name them."""
+    from trygg.citizens import photos
+    from trygg.citizens.models import Survey, Tip
+    from trygg.citizens.services import SERVICES
+    from trygg.measures.models import Agreement, Measure, Meeting, ProblemPlace
+    from trygg.orgs.models import Cooperation, Membership, Municipality, Organisation, User
+    from trygg.screening.cases import create_case
+    from trygg.screening.engine import screen
+    from trygg.situation.models import ReportCache
+
+    orgs = data["orgs"]
+    users = dict(data["users"])
+    coop = Cooperation.objects.get(slug="trygga-centrum")
+    # a second cooperation of Örebro's organisations (sharing no incidents), with its own meeting
+    local = Cooperation.objects.create(name="Örebro lokalt", slug="orebro-lokalt", share_incidents=False)
+    local.organisations.set([orgs["orebro-kommun"], orgs["bra-orebro"], orgs["lpo-orebro"]])
+    # an outsider: the coordinator of a municipality in no cooperation with either (Hammarö, county 17)
+    hammaro = Organisation.objects.create(name="Hammarö kommun", slug="hammaro-kommun", kind="municipality")
+    hammaro.municipalities.set([Municipality.objects.get(code="1715")])
+    users["hammaro.samordnare"] = User.objects.create(username="hammaro.samordnare")
+    Membership.objects.create(user=users["hammaro.samordnare"], organisation=hammaro, role="coordinator")
+    users["root"] = User.objects.create_superuser("root", password="x" * 12)
+
+    today = timezone.localdate()
+    when = timezone.make_aware(dt.datetime(2026, 3, 4, 12))
+    targets: list[Target] = []
+
+    def add(name: str, query: str = "", **facts) -> None:
+        kwargs = facts.pop("kwargs", {})
+        targets.append(Target(name, kwargs, query, **facts))
+
+    world: dict = {"orgs": orgs, "users": users}
+    for code, county, munorg, partner, police in (
+        ("1780", "17", "karlstads-kommun", "centrum-karlstad", "lpo-karlstad"),
+        ("1880", "18", "orebro-kommun", "city-orebro", "lpo-orebro"),
+    ):
+        mun, part = orgs[munorg], orgs[partner]
+        place_facts = {"municipality": code, "county": county}
+        for name in (
+            "incidents:dashboard",
+            "incidents:list",
+            "measures:agreement_new",
+            "measures:measure_new",
+            "measures:place_new",
+            "citizens:survey_new",
+            "citizens:public_map",
+        ):
+            add(name, kwargs={"code": code}, **place_facts)
+        for name in ("situation:report", "situation:pdf", "situation:json", "situation:narrative"):
+            add(name, kwargs={"code": code, "period": PERIOD}, **place_facts)
+        add("situation:csv", kwargs={"code": code, "period": PERIOD, "table": "categories"}, **place_facts)
+        add("measures:plan", kwargs={"code": code, "year": today.year}, **place_facts)
+        incidents = [
+            make_incident(municipality=code, org=part, visibility="internal", when=when),
+            make_incident(municipality=code, org=part, visibility="partners", when=when),
+            make_incident(municipality=code, org=orgs["fastighetsagarna"], visibility="public", when=when),
+            make_incident(municipality=code, org=None, visibility="partners", when=when, source="police"),
+            make_incident(municipality=code, org=orgs[police], visibility="internal", when=when),
+        ]
+        world[f"incident-{code}"] = incidents[1]
+        for incident in incidents:
+            for name in ("incidents:detail", "incidents:edit"):
+                add(
+                    name,
+                    kwargs={"pk": incident.pk},
+                    reporter_org=incident.reporter_org_id,
+                    visibility=incident.visibility,
+                    **place_facts,
+                )
+        place = ProblemPlace.objects.create(
+            municipality_id=code,
+            name="Tunneln",
+            geometry=orgs_box(code),
+            categories=["klotter"],
+            organisation=part if code == "1880" else mun,
+        )
+        world[f"place-{code}"] = place
+        add("measures:place", kwargs={"pk": place.pk}, **place_facts)
+        add(
+            "measures:place_edit", kwargs={"code": code, "pk": place.pk}, owners=(place.organisation_id,), **place_facts
+        )
+        measure = Measure.objects.create(
+            title="Belysning",
+            kind="lighting",
+            municipality_id=code,
+            owner=mun,
+            status="done",
+            public=True,
+            problem_place=place,
+            start=dt.date(2025, 6, 1),
+            categories=["klotter"],
+        )
+        measure.participants.set([part])
+        world[f"measure-{code}"] = measure
+        add("measures:measure", kwargs={"pk": measure.pk}, **place_facts)
+        add("measures:measure_edit", kwargs={"code": code, "pk": measure.pk}, owners=(mun.pk, part.pk), **place_facts)
+        agreement = Agreement.objects.create(
+            municipality_id=code,
+            kind="agreement",
+            title="Avtal",
+            period_start=dt.date(2026, 1, 1),
+            period_end=dt.date(2026, 12, 31),
+        )
+        agreement.signatories.set([mun, orgs[police]])
+        add("measures:agreement", kwargs={"pk": agreement.pk}, **place_facts)
+        name = photos.clean_photo(SimpleUploadedFile("k.jpg", jpeg_with_gps(), content_type="image/jpeg"))
+        assert (media / "tips" / name).exists()
+        tip = Tip.objects.create(
+            municipality_id=code,
+            service_code=SERVICES[0].code,
+            lat=59.3794,
+            lon=13.5035,
+            photo=name,
+            description="Klotter på muren",
+        )
+        world[f"tip-{code}"] = tip
+        for name in ("citizens:tip_detail", "citizens:tip_action", "citizens:tip_photo"):
+            add(name, kwargs={"pk": tip.pk}, **place_facts)
+        add("citizens:tip_thanks", kwargs={"public_id": tip.public_id}, **place_facts)
+        jurisdiction = f"jurisdiction_id={code}"
+        add("open311:services", jurisdiction, kwargs={"fmt": "json"}, **place_facts)
+        add("open311:service", jurisdiction, kwargs={"code": SERVICES[0].code, "fmt": "xml"}, **place_facts)
+        add("open311:requests", jurisdiction, kwargs={"fmt": "json"}, **place_facts)
+        add("open311:request", jurisdiction, kwargs={"request_id": tip.public_id, "fmt": "json"}, **place_facts)
+        add("open311:token", jurisdiction, kwargs={"token_id": tip.public_id, "fmt": "json"}, **place_facts)
+        survey = Survey.objects.create(
+            municipality_id=code,
+            title="Trygghetsundersökning",
+            wave=1,
+            opens_on=today - dt.timedelta(days=1),
+            closes_on=today + dt.timedelta(days=10),
+        )
+        add("citizens:survey", kwargs={"pk": survey.pk}, **place_facts)
+        add("citizens:survey_results", kwargs={"pk": survey.pk}, **place_facts)
+        row = ReportCache.objects.create(key=f"{code}:{PERIOD}:-:orgs-{mun.pk}:matrix", fingerprint="matrix")
+        add("situation:status", kwargs={"pk": row.pk}, scope=(mun.pk,), **place_facts)
+
+    for code, other, county in (("1780", "1880", "17"), ("1880", "1780", "18")):  # the other's object, own code
+        for kind in ("measure", "place"):
+            pk = world[f"{kind}-{other}"].pk
+            add(
+                f"measures:{kind}_edit", kwargs={"code": code, "pk": pk}, municipality=code, county=county, inside=False
+            )
+
+    county_event = make_incident(
+        municipality=None, county="17", org=None, visibility="partners", when=when, source="police", precision="county"
+    )
+    for name in ("incidents:detail", "incidents:edit"):
+        add(name, kwargs={"pk": county_event.pk}, county="17", visibility="partners")
+    for cooperation in (coop, local):
+        meeting = Meeting.objects.create(cooperation=cooperation, week=PERIOD)
+        add("measures:meeting", kwargs={"pk": meeting.pk}, cooperation=cooperation.pk)
+    add("measures:meeting_new", cooperation=coop.pk)
+
+    # screening: a case in each municipality, under the same reference
+    d = data
+    cases = {
+        "1780": create_case(case_data(d["krogen"], [(d["front"], "ceo")], reference="SOC 1")),
+        "1880": create_case(
+            case_data(d["fasad"], [(d["abroad"], "board_member")], municipality="1880", reference="SOC 1")
+        ),
+    }
+    for case in cases.values():
+        screen(case)
+    world["cases"] = cases
+    from trygg.screening.models import Entity
+
+    registry_entity = Entity.objects.filter(dataset__kind="registry", schema="Company").first()
+    for code, case in cases.items():
+        other = cases["1880" if code == "1780" else "1780"]
+        facts = {"municipality": code, "county": {"1780": "17", "1880": "18"}[code]}
+        for name in ("screening:case", "screening:run", "screening:decide", "screening:network"):
+            add(name, kwargs={"pk": case.pk}, **facts)
+        party = case.parties.select_related("entity__dataset").exclude(role="applicant").first()
+        add("screening:extract", kwargs={"pk": case.pk, "party": party.pk}, **facts)
+        finding = case.runs.first().findings.first()
+        if finding is not None:
+            add("screening:judge", kwargs={"pk": finding.pk}, **facts)
+        foreign_party = other.parties.exclude(role="applicant").first()
+        add("screening:extract", kwargs={"pk": case.pk, "party": foreign_party.pk}, inside=False, **facts)
+        add("screening:search", f"case={case.pk}", **facts)
+        query = f"case={case.pk}"
+        add("screening:entity", query, kwargs={"pk": party.entity_id}, **facts)  # the case's own party
+        add("screening:entity", query, kwargs={"pk": registry_entity.pk}, **facts)  # the registry
+        foreign = other.parties.select_related("entity__dataset").get(role="applicant").entity
+        assert foreign.dataset.kind != "registry" and not case.parties.filter(entity=foreign).exists()
+        add("screening:entity", query, kwargs={"pk": foreign.pk}, inside=False, **facts)  # another case's
+
+    # pages without an object
+    for name in (
+        "core:home",
+        "login",
+        "logout",
+        "password_change",
+        "password_change_done",
+        "password_reset",
+        "password_reset_done",
+        "password_reset_complete",
+        "incidents:report",
+        "incidents:import",
+        "situation:index",
+        "situation:compare",
+        "measures:index",
+        "measures:library",
+        "measures:meetings",
+        "measures:public",
+        "citizens:receipt_campaign",
+        "citizens:receipt_new",
+        "citizens:tip_new",
+        "citizens:triage",
+        "citizens:receipt_summary",
+        "citizens:survey_list",
+        "open311:base",
+        "screening:index",
+        "screening:verify",
+        "screening:case_new",
+        "screening:datasets",
+        "screening:log",
+    ):
+        add(name)
+    add("password_reset_confirm", kwargs={"uidb64": "MQ", "token": "not-a-token"})
+    add("citizens:tip_nearby", "lat=59.3794&lon=13.5035")
+    add("open311:discovery", kwargs={"fmt": "json"})
+    return world, targets
+
+
+def orgs_box(code: str) -> dict:
+    lat, lon = (59.3780, 13.4985) if code == "1780" else (59.2727, 15.2130)
+    d = 0.0006
+    ring = [[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d], [lon - d, lat - d]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def people(users: dict) -> list[Person]:
+    result = [person("anonymous", None)]
+    for username, user in users.items():
+        officer = any(m.role == "screening_officer" for m in user.memberships.all())
+        result.append(person(username, user, verified=officer))
+    result.append(person("karlstad.granskare (no second factor)", users["karlstad.granskare"]))
+    return result
+
+
+# -- the matrix ----------------------------------------------------------------------------------------------
+
+
+@override_settings(TRYGG_LAGESBILD_OPTIONS=FAST, TRYGG_RATE_LIMITS=NO_LIMITS)
+def test_access_matrix(screening_data, tmp_path, settings, monkeypatch, capsys):  # noqa: F811
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr("trygg.situation.views.render_pdf", lambda data, charts: b"%PDF-1.7 matrix")
+    world, targets = build_world(screening_data, tmp_path)
+    persons = people(world["users"])
+    covered = {t.name for t in targets}
+    uncovered = sorted(set(url_names()) - covered)
+    assert not uncovered, f"URL patterns the matrix has no instance of: {uncovered}"
+
+    started = time.perf_counter()
+    mismatches: list[str] = []
+    requests, seen = 0, []
+    for target in targets:
+        rule = ACCESS[target.name]
+        url = target.url
+        for p in persons:
+            want = expected(rule, p, target)
+            got = p.client.get(url).status_code
+            requests += 1
+            seen.append(want)
+            if got != want:
+                mismatches.append(f"{p.label:38} GET {url:70} {got} (table: {want}; {target.name}: {rule.words})")
+    refused, posted = refused_posts_change_nothing(world, persons, targets)
+    mismatches += refused
+    with capsys.disabled():
+        statuses = ", ".join(f"{n}× {s}" for s, n in sorted(Counter(seen).items()))
+        print(
+            f"\naccess matrix: {len(covered)} patterns, {len(targets)} instances, {len(persons)} users, "
+            f"{requests} GET requests ({statuses}), {posted} refused POSTs in {time.perf_counter() - started:.1f} s"
+        )
+    assert not mismatches, f"{len(mismatches)} mismatches with the access table:\n" + "\n".join(mismatches)
+
+
+def refused_posts_change_nothing(world: dict, persons: list[Person], targets: list[Target]) -> tuple[list[str], int]:
+    """A POST by someone the rule refuses is refused and changes nothing (edit forms and actions)."""
+    from trygg.incidents.models import Incident
+    from trygg.measures.models import Measure
+    from trygg.situation.models import Narrative
+
+    def state() -> tuple:
+        return (
+            list(Measure.objects.order_by("pk").values_list("title", "status")),
+            list(Incident.objects.order_by("pk").values_list("description", "visibility", "category")),
+            list(world["tip-1780"].__class__.objects.order_by("pk").values_list("status", "incident")),
+            [case.decisions.count() for case in world["cases"].values()],
+            Narrative.objects.count(),
+        )
+
+    changes = {
+        "measures:measure_edit": {"title": "Ändrad av fel person", "status": "cancelled", "public_summary": "Ny text"},
+        "incidents:edit": {"description": "Ändrad av fel person", "visibility": "public"},
+        "citizens:tip_action": {"action": "reject", "reason": "Inte vårt"},
+        "screening:decide": {"decided": "no_concerns", "justification": "x" * 30},
+        "situation:narrative": {"text": "Skrivet av fel person"},
+    }
+    before = state()
+    found, posted, proven = [], 0, 0
+    for target in targets:
+        if target.name not in changes or not target.inside:
+            continue
+        rule = ACCESS[target.name]
+        real = Rule(rule.who, unverified=rule.unverified, outside=rule.outside, anonymous=rule.anonymous)
+        allowed = [p for p in persons if expected(real, p, target) == 200]
+        data = dict(changes[target.name])
+        if rule.gate is None:  # an edit form: what an allowed user's form would send, changed (a valid save)
+            form = allowed[0].client.get(target.url).context["form"]
+            data = {**form_data(form), **data}
+        for p in persons:
+            refused = rule.anonymous if p.anonymous else rule.denied
+            if expected(real, p, target) != refused:
+                continue  # allowed to POST, or stopped earlier (no second factor): not this check
+            got = p.client.post(target.url, data).status_code
+            posted += 1
+            if got != refused:
+                found.append(f"{p.label:38} POST {target.url:69} {got} (table: {refused}; {target.name})")
+            if state() != before:
+                found.append(f"{p.label:38} POST {target.url:69} changed data although refused ({target.name})")
+                before = state()
+        if rule.gate is None:  # the same POST by an allowed user saves: the refused ones were real attempts
+            saved = allowed[0].client.post(target.url, data)
+            assert saved.status_code == 302, (
+                target.url,
+                allowed[0].label,
+                saved.context and saved.context["form"].errors,
+            )
+            proven += 1
+            assert state() != before, target.url
+            before = state()
+    forms = [t for t in targets if t.inside and t.name in changes and ACCESS[t.name].gate is None]
+    assert posted and proven == len(forms), (posted, proven)
+    return found, posted
+
+
+def form_data(form) -> dict:
+    """What a browser sends for ``form`` as it is shown (initial values)."""
+    data = {}
+    for bound in form:
+        value = bound.value()
+        if isinstance(value, bool):
+            if value:
+                data[bound.html_name] = "on"
+            continue
+        shown = bound.field.widget.format_value(value)
+        if shown not in (None, "", []):
+            data[bound.html_name] = [str(v) for v in shown] if isinstance(shown, list) else str(shown)
+    return data
