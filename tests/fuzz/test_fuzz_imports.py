@@ -47,6 +47,20 @@ def check_report(report) -> None:
         assert rejection.line >= 1 and rejection.reason.strip()
 
 
+def imports_or_refuses_cleanly(run) -> None:
+    """``run()`` imports; either it raises a RecordError with a message, or its report names every rejected line —
+    and when it refuses (an error, or nothing stored), no row has changed."""
+    before = counts()
+    try:
+        report = run()
+    except RecordError as exc:
+        assert str(exc).strip() and counts() == before
+        return
+    check_report(report)
+    if not report.stored:
+        assert counts() == before
+
+
 @given(events=st.lists(st.fixed_dictionaries({}, optional=dict.fromkeys(EVENT, json_values)), max_size=4),
        cut=st.integers(min_value=0), junk=st.binary(max_size=12), gzipped=st.booleans())  # fmt: skip
 def test_police_events(base_data, events, cut, junk, gzipped):
@@ -107,15 +121,7 @@ def test_own_list(base_data, rows):
     writer = csv.DictWriter(out, fieldnames=OWN_COLUMNS)
     writer.writeheader()
     writer.writerows(rows)
-    before = counts()
-    try:
-        report = import_own_list(io.BytesIO(out.getvalue().encode()), "Fuzz egen")
-    except RecordError as exc:
-        assert str(exc).strip() and counts() == before
-        return
-    check_report(report)
-    if not report.stored:
-        assert counts() == before
+    imports_or_refuses_cleanly(lambda: import_own_list(io.BytesIO(out.getvalue().encode()), "Fuzz egen"))
 
 
 @given(
@@ -128,15 +134,9 @@ def test_registry_csv(base_data, companies, roles):
                              *companies])  # fmt: skip
     csv.writer(r).writerows([["org_number", "role", "personal_number", "name", "birth_date", "country", "share",
                               "valid_from", "valid_to"], *roles])  # fmt: skip
-    before = counts()
-    try:
-        report = import_registry(io.BytesIO(c.getvalue().encode()), io.BytesIO(r.getvalue().encode()), "Fuzzregister")
-    except RecordError as exc:
-        assert str(exc).strip() and counts() == before
-        return
-    check_report(report)
-    if not report.stored:
-        assert counts() == before
+    imports_or_refuses_cleanly(
+        lambda: import_registry(io.BytesIO(c.getvalue().encode()), io.BytesIO(r.getvalue().encode()), "Fuzzregister")
+    )
 
 
 FTM_SCHEMATA = ["Person", "Company", "Address", "Ownership", "Directorship", "UnknownLink", "Thing", "Nope"]
@@ -152,12 +152,4 @@ ftm_objects = st.fixed_dictionaries(
 @given(objects=st.lists(ftm_objects, max_size=5), cut=st.integers(min_value=0), junk=st.binary(max_size=8))
 def test_followthemoney(base_data, objects, cut, junk):
     data = damage("\n".join(json.dumps(o) for o in objects).encode(), cut, junk)
-    before = counts()
-    try:
-        report = import_ftm(io.BytesIO(data), "Fuzz FtM", kind="registry")
-    except RecordError as exc:
-        assert str(exc).strip() and counts() == before
-        return
-    check_report(report)
-    if not report.stored:
-        assert counts() == before
+    imports_or_refuses_cleanly(lambda: import_ftm(io.BytesIO(data), "Fuzz FtM", kind="registry"))
