@@ -8,6 +8,7 @@ Every setting that differs between a laptop demo and production comes from an en
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import secrets
 from pathlib import Path
@@ -225,6 +226,8 @@ OTP_TOTP_ISSUER = "Trygg"
 TRYGG_PUBLIC_MAP_K = int(os.environ.get("TRYGG_PUBLIC_MAP_K", "5"))
 TRYGG_PUBLIC_MAP_CELL = int(os.environ.get("TRYGG_PUBLIC_MAP_CELL", "250"))
 TRYGG_SURVEY_MIN_N = int(os.environ.get("TRYGG_SURVEY_MIN_N", "15"))
+# Rate limits per action as JSON, e.g. {"open311_read": [600, 3600]} (count, seconds); defaults in trygg.core.ratelimit.
+TRYGG_RATE_LIMITS = {k: tuple(v) for k, v in json.loads(os.environ.get("TRYGG_RATE_LIMITS") or "{}").items()}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 EMAIL_BACKEND = os.environ.get("TRYGG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

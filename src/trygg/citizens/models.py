@@ -63,6 +63,8 @@ class Tip(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # Open311 reads a municipality's newest tips a page at a time, straight from this index
+        indexes = [models.Index(fields=["municipality", "created_at", "id"], name="tip_municipality_time")]
 
     def __str__(self) -> str:
         return f"{self.service_code} {self.created_at:%Y-%m-%d}"

@@ -108,7 +108,7 @@ def _param(request, name: str) -> str:
 
 def _municipality(request):
     code = _param(request, "jurisdiction_id")
-    active = active_municipalities()
+    active = active_municipalities().defer("boundary")  # a large JSON document no answer needs
     if not code:
         if active.count() == 1:
             return active.first()
@@ -299,7 +299,10 @@ def requests_view(request, fmt):
             raise Open311Error(400, f"start_date and end_date may be at most {MAX_DAYS} days apart")
         qs = qs.filter(created_at__gte=start, created_at__lte=end)
     page, size = _page(request)
-    rows = list(qs.select_related("municipality").order_by("-created_at", "-id")[(page - 1) * size : page * size + 1])
+    # every row is of this municipality: it is attached, not joined (its boundary is a large JSON document)
+    rows = list(qs.order_by("-created_at", "-id")[(page - 1) * size : page * size + 1])
+    for tip in rows:
+        tip.municipality = municipality
     items = [_request_json(t, partner) for t in rows[:size]]
     response = respond(fmt, "service_requests", "request", items)
     if len(rows) > size:  # more on the next page (RFC 8288 link)
@@ -383,6 +386,7 @@ def request_detail(request, request_id, fmt):
     tip = Tip.objects.filter(municipality=municipality, public_id=request_id).first()
     if tip is None:
         raise Open311Error(404, f"no service request {request_id!r}")
+    tip.municipality = municipality
     return respond(fmt, "service_requests", "request", [_request_json(tip, partner)])
 
 
