@@ -86,7 +86,7 @@ def tip_nearby(request):
         lat, lon = float(request.GET["lat"]), float(request.GET["lon"])
     except (KeyError, ValueError):
         return JsonResponse({"error": "lat and lon are required numbers"}, status=400)
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180) or lat != lat or lon != lon:
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):  # NaN fails the comparisons too
         return JsonResponse({"error": "lat and lon must be a position on Earth"}, status=400)
     if not ratelimit.allow(request, "nearby"):
         return JsonResponse({"error": "too many requests; try again later"}, status=429)
