@@ -108,6 +108,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tips", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument(
+        "--processes", type=int, nargs="+", default=[1, 2], help="serving processes per run (above 1: REDIS_URL)"
+    )
     args = parser.parse_args()
     backend = fresh_database()
     setup_django()
@@ -117,37 +120,47 @@ def main() -> None:
     static = "/static/trygg/trygg.css"
     env = {**os.environ, "TRYGG_RATE_LIMITS": LIFTED, "TRYGG_VAR_DIR": os.environ["TRYGG_VAR_DIR"]}
     subprocess.run([str(TRYGG), "collectstatic", "--noinput", "-v0"], env=env, check=True)
+    targets = [
+        ("static file (trygg.css)", static),
+        ("Open311 GET requests.json (50 of the newest)", "/open311/v2/requests.json?jurisdiction_id=1780"),
+        ("Open311 GET requests.xml, page 20", "/open311/v2/requests.xml?jurisdiction_id=1780&page=20"),
+        ("Open311 GET services.json", "/open311/v2/services.json?jurisdiction_id=1780"),
+        ("public map page (Karlstad)", "/karta/1780/"),
+        ("tip form", "/tips/"),
+    ]
+    for processes in args.processes:
+        if processes > 1 and not env.get("REDIS_URL"):
+            print(f"(--processes {processes} skipped: it needs REDIS_URL)", file=sys.stderr)
+            continue
+        rows = measure(env, processes, targets, args.requests)
+        server_kind = f"trygg serve --processes {processes} (waitress, 8 threads each, DEBUG {settings.DEBUG})"
+        cache = "Redis" if processes > 1 or env.get("REDIS_URL") else "in-process cache"
+        print(f"Load, {backend}, {cache}, {args.tips:,} tips in the window, {server_kind}")
+        print(table(["concurrency", "target", "requests", "p50", "p95", "p95 / static"], rows))
+
+
+def measure(env: dict, processes: int, targets: list[tuple[str, str]], requests: int) -> list[list]:
     port = free_port()
-    server = subprocess.Popen([str(TRYGG), "serve", "--port", str(port), "--no-worker"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    command = [str(TRYGG), "serve", "--port", str(port), "--no-worker", "--processes", str(processes)]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(100):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}{static}", timeout=2).read()
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{targets[0][1]}", timeout=2).read()
                 break
             except OSError:
                 time.sleep(0.2)
-        targets = [
-            ("static file (trygg.css)", static),
-            ("Open311 GET requests.json (50 of the newest)", "/open311/v2/requests.json?jurisdiction_id=1780"),
-            ("Open311 GET requests.xml, page 20", "/open311/v2/requests.xml?jurisdiction_id=1780&page=20"),
-            ("Open311 GET services.json", "/open311/v2/services.json?jurisdiction_id=1780"),
-            ("public map page (Karlstad)", "/karta/1780/"),
-            ("tip form", "/tips/"),
-        ]
         rows = []
         for concurrency in (1, 8, 32):
             base_p95 = None
             for label, path in targets:
-                run_clients(port, path, concurrency, min(40, args.requests))  # warm
-                times = run_clients(port, path, concurrency, args.requests)
+                run_clients(port, path, concurrency, min(40, requests))  # warm
+                times = run_clients(port, path, concurrency, requests)
                 p50, p95 = statistics.median(times), percentile(times, 0.95)
                 base_p95 = base_p95 or p95
                 rows.append([concurrency, label, len(times), f"{1000 * p50:.1f} ms", f"{1000 * p95:.1f} ms",
                              f"{p95 / base_p95:.1f}×"])  # fmt: skip
-        server_kind = f"trygg serve (waitress, 8 threads, DEBUG {settings.DEBUG})"
-        print(f"Load, {backend}, {args.tips:,} tips in the window, {server_kind}")
-        print(table(["concurrency", "target", "requests", "p50", "p95", "p95 / static"], rows))
+        return rows
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -93,11 +93,13 @@ def login(client):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate limits and other cached state do not leak from one test into the next."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

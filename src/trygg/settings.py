@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "trygg.core.middleware.RejectNullCharactersMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "trygg.core.two_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "trygg.core.middleware.ContentSecurityPolicyMiddleware",
@@ -142,6 +143,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # the test database is a file as in production, so that concurrent transactions wait for each other's lock
+    # (an in-memory database with a shared cache fails them instead)
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
@@ -149,7 +153,9 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
         if os.environ.get("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "trygg"}
-    )
+    ),
+    # what each process may keep for itself a little while (e.g. which municipalities use Trygg): no round trip
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "trygg-local"},
 }
 
 TASKS = {
@@ -210,7 +216,9 @@ SESSION_COOKIE_AGE = int(os.environ.get("TRYGG_SESSION_AGE", str(12 * 3600)))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusals": {"()": "trygg.core.log_filters.RefusalWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["refusals"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("TRYGG_LOG_LEVEL", "WARNING")},
 }
 

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from trygg.citizens.urls import open311_patterns
-from trygg.core import accounts
+from trygg.core import accounts, two_factor
 
 urlpatterns = [
     path("", include("trygg.core.urls")),
@@ -15,6 +15,9 @@ urlpatterns = [
     path("open311/v2/", include((open311_patterns, "open311"))),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", two_factor.account, name="account"),
+    path("accounts/tvastegs/verifiera/", two_factor.verify, name="two_factor_verify"),
+    path("accounts/tvastegs/av/", two_factor.turn_off, name="two_factor_off"),
     path("accounts/losenord/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/losenord/klart/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/aterstall/", accounts.PasswordResetView.as_view(), name="password_reset"),

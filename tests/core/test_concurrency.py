@@ -86,3 +86,84 @@ def test_a_stale_measure_save_is_refused(demo_orgs, measure):  # noqa: F811
     refused = first.post(url, {**mine, "status": "done"})
     assert stale(refused), refused.context["form"].errors
     assert Measure.objects.get(pk=measure.pk).title == "Belysning i tunneln"
+
+
+def test_stale_meeting_minutes_are_refused(demo_orgs):
+    from trygg.measures.models import Meeting
+
+    coop = demo_orgs["orgs"]["karlstads-kommun"].cooperations.first()
+    meeting = Meeting.objects.create(cooperation=coop, week="2026-W10", agenda={"label": "Vecka 10"})
+    url = f"/atgarder/moten/{meeting.pk}/"
+    first, second = (
+        client_for(demo_orgs["users"]["karlstad.samordnare"]),
+        client_for(demo_orgs["users"]["orebro.samordnare"]),
+    )
+
+    def minutes_form(client) -> dict:
+        form = client.get(url).context["minutes_form"]
+        return {"form": "minutes", **{f.html_name: f.value() or "" for f in form}}
+
+    mine, theirs = minutes_form(first), minutes_form(second)
+    assert second.post(url, {**theirs, "minutes": "Beslut: belysning i tunneln."}).status_code == 302
+    refused = first.post(url, {**mine, "minutes": "Inga beslut."})
+    assert refused.status_code == 200
+    errors = str(refused.context["minutes_form"].non_field_errors())
+    assert "Beslut: belysning i tunneln." in errors
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Beslut: belysning i tunneln."
+    again = {"form": "minutes", **{f.html_name: f.value() or "" for f in refused.context["minutes_form"]}}
+    assert first.post(url, {**again, "minutes": "Inga beslut."}).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Inga beslut."
+
+
+def test_a_tip_handled_by_one_coordinator_is_not_handled_again_by_another(demo_orgs):
+    from trygg.citizens.models import Tip
+
+    tip = Tip.objects.create(municipality_id="1780", service_code="klotter", lat=59.3794, lon=13.5035)
+    first, second = (
+        client_for(demo_orgs["users"]["karlstad.samordnare"]),
+        client_for(demo_orgs["users"]["karlstad.samordnare"]),
+    )
+    for client in (first, second):  # both open the tip while it is new
+        assert client.get(f"/invanare/tips/{tip.pk}/").status_code == 200
+    assert first.post(f"/invanare/tips/{tip.pk}/atgard/", {"action": "accept"}).status_code == 302
+    refused = second.post(f"/invanare/tips/{tip.pk}/atgard/", {"action": "reject", "reason": "Dubblett"}, follow=True)
+    shown = " ".join(str(m) for m in refused.context["messages"])
+    assert "Någon annan har redan hanterat tipset" in shown, shown
+    tip.refresh_from_db()
+    assert tip.status == "accepted" and tip.status_note == "" and Incident.objects.filter(source="tip").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_accepts_make_one_incident(demo_orgs):
+    """Two threads accept the same tip at the same moment: one incident, one clear refusal."""
+    import threading
+
+    from django.db import connection
+
+    from trygg.citizens import tips
+    from trygg.citizens.models import Tip
+    from trygg.core.importing import RecordError
+
+    tip = Tip.objects.create(municipality_id="1780", service_code="klotter", lat=59.3794, lon=13.5035)
+    user = demo_orgs["users"]["karlstad.samordnare"]
+    barrier, outcomes = threading.Barrier(2), []
+
+    def accept() -> None:
+        try:
+            barrier.wait()
+            tips.accept(Tip.objects.get(pk=tip.pk), user)
+            outcomes.append("accepted")
+        except RecordError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=accept) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["accepted", "refused"]
+    assert Incident.objects.filter(external_id=f"tip:{tip.public_id}").count() == 1

@@ -26,3 +26,12 @@ def test_500_is_swedish(settings):
     response = server_error(RequestFactory().get("/"))
     text = response.content.decode()
     assert response.status_code == 500 and "Något gick fel" in text and 'href="/"' in text
+
+
+def test_a_refusal_is_logged_as_one_line_without_a_traceback(client, demo_orgs, caplog):
+    client.force_login(demo_orgs["users"]["bra.lasare"])
+    with caplog.at_level("WARNING", logger="django.request"):
+        assert client.get("/invanare/tips/").status_code == 403
+    refused = [r for r in caplog.records if r.name == "django.request"]
+    assert refused and all(r.exc_info is None for r in refused), [r.getMessage() for r in refused]
+    assert "Forbidden" in refused[0].getMessage()

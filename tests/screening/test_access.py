@@ -81,7 +81,12 @@ def test_every_read_search_export_and_decision_is_audited_with_the_case_as_purpo
         assert escape(relation["company"]) in page
     client.post(
         f"/granskning/arenden/{karlstad_case.pk}/bedomning/",
-        {"decided": karlstad_case.runs.first().recommendation, "justification": ""},
+        {
+            "decided": karlstad_case.runs.first().recommendation,
+            "justification": "",
+            "run": karlstad_case.runs.first().pk,
+            "seen_decision": 0,
+        },
     )
     events = AuditEvent.objects.filter(purpose=purpose)
     assert events.filter(action="view", object_type="screening.case").exists()

@@ -84,6 +84,9 @@ def test_other_municipalities_own_lists_are_not_searched(planted, officer, demo_
     client = officer()
     assert names(search(client, planted["case"], "Hemlig Restaurang")) == []
     assert names(search(client, planted["case"], "556036-0793")) == []
+    for page in ("/granskning/", "/granskning/listor/"):  # nor is the list named to Karlstad's officers
+        assert "Örebros egna" not in client.get(page).content.decode(), page
+    assert "Örebros egna" in officer("orebro.granskare").get("/granskning/listor/").content.decode()
 
 
 def test_every_search_is_audited_with_the_case_as_purpose(planted, officer):

@@ -9,7 +9,7 @@ import numpy as np
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from trygg.audit import log
 from trygg.core import geo
@@ -157,14 +157,25 @@ def _notify(tip: Tip) -> None:
     tip.save(update_fields=["email"])
 
 
+def _lock_open(tip: Tip) -> Tip:
+    """The tip as stored, its row locked to the end of the transaction; refused when it was handled meanwhile —
+    two coordinators triaging the same tip cannot both act on it."""
+    current = Tip.objects.select_for_update().select_related("municipality").get(pk=tip.pk)
+    if not current.is_open:
+        raise RecordError(
+            _("Somebody else has already handled this tip: %(status)s. Nothing was changed.")
+            % {"status": current.get_status_display()}
+        )
+    return current
+
+
 def accept(tip: Tip, user) -> Incident:
-    if not tip.is_open:
-        raise RecordError("the tip is already handled")
-    service = BY_CODE[tip.service_code]
-    lat, lon, precision = tip.lat, tip.lon, Precision.STREET
-    if lat is None:
-        lat, lon, precision = tip.municipality.centroid_lat, tip.municipality.centroid_lon, Precision.MUNICIPALITY
     with transaction.atomic():
+        tip = _lock_open(tip)
+        service = BY_CODE[tip.service_code]
+        lat, lon, precision = tip.lat, tip.lon, Precision.STREET
+        if lat is None:
+            lat, lon, precision = tip.municipality.centroid_lat, tip.municipality.centroid_lon, Precision.MUNICIPALITY
         incident = Incident.objects.create(
             category=Category.objects.current().get(code=service.category),
             source=Source.TIP,
@@ -190,26 +201,22 @@ def accept(tip: Tip, user) -> Incident:
 
 
 def merge(tip: Tip, into: Tip, user) -> None:
-    if not tip.is_open:
-        raise RecordError("the tip is already handled")
     if into.pk == tip.pk or into.municipality_id != tip.municipality_id:
-        raise RecordError("choose another tip in the same municipality")
-    tip.status, tip.merged_into = Tip.Status.MERGED, into
-    tip.save(update_fields=["status", "merged_into", "updated_at"])
-    log.record(user, "update", tip, summary="tip merged", changes={"merged_into": into.pk})
+        raise RecordError(_("Choose another tip in the same municipality."))
+    with transaction.atomic():
+        tip = _lock_open(tip)
+        tip.status, tip.merged_into = Tip.Status.MERGED, into
+        tip.save(update_fields=["status", "merged_into", "updated_at"])
+        log.record(user, "update", tip, summary="tip merged", changes={"merged_into": into.pk})
     _notify(tip)
 
 
 def reject(tip: Tip, reason: str, user) -> None:
-    if not tip.is_open:
-        raise RecordError("the tip is already handled")
     if len(reason.strip()) < 3:
-        raise RecordError("give a reason")
-    tip.status, tip.status_note = Tip.Status.REJECTED, reason.strip()[:500]
-    tip.save(update_fields=["status", "status_note", "updated_at"])
-    log.record(user, "update", tip, summary="tip rejected", changes={"reason": tip.status_note})
+        raise RecordError(_("Give a reason."))
+    with transaction.atomic():
+        tip = _lock_open(tip)
+        tip.status, tip.status_note = Tip.Status.REJECTED, reason.strip()[:500]
+        tip.save(update_fields=["status", "status_note", "updated_at"])
+        log.record(user, "update", tip, summary="tip rejected", changes={"reason": tip.status_note})
     _notify(tip)
-
-
-def requested_datetime(tip: Tip) -> str:
-    return timezone.localtime(tip.created_at).isoformat(timespec="seconds")

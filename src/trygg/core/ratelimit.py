@@ -38,11 +38,14 @@ def allow(request, action: str, who: str | None = None) -> bool:
     limits = {**DEFAULT_LIMITS, **getattr(settings, "TRYGG_RATE_LIMITS", {})}
     limit, window = limits.get(action, (30, 3600))
     key = client_key(request, action, who)
-    if cache.add(key, 1, window):
-        return True
-    try:
+    try:  # one round trip to a shared cache while the window runs
         count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, window)
-        return True
+    except ValueError:  # the first attempt in this window (the count expires with the window)
+        if cache.add(key, 1, window):
+            return True
+        try:
+            count = cache.incr(key)  # another request started the window meanwhile
+        except ValueError:
+            cache.set(key, 1, window)
+            return True
     return count <= limit

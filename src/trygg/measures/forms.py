@@ -8,7 +8,7 @@ from trygg.core import geo
 from trygg.core.concurrency import OptimisticLockMixin
 from trygg.incidents.models import Category
 from trygg.measures.areas import AreaError, validate_areas
-from trygg.measures.models import Agreement, Measure, ProblemPlace
+from trygg.measures.models import Agreement, Measure, Meeting, ProblemPlace
 from trygg.orgs.models import Organisation, Place
 
 
@@ -193,6 +193,25 @@ class AgreementForm(OptimisticLockMixin, forms.ModelForm):
         ):
             self.add_error("period_end", _("The end is before the start."))
         return cleaned
+
+
+class MinutesForm(OptimisticLockMixin, forms.ModelForm):
+    """Attendees and minutes of an EST meeting; a save on a copy somebody else saved since is refused."""
+
+    class Meta:
+        model = Meeting
+        fields = ["attendees", "minutes"]
+        widgets = {
+            "attendees": forms.Textarea(attrs={"rows": 3, "maxlength": 5000}),
+            "minutes": forms.Textarea(attrs={"rows": 8, "maxlength": 50000}),
+        }
+        labels = {"attendees": _("Attendees"), "minutes": _("Minutes")}
+
+    def clean_attendees(self):
+        return self.cleaned_data["attendees"][:5000]
+
+    def clean_minutes(self):
+        return self.cleaned_data["minutes"][:50000]
 
 
 class DecisionForm(forms.Form):

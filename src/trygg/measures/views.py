@@ -22,7 +22,14 @@ from trygg.measures import evaluate as evaluation
 from trygg.measures import meetings
 from trygg.measures.areas import AreaError, count_in
 from trygg.measures.followup import follow_up
-from trygg.measures.forms import AgreementForm, DecisionForm, EvaluationForm, MeasureForm, ProblemPlaceForm
+from trygg.measures.forms import (
+    AgreementForm,
+    DecisionForm,
+    EvaluationForm,
+    MeasureForm,
+    MinutesForm,
+    ProblemPlaceForm,
+)
 from trygg.measures.models import Agreement, Evaluation, Measure, Meeting, ProblemPlace
 from trygg.orgs import access
 from trygg.orgs.models import Cooperation, Municipality, Organisation
@@ -395,16 +402,19 @@ def meeting_detail(request, pk: int):
         cooperation=meeting.cooperation,
         municipalities=municipalities,
     )
+    minutes_form = MinutesForm(request.POST if request.POST.get("form") == "minutes" else None, instance=meeting)
     if request.method == "POST":
         access.require(can_write)
         if request.POST.get("form") == "minutes":
-            meeting.attendees = request.POST.get("attendees", "")[:5000]
-            meeting.minutes = request.POST.get("minutes", "")[:50000]
-            meeting.held_on = meeting.held_on or timezone.localdate()
-            meeting.save()
-            log.record(request.user, "update", meeting, summary="minutes saved")
-            messages.success(request, _("The minutes were saved."))
-            return redirect("measures:meeting", pk=meeting.pk)
+            with transaction.atomic():  # the form's version check reads the row under a lock
+                saved = minutes_form.save(commit=False) if minutes_form.is_valid() else None
+                if saved is not None:
+                    saved.held_on = saved.held_on or timezone.localdate()
+                    saved.save()
+                    log.record(request.user, "update", saved, summary="minutes saved")
+            if saved is not None:
+                messages.success(request, _("The minutes were saved."))
+                return redirect("measures:meeting", pk=meeting.pk)
         if decision_form.is_valid():
             d = decision_form.cleaned_data
             try:
@@ -425,6 +435,7 @@ def meeting_detail(request, pk: int):
     context = {
         "meeting": meeting,
         "decision_form": decision_form,
+        "minutes_form": minutes_form,
         "can_write": can_write,
         "decisions": meeting.decisions.select_related("owner", "measure"),
     }

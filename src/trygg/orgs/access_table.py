@@ -9,7 +9,8 @@ they add up to for each page, for a security officer to read and for the test to
   contact details, positions rounded to about 100 m), the login and password-reset pages.
 * **Every other page needs a login**: a visitor who is not logged in is sent to the login page (302).
 * **Any logged-in user**: lists that show only what the user may see (the start page, the measures and the
-  meetings, the shared experience, the lägesbild chooser and comparison) and the password change.
+  meetings, the shared experience, the lägesbild chooser and comparison), their own account page, the password
+  change and two-step verification (a user who has set it up opens no other page before entering the code).
 * **Members who reach the municipality** — their organisation works there, or cooperates with an organisation
   working there in a cooperation that shares incidents: the municipality's dashboard, incident list, lägesbild
   and its exports, measures, problem places, agreements, the action plan and survey results.
@@ -142,6 +143,9 @@ ACCESS: dict[str, Rule] = {
     "core:home": Rule(Who.ANYONE, anonymous=200, denied=200, note="Anonymous visitors get the public start page."),
     "login": PUBLIC,
     "logout": Rule(Who.ANYONE, get=405, anonymous=405, denied=405, note="Logging out is a POST."),
+    "account": LOGGED_IN,
+    "two_factor_verify": Rule(Who.LOGGED_IN, note="Sets up an authenticator app, or asks for its code."),
+    "two_factor_off": Rule(Who.LOGGED_IN, get=405, gate=Who.LOGGED_IN, note="Needs a current code."),
     "password_change": LOGGED_IN,
     "password_change_done": LOGGED_IN,
     "password_reset": PUBLIC,

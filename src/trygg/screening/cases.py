@@ -9,6 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from trygg.audit import log
 from trygg.core.identity import IdentityError, parse_organisation_number, parse_personal_number
@@ -139,8 +141,17 @@ def create_case(data: dict[str, Any], user=None, generated: bool = False) -> Cas
     return case
 
 
-def decide(case: Case, run: ScreeningRun, decided: str, justification: str, officer) -> Decision:
-    """The officer's assessment; overriding the recommendation needs a written justification."""
+def _when(moment) -> str:
+    return date_format(timezone.localtime(moment), "Y-m-d H:i")
+
+
+def decide(
+    case: Case, run: ScreeningRun, decided: str, justification: str, officer, *, seen_decision: int | None = None
+) -> Decision:
+    """The officer's assessment; overriding the recommendation needs a written justification.
+
+    The assessment is of ``run``: it is refused when a newer screening exists, or — given ``seen_decision``, the
+    newest decision the officer saw (0 for none) — when another officer recorded one meanwhile."""
     if decided not in Recommendation.values:
         raise RecordError(f"assessment must be one of {', '.join(Recommendation.values)}")
     if run.case_id != case.pk:
@@ -150,6 +161,29 @@ def decide(case: Case, run: ScreeningRun, decided: str, justification: str, offi
             "a different assessment than recommended needs a written justification (20 characters or more)"
         )
     with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        newest_run = case.runs.first()
+        if newest_run is not None and newest_run.pk != run.pk:
+            raise RecordError(
+                gettext(
+                    "The case was screened again at %(when)s while you were reading (%(level)s). Read the new "
+                    "findings before you decide; nothing was recorded."
+                )
+                % {"when": _when(newest_run.created_at), "level": newest_run.get_recommendation_display()}
+            )
+        newest = case.decisions.select_related("officer").order_by("-decided_at", "-id").first()
+        if seen_decision is not None and (newest.pk if newest else 0) != seen_decision:
+            raise RecordError(
+                gettext(
+                    "%(officer)s recorded the assessment “%(level)s” at %(when)s while you were reading; yours was "
+                    "not recorded. Read it, and record yours again if it should stand."
+                )
+                % {
+                    "officer": newest.officer if newest and newest.officer else gettext("another officer"),
+                    "level": newest.get_decided_display() if newest else "–",
+                    "when": _when(newest.decided_at) if newest else "–",
+                }
+            )
         decision = Decision.objects.create(
             case=case,
             run=run,
@@ -175,7 +209,19 @@ def decide(case: Case, run: ScreeningRun, decided: str, justification: str, offi
     return decision
 
 
-def judge(finding: Finding, judgement: str, note: str, officer) -> MatchJudgement:
+def current_judgement(finding: Finding) -> str:
+    """The judgement stored now on a watch-list finding's match ("" when none): what the officer sees."""
+    from trygg.screening.engine import party_key
+
+    if finding.matched_id is None:
+        return ""
+    item = MatchJudgement.objects.filter(party_key=party_key(finding.party.entity), matched_id=finding.matched_id)
+    return item.values_list("judgement", flat=True).first() or ""
+
+
+def judge(finding: Finding, judgement: str, note: str, officer, *, seen: str | None = None) -> MatchJudgement:
+    """Record whether a party and a listed entity are the same. Given ``seen`` — the judgement the officer saw
+    ("" for none) — a judgement changed by another officer meanwhile is not overwritten."""
     if judgement not in MatchJudgement.Judgement.values:
         raise RecordError(f"judgement must be one of {', '.join(MatchJudgement.Judgement.values)}")
     if finding.matched_id is None or finding.kind != Finding.Kind.WATCHLIST:
@@ -183,17 +229,36 @@ def judge(finding: Finding, judgement: str, note: str, officer) -> MatchJudgemen
     from trygg.screening.engine import party_key
 
     key = party_key(finding.party.entity)
-    item, _ = MatchJudgement.objects.update_or_create(
-        party_key=key,
-        matched_id=finding.matched_id,
-        defaults={
-            "judgement": judgement,
-            "note": note[:500],
-            "judged_by": officer,
-            "retention_until": timezone.localdate() + dt.timedelta(days=retention_days()),
-        },
-    )
-    log.record(officer, "decide", item, summary=f"match judged {judgement}", purpose=finding.run.case)
+    with transaction.atomic():
+        stored = (
+            MatchJudgement.objects.select_for_update()
+            .select_related("judged_by")
+            .filter(party_key=key, matched_id=finding.matched_id)
+            .first()
+        )
+        if seen is not None and (stored.judgement if stored else "") != seen:
+            raise RecordError(
+                gettext(
+                    "%(officer)s judged this match “%(judgement)s” at %(when)s while you were reading; your "
+                    "judgement was not saved. Read theirs, and save yours again if it should stand."
+                )
+                % {
+                    "officer": stored.judged_by if stored and stored.judged_by else gettext("another officer"),
+                    "judgement": stored.get_judgement_display() if stored else "–",
+                    "when": _when(stored.judged_at) if stored else "–",
+                }
+            )
+        item, _ = MatchJudgement.objects.update_or_create(
+            party_key=key,
+            matched_id=finding.matched_id,
+            defaults={
+                "judgement": judgement,
+                "note": note[:500],
+                "judged_by": officer,
+                "retention_until": timezone.localdate() + dt.timedelta(days=retention_days()),
+            },
+        )
+        log.record(officer, "decide", item, summary=f"match judged {judgement}", purpose=finding.run.case)
     return item
 
 

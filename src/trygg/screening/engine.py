@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from trygg.audit import log
 from trygg.screening import graph, index, network, ownership
@@ -68,20 +68,27 @@ def party_key(entity: Entity) -> str:
     return f"name:{normalise(entity.name, entity.is_company).key}|{entity.birth_date}"
 
 
-def list_datasets(case: Case) -> list[Dataset]:
-    """Watch lists, and own lists of the case's municipality or shared with it through a cooperation."""
+def usable_lists(codes) -> QuerySet[Dataset]:
+    """Watch lists, and own lists of these municipalities or shared with them through a cooperation."""
     from trygg.orgs.models import Cooperation
 
-    cooperations = Cooperation.objects.filter(
-        organisations__municipalities=case.municipality, share_watchlists=True
+    cooperations = Cooperation.objects.filter(organisations__municipalities__in=codes, share_watchlists=True)
+    return Dataset.objects.filter(
+        Q(kind=Dataset.Kind.WATCHLIST)
+        | Q(kind=Dataset.Kind.OWN_LIST, owner__municipalities__in=codes)
+        | Q(kind=Dataset.Kind.OWN_LIST, shared_with__in=cooperations)
     ).distinct()
-    return list(
-        Dataset.objects.filter(
-            Q(kind=Dataset.Kind.WATCHLIST)
-            | Q(kind=Dataset.Kind.OWN_LIST, owner__municipalities=case.municipality)
-            | Q(kind=Dataset.Kind.OWN_LIST, shared_with__in=cooperations)
-        ).distinct()
-    )
+
+
+def list_datasets(case: Case) -> list[Dataset]:
+    """The lists a case is screened against: those its municipality may use."""
+    return list(usable_lists([case.municipality_id]))
+
+
+def visible_datasets(codes) -> QuerySet[Dataset]:
+    """What an officer of these municipalities sees listed: the registries and the lists they may use (not the
+    names of other municipalities' own lists)."""
+    return Dataset.objects.filter(Q(kind=Dataset.Kind.REGISTRY) | Q(pk__in=usable_lists(codes).values("pk")))
 
 
 def resolve(entity: Entity) -> Entity | None:

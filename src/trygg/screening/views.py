@@ -5,14 +5,10 @@ Every page that shows a case, a person or a company writes the audit log with th
 
 from __future__ import annotations
 
-import base64
-import io
 import json
 from functools import wraps
 from urllib.parse import quote
 
-import qrcode
-import qrcode.image.svg
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,22 +17,19 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django_otp import login as otp_login
-from django_otp import match_token, user_has_device
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from trygg.audit import log
+from trygg.core import two_factor
 from trygg.core.importing import RecordError
 from trygg.orgs import access
 from trygg.orgs.models import Municipality, Organisation
 from trygg.screening import cases as case_service
 from trygg.screening import engine
 from trygg.screening.importers import import_own_list
-from trygg.screening.models import Case, CaseParty, Dataset, Entity, Finding, MatchJudgement, Recommendation, Relation
+from trygg.screening.models import Case, CaseParty, Entity, Finding, MatchJudgement, Recommendation, Relation
 
 
 def screening_officer(view):
@@ -57,8 +50,12 @@ def screening_officer(view):
 
 def _case_param(request) -> int:
     """The ``case`` query parameter as an id (0 — no such case — when it is missing or not a number)."""
-    value = request.GET.get("case") or ""
-    return int(value) if value.isdigit() else 0
+    return _digits(request.GET.get("case"))
+
+
+def _digits(value: str | None) -> int:
+    """A posted id as an int (0 — no such row — when it is missing or not a number)."""
+    return int(value) if value and value.isdigit() else 0
 
 
 def _case(request, pk: int) -> Case:
@@ -69,49 +66,12 @@ def _case(request, pk: int) -> Case:
     return case
 
 
-class TokenForm(forms.Form):
-    token = forms.CharField(
-        label=gettext_lazy("Code from your authenticator app"),
-        max_length=8,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-    )
-
-
 @login_required
 def verify(request):
-    """The second factor: set up a TOTP authenticator the first time, then enter its code."""
+    """The second factor the screening requires: set up an authenticator app the first time, then its code."""
     if not access.screening_municipalities(request.user):
         raise PermissionDenied
-    next_url = request.GET.get("next") or reverse("screening:index")
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
-        next_url = reverse("screening:index")
-    setup = not user_has_device(request.user, confirmed=True)
-    device = None
-    if setup:
-        device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first() or TOTPDevice.objects.create(
-            user=request.user, name="Trygg", confirmed=False
-        )
-    form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        token = form.cleaned_data["token"].strip()
-        verified = (
-            device if setup and device.verify_token(token) else (None if setup else match_token(request.user, token))
-        )
-        if verified is not None:
-            if setup:
-                verified.confirmed = True
-                verified.save()
-            otp_login(request, verified)
-            log.record(request.user, "login", object_type="screening", summary="second factor verified")
-            return redirect(next_url)
-        form.add_error("token", _("The code is not right. Check the time on your phone and try again."))
-    context = {"form": form, "setup": setup}
-    if setup:
-        svg = io.BytesIO()
-        qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage).save(svg)
-        context["qr"] = "data:image/svg+xml;base64," + base64.b64encode(svg.getvalue()).decode()
-        context["secret"] = base64.b32encode(device.bin_key).decode()
-    return render(request, "screening/verify.html", context)
+    return two_factor.verify_page(request, default_next=reverse("screening:index"), purpose="screening")
 
 
 @screening_officer
@@ -121,9 +81,7 @@ def index_view(request):
         Case.objects.filter(municipality__in=codes).select_related("applicant", "municipality").order_by("-created_at")
     )
     log.record(request.user, "view", object_type="screening.case", summary="case list")
-    return render(
-        request, "screening/index.html", {"cases": cases, "datasets": Dataset.objects.exclude(kind="case_input")}
-    )
+    return render(request, "screening/index.html", {"cases": cases, "datasets": engine.visible_datasets(codes)})
 
 
 class CaseForm(forms.Form):
@@ -204,6 +162,11 @@ def case_detail(request, pk: int):
     case = _case(request, pk)
     parties = list(case.parties.select_related("entity"))
     run = case.runs.prefetch_related("findings__matched__dataset", "findings__party__entity").first()
+    findings = list(run.findings.all()) if run else []
+    for finding in findings:
+        if finding.kind == Finding.Kind.WATCHLIST:
+            finding.current_judgement = case_service.current_judgement(finding)
+    newest = case.decisions.order_by("-decided_at", "-id").first()
     log.record(request.user, "view", case, summary="case viewed", purpose=case)
     return render(
         request,
@@ -212,6 +175,8 @@ def case_detail(request, pk: int):
             "case": case,
             "parties": parties,
             "run": run,
+            "findings": findings,
+            "seen_decision": newest.pk if newest else 0,
             "runs": case.runs.all(),
             "decisions": case.decisions.select_related("officer"),
             "judgements": MatchJudgement.Judgement.choices,
@@ -242,7 +207,13 @@ def finding_judge(request, pk: int):
     finding = get_object_or_404(Finding.objects.select_related("run__case", "party__entity"), pk=pk)
     case = _case(request, finding.run.case_id)
     try:
-        case_service.judge(finding, request.POST.get("judgement", ""), request.POST.get("note", ""), request.user)
+        case_service.judge(
+            finding,
+            request.POST.get("judgement", ""),
+            request.POST.get("note", ""),
+            request.user,
+            seen=request.POST.get("seen", ""),
+        )
     except RecordError as exc:
         messages.error(request, str(exc))
     else:
@@ -254,13 +225,22 @@ def finding_judge(request, pk: int):
 @require_POST
 def case_decide(request, pk: int):
     case = _case(request, pk)
-    run = case.runs.first()
-    if run is None:
+    if not case.runs.exists():
         messages.error(request, _("Run a screening before deciding."))
+        return redirect("screening:case", pk=case.pk)
+    run = case.runs.filter(pk=_digits(request.POST.get("run"))).first()
+    seen = request.POST.get("seen_decision") or ""
+    if run is None or not seen.isdigit():
+        messages.error(request, _("Open the case again and decide on the screening it shows; nothing was recorded."))
         return redirect("screening:case", pk=case.pk)
     try:
         case_service.decide(
-            case, run, request.POST.get("decided", ""), request.POST.get("justification", ""), request.user
+            case,
+            run,
+            request.POST.get("decided", ""),
+            request.POST.get("justification", ""),
+            request.user,
+            seen_decision=int(seen),
         )
     except RecordError as exc:
         messages.error(request, str(exc))
@@ -404,7 +384,7 @@ def datasets(request):
         request,
         "screening/datasets.html",
         {
-            "datasets": Dataset.objects.exclude(kind="case_input").order_by("kind", "name"),
+            "datasets": engine.visible_datasets(codes).order_by("kind", "name"),
             "form": form,
         },
     )
