@@ -160,7 +160,12 @@ def _notify(tip: Tip) -> None:
 def _lock_open(tip: Tip) -> Tip:
     """The tip as stored, its row locked to the end of the transaction; refused when it was handled meanwhile —
     two coordinators triaging the same tip cannot both act on it."""
-    current = Tip.objects.select_for_update().select_related("municipality").get(pk=tip.pk)
+    current = (
+        Tip.objects.select_for_update(of=("self",))
+        .select_related("municipality")
+        .defer("municipality__boundary")  # a large JSON document accepting a tip does not read
+        .get(pk=tip.pk)
+    )
     if not current.is_open:
         raise RecordError(
             _("Somebody else has already handled this tip: %(status)s. Nothing was changed.")

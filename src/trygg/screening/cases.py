@@ -145,6 +145,13 @@ def _when(moment) -> str:
     return date_format(timezone.localtime(moment), "Y-m-d H:i")
 
 
+def _changed_meanwhile(message: str, officer, moment, **what: str) -> RecordError:
+    """The refusal of a save on what another officer changed since the page was read: who, what, when."""
+    return RecordError(
+        message % {"officer": officer or gettext("another officer"), "when": _when(moment) if moment else "–", **what}
+    )
+
+
 def decide(
     case: Case, run: ScreeningRun, decided: str, justification: str, officer, *, seen_decision: int | None = None
 ) -> Decision:
@@ -173,16 +180,14 @@ def decide(
             )
         newest = case.decisions.select_related("officer").order_by("-decided_at", "-id").first()
         if seen_decision is not None and (newest.pk if newest else 0) != seen_decision:
-            raise RecordError(
+            raise _changed_meanwhile(
                 gettext(
                     "%(officer)s recorded the assessment “%(level)s” at %(when)s while you were reading; yours was "
                     "not recorded. Read it, and record yours again if it should stand."
-                )
-                % {
-                    "officer": newest.officer if newest and newest.officer else gettext("another officer"),
-                    "level": newest.get_decided_display() if newest else "–",
-                    "when": _when(newest.decided_at) if newest else "–",
-                }
+                ),
+                newest and newest.officer,
+                newest and newest.decided_at,
+                level=newest.get_decided_display() if newest else "–",
             )
         decision = Decision.objects.create(
             case=case,
@@ -209,14 +214,20 @@ def decide(
     return decision
 
 
-def current_judgement(finding: Finding) -> str:
-    """The judgement stored now on a watch-list finding's match ("" when none): what the officer sees."""
+def current_judgements(findings: list[Finding]) -> dict[int, str]:
+    """The judgement stored now on each watch-list finding's match, by finding id ("" when none): what the
+    officer sees and is asked to change. One query for the whole list."""
     from trygg.screening.engine import party_key
 
-    if finding.matched_id is None:
-        return ""
-    item = MatchJudgement.objects.filter(party_key=party_key(finding.party.entity), matched_id=finding.matched_id)
-    return item.values_list("judgement", flat=True).first() or ""
+    keyed = {f.pk: (party_key(f.party.entity), f.matched_id) for f in findings if f.matched_id is not None}
+    stored = dict.fromkeys(keyed.values(), "")
+    rows = MatchJudgement.objects.filter(
+        party_key__in={key for key, _ in keyed.values()}, matched_id__in={m for _, m in keyed.values()}
+    ).values_list("party_key", "matched_id", "judgement")
+    for key, matched, judgement in rows:
+        if (key, matched) in stored:
+            stored[(key, matched)] = judgement
+    return {pk: stored[pair] for pk, pair in keyed.items()}
 
 
 def judge(finding: Finding, judgement: str, note: str, officer, *, seen: str | None = None) -> MatchJudgement:
@@ -231,22 +242,20 @@ def judge(finding: Finding, judgement: str, note: str, officer, *, seen: str | N
     key = party_key(finding.party.entity)
     with transaction.atomic():
         stored = (
-            MatchJudgement.objects.select_for_update()
+            MatchJudgement.objects.select_for_update(of=("self",))
             .select_related("judged_by")
             .filter(party_key=key, matched_id=finding.matched_id)
             .first()
         )
         if seen is not None and (stored.judgement if stored else "") != seen:
-            raise RecordError(
+            raise _changed_meanwhile(
                 gettext(
                     "%(officer)s judged this match “%(judgement)s” at %(when)s while you were reading; your "
                     "judgement was not saved. Read theirs, and save yours again if it should stand."
-                )
-                % {
-                    "officer": stored.judged_by if stored and stored.judged_by else gettext("another officer"),
-                    "judgement": stored.get_judgement_display() if stored else "–",
-                    "when": _when(stored.judged_at) if stored else "–",
-                }
+                ),
+                stored and stored.judged_by,
+                stored and stored.judged_at,
+                judgement=stored.get_judgement_display() if stored else "–",
             )
         item, _ = MatchJudgement.objects.update_or_create(
             party_key=key,

@@ -163,9 +163,9 @@ def case_detail(request, pk: int):
     parties = list(case.parties.select_related("entity"))
     run = case.runs.prefetch_related("findings__matched__dataset", "findings__party__entity").first()
     findings = list(run.findings.all()) if run else []
+    judged = case_service.current_judgements([f for f in findings if f.kind == Finding.Kind.WATCHLIST])
     for finding in findings:
-        if finding.kind == Finding.Kind.WATCHLIST:
-            finding.current_judgement = case_service.current_judgement(finding)
+        finding.current_judgement = judged.get(finding.pk, "")
     newest = case.decisions.order_by("-decided_at", "-id").first()
     log.record(request.user, "view", case, summary="case viewed", purpose=case)
     return render(
