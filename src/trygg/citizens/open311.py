@@ -126,8 +126,8 @@ def _param(request, name: str) -> str:
 
 def _municipality(request):
     code = _param(request, "jurisdiction_id")
-    active = active_municipalities().defer("boundary")  # a large JSON document no answer needs
     if not code:
+        active = active_municipalities().defer("boundary")  # a large JSON document no answer needs
         if active.count() == 1:
             return active.first()
         raise Open311Error(400, "jurisdiction_id is required: the municipality's SCB code, e.g. 1780")
