@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # Tests run on a file-less SQLite database and their own data folder, never the demo's.
 TEST_ENV := TRYGG_VAR_DIR=$(CURDIR)/var/test
 
-.PHONY: run test install install-dev messages browser lint check-deploy bench bench-matching fuzz clean
+.PHONY: run test install install-dev messages browser lint check-deploy bench bench-matching fuzz mailbox clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ test: install-dev browser
 fuzz: install-dev
 	@mkdir -p var/test
 	HYPOTHESIS_PROFILE=long $(TEST_ENV) DATABASE_URL= $(BIN)/pytest -n 2 -q tests/fuzz
+
+# A local SMTP server on 127.0.0.1:8025 that prints every message; serve with
+#   TRYGG_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend TRYGG_EMAIL_PORT=8025
+mailbox: install
+	$(BIN)/python -m aiosmtpd -n -l 127.0.0.1:8025
 
 lint: install-dev
 	$(BIN)/ruff check src tests benchmarks

@@ -141,7 +141,7 @@ def main() -> None:
 
 def measure(env: dict, processes: int, targets: list[tuple[str, str]], requests: int) -> list[list]:
     port = free_port()
-    command = [str(TRYGG), "serve", "--port", str(port), "--no-worker", "--processes", str(processes)]
+    command = [str(TRYGG), "serve", "--port", str(port), "--no-worker", "--no-scheduler", "--processes", str(processes)]
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(100):

@@ -27,6 +27,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.citizens.images import jpeg_with_gps
 from tests.factories import make_incident
 from tests.screening.conftest import case_data, screening_data  # noqa: F401 - the fixture, for this module
+from trygg.citizens import notices
+from trygg.core import mail
 from trygg.orgs.access_table import ACCESS, Rule, Who
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +142,8 @@ class Target:
     visibility: str = ""
     owners: tuple[int, ...] = ()  # owning and participating organisations
     cooperation: int | None = None
-    scope: tuple[int, ...] | None = None  # organisations whose view of the data a report row is
+    scope: tuple[int, ...] | None = None  # organisations whose internal reports a report row's view adds
+    internal: tuple[int, ...] = ()  # the organisations with internal reports in the municipality
     inside: bool = True  # the object belongs to the case or municipality the URL names
 
     @property
@@ -184,11 +187,13 @@ def allows(who: Who, p: Person, t: Target) -> bool:
             return m in p.resident_data
         case Who.RESIDENT_DATA_ANYWHERE:
             return bool(p.resident_data)
+        case Who.ORG_ADMINS:
+            return "org_admin" in p.roles.values()
     raise AssertionError(f"no reading of {who}")
 
 
 # what a user who has an authenticator app but has not yet entered its code may open (every other page: 302)
-OPEN_BEFORE_CODE = {"two_factor_verify", "screening:verify", "logout"}
+OPEN_BEFORE_CODE = {"two_factor_verify", "screening:verify", "logout", "core:unsubscribe"}
 
 
 def expected(rule: Rule, p: Person, t: Target) -> int:
@@ -212,7 +217,7 @@ def expected(rule: Rule, p: Person, t: Target) -> int:
         return rule.outside if allows(Who.REACH, p, t) else rule.denied
     if not allows(rule.who, p, t):
         return rule.denied
-    if rule.who == Who.REPORT_SCOPE and tuple(sorted(p.roles)) != t.scope:
+    if rule.who == Who.REPORT_SCOPE and (p.superuser or tuple(sorted(set(p.roles) & set(t.internal))) != t.scope):
         return rule.outside  # a superuser's view of the data is "all": not another person's report row
     return rule.get
 
@@ -340,6 +345,7 @@ def build_world(data, media) -> tuple[dict, list[Target]]:
         for name in ("citizens:tip_detail", "citizens:tip_action", "citizens:tip_photo"):
             add(name, kwargs={"pk": tip.pk}, **place_facts)
         add("citizens:tip_thanks", kwargs={"public_id": tip.public_id}, **place_facts)
+        add("citizens:followup", kwargs={"token": notices.followup_token(tip, "yes")}, **place_facts)
         jurisdiction = f"jurisdiction_id={code}"
         add("open311:services", jurisdiction, kwargs={"fmt": "json"}, **place_facts)
         add("open311:service", jurisdiction, kwargs={"code": SERVICES[0].code, "fmt": "xml"}, **place_facts)
@@ -355,8 +361,10 @@ def build_world(data, media) -> tuple[dict, list[Target]]:
         )
         add("citizens:survey", kwargs={"pk": survey.pk}, **place_facts)
         add("citizens:survey_results", kwargs={"pk": survey.pk}, **place_facts)
-        row = ReportCache.objects.create(key=f"{code}:{PERIOD}:-:orgs-{mun.pk}:matrix", fingerprint="matrix")
-        add("situation:status", kwargs={"pk": row.pk}, scope=(mun.pk,), **place_facts)
+        # a report row for the partners' view plus the partner organisation's internal reports
+        row = ReportCache.objects.create(key=f"{code}:{PERIOD}:-:partners+{part.pk}:matrix", fingerprint="matrix")
+        internal = tuple(sorted({i.reporter_org_id for i in incidents if i.visibility == "internal"}))
+        add("situation:status", kwargs={"pk": row.pk}, scope=(part.pk,), internal=internal, **place_facts)
 
     for code, other, county in (("1780", "1880", "17"), ("1880", "1780", "18")):  # the other's object, own code
         for kind in ("measure", "place"):
@@ -447,6 +455,9 @@ def build_world(data, media) -> tuple[dict, list[Target]]:
     add("password_reset_confirm", kwargs={"uidb64": "MQ", "token": "not-a-token"})
     add("citizens:tip_nearby", "lat=59.3794&lon=13.5035")
     add("open311:discovery", kwargs={"fmt": "json"})
+    add("core:messages")
+    add("core:jobs")
+    add("core:unsubscribe", kwargs={"token": mail.unsubscribe_token("weekly_digest", user=users["root"])})
     return world, targets
 
 

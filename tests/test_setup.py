@@ -67,7 +67,7 @@ def test_the_server_refuses_an_oversized_request_before_django_sees_it(tmp_path)
     base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {**base, "TRYGG_VAR_DIR": str(tmp_path), "DATABASE_URL": ""}
     server = subprocess.Popen(
-        [str(TRYGG), "serve", "--no-worker", "--port", str(port)],
+        [str(TRYGG), "serve", "--no-worker", "--no-scheduler", "--port", str(port)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:

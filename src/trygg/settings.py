@@ -157,12 +157,19 @@ CACHES = {
     "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "trygg-local"},
 }
 
+# Background tasks (django-tasks): "db" (the default: the database, `trygg worker` = db_worker), "rq" (Redis Queue
+# through django-tasks-rq, on REDIS_URL; `trygg worker` = an RQ worker), or a backend's dotted path.
+TASK_BACKENDS = {"db": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}
+TRYGG_TASK_BACKEND = os.environ.get("TRYGG_TASK_BACKEND", "db")
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("TRYGG_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": TASK_BACKENDS.get(TRYGG_TASK_BACKEND, TRYGG_TASK_BACKEND),
         "QUEUES": ["default"],
     }
 }
+if TASKS["default"]["BACKEND"] == TASK_BACKENDS["rq"]:
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 3600}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -228,7 +235,11 @@ TRYGG_TILE_ATTRIBUTION = os.environ.get(
 )
 TRYGG_SHARED_DATA = Path(os.environ.get("TRYGG_SHARED_DATA", PROJECT_DIR.parent / "shared" / "data"))
 TRYGG_POLICE_API_URL = os.environ.get("TRYGG_POLICE_API_URL", "https://polisen.se/api/events")
+# the police_events job fetches TRYGG_POLICE_API_URL every 15 minutes only when the installation turns it on
+TRYGG_POLICE_FETCH = os.environ.get("TRYGG_POLICE_FETCH", "") == "1"
 TRYGG_SCREENING_RETENTION_DAYS = int(os.environ.get("TRYGG_SCREENING_RETENTION_DAYS", str(3 * 365)))
+# the start page marks an undecided screening case older than this (the municipality's own handling target)
+TRYGG_SCREENING_TARGET_DAYS = int(os.environ.get("TRYGG_SCREENING_TARGET_DAYS", "14"))
 OTP_TOTP_ISSUER = "Trygg"
 TRYGG_PUBLIC_MAP_K = int(os.environ.get("TRYGG_PUBLIC_MAP_K", "5"))
 TRYGG_PUBLIC_MAP_CELL = int(os.environ.get("TRYGG_PUBLIC_MAP_CELL", "250"))
@@ -240,4 +251,27 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 EMAIL_BACKEND = os.environ.get("TRYGG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("TRYGG_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("TRYGG_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("TRYGG_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("TRYGG_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("TRYGG_EMAIL_USE_TLS", "") == "1"
+EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = os.environ.get("TRYGG_FROM_EMAIL", "trygg@localhost")
+# links in e-mails (unsubscribe, the lägesbild) are made from this address
+TRYGG_BASE_URL = os.environ.get("TRYGG_BASE_URL", "http://127.0.0.1:8000")
+
+# Recurring jobs (trygg.core.jobs): cron expressions in local time; TRYGG_SCHEDULE_<NAME> overrides one,
+# e.g. TRYGG_SCHEDULE_WEEKLY_DIGEST="0 6 * * 1". `trygg jobs` lists them with their last run.
+TRYGG_JOB_SCHEDULES = {
+    "police_events": "*/15 * * * *",  # police events of the counties served
+    "lagesbild_precompute": "30 1 * * *",  # Mondays the week, the 1st the month (and tertial, year)
+    "weekly_digest": "0 7 * * 1",  # Monday 07:00
+    "measure_reminders": "0 8 * * 1-5",
+    "tip_notices": "0 7-18 * * 1-5",  # new residents' tips, to their coordinators, hourly on working days
+    "resident_followup": "0 10 * * *",
+    "retention": "30 3 * * *",
+}
+TRYGG_JOB_SCHEDULES |= {
+    key.removeprefix("TRYGG_SCHEDULE_").lower(): value
+    for key, value in os.environ.items()
+    if key.startswith("TRYGG_SCHEDULE_")
+}

@@ -97,7 +97,9 @@ def test_a_resident_sends_a_tip_with_a_photo_and_a_coordinator_triages_it(client
     tip.refresh_from_db()
     assert tip.status == "accepted" and tip.incident.source == "tip" and tip.incident.category.code == "klotter"
     assert len(mail.outbox) == 1 and "registrerats" in mail.outbox[0].body and "112" in mail.outbox[0].body
-    assert tip.email == ""  # erased once the reply was sent
+    assert "Om två veckor frågar vi" in mail.outbox[0].body
+    assert tip.email == "boende@example.se" and tip.closed_at  # kept for the follow-up (tests/core/test_jobs.py)
+    assert "avsluta" in mail.outbox[0].body  # the link that forgets the address at once
 
 
 def test_merge_and_reject_need_what_they_need(login, demo_orgs):

@@ -206,31 +206,11 @@ def test_command_says_clearly_when_the_file_is_missing(base_data, tmp_path):
 
 
 @pytest.mark.django_db
-def test_url_fetches_over_http_the_same_way(base_data):
+def test_url_fetches_over_http_the_same_way(base_data, police_api, settings):
     """--url against a real HTTP server on loopback (the tests stay offline)."""
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    body = json.dumps([event(101), event(102)]).encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        out = io.StringIO()
-        call_command("import_police_events", "--url", f"http://127.0.0.1:{server.server_port}/api/events", stdout=out)
-    finally:
-        server.shutdown()
+    police_api.events = [event(101), event(102)]
+    out = io.StringIO()
+    call_command("import_police_events", "--url", settings.TRYGG_POLICE_API_URL, stdout=out)
     assert "created 2" in out.getvalue()
     assert set(Incident.objects.values_list("external_id", flat=True)) == {"101", "102"}
 

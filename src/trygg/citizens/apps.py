@@ -5,3 +5,10 @@ class CitizensConfig(AppConfig):
     name = "trygg.citizens"
     verbose_name = "Residents"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:  # the app's recurring jobs, messages and start-page items
+        from trygg.citizens import notices, todo
+        from trygg.core import todo as start_page
+
+        notices.register()
+        start_page.register(todo.items)

@@ -51,7 +51,13 @@ class Tip(models.Model):
     lon = models.FloatField(null=True, blank=True)
     address = models.CharField(max_length=300, blank=True)
     photo = models.CharField(max_length=200, blank=True, help_text="File name under MEDIA_ROOT/tips (re-encoded).")
-    email = models.EmailField(blank=True, help_text="Only when the sender wants a reply; erased after the reply.")
+    email = models.EmailField(
+        blank=True,
+        help_text="Only when the sender wants a reply; erased after the last message (the follow-up, if any).",
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    followup_sent_at = models.DateTimeField(null=True, blank=True)
+    followup_answer = models.CharField(max_length=3, blank=True, help_text="yes or no: fixed, as the sender says")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     status_note = models.CharField(_("reason or note"), max_length=500, blank=True)
     incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.SET_NULL, related_name="tips")

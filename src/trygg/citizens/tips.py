@@ -6,9 +6,8 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trygg.audit import log
@@ -137,24 +136,20 @@ def nearby_open(service_code: str, lat: float, lon: float, metres: float = NEARB
 
 
 def _notify(tip: Tip) -> None:
-    """Tell the sender (if they left an address) what happened, then forget the address."""
+    """Tell the sender (if they left an address) what happened. The address is kept for the follow-up two weeks
+    later when the tip became an incident, and forgotten now otherwise."""
+    from trygg.citizens import notices
+
+    Tip.objects.filter(pk=tip.pk).update(closed_at=timezone.now())
     if not tip.email:
         return
-    labels = {
-        Tip.Status.ACCEPTED: "har tagits emot och registrerats som en händelse",
-        Tip.Status.MERGED: "gällde samma sak som ett tidigare tips och har slagits ihop med det",
-        Tip.Status.REJECTED: "har avslutats utan åtgärd",
-    }
-    body = (
-        f"Hej!\n\nDitt tips till Trygg ({BY_CODE[tip.service_code].name}, {tip.created_at:%Y-%m-%d}) "
-        f"{labels[tip.status]}.\n"
-    )
-    if tip.status_note:
-        body += f"\nKommentar: {tip.status_note}\n"
-    body += "\nDetta är ingen polisanmälan. Vid brott eller fara, ring 112; annars polisen på 114 14.\n"
-    send_mail("Ditt tips till Trygg", body, settings.DEFAULT_FROM_EMAIL, [tip.email], fail_silently=True)
-    tip.email = ""
-    tip.save(update_fields=["email"])
+    notices.send_status(tip)
+    if tip.status != Tip.Status.ACCEPTED:
+        forget_address(tip.pk)
+
+
+def forget_address(tip_id: int) -> None:
+    Tip.objects.filter(pk=tip_id).update(email="")
 
 
 def _lock_open(tip: Tip) -> Tip:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("tips/", views.tip_new, name="tip_new"),
     path("tips/nara/", views.tip_nearby, name="tip_nearby"),
     path("tips/tack/<str:public_id>/", views.tip_thanks, name="tip_thanks"),
+    path("tips/uppfoljning/<str:token>/", views.tip_followup, name="followup"),
     path("karta/<str:code>/", views.public_map, name="public_map"),
     path("trygghetsundersokning/<int:pk>/", views.survey_answer, name="survey"),
     path("invanare/tips/", views.tip_triage, name="triage"),

@@ -101,6 +101,22 @@ def tip_nearby(request):
     )
 
 
+def tip_followup(request, token: str):
+    """The resident's answer to "Är det åtgärdat?" from the link in the follow-up (recorded on POST only)."""
+    from django.core import signing
+
+    from . import notices
+
+    try:
+        tip_id, answer = notices.read_followup(token)
+    except signing.BadSignature:
+        return render(request, "citizens/followup.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        notices.answer_followup(tip_id, answer)
+        return render(request, "citizens/followup.html", {"done": True, "answer": answer})
+    return render(request, "citizens/followup.html", {"answer": answer})
+
+
 def tip_thanks(request, public_id: str):
     tip = get_object_or_404(Tip, public_id=public_id)
     return render(request, "citizens/tip_thanks.html", {"tip": tip, "service": BY_CODE[tip.service_code]})

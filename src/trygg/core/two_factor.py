@@ -32,7 +32,7 @@ from trygg.audit import log
 from trygg.orgs import access
 
 # pages a user who has an app but has not yet entered its code may still open
-OPEN_BEFORE_CODE = frozenset({"two_factor_verify", "screening:verify", "logout", "set_language"})
+OPEN_BEFORE_CODE = frozenset({"two_factor_verify", "screening:verify", "logout", "set_language", "core:unsubscribe"})
 
 
 class TokenForm(forms.Form):

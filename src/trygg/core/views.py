@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.shortcuts import render
 from django.utils import timezone
 
+from trygg.core import todo
 from trygg.orgs import access
 
 
@@ -38,5 +39,6 @@ def home(request):
             "cards": cards,
             "can_report": access.can_report(request.user),
             "memberships": request.user.memberships.select_related("organisation"),
+            "todo": todo.for_user(request.user),
         },
     )

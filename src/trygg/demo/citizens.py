@@ -7,6 +7,7 @@ import datetime as dt
 
 import numpy as np
 from django.db import transaction
+from django.utils import timezone
 
 from trygg.citizens.models import ReceiptReport, Survey, SurveyResponse, Tip, Venue
 from trygg.citizens.surveys import ITEMS
@@ -61,6 +62,16 @@ def load(today: dt.date) -> dict:
                     description=f"Genererat demotips {i + 1}.",
                 )
                 counts["tips"] += 1
+            # a tip that became an incident 15 days ago, from a resident who wanted to hear back: its follow-up
+            # ("Är det åtgärdat?") is due
+            closed = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=15), dt.time(10, 0)))
+            answered = Tip.objects.create(
+                municipality=municipality, service_code="belysning", lat=municipality.centroid_lat,
+                lon=municipality.centroid_lon, description="Genererat demotips: trasig gatubelysning.",
+                email=f"invanare.{code}@trygg.example", status=Tip.Status.ACCEPTED,
+            )  # fmt: skip
+            Tip.objects.filter(pk=answered.pk).update(created_at=closed - dt.timedelta(days=2), closed_at=closed)
+            counts["tips"] += 1
             areas = list(Place.objects.filter(municipality=municipality))
             for wave, shift in ((1, 0.0), (2, -0.4)):
                 survey = Survey.objects.create(

@@ -121,6 +121,17 @@ def load(today: dt.date) -> dict:
             status=Measure.Status.PLANNED,
             is_generated=True,
         )
+        Measure.objects.create(  # past due since yesterday: the owner gets the first reminder today
+            title="Sanera klottret på Centrum Karlstads fastigheter vid Stora torget",
+            kind=Measure.Kind.CLEANING,
+            municipality_id=KARLSTAD,
+            owner=orgs["centrum-karlstad"],
+            start=today - dt.timedelta(days=30),
+            due=today - dt.timedelta(days=1),
+            status=Measure.Status.ONGOING,
+            categories=["klotter"],
+            is_generated=True,
+        )
         Measure.objects.create(
             title="Ökad polisnärvaro fredag–lördag kväll vid Järntorget",
             kind=Measure.Kind.POLICE,

@@ -103,12 +103,18 @@ def load_organisations() -> dict[str, Organisation]:
     return orgs
 
 
+DEMO_MAIL_DOMAIN = "trygg.example"
+
+
 def load_users(orgs: dict[str, Organisation]) -> list[tuple[DemoUser, User]]:
     result = []
     for spec in USERS:
         user, created = User.objects.get_or_create(
             username=spec.username, defaults={"first_name": spec.first_name, "last_name": spec.last_name}
         )
+        if not user.email:  # a reserved domain (RFC 2606): the demo's mail goes to a local debugging server
+            user.email = f"{spec.username}@{DEMO_MAIL_DOMAIN}"
+            user.save(update_fields=["email"])
         if created or not user.has_usable_password():
             user.set_password(DEMO_PASSWORD)
             user.save()

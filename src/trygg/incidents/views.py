@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from trygg.audit import log
 from trygg.audit.models import AuditEvent
 from trygg.core.importing import RecordError
+from trygg.incidents import jobs as police_jobs
 from trygg.incidents.csv_import import import_reports, read_rows
 from trygg.incidents.forms import (
     IncidentEditForm,
@@ -72,6 +73,7 @@ def dashboard(request, code: str):
         "generated_count": in_period.filter(is_generated=True).count(),
         "county_level_count": county_level.count(),
         "latest_police": latest_police,
+        "police_fetched": police_jobs.last_fetched(),
         "period_start": weeks[0],
         "places": Place.objects.filter(municipality=municipality),
     }

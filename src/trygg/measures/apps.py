@@ -5,3 +5,11 @@ class MeasuresConfig(AppConfig):
     name = "trygg.measures"
     verbose_name = "Åtgärder"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:  # the app's recurring jobs, messages and start-page items
+        from trygg.core import todo as start_page
+        from trygg.measures import digest, reminders, todo
+
+        digest.register()
+        reminders.register()
+        start_page.register(todo.items)

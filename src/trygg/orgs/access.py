@@ -209,6 +209,13 @@ def resident_data_municipalities(user) -> frozenset[str]:
     )
 
 
+def can_see_jobs(user) -> bool:
+    """The scheduled jobs' page: organisation admins of any organisation and superusers."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or Role.ORG_ADMIN in reach(user).org_roles.values()
+
+
 def require(allowed: bool) -> None:
     """Raise 403 unless ``allowed``; views call this with one of the predicates above."""
     if not allowed:

@@ -70,6 +70,7 @@ class Who(StrEnum):
     SCREENING_OFFICERS = "screening_officers"
     CASE_OFFICERS = "case_officers"
     CASE_DATA = "case_data"
+    ORG_ADMINS = "org_admins"
 
 
 WORDS: dict[Who, str] = {
@@ -90,10 +91,11 @@ WORDS: dict[Who, str] = {
     Who.ANY_COORDINATOR_IN_COOPERATION: "Members of the cooperation who coordinate somewhere.",
     Who.COOPERATION_MEMBERS: "Members of an organisation in the meeting's cooperation (superusers only as members).",
     Who.REPORT_SCOPE: "Members who reach the municipality and whose view of the data the report was computed for "
-    "(the same organisations); others who reach it get 404.",
+    "(what partners see, plus the internal reports of the same organisations); others who reach it get 404.",
     Who.RESIDENT_DATA: "Coordinators and admins of the municipality's own organisation (the municipality).",
     Who.RESIDENT_DATA_ANYWHERE: "Coordinators and admins of some municipality's own organisation (the page lists "
     "only their municipalities).",
+    Who.ORG_ADMINS: "Organisation admins of any organisation (and superusers).",
     Who.SCREENING_OFFICERS: "Screening officers of a municipality, with a second factor.",
     Who.CASE_OFFICERS: "Screening officers of the municipality that owns the case, with a second factor.",
     Who.CASE_DATA: "Screening officers of the case's municipality, with a second factor, for an entity that is a "
@@ -152,6 +154,14 @@ ACCESS: dict[str, Rule] = {
     "password_reset_done": PUBLIC,
     "password_reset_confirm": Rule(Who.ANYONE, anonymous=200, denied=200, note="A wrong link says so (200)."),
     "password_reset_complete": PUBLIC,
+    "core:messages": Rule(Who.LOGGED_IN, note="The user's own choice of e-mails."),
+    "core:unsubscribe": Rule(
+        Who.ANYONE, anonymous=200, denied=200, note="The signed link in a message; a forged one is refused (400)."
+    ),
+    "core:jobs": Rule(Who.ORG_ADMINS, note="The scheduled jobs, their last run and outcome."),
+    "citizens:followup": Rule(
+        Who.ANYONE, anonymous=200, denied=200, note="The signed yes/no link of a follow-up; a forged one is 400."
+    ),
     # incidents
     "incidents:dashboard": REACH,
     "incidents:list": REACH,

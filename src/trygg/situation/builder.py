@@ -190,7 +190,7 @@ class ReportBuilder:
             "area": {"name": self.place.name, "geometry": self.place.geometry} if self.place else None,
             "period": _period_json(self.period),
             "generated_at": timezone.now().isoformat(timespec="seconds"),
-            "scope": self.scope.description,
+            "scope": self.scope.description_in(self.municipality),
             "options": {
                 "cell_m": self.options.cell,
                 "crs": self.options.crs,

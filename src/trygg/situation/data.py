@@ -27,18 +27,47 @@ def local_midnight(day: dt.date) -> dt.datetime:
 
 @dataclass(frozen=True)
 class Scope:
-    """Whose view of the data a report shows: a user (what they may see) or, without one, what partners see."""
+    """Whose view of the data a report shows: a user (what they may see) or, without one, what partners see.
+
+    In one municipality a user sees what every partner sees plus the *internal* reports of their own
+    organisations there; a report is therefore shared by everybody whose organisations add the same internal
+    reports (most often none: the partners' view), not computed per user (``key_in``)."""
 
     user: object | None = None
 
-    @property
-    def key(self) -> str:
-        if self.user is None:
-            return "partners"
+    def internal_orgs(self, municipality: Municipality) -> tuple[int, ...]:
+        """The user's organisations with internal reports in the municipality (or county-level ones in its county)."""
+        if self.user is None or getattr(self.user, "is_superuser", False):
+            return ()
+        orgs = access.reach(self.user).org_ids()
+        if not orgs:
+            return ()
+        where = Q(municipality=municipality) | Q(municipality__isnull=True, county=municipality.county_id)
+        return tuple(
+            sorted(
+                Incident.objects.filter(where, visibility="internal", reporter_org__in=orgs)
+                .values_list("reporter_org", flat=True)
+                .distinct()
+            )
+        )
+
+    def key_in(self, municipality: Municipality) -> str:
         if getattr(self.user, "is_superuser", False):
             return "all"
-        orgs = sorted(access.reach(self.user).org_ids())
-        return "orgs-" + "-".join(str(o) for o in orgs)
+        orgs = self.internal_orgs(municipality)
+        return "partners" if not orgs else "partners+" + "-".join(str(o) for o in orgs)
+
+    def description_in(self, municipality: Municipality) -> str:
+        if getattr(self.user, "is_superuser", False):
+            return str(_("All incidents, internal reports of every organisation included."))
+        orgs = self.internal_orgs(municipality)
+        partners = str(_("Incidents visible to partners (internal reports of single organisations are not included)."))
+        if not orgs:
+            return partners
+        from trygg.orgs.models import Organisation
+
+        names = ", ".join(Organisation.objects.filter(pk__in=orgs).order_by("name").values_list("name", flat=True))
+        return str(_("Incidents visible to partners, and the internal reports of %(orgs)s.") % {"orgs": names})
 
     @property
     def description(self) -> str:

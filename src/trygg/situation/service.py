@@ -33,7 +33,7 @@ def options_from_settings(**overrides) -> Options:
 
 def cache_key(municipality: Municipality, period_key: str, place: Place | None, scope: Scope, options: Options) -> str:
     digest = hashlib.sha256(json.dumps(asdict(options), sort_keys=True).encode()).hexdigest()[:12]
-    return f"{municipality.code}:{period_key}:{place.pk if place else '-'}:{scope.key}:{digest}"
+    return f"{municipality.code}:{period_key}:{place.pk if place else '-'}:{scope.key_in(municipality)}:{digest}"
 
 
 def builder_for(municipality, period_key, place=None, user=None, options=None, progress=None) -> ReportBuilder:

@@ -152,7 +152,9 @@ def status(request, pk: int):
     row = get_object_or_404(ReportCache, pk=pk)
     code = row.key.split(":", 1)[0]
     access.require(access.can_view_municipality(request.user, code))
-    if row.key.split(":")[3] != Scope(request.user).key:
+    if row.key.split(":")[3] != Scope(request.user).key_in(
+        get_object_or_404(Municipality.objects.defer("boundary"), code=code)
+    ):
         raise Http404
     response = render(request, "situation/_progress_bar.html", {"row": row})
     if row.status == ReportCache.Status.DONE:

@@ -34,7 +34,7 @@ def shared_cache() -> bool:
 
 
 class Command(BaseCommand):
-    help = "Serve the platform with waitress and run the database task worker alongside (Ctrl-C stops both)."
+    help = "Serve the platform with waitress, with the task worker and the job scheduler alongside (Ctrl-C stops all)."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
@@ -47,6 +47,9 @@ class Command(BaseCommand):
             help="Serving processes on one socket (default 1, or TRYGG_PROCESSES); above 1 needs REDIS_URL.",
         )
         parser.add_argument("--no-worker", action="store_true", help="Do not start the task worker.")
+        parser.add_argument(
+            "--no-scheduler", action="store_true", help="Do not start the scheduler of recurring jobs (trygg jobs)."
+        )
 
     def handle(self, *args, **options):
         processes = options["processes"]
@@ -57,18 +60,21 @@ class Command(BaseCommand):
                 "--processes above 1 needs a cache all processes share (set REDIS_URL): rate limits and "
                 "lockouts would otherwise be counted by each process alone"
             )
-        worker = None
+        helpers = []
         if not options["no_worker"]:
-            worker = subprocess.Popen([sys.executable, "-m", "trygg", "db_worker"])
+            helpers.append(subprocess.Popen([sys.executable, "-m", "trygg", "worker"]))
+        if not options["no_scheduler"]:  # two serve processes may each run one: a run is claimed once
+            helpers.append(subprocess.Popen([sys.executable, "-m", "trygg", "scheduler"]))
         try:
             if processes == 1:
                 self.serve(host=options["host"], port=options["port"], threads=options["threads"])
             else:
                 self.serve_processes(processes, options)
         finally:
-            if worker is not None:
-                worker.terminate()
-                worker.wait(timeout=10)
+            for helper in helpers:
+                helper.terminate()
+            for helper in helpers:
+                helper.wait(timeout=10)
 
     def serve(self, threads: int, **where) -> None:
         from waitress import serve

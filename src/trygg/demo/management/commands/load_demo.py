@@ -9,6 +9,7 @@ from trygg.core.importing import RecordError, iter_json_records, open_binary
 from trygg.demo import citizens as demo_citizens
 from trygg.demo import measures as demo_measures
 from trygg.demo import orgs as demo_orgs
+from trygg.demo import police_shift
 from trygg.demo import reports as demo_reports
 from trygg.demo import screening as demo_screening
 from trygg.incidents.police import import_events
@@ -54,6 +55,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Police events (real, polisen.se): {report.created} new, {report.already_present} already present."
             )
+            weeks = police_shift.shift_to(options["until"] or dt.date.today(), areas)
+            if weeks:
+                self.stdout.write(
+                    f"Police events moved {weeks} weeks forward so that the demo's last weeks hold some "
+                    f"(labelled '{police_shift.LABEL.strip()}')."
+                )
         else:
             self.stderr.write(
                 f"Police events skipped: {police_file} is missing (set TRYGG_SHARED_DATA to the shared data folder)."

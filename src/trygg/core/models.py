@@ -1,0 +1,66 @@
+"""The ground floor's own tables: runs of recurring jobs, and the messages sent (for sending each once)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class JobRun(models.Model):
+    """One run of a recurring job for one period; (name, period) is unique, which is what lets one scheduler
+    among several claim it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped")
+
+    name = models.CharField(max_length=40)
+    period = models.DateTimeField()
+    status = models.CharField(max_length=8, choices=Status.choices)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True)
+    finished_at = models.DateTimeField(null=True)
+    duration = models.FloatField(null=True, help_text="seconds")
+    outcome = models.CharField(max_length=500, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-period"]
+        constraints = [models.UniqueConstraint(fields=["name", "period"], name="one_run_per_job_and_period")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.period:%Y-%m-%d %H:%M}"
+
+
+class SentMessage(models.Model):
+    """That a message was sent: its kind and a key naming what it is about and for whom (e.g.
+    ``weekly_digest:2026-W49:user:12``). The address is not kept. The key is claimed before sending, so a
+    doubled or retried job sends it once."""
+
+    kind = models.CharField(max_length=40)
+    key = models.CharField(max_length=200, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class MessagePreference(models.Model):
+    """A user's choice not to get a kind of message (every kind is on until turned off)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="message_preferences")
+    kind = models.CharField(max_length=40)
+    enabled = models.BooleanField(default=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {'on' if self.enabled else 'off'}"

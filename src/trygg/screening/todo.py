@@ -1,0 +1,36 @@
+"""Cases waiting for a screening officer: how many, and how many past the municipality's target time.
+
+Only counts are shown on the start page (no references, no parties): reading the cases needs the second
+factor and is audited on the screening's own pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from trygg.core.todo import Item
+from trygg.orgs import access
+
+from .models import Case
+
+
+def items(user) -> list[Item]:
+    codes = access.screening_municipalities(user)
+    if not codes:
+        return []
+    target = timezone.localdate() - dt.timedelta(days=settings.TRYGG_SCREENING_TARGET_DAYS)
+    waiting = Case.objects.filter(municipality__in=codes, status=Case.Status.OPEN)
+    n, late = waiting.count(), waiting.filter(received_on__lt=target).count()
+    url = reverse("screening:index")
+    result = []
+    if n:
+        result.append(Item("Granskning", f"{n} {'ärende väntar' if n == 1 else 'ärenden väntar'} på beslut", url,
+                           order=5))  # fmt: skip
+    if late:
+        days = settings.TRYGG_SCREENING_TARGET_DAYS
+        result.append(Item("Granskning", f"{late} av dem har väntat längre än {days} dagar sedan ansökan kom in", url,
+                           urgent=True, order=5))  # fmt: skip
+    return result
