@@ -8,6 +8,7 @@ import pytest
 from django.forms.forms import NON_FIELD_ERRORS
 from django.test import Client
 
+from tests.at_once import at_once
 from tests.factories import make_incident
 from tests.measures.test_measures import measure  # noqa: F401  (a fixture)
 from trygg.incidents.models import Incident
@@ -138,32 +139,21 @@ def test_a_tip_handled_by_one_coordinator_is_not_handled_again_by_another(demo_o
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_accepts_make_one_incident(demo_orgs):
     """Two threads accept the same tip at the same moment: one incident, one clear refusal."""
-    import threading
-
-    from django.db import connection
-
     from trygg.citizens import tips
     from trygg.citizens.models import Tip
     from trygg.core.importing import RecordError
 
     tip = Tip.objects.create(municipality_id="1780", service_code="klotter", lat=59.3794, lon=13.5035)
     user = demo_orgs["users"]["karlstad.samordnare"]
-    barrier, outcomes = threading.Barrier(2), []
+    outcomes = []
 
     def accept() -> None:
         try:
-            barrier.wait()
             tips.accept(Tip.objects.get(pk=tip.pk), user)
             outcomes.append("accepted")
         except RecordError:
             outcomes.append("refused")
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=accept) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(accept)
     assert sorted(outcomes) == ["accepted", "refused"]
     assert Incident.objects.filter(external_id=f"tip:{tip.public_id}").count() == 1

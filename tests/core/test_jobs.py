@@ -4,13 +4,13 @@ from a real SMTP server on loopback."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from tests.at_once import at_once
 from tests.factories import make_incident
 from tests.mailserver import smtp  # noqa: F401 - the fixture
 from trygg.core import jobs, mail
@@ -89,6 +89,19 @@ def test_a_failed_run_is_retried_after_five_minutes_up_to_three_attempts(monkeyp
     assert run.status == JobRun.Status.FAILED and run.attempts == 3 and "source down" in run.outcome
 
 
+@pytest.mark.django_db
+def test_a_run_whose_worker_died_is_queued_again_after_two_hours(monkeypatch):
+    job = jobs.Job("weekly_digest", lambda context: "ok", "", "0 7 * * 1", dt.timedelta(hours=6))
+    monkeypatch.setattr(jobs, "_JOBS", {"weekly_digest": job})
+    (run,) = jobs.tick(MONDAY_7, enqueue=False)
+    JobRun.objects.filter(pk=run.pk).update(status=JobRun.Status.RUNNING, started_at=MONDAY_7)  # then it died
+    assert jobs.tick(MONDAY_7 + dt.timedelta(hours=1), enqueue=False) == []
+    (again,) = jobs.tick(MONDAY_7 + dt.timedelta(hours=2, minutes=1), enqueue=False)
+    assert again.pk == run.pk and again.status == JobRun.Status.QUEUED and again.attempts == 2
+    assert jobs.execute(again, MONDAY_7 + dt.timedelta(hours=2, minutes=1)).status == JobRun.Status.DONE
+    assert jobs.tick(MONDAY_7 + dt.timedelta(hours=5), enqueue=False) == []  # done: not again
+
+
 def people(demo_orgs):
     return demo_orgs["users"]
 
@@ -103,22 +116,7 @@ def test_monday_digest_arrives_once_per_recipient_with_two_schedulers_at_once(de
                                  when=local(2026, 11, day, 22, 0))  # fmt: skip
         type(incident).objects.filter(pk=incident.pk).update(reported_at=local(2026, 11, day, 23, 0))
     claimed: list = []
-    barrier = threading.Barrier(2)
-
-    def scheduler():
-        from django.db import connections
-
-        barrier.wait()
-        try:
-            claimed.extend(r for r in jobs.tick(MONDAY_7, enqueue=False) if r.name == "weekly_digest")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=scheduler) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    at_once(lambda: claimed.extend(r for r in jobs.tick(MONDAY_7, enqueue=False) if r.name == "weekly_digest"))
     assert len(claimed) == 1  # one scheduler won the period
     jobs.execute(claimed[0], MONDAY_7)
     jobs.run_now("weekly_digest", MONDAY_7 + dt.timedelta(minutes=30))  # a forced re-run sends nothing again

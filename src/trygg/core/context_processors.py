@@ -8,4 +8,5 @@ def trygg(request):
         "TILE_URL": settings.TRYGG_TILE_URL,
         "TILE_ATTRIBUTION": settings.TRYGG_TILE_ATTRIBUTION,
         "is_screening_officer": bool(access.screening_municipalities(getattr(request, "user", None))),
+        "can_see_jobs": access.can_see_jobs(getattr(request, "user", None)),
     }

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 RETRY_AFTER = dt.timedelta(minutes=5)  # a failed run is tried again after this long, within its catch-up window
 MAX_ATTEMPTS = 3
+STUCK_AFTER = dt.timedelta(hours=2)  # a run queued or running this long lost its worker: it is queued again
 
 
 class Skipped(Exception):
@@ -123,7 +124,8 @@ def tick(now: dt.datetime | None = None, enqueue: bool = True) -> list:
         period = due_period(job.schedule, now)
         if now - period > job.catch_up:
             continue
-        run = _claim(JobRun, job.name, period) or _reclaim_failed(JobRun, job.name, period, now)
+        existing = JobRun.objects.filter(name=job.name, period=period).first()
+        run = _claim(JobRun, job.name, period) if existing is None else _reclaim(JobRun, existing, now)
         if run is None:
             continue
         claimed.append(run)
@@ -140,12 +142,21 @@ def _claim(JobRun, name: str, period: dt.datetime):
         return None
 
 
-def _reclaim_failed(JobRun, name: str, period: dt.datetime, now: dt.datetime):
-    run = JobRun.objects.filter(name=name, period=period, status=JobRun.Status.FAILED).first()
-    if run is None or run.attempts >= MAX_ATTEMPTS or (run.finished_at and now - run.finished_at < RETRY_AFTER):
+def _reclaim(JobRun, run, now: dt.datetime):
+    """A run of the current period to try again: failed (after RETRY_AFTER), or stuck — queued or running for
+    longer than STUCK_AFTER, as when a worker was killed. Claimed by a conditional update: one scheduler wins."""
+    if run.attempts >= MAX_ATTEMPTS:
         return None
-    won = JobRun.objects.filter(pk=run.pk, status=JobRun.Status.FAILED, attempts=run.attempts).update(
-        status=JobRun.Status.QUEUED, attempts=run.attempts + 1
+    if run.status == JobRun.Status.FAILED:
+        if run.finished_at and now - run.finished_at < RETRY_AFTER:
+            return None
+    elif run.status in (JobRun.Status.QUEUED, JobRun.Status.RUNNING):
+        if now - (run.started_at or run.claimed_at) < STUCK_AFTER:
+            return None
+    else:
+        return None
+    won = JobRun.objects.filter(pk=run.pk, status=run.status, attempts=run.attempts).update(
+        status=JobRun.Status.QUEUED, attempts=run.attempts + 1, started_at=None
     )
     return JobRun.objects.get(pk=run.pk) if won else None
 

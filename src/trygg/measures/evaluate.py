@@ -7,9 +7,9 @@ import datetime as dt
 from django.db.models import Min
 
 from trygg.analysis.evaluation import Counts, verdict_sv, weighted_displacement
+from trygg.core.rendering import plt, to_svg
 from trygg.incidents.models import Incident
 from trygg.measures.areas import AreaError, buffer_ring, count_in, validate_areas, weekly_counts
-from trygg.situation.charts import plt, to_svg
 
 
 def evaluate(measure, before_start: dt.date, before_end: dt.date, after_start: dt.date, after_end: dt.date) -> dict:

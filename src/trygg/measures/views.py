@@ -11,12 +11,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trygg.audit import log
-from trygg.core import geo
+from trygg.core import geo, rendering
 from trygg.incidents.models import Category
 from trygg.measures import evaluate as evaluation
 from trygg.measures import meetings
@@ -344,13 +343,8 @@ def agreement_detail(request, pk: int):
 
 
 def _pdf(template: str, context: dict, filename: str) -> HttpResponse:
-    from django.conf import settings
-    from weasyprint import HTML
-
-    css = (settings.PACKAGE_DIR / "situation" / "static" / "situation" / "report_print.css").read_text(encoding="utf-8")
-    with translation.override("sv"):
-        html = render_to_string(template, {**context, "css": css})
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response = HttpResponse(rendering.pdf_from_html(rendering.print_html(template, context)),
+                            content_type="application/pdf")  # fmt: skip
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -9,10 +9,10 @@ from dataclasses import asdict
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
+from trygg.core import rendering
 from trygg.orgs.models import Municipality, Place
 from trygg.situation import charts as charts_module
 from trygg.situation.builder import Options, ReportBuilder
@@ -110,12 +110,8 @@ def compute_report(row_id: int, municipality: str, period: str, place: int | Non
 
 def render_html(report: dict, figures: dict, standalone: bool = True) -> str:
     """The report as one self-contained Swedish HTML document (for files and the PDF)."""
-    css = (settings.PACKAGE_DIR / "situation" / "static" / "situation" / "report_print.css").read_text(encoding="utf-8")
-    with translation.override("sv"):
-        return render_to_string("situation/report_print.html", {"r": report, "charts": figures, "css": css})
+    return rendering.print_html("situation/report_print.html", {"r": report, "charts": figures})
 
 
 def render_pdf(report: dict, figures: dict) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=render_html(report, figures), base_url=str(settings.PACKAGE_DIR)).write_pdf()
+    return rendering.pdf_from_html(render_html(report, figures))
