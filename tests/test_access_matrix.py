@@ -428,6 +428,7 @@ def build_world(data, media) -> tuple[dict, list[Target]]:
         "password_reset_done",
         "password_reset_complete",
         "incidents:report",
+        "incidents:mine",
         "incidents:import",
         "situation:index",
         "situation:compare",

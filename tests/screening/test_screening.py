@@ -95,7 +95,7 @@ def test_the_officer_decides_and_overriding_needs_a_justification(screening_data
     case = create_case(case_data(d["clean"], [(d["anna"], "board_member")]))
     run = screen(case)
     officer = demo_orgs["users"]["karlstad.granskare"]
-    with pytest.raises(RecordError, match="justification"):
+    with pytest.raises(RecordError, match="motivering"):
         decide(case, run, "serious", "kort", officer)
     decision = decide(case, run, "lesser", "Verksamheten har tidigare haft anmärkningar vid tillsyn.", officer)
     assert decision.overridden and decision.recommended == "none"

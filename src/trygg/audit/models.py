@@ -93,6 +93,19 @@ class AuditEvent(models.Model):
         raise AppendOnlyError("the audit log is append-only")
 
     @property
+    def detail(self) -> str:
+        """The summary in the interface's language where it is a known kind of entry."""
+        from trygg.audit.wording import detail
+
+        return detail(self.summary)
+
+    @property
+    def action_text(self) -> str:
+        from trygg.audit.wording import action
+
+        return action(self)
+
+    @property
     def subject(self) -> str:
         """What the entry is about, in the interface's language (the ``summary`` stays the technical record)."""
         if self.action == self.Action.SEARCH and self.object_type == "screening.case":

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from trygg.core.form_choices import NamedEmptyChoicesMixin
+
 from .models import ReceiptReport, Survey
 from .services import SERVICES
 from .tips import MAX_DESCRIPTION, active_municipalities
@@ -73,18 +75,28 @@ class ReceiptForm(HoneypotMixin, forms.Form):
     )
 
     def __init__(self, *args, venues=(), **kwargs):
+        """``venues`` of every municipality in the list: grouped by municipality, so that without script each
+        group is labelled, and with it only the chosen municipality's group is shown (citizens/receipt.js)."""
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = active_municipalities()
-        self.fields["venue_choice"].choices = [("", "—")] + [(str(v.pk), f"{v.name}, {v.address}") for v in venues]
+        groups: dict[str, list] = {}
+        self.venue_municipality = {}
+        for v in venues:
+            groups.setdefault(v.municipality.name, []).append((str(v.pk), f"{v.name}, {v.address}"))
+            self.venue_municipality[str(v.pk)] = v.municipality_id
+        self.fields["venue_choice"].choices = [("", _("— not in the list —")), *sorted(groups.items())]
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("venue_choice") and not (cleaned.get("venue_text") or "").strip():
+        venue, municipality = cleaned.get("venue_choice"), cleaned.get("municipality")
+        if not venue and not (cleaned.get("venue_text") or "").strip():
             raise forms.ValidationError(_("Choose a venue or write its name."))
+        if venue and municipality and self.venue_municipality.get(venue) != municipality.code:
+            raise forms.ValidationError(_("This venue is not in %(municipality)s.") % {"municipality": municipality})
         return cleaned
 
 
-class SurveyCreateForm(forms.ModelForm):
+class SurveyCreateForm(NamedEmptyChoicesMixin, forms.ModelForm):
     codes = forms.IntegerField(
         min_value=0, max_value=5000, initial=0, required=False, label=_("Number of one-time codes to print (code mode)")
     )

@@ -13,6 +13,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from trygg.incidents.models import Incident
 from trygg.orgs.models import Municipality, Organisation, Place
@@ -37,7 +38,7 @@ class ApiClient(models.Model):
 
 class Tip(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("status of a tip", "New")
         ACCEPTED = "accepted", _("Accepted as an incident")
         MERGED = "merged", _("Merged with an earlier tip")
         REJECTED = "rejected", _("Rejected")

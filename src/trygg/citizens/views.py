@@ -133,15 +133,16 @@ def public_map(request, code: str):
 def receipt_new(request):
     code = request.POST.get("municipality") or request.GET.get("m") or "1780"
     municipality = tips.active_municipalities().filter(code=code).first() or tips.active_municipalities().first()
-    venues = Venue.objects.filter(municipality=municipality)
-    form = ReceiptForm(request.POST or None, venues=venues, initial={"municipality": municipality.code})
+    venues = Venue.objects.filter(municipality__in=tips.active_municipalities()).select_related("municipality")
+    form = ReceiptForm(request.POST or None, venues=venues.defer("municipality__boundary"),
+                       initial={"municipality": municipality.code})  # fmt: skip
     if request.method == "POST" and form.is_valid():
         if not ratelimit.allow(request, "receipt"):
             form.add_error(None, _("You have sent many reports in a short time. Try again later."))
         elif form.cleaned_data["visited_on"] > timezone.localdate():
             form.add_error("visited_on", _("The date is in the future."))
         else:
-            venue = venues.filter(pk=form.cleaned_data.get("venue_choice") or 0).first()
+            venue = Venue.objects.filter(pk=form.cleaned_data.get("venue_choice") or 0).first()
             ReceiptReport.objects.create(
                 municipality=form.cleaned_data["municipality"],
                 venue=venue,

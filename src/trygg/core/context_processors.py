@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
+from trygg.core import menu
 from trygg.orgs import access
 
 
@@ -9,4 +11,5 @@ def trygg(request):
         "TILE_ATTRIBUTION": settings.TRYGG_TILE_ATTRIBUTION,
         "is_screening_officer": bool(access.screening_municipalities(getattr(request, "user", None))),
         "can_see_jobs": access.can_see_jobs(getattr(request, "user", None)),
+        "menu": SimpleLazyObject(lambda: menu.entries_for(getattr(request, "user", None))),
     }

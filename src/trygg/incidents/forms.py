@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trygg.core.concurrency import OptimisticLockMixin
+from trygg.core.form_choices import NamedEmptyChoicesMixin
 from trygg.core.identity import find_person_names, find_personal_numbers
 from trygg.incidents.models import (
     Assessment,
@@ -73,7 +74,9 @@ class PersonalDataGuardMixin:
 class IncidentReportForm(PersonalDataGuardMixin, forms.Form):
     """One incident in an EST report."""
 
-    category = forms.ModelChoiceField(queryset=Category.objects.none(), label=_("What"), empty_label=None)
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.none(), label=_("What"), empty_label=_("— choose what happened —")
+    )  # nothing pre-chosen: a hurried reporter must not file the first category by default
     place = forms.ModelChoiceField(
         queryset=Place.objects.none(), required=False, label=_("Named place"), empty_label=_("— choose on the map —")
     )
@@ -220,7 +223,7 @@ class ReportHeaderForm(forms.Form):
         return cleaned
 
 
-class IncidentEditForm(OptimisticLockMixin, PersonalDataGuardMixin, forms.ModelForm):
+class IncidentEditForm(NamedEmptyChoicesMixin, OptimisticLockMixin, PersonalDataGuardMixin, forms.ModelForm):
     confirm_personal_data = forms.BooleanField(
         required=False, label=_("I have checked: the text does not identify anyone")
     )
@@ -266,10 +269,15 @@ class IncidentEditForm(OptimisticLockMixin, PersonalDataGuardMixin, forms.ModelF
 
 
 class IncidentFilterForm(forms.Form):
-    category = forms.ModelChoiceField(queryset=Category.objects.none(), required=False, label=_("Category"))
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.none(), required=False, label=_("Category"), empty_label=_("All categories")
+    )
     source = forms.ChoiceField(choices=[("", _("All sources")), *Source.choices], required=False, label=_("Source"))
     organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.none(), required=False, label=_("Reporting organisation")
+        queryset=Organisation.objects.none(),
+        required=False,
+        label=_("Reporting organisation"),
+        empty_label=_("All organisations"),
     )
     status = forms.ChoiceField(choices=[("", _("All")), *Status.choices], required=False, label=_("Status"))
     date_from = forms.DateField(required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))

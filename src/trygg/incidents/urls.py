@@ -10,5 +10,6 @@ urlpatterns = [
     path("incidents/<int:pk>/", views.incident_detail, name="detail"),
     path("incidents/<int:pk>/edit/", views.incident_edit, name="edit"),
     path("report/", views.report, name="report"),
+    path("report/mina/", views.my_reports, name="mine"),
     path("report/import/", views.import_file, name="import"),
 ]

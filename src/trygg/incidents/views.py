@@ -26,6 +26,7 @@ from trygg.incidents.forms import (
     ReportHeaderForm,
 )
 from trygg.incidents.models import AUDITED_FIELDS, Incident, Source
+from trygg.incidents.nearest import describe_places
 from trygg.incidents.summaries import counts_by_category_and_week, local_midnight, map_layers, recent_weeks
 from trygg.orgs import access
 from trygg.orgs.models import Municipality, Organisation, Place
@@ -97,11 +98,25 @@ def incident_list(request, code: str):
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    where = describe_places(page.object_list, municipality.code)
+    for incident in page.object_list:
+        incident.where = where.get(incident.pk, "")
     return render(
         request,
         "incidents/list.html",
         {"municipality": municipality, "form": form, "page": page, "query": query.urlencode()},
     )
+
+
+@login_required
+def my_reports(request):
+    """Mina rapporter: what the user reported, newest first, with what became of each."""
+    qs = Incident.objects.filter(reported_by=request.user).select_related("category", "municipality", "place")
+    page = Paginator(qs.order_by("-reported_at", "-id"), 50).get_page(request.GET.get("page"))
+    where = describe_places(page.object_list)
+    for incident in page.object_list:
+        incident.where = where.get(incident.pk, "")
+    return render(request, "incidents/mine.html", {"page": page})
 
 
 @login_required
@@ -193,7 +208,7 @@ def report(request):
             ngettext("%(n)d incident reported. Thank you!", "%(n)d incidents reported. Thank you!", len(created))
             % {"n": len(created)},
         )
-        return redirect(reverse("incidents:report") + f"?m={municipality.pk}&done={len(created)}")
+        return redirect(reverse("incidents:mine") + f"?sent={len(created)}")
     places = Place.objects.filter(municipality=municipality) if municipality else Place.objects.none()
     return render(
         request,

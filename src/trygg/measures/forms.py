@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.core import geo
 from trygg.core.concurrency import OptimisticLockMixin
+from trygg.core.form_choices import NamedEmptyChoicesMixin
 from trygg.incidents.models import Category
 from trygg.measures.areas import AreaError, validate_areas
 from trygg.measures.models import Agreement, Measure, Meeting, ProblemPlace
@@ -43,9 +44,11 @@ class AreaChoiceMixin:
         return place.geometry if place and place.is_area else None
 
 
-class ProblemPlaceForm(OptimisticLockMixin, AreaChoiceMixin, forms.ModelForm):
+class ProblemPlaceForm(NamedEmptyChoicesMixin, OptimisticLockMixin, AreaChoiceMixin, forms.ModelForm):
     drawn = GeometryField(required=False)
-    place = forms.ModelChoiceField(queryset=Place.objects.none(), required=False, label=_("…or a named area"))
+    place = forms.ModelChoiceField(
+        queryset=Place.objects.none(), required=False, label=_("…or a named area"), empty_label=_("— none —")
+    )
     categories = forms.MultipleChoiceField(
         choices=(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Kinds of incidents")
     )
@@ -81,14 +84,17 @@ class ProblemPlaceForm(OptimisticLockMixin, AreaChoiceMixin, forms.ModelForm):
         return super().save(commit)
 
 
-class MeasureForm(OptimisticLockMixin, AreaChoiceMixin, forms.ModelForm):
+class MeasureForm(NamedEmptyChoicesMixin, OptimisticLockMixin, AreaChoiceMixin, forms.ModelForm):
     categories = forms.MultipleChoiceField(
         choices=(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Target categories")
     )
     treated_drawn = GeometryField(required=False)
     control_drawn = GeometryField(required=False)
     control_place = forms.ModelChoiceField(
-        queryset=Place.objects.none(), required=False, label=_("Control area: a named area (or draw one)")
+        queryset=Place.objects.none(),
+        required=False,
+        label=_("Control area: a named area (or draw one)"),
+        empty_label=_("— none —"),
     )
 
     class Meta:
@@ -168,7 +174,7 @@ class EvaluationForm(forms.Form):
     after_end = forms.DateField(label=_("After: to"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class AgreementForm(OptimisticLockMixin, forms.ModelForm):
+class AgreementForm(NamedEmptyChoicesMixin, OptimisticLockMixin, forms.ModelForm):
     class Meta:
         model = Agreement
         fields = ["kind", "title", "period_start", "period_end", "signatories", "problems", "causes", "activities"]
@@ -216,9 +222,11 @@ class MinutesForm(OptimisticLockMixin, forms.ModelForm):
 
 class DecisionForm(forms.Form):
     text = forms.CharField(max_length=500, label=_("Decision"))
-    owner = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Owner"))
+    owner = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label=_("Owner"), empty_label=_("— choose the owner —")
+    )
     municipality = forms.ChoiceField(label=_("Municipality"))
-    kind = forms.ChoiceField(choices=Measure.Kind.choices, label=_("Type"))
+    kind = forms.ChoiceField(choices=[("", _("— choose the type —")), *Measure.Kind.choices], label=_("Type"))
     due = forms.DateField(
         label=_("Due"),
         widget=forms.DateInput(attrs={"type": "date"}),

@@ -93,6 +93,11 @@ def index(request):
             "status": status,
             "cooperations": Cooperation.objects.filter(pk__in=access.reach(request.user).cooperation_ids),
             "today": timezone.localdate(),
+            "agreements": Agreement.objects.filter(municipality__in=codes).select_related("municipality"),
+            "agreement_municipalities": Municipality.objects.filter(
+                code__in=access.reach(request.user).coordinated_municipalities
+                & access.reach(request.user).own_municipalities
+            ).defer("boundary"),
         },
     )
 
@@ -372,10 +377,17 @@ def meeting_new(request):
         and bool(access.reach(request.user).coordinated_municipalities)
     )
     try:
-        week = parse_period(request.POST.get("week", "")).key
+        period = parse_period(request.POST.get("week", ""))
+        if period.kind != "week":
+            raise PeriodError(_("Choose a week, e.g. %(week)s.") % {"week": current("week", timezone.localdate()).key})
     except PeriodError as exc:
         messages.error(request, str(exc))
         return redirect("measures:meetings")
+    if period.start > timezone.localdate():  # minutes of a meeting that has not happened cannot be written
+        messages.error(request, _("A meeting can be opened for this week or an earlier one, not for %(week)s.")
+                       % {"week": period.key})  # fmt: skip
+        return redirect("measures:meetings")
+    week = period.key
     meeting, created = Meeting.objects.get_or_create(cooperation=coop, week=week)
     if created or not meeting.agenda:
         meeting.agenda = meetings.build_agenda(coop, week)

@@ -168,6 +168,7 @@ ACCESS: dict[str, Rule] = {
     "incidents:detail": Rule(Who.INCIDENT_READERS),
     "incidents:edit": Rule(Who.INCIDENT_EDITORS),
     "incidents:report": Rule(Who.REPORTERS),
+    "incidents:mine": Rule(Who.LOGGED_IN, note="The user's own reports."),
     "incidents:import": Rule(Who.REPORTERS),
     # lägesbild
     "situation:index": LOGGED_IN,

@@ -160,12 +160,15 @@ def decide(
     The assessment is of ``run``: it is refused when a newer screening exists, or — given ``seen_decision``, the
     newest decision the officer saw (0 for none) — when another officer recorded one meanwhile."""
     if decided not in Recommendation.values:
-        raise RecordError(f"assessment must be one of {', '.join(Recommendation.values)}")
+        raise RecordError(gettext("Choose an assessment: %(choices)s.") % {"choices": ", ".join(
+            str(label) for label in Recommendation.labels)})  # fmt: skip
     if run.case_id != case.pk:
-        raise RecordError("the screening run belongs to another case")
+        raise RecordError(gettext("The screening belongs to another case."))
     if decided != run.recommendation and len(justification.strip()) < 20:
         raise RecordError(
-            "a different assessment than recommended needs a written justification (20 characters or more)"
+            gettext(
+                "An assessment other than the recommended one needs a written justification (20 characters or more)."
+            )
         )
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from trygg.orgs.models import Cooperation, Municipality, Organisation
 
@@ -173,7 +174,7 @@ class Case(models.Model):
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("status of a case", "Open")
         DECIDED = "decided", _("Decided")
 
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")

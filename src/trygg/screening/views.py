@@ -85,7 +85,9 @@ def index_view(request):
 
 
 class CaseForm(forms.Form):
-    municipality = forms.ModelChoiceField(queryset=Municipality.objects.none(), label=gettext_lazy("Municipality"))
+    municipality = forms.ModelChoiceField(
+        queryset=Municipality.objects.none(), label=gettext_lazy("Municipality"), empty_label=gettext_lazy("— choose —")
+    )
     kind = forms.ChoiceField(choices=Case.Kind.choices, label=gettext_lazy("Kind of application"))
     reference = forms.CharField(max_length=60, label=gettext_lazy("Reference number"))
     received_on = forms.DateField(

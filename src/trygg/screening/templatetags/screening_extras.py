@@ -93,7 +93,23 @@ VALUES = {
 }
 
 
+# what a list entry is listed for (Entity.flag), as an officer reads it
+FLAG_NAMES = {
+    "sanction": gettext_lazy("sanctioned"),
+    "refused": gettext_lazy("refused a licence before"),
+    "revoked": gettext_lazy("licence revoked"),
+    "debarred": gettext_lazy("debarred from procurement"),
+}
+
+
+@register.filter
+def flag_name(flag: str) -> str:
+    return FLAG_NAMES.get(flag, flag)
+
+
 def _value(key, value):
+    if key == "flag" and value in FLAG_NAMES:
+        return FLAG_NAMES[value]
     if key in ("role",) and value in ROLE_NAMES:
         return ROLE_NAMES[value]
     if key == "roles" and isinstance(value, list):

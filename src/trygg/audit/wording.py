@@ -1,0 +1,57 @@
+"""Audit entries as people read them: the ``summary`` is the technical record (English, stable for scripts and
+the CSV); these patterns give the interface's wording of the common ones. An entry no pattern knows is shown as
+it was recorded."""
+
+from __future__ import annotations
+
+import re
+
+from django.utils.translation import gettext_lazy as _
+
+SCHEMAS = {"Person": _("a person"), "Company": _("a company"), "Organization": _("an organisation"),
+           "LegalEntity": _("a legal entity")}  # fmt: skip
+RECOMMENDATIONS = {"none": _("no risk"), "lesser": _("lesser degree of risk"), "serious": _("serious degree of risk")}
+JUDGEMENTS = {"same": _("the same person or company"), "different": _("not the same")}
+
+PATTERNS: list[tuple[re.Pattern, object]] = [
+    (re.compile(r"^case list$"), _("the list of cases")),
+    (re.compile(r"^case viewed$"), _("opened the case")),
+    (re.compile(r"^case (?P<ref>.+)$"), _("case %(ref)s")),
+    (re.compile(r"^match judged (?P<judgement>same|different)$"), _("judged the match: %(judgement)s")),
+    (re.compile(r"^(?P<schema>Person|Company|Organization|LegalEntity) viewed$"), _("opened %(schema)s")),
+    (re.compile(r"^register extract for the data subject$"), _("a register extract for the data subject")),
+    (re.compile(r"^entity outside the case's data$"), _("a person or company outside the case's data")),
+    (
+        re.compile(r"^screening run (?P<run>\d+): (?P<recommendation>\w+)$"),
+        _("screening %(run)s: recommendation %(recommendation)s"),
+    ),
+    (re.compile(r"^search: (?P<query>.*) \((?P<hits>\d+) hits\)$"), _("search for “%(query)s” (%(hits)s hits)")),
+    (re.compile(r"^screening log(?: .*)?$"), _("read the screening log")),
+    (re.compile(r"^deleted after the retention period$"), _("deleted after the retention period")),
+    (
+        re.compile(r"^(?P<n>\d+) judgements deleted after the retention period$"),
+        _("%(n)s judgements deleted after the retention period"),
+    ),
+]
+
+
+def detail(summary: str) -> str:
+    for pattern, wording in PATTERNS:
+        match = pattern.match(summary)
+        if match:
+            values = dict(match.groupdict())
+            if "schema" in values:
+                values["schema"] = str(SCHEMAS[values["schema"]])
+            if "recommendation" in values:
+                values["recommendation"] = str(RECOMMENDATIONS.get(values["recommendation"], values["recommendation"]))
+            if "judgement" in values:
+                values["judgement"] = str(JUDGEMENTS[values["judgement"]])
+            return str(wording) % values if values else str(wording)
+    return summary
+
+
+def action(event) -> str:
+    """The verb: a match is judged, not decided."""
+    if event.action == "decide" and event.summary.startswith("match judged"):
+        return str(_("judged"))
+    return str(event.get_action_display())

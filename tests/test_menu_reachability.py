@@ -1,0 +1,136 @@
+"""Every page a role uses can be found: starting from the start page, following only the links on the pages
+(the menu first), each role reaches every page it works with. A page in the access table that no role reaches
+by links and that is not reached another way (named below, with the reason) fails the test."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter, deque
+from html.parser import HTMLParser
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import Resolver404, resolve
+
+from trygg.orgs.access_table import ACCESS
+
+# pages reached otherwise than by a link on a page, and why
+NOT_BY_LINK = {
+    "logout": "a POST from the header's button",
+    "citizens:tip_action": "the triage buttons post to it",
+    "citizens:tip_nearby": "asked by the tip form's script",
+    "citizens:tip_thanks": "shown after a tip is sent",
+    "citizens:followup": "the link in the follow-up e-mail",
+    "core:unsubscribe": "the link in every e-mail",
+    "citizens:tip_photo": "an image on the tip's page",
+    "password_reset_confirm": "the link in the reset e-mail",
+    "password_reset_done": "shown after asking for a reset",
+    "password_reset_complete": "shown after a new password is set",
+    "password_change_done": "shown after changing the password",
+    "two_factor_off": "a POST from the account page",
+    "measures:meeting_new": "a POST from the meetings page",
+    "situation:status": "polled by the progress bar",
+    "situation:narrative": "a POST from the report page",
+    "situation:pdf": "a download link (not crawled: a file)",
+    "situation:json": "a download link (not crawled: a file)",
+    "situation:csv": "a download link (not crawled: a file)",
+    **{name: "the Open311 API, for programs" for name in ACCESS if name.startswith("open311:")},
+    **{
+        name: "screening, behind the second factor: tests/browser/test_screening_in_browser.py"
+        for name in ACCESS
+        if name.startswith("screening:")
+    },
+    "two_factor_verify": "linked from the account page when off; asked for at login when on",
+}
+
+# what each role works with, reached by links from its start page
+ROLES = {
+    None: {"core:home", "citizens:tip_new", "citizens:receipt_campaign", "citizens:receipt_new", "citizens:survey",
+           "citizens:public_map", "measures:public", "login", "password_reset"},
+    "karlstad.samordnare": {
+        "core:home", "incidents:report", "incidents:mine", "incidents:import", "incidents:dashboard",
+        "incidents:list", "incidents:detail", "incidents:edit", "situation:index", "situation:report",
+        "situation:compare", "measures:index", "measures:library", "measures:meetings", "measures:meeting",
+        "measures:measure", "measures:measure_new", "measures:measure_edit", "measures:place", "measures:place_new",
+        "measures:place_edit", "measures:agreement", "measures:agreement_new", "measures:plan", "measures:public",
+        "citizens:triage", "citizens:tip_detail", "citizens:receipt_summary", "citizens:survey_list",
+        "citizens:survey_new", "citizens:survey_results", "account", "core:messages", "password_change",
+    },
+    "karlstad.admin": {"core:jobs", "account", "core:messages"},
+    "centrum.rapportor": {"core:home", "incidents:report", "incidents:mine", "incidents:detail", "account"},
+    "bra.lasare": {"core:home", "incidents:list", "situation:index", "measures:index", "measures:meetings"},
+}  # fmt: skip
+SKIP_CRAWL = ("/static/", "/media/", "/admin/", "/i18n/", "/open311/", "/accounts/logout/")
+PER_NAME = 3  # pages crawled per URL name (enough to reach the next kind of page)
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            href = dict(attrs).get("href")
+            if href:
+                self.hrefs.append(href)
+
+
+def crawl(client: Client, limit: int = 600) -> set[str]:
+    """URL names reached by following links from the start page (GET only, this site only)."""
+    seen_urls, names, per_name = set(), set(), Counter()
+    queue = deque(["/"])
+    while queue and len(seen_urls) < limit:
+        url = queue.popleft()
+        if url in seen_urls:
+            continue
+        seen_urls.add(url)
+        try:
+            name = resolve(urlsplit(url).path).view_name
+        except Resolver404:
+            continue
+        if per_name[name] >= PER_NAME:
+            continue
+        per_name[name] += 1
+        names.add(name)
+        if name in NOT_BY_LINK:
+            continue  # reached; its content is a file, an API answer or behind another gate
+        response = client.get(url)
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        parser = Links()
+        parser.feed(response.content.decode())
+        for href in parser.hrefs:
+            href = urldefrag(href)[0]
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or not parts.path.startswith("/") or href.startswith(SKIP_CRAWL):
+                continue
+            queue.append(href)
+    return names
+
+
+@pytest.mark.django_db
+def test_every_page_of_the_access_table_is_reached_by_a_link_or_named_here():
+    declared = set().union(*ROLES.values()) | set(NOT_BY_LINK)
+    assert not set(ACCESS) - declared, f"pages no role reaches by a link: {sorted(set(ACCESS) - declared)}"
+    assert not declared - set(ACCESS), f"names here that are not pages: {sorted(declared - set(ACCESS))}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_role_reaches_its_pages_from_its_start_page_by_links(shared_data):
+    from tests.conftest import ensure_base_data
+    from trygg.orgs.models import User
+
+    ensure_base_data()
+    call_command("load_demo", "--data", str(shared_data), "--quiet-logins", stdout=io.StringIO())
+    missing = {}
+    for username, expected in ROLES.items():
+        client = Client()
+        if username:
+            client.force_login(User.objects.get(username=username))
+        reached = crawl(client)
+        if expected - reached:
+            missing[username or "anonymous"] = sorted(expected - reached)
+    assert not missing, f"pages a role may use but cannot find by links: {missing}"
