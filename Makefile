@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # Tests run on a file-less SQLite database and their own data folder, never the demo's.
 TEST_ENV := TRYGG_VAR_DIR=$(CURDIR)/var/test
 
-.PHONY: run test install install-dev messages browser lint check-deploy bench bench-matching fuzz mailbox clean
+.PHONY: run test install install-dev messages browser office lint check-deploy bench bench-matching fuzz mailbox clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ messages: $(VENV)/.installed-run
 browser:
 	@command -v chromium >/dev/null || (apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium))
 
+# LibreOffice (Writer, no GUI) converts the Word exports to PDF in one test, proving they open (installed if missing).
+office:
+	@command -v soffice >/dev/null || (apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui))
+
 run: install
 	$(BIN)/trygg migrate --noinput
 	$(BIN)/trygg collectstatic --noinput --verbosity 0
@@ -47,7 +51,7 @@ run: install
 	@echo "Trygg is serving on http://$(HOST):$(PORT)/ — log in with one of the demo accounts above. Ctrl-C stops."
 	$(BIN)/trygg serve --host $(HOST) --port $(PORT)
 
-test: install-dev browser
+test: install-dev browser office
 	$(BIN)/ruff check src tests benchmarks
 	@mkdir -p var/test
 	@echo "== tests on SQLite"

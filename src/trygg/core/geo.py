@@ -85,3 +85,25 @@ def bbox_around(lon: float, lat: float, metres: float) -> tuple[float, float, fl
     dlat = metres / 111_000.0
     dlon = metres / (111_000.0 * max(np.cos(np.radians(lat)), 0.01))
     return lon - dlon, lat - dlat, lon + dlon, lat + dlat
+
+
+def area_km2(geom: BaseGeometry) -> float:
+    """The area of a WGS84 geometry in km², measured in SWEREF 99 TM (equal enough for Sweden)."""
+    projected = shapely.transform(geom, lambda xy: np.column_stack(project(xy[:, 0], xy[:, 1])))
+    return float(projected.area) / 1e6
+
+
+LARGE_AREA_KM2 = 2.0  # a problem place or a named area larger than this is probably drawn at the wrong zoom
+
+
+def area_size_problem(geom: BaseGeometry, boundary: dict[str, Any] | None) -> tuple[str, float] | None:
+    """``("refuse", km²)`` when an area is larger than its municipality, ``("warn", km²)`` above
+    :data:`LARGE_AREA_KM2`, else ``None``. Points have no area and are never a problem."""
+    if geom.geom_type not in {"Polygon", "MultiPolygon"}:
+        return None
+    size = area_km2(geom)
+    if boundary is not None and size > area_km2(shape_from_geojson(boundary)):
+        return "refuse", size
+    if size > LARGE_AREA_KM2:
+        return "warn", size
+    return None

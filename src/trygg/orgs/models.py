@@ -157,8 +157,14 @@ class Cooperation(models.Model):
 class Place(models.Model):
     """A named place or area in a municipality, e.g. "Centrum" or "Stora torget"."""
 
+    class Kind(models.TextChoices):
+        PLACE = "place", _("Place (square, park, station …)")
+        AREA = "area", _("Area (e.g. the city centre)")
+        RESIDENTIAL = "residential", _("Residential area")
+
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="places")
     name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PLACE)
     geometry = models.JSONField(help_text="GeoJSON Point, Polygon or MultiPolygon, WGS84.")
     lat = models.FloatField(help_text="Representative point inside the place.")
     lon = models.FloatField()
