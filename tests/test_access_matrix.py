@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.citizens.images import jpeg_with_gps
 from tests.factories import make_incident
+from tests.oidc_provider import oidc_provider  # noqa: F401 - the fixture, for this module
 from tests.screening.conftest import case_data, screening_data  # noqa: F401 - the fixture, for this module
 from trygg.citizens import notices
 from trygg.core import mail
@@ -85,6 +86,7 @@ class Person:
     officer_of: frozenset[str] = frozenset()
     cooperations: frozenset[int] = frozenset()
     code_pending: bool = False  # has an authenticator app, logged in with the password only
+    cooperation_admin: bool = False  # org admin of a municipality organisation that is in a cooperation
 
     @property
     def anonymous(self) -> bool:
@@ -114,6 +116,8 @@ def person(label: str, user, verified: bool = False) -> Person:
         resident |= codes if role in COORDINATING and org.kind == "municipality" else set()
         officer |= codes if role == "screening_officer" and org.kind == "municipality" else set()
         coops |= set(org.cooperations.values_list("pk", flat=True))
+        if role == "org_admin" and org.kind == "municipality" and org.cooperations.exists():
+            p.cooperation_admin = True
     shared = set(
         Municipality.objects.filter(
             organisations__cooperations__in=Cooperation.objects.filter(pk__in=coops, share_incidents=True)
@@ -145,6 +149,7 @@ class Target:
     scope: tuple[int, ...] | None = None  # organisations whose internal reports a report row's view adds
     internal: tuple[int, ...] = ()  # the organisations with internal reports in the municipality
     inside: bool = True  # the object belongs to the case or municipality the URL names
+    organisation: int | None = None  # the organisation administered on the page
 
     @property
     def url(self) -> str:
@@ -189,6 +194,12 @@ def allows(who: Who, p: Person, t: Target) -> bool:
             return bool(p.resident_data)
         case Who.ORG_ADMINS:
             return "org_admin" in p.roles.values()
+        case Who.ORGANISATION_ADMINS:
+            return p.roles.get(t.organisation) == "org_admin"
+        case Who.COOPERATION_ADMINS:  # the cooperation's municipality organisations are its owners
+            return any(p.roles.get(o) == "org_admin" for o in t.owners)
+        case Who.ANY_COOPERATION_ADMIN:
+            return p.cooperation_admin
     raise AssertionError(f"no reading of {who}")
 
 
@@ -274,10 +285,11 @@ def build_world(data, media) -> tuple[dict, list[Target]]:
             "citizens:public_map",
         ):
             add(name, kwargs={"code": code}, **place_facts)
-        for name in ("situation:report", "situation:pdf", "situation:json", "situation:narrative"):
+        for name in ("situation:report", "situation:pdf", "situation:docx", "situation:json", "situation:narrative"):
             add(name, kwargs={"code": code, "period": PERIOD}, **place_facts)
         add("situation:csv", kwargs={"code": code, "period": PERIOD, "table": "categories"}, **place_facts)
         add("measures:plan", kwargs={"code": code, "year": today.year}, **place_facts)
+        add("measures:plan_docx", kwargs={"code": code, "year": today.year}, **place_facts)
         incidents = [
             make_incident(municipality=code, org=part, visibility="internal", when=when),
             make_incident(municipality=code, org=part, visibility="partners", when=when),
@@ -459,7 +471,72 @@ def build_world(data, media) -> tuple[dict, list[Target]]:
     add("core:messages")
     add("core:jobs")
     add("core:unsubscribe", kwargs={"token": mail.unsubscribe_token("weekly_digest", user=users["root"])})
+    administration(world, users, add)
     return world, targets
+
+
+def administration(world: dict, users: dict, add) -> None:
+    """The in-product administration: the members of three organisations (two with an admin: Karlstad's demo
+    admin and an Örebro admin made here), both cooperations and the named places of both municipalities."""
+    from trygg.orgs import invitations
+    from trygg.orgs.models import Cooperation, Invitation, Membership, Organisation, Place, User
+
+    orgs = world["orgs"]
+    users["orebro.admin"] = User.objects.create_user("orebro.admin")
+    Membership.objects.create(user=users["orebro.admin"], organisation=orgs["orebro-kommun"], role="org_admin")
+    add("orgs:admin")
+    for slug in ("karlstads-kommun", "orebro-kommun", "centrum-karlstad"):
+        org = Organisation.objects.get(slug=slug)
+        facts = {"organisation": org.pk}
+        member = org.memberships.exclude(role="org_admin").order_by("pk").first()
+        invitation = Invitation.objects.create(
+            organisation=org, name="Ny Kollega", email=f"ny@{slug}.example", role="reporter", invited_by=users["root"]
+        )
+        world[f"invitation-{slug}"] = invitation
+        add("orgs:members", kwargs={"slug": slug}, **facts)
+        add("orgs:invite", kwargs={"slug": slug}, **facts)
+        add("orgs:member", kwargs={"slug": slug, "pk": member.pk}, **facts)
+        add("orgs:member_remove", kwargs={"slug": slug, "pk": member.pk}, **facts)
+        add("orgs:invitation_withdraw", kwargs={"slug": slug, "pk": invitation.pk}, **facts)
+    add("orgs:accept", kwargs={"token": invitations.token(world["invitation-centrum-karlstad"])})
+    for cooperation in Cooperation.objects.all():
+        owners = tuple(cooperation.organisations.filter(kind="municipality").values_list("pk", flat=True))
+        partner = cooperation.organisations.exclude(kind="municipality").order_by("pk").first()
+        add("orgs:cooperation", kwargs={"slug": cooperation.slug}, owners=owners, cooperation=cooperation.pk)
+        add("orgs:cooperation_partner", kwargs={"slug": cooperation.slug}, owners=owners, cooperation=cooperation.pk)
+        add(
+            "orgs:cooperation_remove",
+            kwargs={"slug": cooperation.slug, "org": partner.pk},
+            owners=owners,
+            cooperation=cooperation.pk,
+        )
+    single_sign_on(orgs, add)
+    for code, county in (("1780", "17"), ("1880", "18")):
+        facts = {"municipality": code, "county": county}
+        place = Place.objects.filter(municipality_id=code).order_by("pk").first()
+        add("orgs:places", kwargs={"code": code}, **facts)
+        add("orgs:place_new", kwargs={"code": code}, **facts)
+        add("orgs:place_edit", kwargs={"code": code, "pk": place.pk}, **facts)
+        add("orgs:place_delete", kwargs={"code": code, "pk": place.pk}, **facts)
+
+
+def single_sign_on(orgs: dict, add) -> None:
+    """Sign-in through a configured identity provider (on loopback) and the mapping table: a mapping of
+    Karlstad's municipality, whose cooperations' municipality organisations administer it."""
+    from trygg.orgs.models import Organisation
+    from trygg.sso.models import ClaimMapping
+
+    kommun = orgs["karlstads-kommun"]
+    mapping = ClaimMapping.objects.create(provider="kommun", value="trygg", organisation=kommun, role="reporter")
+    owners = tuple(
+        Organisation.objects.filter(kind="municipality", cooperations__organisations=kommun)
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+    add("sso:start", kwargs={"name": "kommun"})
+    add("sso:callback", kwargs={"name": "kommun"})
+    add("sso:mappings")
+    add("sso:mapping_delete", kwargs={"pk": mapping.pk}, owners=owners)
 
 
 def orgs_box(code: str) -> dict:
@@ -495,8 +572,16 @@ def new_officer():
 
 
 @override_settings(TRYGG_LAGESBILD_OPTIONS=FAST, TRYGG_RATE_LIMITS=NO_LIMITS)
-def test_access_matrix(screening_data, tmp_path, settings, monkeypatch, capsys):  # noqa: F811
+def test_access_matrix(screening_data, tmp_path, settings, monkeypatch, capsys, oidc_provider):  # noqa: F811
+    from trygg.sso.config import Provider
+
     settings.MEDIA_ROOT = tmp_path
+    settings.TRYGG_OIDC_PROVIDERS = {
+        "kommun": Provider(
+            "kommun", "Kommunen", oidc_provider.issuer, oidc_provider.client_id, oidc_provider.client_secret,
+            f"{oidc_provider.issuer}/.well-known/openid-configuration",
+        )
+    }  # fmt: skip
     monkeypatch.setattr("trygg.situation.views.render_pdf", lambda data, charts: b"%PDF-1.7 matrix")
     world, targets = build_world(screening_data, tmp_path)
     persons = people(world["users"])
@@ -532,6 +617,7 @@ def refused_posts_change_nothing(world: dict, persons: list[Person], targets: li
     """A POST by someone the rule refuses is refused and changes nothing (edit forms and actions)."""
     from trygg.incidents.models import Incident
     from trygg.measures.models import Measure
+    from trygg.orgs.models import Cooperation, Invitation, Membership, User
     from trygg.situation.models import Narrative
 
     def state() -> tuple:
@@ -541,6 +627,10 @@ def refused_posts_change_nothing(world: dict, persons: list[Person], targets: li
             list(world["tip-1780"].__class__.objects.order_by("pk").values_list("status", "incident")),
             [case.decisions.count() for case in world["cases"].values()],
             Narrative.objects.count(),
+            list(Membership.objects.order_by("pk").values_list("pk", "role")),
+            list(User.objects.order_by("pk").values_list("is_active", flat=True)),
+            list(Invitation.objects.order_by("pk").values_list("status", flat=True)),
+            list(Cooperation.organisations.through.objects.order_by("pk").values_list("cooperation", "organisation")),
         )
 
     changes = {
@@ -549,6 +639,10 @@ def refused_posts_change_nothing(world: dict, persons: list[Person], targets: li
         "citizens:tip_action": {"action": "reject", "reason": "Inte vårt"},
         "screening:decide": {"decided": "no_concerns", "justification": "x" * 30},
         "situation:narrative": {"text": "Skrivet av fel person"},
+        "orgs:member": {"role": "viewer"},
+        "orgs:member_remove": {},
+        "orgs:invitation_withdraw": {},
+        "orgs:cooperation_remove": {},
     }
     before = state()
     found, posted, proven = [], 0, 0

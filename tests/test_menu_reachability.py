@@ -36,6 +36,8 @@ NOT_BY_LINK = {
     "situation:pdf": "a download link (not crawled: a file)",
     "situation:json": "a download link (not crawled: a file)",
     "situation:csv": "a download link (not crawled: a file)",
+    "situation:docx": "a download link (not crawled: a file)",
+    "measures:plan_docx": "a download link (not crawled: a file)",
     **{name: "the Open311 API, for programs" for name in ACCESS if name.startswith("open311:")},
     **{
         name: "screening, behind the second factor: tests/browser/test_screening_in_browser.py"
@@ -43,6 +45,13 @@ NOT_BY_LINK = {
         if name.startswith("screening:")
     },
     "two_factor_verify": "linked from the account page when off; asked for at login when on",
+    "orgs:accept": "the link in the invitation e-mail",
+    "orgs:member_remove": "a POST from the member's page",
+    "orgs:invitation_withdraw": "a POST from the members page",
+    "orgs:cooperation_remove": "a POST from the cooperation's page",
+    "sso:start": "the identity provider's button on the login page (shown when one is configured)",
+    "sso:callback": "where the identity provider sends the browser back",
+    "sso:mapping_delete": "a POST from the sign-in mappings page",
 }
 
 # what each role works with, reached by links from its start page
@@ -57,8 +66,13 @@ ROLES = {
         "measures:place_edit", "measures:agreement", "measures:agreement_new", "measures:plan", "measures:public",
         "citizens:triage", "citizens:tip_detail", "citizens:receipt_summary", "citizens:survey_list",
         "citizens:survey_new", "citizens:survey_results", "account", "core:messages", "password_change",
+        "orgs:admin", "orgs:places", "orgs:place_new", "orgs:place_edit", "orgs:place_delete",
     },
-    "karlstad.admin": {"core:jobs", "account", "core:messages"},
+    "karlstad.admin": {
+        "core:jobs", "account", "core:messages", "orgs:admin", "orgs:members", "orgs:invite", "orgs:member",
+        "orgs:cooperation", "orgs:cooperation_partner", "orgs:places", "orgs:place_new", "orgs:place_edit",
+        "orgs:place_delete", "sso:mappings",
+    },
     "centrum.rapportor": {"core:home", "incidents:report", "incidents:mine", "incidents:detail", "account"},
     "bra.lasare": {"core:home", "incidents:list", "situation:index", "measures:index", "measures:meetings"},
 }  # fmt: skip

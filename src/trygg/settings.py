@@ -16,6 +16,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from trygg.sso.config import providers_from_env
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("TRYGG_VAR_DIR", PROJECT_DIR / "var"))
@@ -75,6 +77,7 @@ INSTALLED_APPS = [
     "trygg.screening",
     "trygg.citizens",
     "trygg.measures",
+    "trygg.sso",
     "trygg.demo",
 ]
 
@@ -275,3 +278,9 @@ TRYGG_JOB_SCHEDULES |= {
     for key, value in os.environ.items()
     if key.startswith("TRYGG_SCHEDULE_")
 }
+
+# Single sign-on with the municipality's (and partners') identity providers, OpenID Connect; see trygg.sso.config
+# for the variables (TRYGG_OIDC_PROVIDERS=karlstad, TRYGG_OIDC_KARLSTAD_ISSUER, ..._CLIENT_ID, ...). Local
+# accounts (password and a second factor) remain for partners without one.
+TRYGG_OIDC_PROVIDERS = providers_from_env(os.environ)
+TRYGG_INVITE_DAYS = int(os.environ.get("TRYGG_INVITE_DAYS", "7"))  # an invitation link works this many days

@@ -9,7 +9,7 @@ import json
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.conftest import POLICE_FILE
 from trygg.demo.reports import CITIES, generate_city
@@ -41,6 +41,12 @@ def test_demo_loads_on_an_empty_database_and_reloading_adds_nothing(db, shared_d
     assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
     for user in User.objects.all():
         assert user.username in text
+    for role in Role:  # the logins name roles in Swedish, not by their codes
+        assert f"— {role.value}\n" not in text
+    with translation.override("sv"):
+        assert f"— {Role.COORDINATOR.label}\n" in text
+    for english in ("Organisations:", "new,", "recommendation", "{'", "Generated partner reports", "TOTP key"):
+        assert english not in text, f"English or raw output from the demo loader: {english!r}\n{text}"
 
     wanted = {"Karlstad", "Örebro", "Värmlands län", "Örebro län"}
     with gzip.open(POLICE_FILE, "rt", encoding="utf-8") as fh:
@@ -60,7 +66,7 @@ def test_demo_loads_on_an_empty_database_and_reloading_adds_nothing(db, shared_d
     out = io.StringIO()
     call_command("load_demo", "--until", "2026-03-31", "--data", str(shared_data), stdout=out)
     assert Incident.objects.count() == before
-    assert "0 new" in out.getvalue()
+    assert "0 nya" in out.getvalue()
 
 
 def test_the_generator_is_reproducible_and_extends_without_changing_the_past():

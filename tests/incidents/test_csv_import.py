@@ -132,7 +132,7 @@ def test_a_duplicate_id_in_the_file_is_rejected_the_second_time(tmp_path, demo_o
 def test_dry_run_checks_everything_and_writes_nothing(tmp_path, demo_orgs):
     before = AuditEvent.objects.count()
     code, out, _ = run(write(tmp_path, [HEADER, *GOOD]), "--dry-run")
-    assert code == 0 and "dry run" in out and "created 3" in out
+    assert code == 0 and "check only" in out and "created 3" in out
     assert not Incident.objects.filter(source="csv").exists()
     assert AuditEvent.objects.count() == before
 

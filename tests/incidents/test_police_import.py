@@ -49,13 +49,13 @@ def test_full_shared_file_imports_every_event_and_reimport_creates_nothing(base_
     out = io.StringIO()
     call_command("import_police_events", str(POLICE_FILE), stdout=out)
     assert Incident.objects.filter(source="police").count() == len(ids) == 85011
-    assert "created 85011" in out.getvalue()
+    assert "nya 85011" in out.getvalue()
 
     out = io.StringIO()
     call_command("import_police_events", str(POLICE_FILE), stdout=out)
     assert Incident.objects.filter(source="police").count() == len(ids)
-    assert "created 0" in out.getvalue()
-    assert "nothing new" in out.getvalue()
+    assert "nya 0" in out.getvalue()
+    assert "inget nytt" in out.getvalue()
 
 
 @pytest.mark.django_db
@@ -211,7 +211,7 @@ def test_url_fetches_over_http_the_same_way(base_data, police_api, settings):
     police_api.events = [event(101), event(102)]
     out = io.StringIO()
     call_command("import_police_events", "--url", settings.TRYGG_POLICE_API_URL, stdout=out)
-    assert "created 2" in out.getvalue()
+    assert "nya 2" in out.getvalue()
     assert set(Incident.objects.values_list("external_id", flat=True)) == {"101", "102"}
 
 

@@ -221,7 +221,7 @@ def test_a_file_with_one_bad_record_leaves_the_dataset_unchanged(base_data, spoi
     changed[2] = {**changed[2], "properties": {"name": ["Nytt Namn Holding AB"]}}
     report = import_ftm(as_stream(spoil(changed)), "FtM-register", kind="registry")
     assert not report.stored and len(report.rejected) >= 1
-    assert "nothing stored" in report.summary()
+    assert "inget sparades" in report.summary()
     assert snapshot("FtM-register") == before
 
 

@@ -132,7 +132,7 @@ def test_commands_report_and_exit_non_zero_on_rejections(base_data, tmp_path):
     good.write_bytes(csv_bytes(OFAC_ROWS).getvalue())
     out = io.StringIO()
     call_command("import_watchlist", str(good), "--format", "ofac", stdout=out)
-    assert "added 2" in out.getvalue()
+    assert "tillagda 2" in out.getvalue()
     bad = tmp_path / "bad.csv"
     bad.write_bytes(csv_bytes([*OFAC_ROWS, ["x"]]).getvalue())
     with pytest.raises(CommandError) as excinfo:

@@ -230,7 +230,7 @@ def test_lagesbild_command_writes_json_html_and_a_paged_pdf(week_data, tmp_path)
         (["--municipality", "9999", "--period", "2026"], "unknown municipality"),
         (["--municipality", "1780", "--period", "2026-13"], "there is no month 13"),
         (["--municipality", "1780", "--period", "2026", "--area", "Nowhere"], "no place 'Nowhere'"),
-        (["--municipality", "1780", "--period", "2026", "--format", "docx"], "invalid choice"),
+        (["--municipality", "1780", "--period", "2026", "--format", "odt"], "invalid choice"),
     ],
 )
 def test_lagesbild_command_bad_input(base_data, tmp_path, args, message):

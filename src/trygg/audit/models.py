@@ -21,6 +21,11 @@ SUBJECTS = {
     "screening": _("screening"),
     "incidents.incident": _("an incident"),
     "audit.auditevent": _("the screening log"),
+    "orgs.organisation": _("the organisation"),
+    "orgs.cooperation": _("the cooperation"),
+    "orgs.place": _("a named place"),
+    "orgs.user": _("a user account"),
+    "sso.claimmapping": _("a sign-in mapping"),
 }
 
 

@@ -12,6 +12,14 @@ SCHEMAS = {"Person": _("a person"), "Company": _("a company"), "Organization": _
            "LegalEntity": _("a legal entity")}  # fmt: skip
 RECOMMENDATIONS = {"none": _("no risk"), "lesser": _("lesser degree of risk"), "serious": _("serious degree of risk")}
 JUDGEMENTS = {"same": _("the same person or company"), "different": _("not the same")}
+# the roles of members (trygg.orgs.models.Role), for the administration's entries
+ROLES = {
+    "reporter": _("Reporter"),
+    "coordinator": _("Coordinator / analyst"),
+    "org_admin": _("Organisation admin"),
+    "screening_officer": _("Screening officer"),
+    "viewer": _("Viewer"),
+}
 
 PATTERNS: list[tuple[re.Pattern, object]] = [
     (re.compile(r"^case list$"), _("the list of cases")),
@@ -32,6 +40,27 @@ PATTERNS: list[tuple[re.Pattern, object]] = [
         re.compile(r"^(?P<n>\d+) judgements deleted after the retention period$"),
         _("%(n)s judgements deleted after the retention period"),
     ),
+    # administration (trygg.orgs.views)
+    (re.compile(r"^invitation sent to (?P<email>\S+) as (?P<role>\w+)$"), _("invited %(email)s as %(role)s")),
+    (re.compile(r"^invitation withdrawn for (?P<email>\S+)$"), _("withdrew the invitation of %(email)s")),
+    (
+        re.compile(r"^invitation accepted by (?P<username>\S+) as (?P<role>\w+)$"),
+        _("%(username)s accepted the invitation as %(role)s"),
+    ),
+    (
+        re.compile(r"^role of (?P<username>\S+): (?P<old>\w+) -> (?P<new>\w+)$"),
+        _("changed the role of %(username)s from %(old)s to %(new)s"),
+    ),
+    (
+        re.compile(r"^member removed and deactivated: (?P<username>\S+) \((?P<role>\w+)\)$"),
+        _("removed %(username)s (%(role)s); the account is closed"),
+    ),
+    (re.compile(r"^member removed: (?P<username>\S+) \((?P<role>\w+)\)$"), _("removed %(username)s (%(role)s)")),
+    (re.compile(r"^partner added: (?P<org>.+)$"), _("added %(org)s to the cooperation")),
+    (re.compile(r"^partner removed: (?P<org>.+)$"), _("removed %(org)s from the cooperation")),
+    (re.compile(r"^organisation created: (?P<org>.+)$"), _("created the organisation %(org)s")),
+    (re.compile(r"^sharing changed$"), _("changed what the cooperation shares")),
+    (re.compile(r"^named place (?P<name>.+)$"), _("the named place %(name)s")),
 ]
 
 
@@ -46,6 +75,9 @@ def detail(summary: str) -> str:
                 values["recommendation"] = str(RECOMMENDATIONS.get(values["recommendation"], values["recommendation"]))
             if "judgement" in values:
                 values["judgement"] = str(JUDGEMENTS[values["judgement"]])
+            for key in ("role", "old", "new"):
+                if key in values:
+                    values[key] = str(ROLES.get(values[key], values[key]))
             return str(wording) % values if values else str(wording)
     return summary
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from trygg.core.form_choices import NamedEmptyChoicesMixin
+from trygg.orgs.models import Place
 
 from .models import ReceiptReport, Survey
 from .services import SERVICES
@@ -113,7 +114,12 @@ class SurveyCreateForm(NamedEmptyChoicesMixin, forms.ModelForm):
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
         self.municipality = municipality
-        self.fields["areas"].queryset = municipality.places.all()
+        # "Vilket område bor du i?": residential areas only, not the squares, stations and parks
+        self.fields["areas"].queryset = municipality.places.filter(kind=Place.Kind.RESIDENTIAL)
+        self.fields["areas"].help_text = _(
+            "Only residential areas are offered: add them among the municipality's named places with the kind "
+            "“Residential area”."
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.utils.translation import gettext
 
 from trygg.analysis.survey import change_between_waves, group_index, respondent_index
 
@@ -92,12 +93,23 @@ class SurveyError(ValueError):
     pass
 
 
+def chosen_area(survey: Survey, value: str | None):
+    """The answer to "Which area do you live in?": one of the survey's areas, or ``None`` when not answered.
+    Anything else (another municipality's place, a park that is not a residential area) is refused."""
+    if not value:
+        return None
+    area = survey.areas.filter(pk=int(value)).first() if str(value).isdigit() else None
+    if area is None:
+        raise SurveyError(gettext("Choose one of the survey's areas."))
+    return area
+
+
 def record_answer(survey: Survey, answers: dict, area=None, unsafe_places=None, code: str | None = None) -> None:
     clean = {}
     for item in ITEMS:
         value = answers.get(item.code, "")
         if value not in {v for v, _ in item.choices}:
-            raise SurveyError(f"{item.code}: not one of the choices")
+            raise SurveyError(gettext("“%(question)s”: choose one of the answers.") % {"question": item.question})
         clean[item.code] = int(value) if value != "" else None
     places = [[round(float(a), 5), round(float(b), 5)] for a, b in (unsafe_places or [])][:10]
     with transaction.atomic():
@@ -108,7 +120,7 @@ def record_answer(survey: Survey, answers: dict, area=None, unsafe_places=None, 
                 .first()
             )
             if used is None:
-                raise SurveyError("the code is not valid or has already been used")
+                raise SurveyError(gettext("The code is not valid or has already been used."))
             used.used = True
             used.save(update_fields=["used"])
         SurveyResponse.objects.create(survey=survey, area=area, answers=clean, unsafe_places=places)

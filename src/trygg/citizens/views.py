@@ -177,8 +177,8 @@ def survey_answer(request, pk: int):
         elif not ratelimit.allow(request, "survey"):
             errors.append(_("Too many answers from here in a short time. Try again later."))
         else:
-            area = survey.areas.filter(pk=request.POST.get("area") or 0).first()
             try:
+                area = surveys.chosen_area(survey, request.POST.get("area"))
                 places = json.loads(request.POST.get("unsafe_places") or "[]")
                 if not isinstance(places, list) or not all(isinstance(p, list) and len(p) == 2 for p in places):
                     raise ValueError

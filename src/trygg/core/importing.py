@@ -55,19 +55,20 @@ class ImportReport:
         self.rejected.append(Rejection(line, reason))
 
     def summary(self) -> str:
+        """One line for people, in the active language (Swedish in commands and pages)."""
         parts = [
-            f"{self.source}: read {self.read}",
-            f"created {self.created}",
-            f"already present {self.already_present}",
+            _("%(source)s: read %(n)s") % {"source": self.source, "n": self.read},
+            _("created %(n)s") % {"n": self.created},
+            _("already present %(n)s") % {"n": self.already_present},
         ]
         if self.updated:
-            parts.append(f"updated {self.updated}")
+            parts.append(_("updated %(n)s") % {"n": self.updated})
         if self.skipped:
-            parts.append(f"skipped (filtered out) {self.skipped}")
-        parts.append(f"rejected {len(self.rejected)}")
+            parts.append(_("skipped (filtered out) %(n)s") % {"n": self.skipped})
+        parts.append(_("rejected %(n)s") % {"n": len(self.rejected)})
         text = ", ".join(parts)
         if self.read and not self.created and not self.updated and self.already_present and self.ok:
-            text += " — nothing new: every record was already imported"
+            text += _(" — nothing new: every record was already imported")
         return text
 
 

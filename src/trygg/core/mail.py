@@ -31,13 +31,14 @@ class Kind:
     code: str
     label: str  # Swedish, as shown on the preferences page
     for_staff: bool = True  # False: to residents, who choose per tip
+    transactional: bool = False  # asked for by the recipient's own step (an invitation): no unsubscribe
 
 
 _KINDS: dict[str, Kind] = {}
 
 
-def register_kind(code: str, label: str, for_staff: bool = True) -> Kind:
-    kind = Kind(code, label, for_staff)
+def register_kind(code: str, label: str, for_staff: bool = True, transactional: bool = False) -> Kind:
+    kind = Kind(code, label, for_staff, transactional)
     _KINDS[code] = kind
     return kind
 
@@ -130,12 +131,13 @@ def send(message: Outgoing, connection=None) -> bool:
 
 
 def build(message: Outgoing) -> EmailMultiAlternatives:
+    transactional = kind(message.kind).transactional
     token = unsubscribe_token(message.kind, user=message.user, tip_id=message.tip_id)
-    unsubscribe = absolute(reverse("core:unsubscribe", args=[token]))
+    unsubscribe = "" if transactional else absolute(reverse("core:unsubscribe", args=[token]))
     context = {
         **message.context,
         "unsubscribe_url": unsubscribe,
-        "preferences_url": absolute(reverse("core:messages")) if message.user is not None else "",
+        "preferences_url": absolute(reverse("core:messages")) if message.user and not transactional else "",
         "kind_label": kind(message.kind).label,
         "sender_name": message.sender_name,
     }
@@ -147,7 +149,9 @@ def build(message: Outgoing) -> EmailMultiAlternatives:
         body=text,
         from_email=formataddr((message.sender_name, settings.DEFAULT_FROM_EMAIL)),
         to=[message.to],
-        headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+        if unsubscribe
+        else {},
     )
     email.attach_alternative(html, "text/html")
     return email

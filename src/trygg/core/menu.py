@@ -61,7 +61,18 @@ def staff_entries(user) -> list[Entry]:
         entries.append(_entry(_("Screening"), "screening:index"))
     if access.can_see_jobs(user):
         entries.append(_entry(_("Jobs"), "core:jobs"))
+    if administers(user):
+        entries.append(_entry(_("Administration"), "orgs:admin"))
     return entries
+
+
+def administers(user) -> bool:
+    """Whether the user administers something: an organisation's members, a cooperation, or named places."""
+    return (
+        user.is_superuser
+        or Role.ORG_ADMIN in access.reach(user).org_roles.values()
+        or bool(access.reach(user).coordinated_municipalities)
+    )
 
 
 def entries_for(user) -> list[Entry]:

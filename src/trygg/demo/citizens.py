@@ -72,7 +72,8 @@ def load(today: dt.date) -> dict:
             )  # fmt: skip
             Tip.objects.filter(pk=answered.pk).update(created_at=closed - dt.timedelta(days=2), closed_at=closed)
             counts["tips"] += 1
-            areas = list(Place.objects.filter(municipality=municipality))
+            # "Vilket område bor du i?": the residential areas, not the squares, stations and parks
+            areas = list(Place.objects.filter(municipality=municipality, kind=Place.Kind.RESIDENTIAL))
             for wave, shift in ((1, 0.0), (2, -0.4)):
                 survey = Survey.objects.create(
                     municipality=municipality,
@@ -86,7 +87,7 @@ def load(today: dt.date) -> dict:
                 survey.areas.set(areas)
                 for _ in range(140):
                     area = areas[int(rng.integers(0, len(areas)))] if areas else None
-                    base = 2.0 + shift + (0.8 if area and area.name in ("Resecentrum", "Järntorget") else 0.0)
+                    base = 2.0 + shift + (0.8 if area and area.name in ("Kronoparken", "Vivalla") else 0.0)
                     answers = {item.code: int(min(6, max(0, 2 * round(rng.normal(base, 1.2) / 2)))) for item in ITEMS}
                     places = (
                         [[float(area.lat + rng.normal(0, 0.0005)), float(area.lon + rng.normal(0, 0.001))]]

@@ -61,21 +61,31 @@ def _point(lat: float, lon: float) -> dict:
     return {"type": "Point", "coordinates": [lon, lat]}
 
 
-# Approximate demo geometry; "Centrum" first (the report map opens on the first place).
+# Approximate demo geometry; "Centrum" first (the report map opens on the first place). Residential areas
+# (bostadsområden) are what a survey asks about ("Vilket område bor du i?"); boxes around the real ones.
+AREA, PLACE, RESIDENTIAL = Place.Kind.AREA, Place.Kind.PLACE, Place.Kind.RESIDENTIAL
 PLACES = {
     KARLSTAD: [
-        ("Centrum", _box(13.4935, 59.3745, 13.5135, 59.3850)),
-        ("Stora torget", _point(59.3794, 13.5035)),
-        ("Resecentrum", _point(59.3780, 13.4985)),
-        ("Järnvägsparken", _point(59.3772, 13.5005)),
-        ("Sandgrundsudden", _point(59.3815, 13.4995)),
+        ("Centrum", AREA, _box(13.4935, 59.3745, 13.5135, 59.3850)),
+        ("Stora torget", PLACE, _point(59.3794, 13.5035)),
+        ("Resecentrum", PLACE, _point(59.3780, 13.4985)),
+        ("Järnvägsparken", PLACE, _point(59.3772, 13.5005)),
+        ("Sandgrundsudden", PLACE, _point(59.3815, 13.4995)),
+        ("Kronoparken", RESIDENTIAL, _box(13.5750, 59.3980, 13.5950, 59.4100)),
+        ("Herrhagen", RESIDENTIAL, _box(13.4880, 59.3660, 13.5030, 59.3740)),
+        ("Våxnäs", RESIDENTIAL, _box(13.4580, 59.3760, 13.4780, 59.3880)),
+        ("Rud", RESIDENTIAL, _box(13.4400, 59.3890, 13.4580, 59.3990)),
     ],
     OREBRO: [
-        ("Centrum", _box(15.2010, 59.2670, 15.2250, 59.2810)),
-        ("Stortorget", _point(59.2727, 15.2130)),
-        ("Järntorget", _point(59.2702, 15.2095)),
-        ("Resecentrum", _point(59.2793, 15.2110)),
-        ("Slottsparken", _point(59.2745, 15.2170)),
+        ("Centrum", AREA, _box(15.2010, 59.2670, 15.2250, 59.2810)),
+        ("Stortorget", PLACE, _point(59.2727, 15.2130)),
+        ("Järntorget", PLACE, _point(59.2702, 15.2095)),
+        ("Resecentrum", PLACE, _point(59.2793, 15.2110)),
+        ("Slottsparken", PLACE, _point(59.2745, 15.2170)),
+        ("Vivalla", RESIDENTIAL, _box(15.1550, 59.2910, 15.1780, 59.3010)),
+        ("Baronbackarna", RESIDENTIAL, _box(15.1700, 59.2570, 15.1870, 59.2660)),
+        ("Brickebacken", RESIDENTIAL, _box(15.1850, 59.2300, 15.2050, 59.2400)),
+        ("Varberga", RESIDENTIAL, _box(15.2500, 59.2680, 15.2720, 59.2800)),
     ],
 }
 
@@ -128,10 +138,11 @@ def load_users(orgs: dict[str, Organisation]) -> list[tuple[DemoUser, User]]:
 def load_places() -> list[Place]:
     places = []
     for code, specs in PLACES.items():
-        for name, geometry in specs:
+        for name, kind, geometry in specs:
             place = Place.objects.filter(municipality_id=code, name=name).first() or Place(
                 municipality_id=code, name=name
             )
+            place.kind = kind
             place.geometry = geometry
             place.is_demo = True
             place.save()

@@ -2,6 +2,7 @@ import datetime as dt
 import json
 
 from django import forms
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from trygg.core import geo
@@ -44,8 +45,37 @@ class AreaChoiceMixin:
         return place.geometry if place and place.is_area else None
 
 
+def km2(size: float) -> str:
+    """An area for people: ``925,3`` in Swedish (decimal comma), two decimals below 10 km²."""
+    return number_format(size, decimal_pos=2 if size < 10 else 1, use_l10n=True, force_grouping=True)
+
+
+def map_view(municipality, geometry: dict | None = None) -> dict | None:
+    """Where a drawing map opens: at ``geometry`` when there is one, else at the municipality's named areas
+    (the city centre), else at all its named places; ``None`` leaves the whole municipality.
+    ``{"bounds": [[south, west], [north, east]]}`` for Leaflet's ``fitBounds``."""
+    shapes = []
+    if geometry:
+        shapes = [geo.shape_from_geojson(geometry)]
+    else:
+        places = list(Place.objects.filter(municipality=municipality))
+        areas = [p for p in places if p.kind == Place.Kind.AREA and p.is_area]
+        shapes = [p.shape for p in (areas or places)]
+    if not shapes:
+        return None
+    bounds = [shape.bounds for shape in shapes]  # (west, south, east, north)
+    west, south = min(b[0] for b in bounds), min(b[1] for b in bounds)
+    east, north = max(b[2] for b in bounds), max(b[3] for b in bounds)
+    return {"bounds": [[south, west], [north, east]]}
+
+
 class ProblemPlaceForm(NamedEmptyChoicesMixin, OptimisticLockMixin, AreaChoiceMixin, forms.ModelForm):
     drawn = GeometryField(required=False)
+    # asked for only when the area is larger than geo.LARGE_AREA_KM2 (see clean); hidden until then
+    confirm_large = forms.BooleanField(
+        required=False, widget=forms.HiddenInput, label=_("Yes, the place really is this large")
+    )
+    field_order = ["confirm_large"]  # right below the map, where the drawing is
     place = forms.ModelChoiceField(
         queryset=Place.objects.none(), required=False, label=_("…or a named area"), empty_label=_("— none —")
     )
@@ -75,8 +105,43 @@ class ProblemPlaceForm(NamedEmptyChoicesMixin, OptimisticLockMixin, AreaChoiceMi
         shape = geo.shape_from_geojson(geometry)
         if not self.municipality.contains(shape.representative_point().x, shape.representative_point().y):
             raise forms.ValidationError(_("The area is outside %(m)s.") % {"m": self.municipality.name})
+        self.check_size(shape, cleaned)
         cleaned["geometry"] = geometry
         return cleaned
+
+    def check_size(self, shape, cleaned) -> None:
+        """Refuse an area larger than the municipality; ask to confirm one larger than a few blocks."""
+        problem = geo.area_size_problem(shape, self.municipality.boundary)
+        if problem is None:
+            return
+        verdict, size = problem
+        if verdict == "refuse":
+            municipality_size = geo.area_km2(geo.shape_from_geojson(self.municipality.boundary))
+            raise forms.ValidationError(
+                _(
+                    "The area is %(size)s km², larger than the municipality %(municipality)s "
+                    "(%(municipality_size)s km²). Zoom in on the place and draw it again."
+                )
+                % {
+                    "size": km2(size),
+                    "municipality": self.municipality.name,
+                    "municipality_size": km2(municipality_size),
+                }
+            )
+        self.fields["confirm_large"].widget = forms.CheckboxInput()  # asked from now on
+        if not cleaned.get("confirm_large"):
+            self.add_error(
+                "confirm_large",
+                _(
+                    "The area is %(size)s km², larger than %(limit)s km². Check that it was not drawn zoomed out, "
+                    "or confirm that the place really is this large."
+                )
+                % {"size": km2(size), "limit": km2(geo.LARGE_AREA_KM2)},
+            )
+
+    @property
+    def map_view(self) -> dict | None:
+        return map_view(self.municipality, self.instance.geometry if self.instance.pk else None)
 
     def save(self, commit=True):
         self.instance.geometry = self.cleaned_data["geometry"]
@@ -138,6 +203,10 @@ class MeasureForm(NamedEmptyChoicesMixin, OptimisticLockMixin, AreaChoiceMixin, 
         self.fields["problem_place"].queryset = ProblemPlace.objects.filter(municipality=municipality)
         self.fields["control_place"].queryset = Place.objects.filter(municipality=municipality)
         self.fields["categories"].choices = category_choices()
+
+    @property
+    def map_view(self) -> dict | None:
+        return map_view(self.municipality)
 
     def clean(self):
         cleaned = super().clean()

@@ -122,7 +122,7 @@ class Agreement(models.Model):
         PROMISE = "promise", _("Citizen promise (medborgarlöfte)")
 
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="agreements")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("to"))

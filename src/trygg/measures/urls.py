@@ -19,5 +19,6 @@ urlpatterns = [
     path("atgarder/<str:code>/overenskommelser/ny/", views.agreement_edit, name="agreement_new"),
     path("atgarder/overenskommelser/<int:pk>/", views.agreement_detail, name="agreement"),
     path("atgarder/<str:code>/plan/<int:year>/", views.action_plan, name="plan"),
+    path("atgarder/<str:code>/plan/<int:year>/docx/", views.action_plan_docx, name="plan_docx"),
     path("vad-vi-gor/", views.public_measures, name="public"),
 ]

@@ -19,6 +19,12 @@ Rules (tested from the outside in ``tests/orgs/test_access.py`` and the view tes
   organisation (what residents are told).
 * Screening cases and person data: only screening officers of the municipality organisation that owns the
   case, logged in with a second factor (checked in ``trygg.screening.views``); every read is audited.
+* Administration in the product (``trygg.orgs.views``): an organisation's members, invitations and roles are
+  administered by its organisation admins (and superusers). A cooperation — its member organisations and what
+  it shares — is administered by the organisation admins of a *municipality* organisation in it (and
+  superusers): the municipality carries the cooperation, partners join it. Named places and areas of a
+  municipality are managed by the coordinators and organisation admins of an organisation working there (the
+  same rule as writing its analyses and agreements).
 """
 
 from __future__ import annotations
@@ -214,6 +220,58 @@ def can_see_jobs(user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return user.is_superuser or Role.ORG_ADMIN in reach(user).org_roles.values()
+
+
+def can_administer_organisation(user, organisation) -> bool:
+    """Members, invitations and roles of ``organisation``: its organisation admins, and superusers."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or reach(user).org_roles.get(organisation.pk) == Role.ORG_ADMIN
+
+
+def administered_organisations(user) -> QuerySet:
+    """The organisations whose members ``user`` administers (see :func:`can_administer_organisation`)."""
+    from trygg.orgs.models import Organisation
+
+    if not getattr(user, "is_authenticated", False):
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk__in=reach(user).org_ids([Role.ORG_ADMIN]))
+
+
+def administered_cooperations(user) -> QuerySet:
+    """Cooperations ``user`` administers: those with a *municipality* organisation in which the user is an
+    organisation admin (superusers: all)."""
+    if not getattr(user, "is_authenticated", False):
+        return Cooperation.objects.none()
+    if user.is_superuser:
+        return Cooperation.objects.all()
+    return Cooperation.objects.filter(
+        organisations__kind="municipality",
+        organisations__memberships__user=user,
+        organisations__memberships__role=Role.ORG_ADMIN,
+    ).distinct()
+
+
+def can_administer_cooperation(user, cooperation) -> bool:
+    """A cooperation's member organisations and what it shares: organisation admins of a municipality
+    organisation in the cooperation, and superusers."""
+    return administered_cooperations(user).filter(pk=cooperation.pk).exists()
+
+
+def can_manage_places(user, municipality) -> bool:
+    """Named places and areas of a municipality: coordinators and organisation admins of an organisation working
+    in it (as for its analyses and agreements), and superusers. ``municipality`` is one or its code."""
+    code = getattr(municipality, "code", municipality)
+    return code in reach(user).coordinated_municipalities
+
+
+def place_municipalities(user) -> QuerySet:
+    """Where ``user`` manages named places (superusers: wherever an organisation works)."""
+    if getattr(user, "is_superuser", False):
+        return Municipality.objects.filter(organisations__isnull=False).distinct().defer("boundary")
+    return Municipality.objects.filter(code__in=reach(user).coordinated_municipalities).defer("boundary")
 
 
 def require(allowed: bool) -> None:

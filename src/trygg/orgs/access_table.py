@@ -34,6 +34,15 @@ they add up to for each page, for a security officer to read and for the test to
   the case. A person or company is shown only for a case, and only when it is one of the case's parties or in a
   registry or list the case may use (otherwise 404). Superusers do not see screening either.
 
+* **Administration** (the "Administration" page lists what the user administers; any logged-in user may open
+  it): an organisation's members, roles and invitations — its **organisation admins**; a cooperation's member
+  organisations and what it shares — the **organisation admins of a municipality organisation in the
+  cooperation** (the municipality carries the cooperation; partners join it); a municipality's named places and
+  areas — its **coordinators** (coordinators and admins of an organisation working there). An organisation's
+  last admin cannot be demoted or removed, nor a cooperation's last municipality. The link in an invitation is
+  open to anyone (it is signed, expires and works once; a used, expired or forged one is refused with a
+  message).
+
 Superusers may do everything except the screening and reading the meetings of cooperations they are not in.
 
 Refusals: a logged-in user outside the rule gets **403** (the page exists, the user may not see it). An object
@@ -71,6 +80,9 @@ class Who(StrEnum):
     CASE_OFFICERS = "case_officers"
     CASE_DATA = "case_data"
     ORG_ADMINS = "org_admins"
+    ORGANISATION_ADMINS = "organisation_admins"
+    COOPERATION_ADMINS = "cooperation_admins"
+    ANY_COOPERATION_ADMIN = "any_cooperation_admin"
 
 
 WORDS: dict[Who, str] = {
@@ -96,6 +108,11 @@ WORDS: dict[Who, str] = {
     Who.RESIDENT_DATA_ANYWHERE: "Coordinators and admins of some municipality's own organisation (the page lists "
     "only their municipalities).",
     Who.ORG_ADMINS: "Organisation admins of any organisation (and superusers).",
+    Who.ORGANISATION_ADMINS: "Organisation admins of the organisation in the URL (and superusers).",
+    Who.COOPERATION_ADMINS: "Organisation admins of a municipality organisation that is a member of the cooperation "
+    "(and superusers).",
+    Who.ANY_COOPERATION_ADMIN: "Organisation admins of a municipality organisation that is in a cooperation (and "
+    "superusers); the page shows only the organisations of the cooperations they administer.",
     Who.SCREENING_OFFICERS: "Screening officers of a municipality, with a second factor.",
     Who.CASE_OFFICERS: "Screening officers of the municipality that owns the case, with a second factor.",
     Who.CASE_DATA: "Screening officers of the case's municipality, with a second factor, for an entity that is a "
@@ -159,6 +176,43 @@ ACCESS: dict[str, Rule] = {
         Who.ANYONE, anonymous=200, denied=200, note="The signed link in a message; a forged one is refused (400)."
     ),
     "core:jobs": Rule(Who.ORG_ADMINS, note="The scheduled jobs, their last run and outcome."),
+    # administration
+    "orgs:admin": Rule(Who.LOGGED_IN, note="Lists only what the user administers."),
+    "sso:start": Rule(
+        Who.ANYONE,
+        get=302,
+        anonymous=302,
+        denied=302,
+        note="Off to the identity provider (404 for one not configured).",
+    ),
+    "sso:callback": Rule(
+        Who.ANYONE,
+        get=400,
+        anonymous=400,
+        denied=400,
+        note="Without the provider's code and this session's state: 400.",
+    ),
+    "sso:mappings": Rule(Who.ANY_COOPERATION_ADMIN, note="Which group at which identity provider gives which role."),
+    "sso:mapping_delete": Rule(Who.COOPERATION_ADMINS, get=405, gate=Who.LOGGED_IN),
+    "orgs:members": Rule(Who.ORGANISATION_ADMINS),
+    "orgs:member": Rule(Who.ORGANISATION_ADMINS),
+    "orgs:member_remove": Rule(Who.ORGANISATION_ADMINS, get=405, gate=Who.LOGGED_IN),
+    "orgs:invite": Rule(Who.ORGANISATION_ADMINS),
+    "orgs:invitation_withdraw": Rule(Who.ORGANISATION_ADMINS, get=405, gate=Who.LOGGED_IN),
+    "orgs:accept": Rule(
+        Who.ANYONE,
+        anonymous=200,
+        denied=200,
+        note="The signed link of an invitation; a logged-in user is told to log out unless the address is theirs. "
+        "A forged link is 400; an expired, used or withdrawn one 410.",
+    ),
+    "orgs:cooperation": Rule(Who.COOPERATION_ADMINS),
+    "orgs:cooperation_partner": Rule(Who.COOPERATION_ADMINS),
+    "orgs:cooperation_remove": Rule(Who.COOPERATION_ADMINS, get=405, gate=Who.LOGGED_IN),
+    "orgs:places": Rule(Who.MUNICIPALITY_COORDINATORS),
+    "orgs:place_new": Rule(Who.MUNICIPALITY_COORDINATORS),
+    "orgs:place_edit": Rule(Who.MUNICIPALITY_COORDINATORS),
+    "orgs:place_delete": Rule(Who.MUNICIPALITY_COORDINATORS, note="A place in use (surveys, goals) is not deleted."),
     "citizens:followup": Rule(
         Who.ANYONE, anonymous=200, denied=200, note="The signed yes/no link of a follow-up; a forged one is 400."
     ),
@@ -176,6 +230,7 @@ ACCESS: dict[str, Rule] = {
     "situation:status": Rule(Who.REPORT_SCOPE),
     "situation:report": REACH,
     "situation:pdf": REACH,
+    "situation:docx": REACH,
     "situation:json": REACH,
     "situation:csv": REACH,
     "situation:narrative": Rule(Who.MUNICIPALITY_COORDINATORS, get=405, gate=Who.LOGGED_IN),
@@ -196,6 +251,7 @@ ACCESS: dict[str, Rule] = {
     "measures:agreement_new": Rule(Who.MUNICIPALITY_COORDINATORS),
     "measures:agreement": REACH,
     "measures:plan": REACH,
+    "measures:plan_docx": REACH,
     "measures:public": PUBLIC,
     # residents
     "citizens:receipt_campaign": PUBLIC,

@@ -28,6 +28,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from trygg.core.bulk import insert_rows
 from trygg.core.identity import IdentityError, parse_organisation_number, parse_personal_number
@@ -64,19 +65,28 @@ class SyncReport(ImportReport):
     refusal: str = ""  # why a whole file was refused although no record was (see _guard_removals)
 
     def summary(self) -> str:
+        """One line for people, in the active language."""
+        read = _("%(source)s: read %(n)s") % {"source": self.source, "n": self.read}
         if self.refusal:
-            return f"{self.source}: read {self.read} — {self.refusal}"
+            return f"{read} — {self.refusal}"
         if not self.stored:
-            return (
-                f"{self.source}: read {self.read}, rejected {len(self.rejected)} — nothing stored, "
-                "the dataset is as it was"
-            )
-        text = (
-            f"{self.source}: read {self.read}, added {self.added}, changed {self.changed}, removed {self.removed}, "
-            f"unchanged {self.already_present}, rejected {len(self.rejected)}"
-        )
+            return _("%(read)s, rejected %(n)s — nothing stored, the dataset is as it was") % {
+                "read": read,
+                "n": len(self.rejected),
+            }
+        text = _(
+            "%(read)s, added %(added)s, changed %(changed)s, removed %(removed)s, unchanged %(unchanged)s, "
+            "rejected %(rejected)s"
+        ) % {
+            "read": read,
+            "added": self.added,
+            "changed": self.changed,
+            "removed": self.removed,
+            "unchanged": self.already_present,
+            "rejected": len(self.rejected),
+        }
         if self.relations:
-            text += f", relations {self.relations}"
+            text += _(", relations %(n)s") % {"n": self.relations}
         return text
 
 

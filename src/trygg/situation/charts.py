@@ -2,19 +2,24 @@
 
 Every figure is readable without colour: series carry markers and direct labels, hot and cold cells are
 hatched and named in the legend, the time-of-week matrix is a grey scale with the busiest hours marked.
-Figures are returned as SVG text (web and PDF) so they stay sharp when printed.
+Figures are returned as SVG text (web and PDF) so they stay sharp when printed, or, given ``render=to_png``,
+as PNG bytes for the Word export: the same drawing either way. An empty string means no figure.
 """
 
 from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Callable
 
 import numpy as np
 from matplotlib.patches import Patch, Rectangle
 
 from trygg.analysis.grid import to_lonlat, to_projected
-from trygg.core.rendering import plt, to_svg
+from trygg.core.rendering import number, plt, to_svg
+
+Figure = str | bytes  # SVG text or PNG bytes; "" when there is nothing to draw
+Render = Callable[..., Figure]
 
 MARKERS = ["o", "s", "^", "D", "v", "P"]
 LINESTYLES = ["-", "--", ":", "-.", (0, (5, 1)), (0, (3, 1, 1, 1))]
@@ -67,7 +72,7 @@ def spread_labels(values: list[float], gap: float) -> np.ndarray:
     return placed
 
 
-def series_chart(report: dict) -> str:
+def series_chart(report: dict, render: Render = to_svg) -> Figure:
     series = report["series"]
     labels = series["periods"]
     x = np.arange(len(labels))
@@ -99,10 +104,10 @@ def series_chart(report: dict) -> str:
         ax.plot([], [], linestyle="none", marker="o", markerfacecolor="white", markeredgecolor="black",
                 label="Perioden täcks bara delvis av data")  # fmt: skip
     ax.legend(fontsize=7, frameon=False, ncols=3, loc="upper left", bbox_to_anchor=(0, -0.35))
-    return to_svg(fig)
+    return render(fig)
 
 
-def categories_chart(report: dict) -> str:
+def categories_chart(report: dict, render: Render = to_svg) -> Figure:
     rows = [r for r in report["categories"] if r["code"] != "_total"][:12][::-1]
     if not rows:
         return ""
@@ -123,7 +128,7 @@ def categories_chart(report: dict) -> str:
     for yi, r in zip(y, rows, strict=True):
         mark = {"up": " ▲", "down": " ▼"}.get(r["direction"], "")
         ax.annotate(
-            f"{r['count']}{mark}",
+            f"{number(r['count'])}{mark}",
             (max(r["count"], r.get("expected") or 0), yi),
             xytext=(4, 0),
             textcoords="offset points",
@@ -133,10 +138,10 @@ def categories_chart(report: dict) -> str:
     ax.set_yticks(y, [r["label"] for r in rows])
     ax.set_xlabel("Antal händelser (▲ fler / ▼ färre än vanligt, efter säsong och normal variation)")
     ax.legend(fontsize=7, frameon=False, loc="lower right")
-    return to_svg(fig)
+    return render(fig)
 
 
-def time_of_week_chart(report: dict) -> str:
+def time_of_week_chart(report: dict, render: Render = to_svg) -> Figure:
     matrix = np.array(report["time_of_week"], float)
     fig, ax = plt.subplots(figsize=(7.2, 2.4))
     image = ax.imshow(matrix, cmap="Greys", aspect="auto", vmin=0)
@@ -147,13 +152,13 @@ def time_of_week_chart(report: dict) -> str:
         threshold = np.sort(matrix.ravel())[-min(5, matrix.size)]
         for r, c in zip(*np.nonzero(matrix >= max(threshold, 1)), strict=True):
             ax.text(
-                c, r, str(int(matrix[r, c])), ha="center", va="center", color="white", fontsize=7, fontweight="bold"
+                c, r, number(int(matrix[r, c])), ha="center", va="center", color="white", fontsize=7, fontweight="bold"
             )
     fig.colorbar(image, ax=ax, label="Antal", shrink=0.8)
-    return to_svg(fig)
+    return render(fig)
 
 
-def lorenz_chart(report: dict) -> str:
+def lorenz_chart(report: dict, render: Render = to_svg) -> Figure:
     spatial = report.get("spatial") or {}
     if not spatial.get("available"):
         return ""
@@ -164,7 +169,7 @@ def lorenz_chart(report: dict) -> str:
     ax.set_xlabel("Andel rutor (%), flest händelser först")
     ax.set_ylabel("Andel händelser (%)")
     ax.legend(fontsize=7, frameon=False, loc="lower right")
-    return to_svg(fig)
+    return render(fig)
 
 
 def _boundary_xy(geometry: dict | None, crs: str):
@@ -179,7 +184,7 @@ def _boundary_xy(geometry: dict | None, crs: str):
     return rings
 
 
-def hotspot_map(report: dict, boundary: dict | None = None, layer: str = "hotspots") -> str:
+def hotspot_map(report: dict, boundary: dict | None = None, layer: str = "hotspots", render: Render = to_svg) -> Figure:
     """The study area with the KDE surface, hot/cold cells (hatched) or emerging categories (letters)."""
     spatial = report.get("spatial") or {}
     if not spatial.get("available"):
@@ -235,8 +240,8 @@ def hotspot_map(report: dict, boundary: dict | None = None, layer: str = "hotspo
         spots = spatial.get("hotspots") or []
         if spots:
             sx, sy = to_projected([h["lon"] for h in spots], [h["lat"] for h in spots], g["crs"])
-            for number, (px, py) in enumerate(zip(sx, sy, strict=True), start=1):
-                ax.annotate(str(number), (px, py), ha="center", va="center", fontsize=8, weight="bold",
+            for index, (px, py) in enumerate(zip(sx, sy, strict=True), start=1):
+                ax.annotate(str(index), (px, py), ha="center", va="center", fontsize=8, weight="bold",
                             bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": "black", "lw": 0.8})  # fmt: skip
             handles.append(Patch(facecolor="white", edgecolor="black", label="1, 2 … = het punkt i listan"))
     elif layer == "emerging" and spatial.get("emerging", {}).get("available"):
@@ -250,7 +255,7 @@ def hotspot_map(report: dict, boundary: dict | None = None, layer: str = "hotspo
             Patch(facecolor="white", edgecolor="black", label=f"{EMERGING_LETTER[c]} = {EMERGING_SV[c]}")
             for c in present
         ]
-    handles.append(Patch(facecolor="#f4a460", label=f"Täthet (bandbredd {spatial['kde']['bandwidth_m']:g} m)"))
+    handles.append(Patch(facecolor="#f4a460", label=f"Täthet (bandbredd {number(spatial['kde']['bandwidth_m'], 0)} m)"))
     ax.set_xlim(extent[0], extent[1])
     ax.set_ylim(extent[2], extent[3])
     ax.set_aspect("equal")
@@ -258,10 +263,10 @@ def hotspot_map(report: dict, boundary: dict | None = None, layer: str = "hotspo
     ax.set_yticks([])
     bar = _scale_bar_length(extent[1] - extent[0])
     ax.plot([extent[0] + cell * 0.5, extent[0] + cell * 0.5 + bar], [extent[2] + cell * 0.5] * 2, color="black", lw=3)
-    ax.text(extent[0] + cell * 0.5, extent[2] + cell * 0.8, f"{bar:g} m", fontsize=7, va="bottom")
+    ax.text(extent[0] + cell * 0.5, extent[2] + cell * 0.8, f"{number(bar)} m", fontsize=7, va="bottom")
     ax.text(extent[1] - cell * 0.5, extent[3] - cell * 0.5, "N ↑", ha="right", va="top", fontsize=9, weight="bold")
     ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
-    return to_svg(fig)
+    return render(fig)
 
 
 def _scale_bar_length(width_m: float) -> float:
@@ -271,7 +276,7 @@ def _scale_bar_length(width_m: float) -> float:
     return 50
 
 
-def comparison_chart(comparison: dict) -> str:
+def comparison_chart(comparison: dict, render: Render = to_svg) -> Figure:
     rows = comparison["municipalities"]
     fig, ax = plt.subplots(figsize=(7.2, 0.6 * len(rows) + 1.0))
     y = np.arange(len(rows))
@@ -281,7 +286,7 @@ def comparison_chart(comparison: dict) -> str:
     ax.errorbar(rates, y, xerr=[low, high], fmt="o", color="black", capsize=4)
     for yi, r in zip(y, rows, strict=True):
         ax.annotate(
-            f"{r['rate']['rate']:.1f}",
+            number(r["rate"]["rate"], 1),
             (r["rate"]["high"], yi),
             xytext=(5, 0),
             textcoords="offset points",
@@ -291,7 +296,7 @@ def comparison_chart(comparison: dict) -> str:
     ax.set_yticks(y, [r["name"] for r in rows])
     ax.set_xlabel("Händelser per 10 000 invånare (95 % intervall)")
     ax.set_xlim(left=0)
-    return to_svg(fig)
+    return render(fig)
 
 
 def density_overlay(report: dict) -> dict | None:
@@ -321,16 +326,23 @@ def density_overlay(report: dict) -> dict | None:
     }
 
 
-def all_charts(report: dict, boundary: dict | None) -> dict:
-    """Every figure of the report (SVG text), and the density image of the interactive map (a dict)."""
-    charts = {
-        "series": series_chart(report),
-        "categories": categories_chart(report),
-        "time_of_week": time_of_week_chart(report),
-        "lorenz": lorenz_chart(report),
-        "map": hotspot_map(report, boundary, "hotspots"),
+def figures(report: dict, boundary: dict | None, render: Render = to_svg) -> dict[str, Figure]:
+    """Every figure of the report, each drawn once and written by ``render`` (SVG text by default, or
+    :func:`trygg.core.rendering.to_png` for Word); a figure the report has no data for is empty."""
+    drawn = {
+        "series": series_chart(report, render),
+        "categories": categories_chart(report, render),
+        "time_of_week": time_of_week_chart(report, render),
+        "lorenz": lorenz_chart(report, render),
+        "map": hotspot_map(report, boundary, "hotspots", render),
     }
     if (report.get("spatial") or {}).get("emerging", {}).get("available"):
-        charts["emerging_map"] = hotspot_map(report, boundary, "emerging")
+        drawn["emerging_map"] = hotspot_map(report, boundary, "emerging", render)
+    return drawn
+
+
+def all_charts(report: dict, boundary: dict | None) -> dict:
+    """Every figure of the report (SVG text), and the density image of the interactive map (a dict)."""
+    charts = figures(report, boundary)
     charts["density_overlay"] = density_overlay(report)
     return charts

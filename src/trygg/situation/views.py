@@ -19,6 +19,7 @@ from trygg.core.csv_export import SafeWriter
 from trygg.orgs import access
 from trygg.orgs.models import Municipality, Place
 from trygg.situation import charts as charts_module
+from trygg.situation import docx_export
 from trygg.situation.comparison import compare
 from trygg.situation.data import Scope
 from trygg.situation.models import Narrative, ReportCache
@@ -172,6 +173,20 @@ def export_pdf(request, code: str, period: str):
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="lagesbild-{code}-{period_obj.key}.pdf"'
+    return response
+
+
+@login_required
+def export_docx(request, code: str, period: str):
+    """The lägesbild as a Word document: the PDF's sections, tables and figures (see :mod:`.docx_export`)."""
+    municipality, period_obj, place = _load(request, code, period)
+    row = _fresh_report(request, municipality, period_obj, place)
+    document = docx_export.build(row.data, municipality.boundary)
+    log.record(
+        request.user, "export", object_type="situation.lagesbild", object_id=f"{code}:{period_obj.key}", summary="docx"
+    )
+    response = HttpResponse(document, content_type=docx_export.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{docx_export.filename(row.data)}"'
     return response
 
 

@@ -1,6 +1,17 @@
 // Shared Leaflet helpers. Tile URL and attribution come from settings via <meta> tags in base.html.
 window.Trygg = window.Trygg || {};
-(function (T) {
+(function (T, script) {
+  // Leaflet guesses its marker images' folder from leaflet.css, which fails with hashed static file names
+  // (marker-icon.png is asked for next to the page): the template gives their URLs from {% static %}.
+  var icons = script ? script.dataset : {};
+  if (icons.markerIcon) {
+    L.Icon.Default.imagePath = "";  // a string: no guessing, the URLs below are whole
+    L.Icon.Default.mergeOptions({
+      iconUrl: icons.markerIcon,
+      iconRetinaUrl: icons.markerIcon2x || icons.markerIcon,
+      shadowUrl: icons.markerShadow
+    });
+  }
   function meta(name) {
     var el = document.querySelector('meta[name="' + name + '"]');
     return el ? el.getAttribute("content") : "";
@@ -35,4 +46,4 @@ window.Trygg = window.Trygg || {};
     div.textContent = text == null ? "" : String(text);
     return div.innerHTML;
   };
-})(window.Trygg);
+})(window.Trygg, document.currentScript);

@@ -4,6 +4,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from trygg.core.importing import RecordError, iter_json_records, open_binary
 from trygg.demo import citizens as demo_citizens
@@ -14,9 +16,38 @@ from trygg.demo import reports as demo_reports
 from trygg.demo import screening as demo_screening
 from trygg.incidents.police import import_events
 from trygg.orgs.loaders import load_municipalities
-from trygg.orgs.models import County, Municipality
+from trygg.orgs.models import County, Municipality, Role
+from trygg.screening.models import Recommendation
 
 POLICE_FILE = Path("polisen/events_2022-09_2026-08.jsonl.gz")
+
+
+COUNTED = {
+    "venues": gettext_lazy("venues"),
+    "receipts": gettext_lazy("receipt reports"),
+    "tips": gettext_lazy("tips"),
+    "responses": gettext_lazy("survey answers"),
+    "surveys": gettext_lazy("surveys"),
+    "problem_places": gettext_lazy("problem places"),
+    "measures": gettext_lazy("measures"),
+    "meetings": gettext_lazy("meetings"),
+}
+VERDICTS = {
+    "decrease": gettext_lazy("a decrease"),
+    "increase": gettext_lazy("an increase"),
+    "no_detectable_change": gettext_lazy("no change that can be told from chance"),
+    "cannot_tell": gettext_lazy("too few events to tell"),
+}
+
+
+def counts(result: dict) -> str:
+    """``{'tips': 14, 'evaluation': 'decrease'}`` as words for people: "14 tips, utvärdering: en minskning"."""
+    parts = [f"{value} {COUNTED[key]}" for key, value in result.items() if key in COUNTED]
+    if "evaluation" in result:
+        verdict = VERDICTS.get(result["evaluation"], result["evaluation"])
+        parts.append(_("the demo measure's evaluation: %(verdict)s") % {"verdict": verdict})
+    parts += [f"{key} {value}" for key, value in result.items() if key not in COUNTED and key != "evaluation"]
+    return ", ".join(parts)
 
 
 class Command(BaseCommand):
@@ -39,12 +70,17 @@ class Command(BaseCommand):
                 result = load_municipalities(data)
             except RecordError as exc:
                 raise CommandError(f"cannot load municipalities: {exc}") from exc
-            self.stdout.write(f"Loaded {result.municipalities} municipalities from {data}.")
+            self.stdout.write(
+                _("Loaded %(n)s municipalities from %(path)s.") % {"n": result.municipalities, "path": data}
+            )
         with transaction.atomic():
             organisations = demo_orgs.load_organisations()
             users = demo_orgs.load_users(organisations)
             places = demo_orgs.load_places()
-        self.stdout.write(f"Organisations: {len(organisations)}, users: {len(users)}, places: {len(places)}.")
+        self.stdout.write(
+            _("Organisations: %(orgs)s, users: %(users)s, places: %(places)s.")
+            % {"orgs": len(organisations), "users": len(users), "places": len(places)}
+        )
 
         police_file = data / POLICE_FILE
         if police_file.exists():
@@ -53,40 +89,54 @@ class Command(BaseCommand):
             with open_binary(police_file) as fh:
                 report = import_events(iter_json_records(fh), source=str(police_file), only_areas=areas)
             self.stdout.write(
-                f"Police events (real, polisen.se): {report.created} new, {report.already_present} already present."
+                _("Police events (real, polisen.se): %(new)s new, %(old)s already present.")
+                % {"new": report.created, "old": report.already_present}
             )
             weeks = police_shift.shift_to(options["until"] or dt.date.today(), areas)
             if weeks:
                 self.stdout.write(
-                    f"Police events moved {weeks} weeks forward so that the demo's last weeks hold some "
-                    f"(labelled '{police_shift.LABEL.strip()}')."
+                    _(
+                        "Police events moved %(weeks)s weeks forward so that the demo's last weeks hold some "
+                        "(labelled “%(label)s”)."
+                    )
+                    % {"weeks": weeks, "label": police_shift.LABEL.strip()}
                 )
         else:
             self.stderr.write(
-                f"Police events skipped: {police_file} is missing (set TRYGG_SHARED_DATA to the shared data folder)."
+                _("Police events skipped: %(path)s is missing (set TRYGG_SHARED_DATA to the shared data folder).")
+                % {"path": police_file}
             )
         created = demo_reports.load_reports(organisations, end=options["until"], seed=options["seed"])
-        self.stdout.write(f"Generated partner reports (labelled as generated demo data): {created} new.")
+        self.stdout.write(_("Generated partner reports (labelled as generated demo data): %(n)s new.") % {"n": created})
         residents = demo_citizens.load(options["until"] or dt.date.today())
         if residents:
-            self.stdout.write(f"Residents (generated demo data): {residents}")
+            self.stdout.write(_("Residents (generated demo data): %(counts)s") % {"counts": counts(residents)})
         measures = demo_measures.load(options["until"] or dt.date.today())
         if measures:
-            self.stdout.write(f"Measures (generated demo data): {measures}")
+            self.stdout.write(_("Measures (generated demo data): %(counts)s") % {"counts": counts(measures)})
         screening = demo_screening.load(data, today=options["until"])
         for key in ("ofac", "registry", "own_list"):
             if key in screening:
-                self.stdout.write(f"Screening — {screening[key]}")
+                self.stdout.write(_("Screening — %(summary)s") % {"summary": screening[key]})
         for reference, level in screening.get("cases", []):
-            self.stdout.write(f"Screening demo case {reference}: recommendation {level}")
+            self.stdout.write(
+                _("Screening demo case %(ref)s: recommendation “%(level)s”")
+                % {"ref": reference, "level": Recommendation(level).label}
+            )
         devices = demo_screening.totp_devices()
         if not options["quiet_logins"]:
             self.stdout.write("")
-            self.stdout.write(f"Demo logins (password for all: {demo_orgs.DEMO_PASSWORD}):")
+            self.stdout.write(
+                _("Demo logins (password for all: %(password)s):") % {"password": demo_orgs.DEMO_PASSWORD}
+            )
             for spec, _user in users:
                 org = organisations[spec.organisation]
-                self.stdout.write(f"  {spec.username:22} {org.name} — {spec.role}")
-            self.stdout.write("Screening officers also need a second factor. Add the key to an authenticator app, or")
-            self.stdout.write("print the current code with 'trygg demo_otp USERNAME':")
+                self.stdout.write(f"  {spec.username:22} {org.name} — {Role(spec.role).label}")
+            self.stdout.write(
+                _(
+                    "Screening officers also need a second factor. Add the key to an authenticator app, or "
+                    "print the current code with “trygg demo_otp USERNAME”:"
+                )
+            )
             for username, secret in devices:
-                self.stdout.write(f"  {username:22} TOTP key {secret}")
+                self.stdout.write(_("  %(user)-22s TOTP key %(secret)s") % {"user": username, "secret": secret})

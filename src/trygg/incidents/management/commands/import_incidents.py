@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from trygg.core.importing import RecordError, open_binary, report_rejections
 from trygg.incidents.csv_import import import_reports, read_rows
@@ -45,6 +46,6 @@ class Command(BaseCommand):
             )
         except (RecordError, OSError) as exc:
             raise CommandError(f"{source}: {exc}") from exc
-        prefix = "dry run (nothing written; created = would be created): " if options["dry_run"] else ""
+        prefix = _("check only (nothing written; new = would be created): ") if options["dry_run"] else ""
         self.stdout.write(prefix + report.summary())
         report_rejections(self, report, noun="row")

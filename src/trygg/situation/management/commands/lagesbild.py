@@ -7,22 +7,24 @@ from django.utils import translation
 
 from trygg.audit import log
 from trygg.orgs.models import Municipality, Place
-from trygg.situation import charts
+from trygg.situation import charts, docx_export
 from trygg.situation.periods import PeriodError, parse_period
 from trygg.situation.service import builder_for, options_from_settings, render_html, render_pdf
+
+FORMATS = ["html", "pdf", "docx", "json"]
 
 
 class Command(BaseCommand):
     help = (
         "Produce a lägesbild for a municipality and period (ISO week 2026-W10, month 2026-03, tertial 2026-T1, "
-        "year 2026) as HTML, PDF or JSON. The JSON holds every number shown in the report."
+        "year 2026) as HTML, PDF, Word (docx) or JSON. The JSON holds every number shown in the report."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--municipality", required=True, help="SCB code (e.g. 1780) or name.")
         parser.add_argument("--period", required=True)
         parser.add_argument("--area", default=None, help="Name of a place (area) in the municipality.")
-        parser.add_argument("--format", choices=["html", "pdf", "json"], default=None)
+        parser.add_argument("--format", choices=FORMATS, default=None)
         parser.add_argument("-o", "--output", required=True, help="Output file; the format follows its suffix.")
         parser.add_argument(
             "--knox-simulations", type=int, default=None, help="Monte Carlo simulations of the Knox test (999)."
@@ -55,8 +57,8 @@ class Command(BaseCommand):
                 raise CommandError(f"unknown user {options['as_user']!r}")
         output = Path(options["output"])
         fmt = options["format"] or output.suffix.lstrip(".").lower()
-        if fmt not in ("html", "pdf", "json"):
-            raise CommandError("choose --format html, pdf or json (or an output file ending in one of them)")
+        if fmt not in FORMATS:
+            raise CommandError("choose --format html, pdf, docx or json (or an output file ending in one of them)")
         if options["knox_simulations"] is not None and options["knox_simulations"] < 0:
             raise CommandError("--knox-simulations cannot be negative")
         overrides = {} if options["knox_simulations"] is None else {"knox_simulations": options["knox_simulations"]}
@@ -65,6 +67,8 @@ class Command(BaseCommand):
             report = builder.build()
             if fmt == "json":
                 output.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+            elif fmt == "docx":
+                output.write_bytes(docx_export.build(report, municipality.boundary))
             else:
                 figures = charts.all_charts(report, municipality.boundary)
                 if fmt == "html":
