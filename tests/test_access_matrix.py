@@ -354,9 +354,10 @@ def build_world(data, media) -> tuple[dict, list[Target]]:
             description="Klotter på muren",
         )
         world[f"tip-{code}"] = tip
-        for name in ("citizens:tip_detail", "citizens:tip_action", "citizens:tip_photo"):
+        for name in ("citizens:tip_detail", "citizens:tip_action", "citizens:tip_reply", "citizens:tip_photo"):
             add(name, kwargs={"pk": tip.pk}, **place_facts)
         add("citizens:tip_thanks", kwargs={"public_id": tip.public_id}, **place_facts)
+        add("citizens:tip_status", kwargs={"public_id": tip.public_id}, **place_facts)
         add("citizens:followup", kwargs={"token": notices.followup_token(tip, "yes")}, **place_facts)
         jurisdiction = f"jurisdiction_id={code}"
         add("open311:services", jurisdiction, kwargs={"fmt": "json"}, **place_facts)
@@ -467,6 +468,7 @@ def build_world(data, media) -> tuple[dict, list[Target]]:
         add(name)
     add("password_reset_confirm", kwargs={"uidb64": "MQ", "token": "not-a-token"})
     add("citizens:tip_nearby", "lat=59.3794&lon=13.5035")
+    add("citizens:tip_me_too")
     add("open311:discovery", kwargs={"fmt": "json"})
     add("core:messages")
     add("core:jobs")
@@ -615,6 +617,7 @@ def test_access_matrix(screening_data, tmp_path, settings, monkeypatch, capsys, 
 
 def refused_posts_change_nothing(world: dict, persons: list[Person], targets: list[Target]) -> tuple[list[str], int]:
     """A POST by someone the rule refuses is refused and changes nothing (edit forms and actions)."""
+    from trygg.citizens.models import TipUpdate
     from trygg.incidents.models import Incident
     from trygg.measures.models import Measure
     from trygg.orgs.models import Cooperation, Invitation, Membership, User
@@ -625,6 +628,7 @@ def refused_posts_change_nothing(world: dict, persons: list[Person], targets: li
             list(Measure.objects.order_by("pk").values_list("title", "status")),
             list(Incident.objects.order_by("pk").values_list("description", "visibility", "category")),
             list(world["tip-1780"].__class__.objects.order_by("pk").values_list("status", "incident")),
+            list(TipUpdate.objects.order_by("pk").values_list("tip", "kind", "text")),
             [case.decisions.count() for case in world["cases"].values()],
             Narrative.objects.count(),
             list(Membership.objects.order_by("pk").values_list("pk", "role")),
@@ -637,6 +641,7 @@ def refused_posts_change_nothing(world: dict, persons: list[Person], targets: li
         "measures:measure_edit": {"title": "Ändrad av fel person", "status": "cancelled", "public_summary": "Ny text"},
         "incidents:edit": {"description": "Ändrad av fel person", "visibility": "public"},
         "citizens:tip_action": {"action": "reject", "reason": "Inte vårt"},
+        "citizens:tip_reply": {"text": "Svar från fel person"},
         "screening:decide": {"decided": "no_concerns", "justification": "x" * 30},
         "situation:narrative": {"text": "Skrivet av fel person"},
         "orgs:member": {"role": "viewer"},

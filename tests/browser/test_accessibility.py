@@ -27,8 +27,12 @@ def survey(live_demo):
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/tips/?m=1780", "/kvitto/", "/kvitto/rapportera/", "/karta/1780/", "/vad-vi-gor/", "survey"]
-)
+    "path",
+    [
+        "/", "/tips/?m=1780", "/kvitto/", "/kvitto/rapportera/", "/karta/1780/",
+        "/karta/1780/?kategori=klotter&weeks=26", "/vad-vi-gor/", "survey",
+    ],
+)  # fmt: skip
 @pytest.mark.parametrize("mobile", [False, True], ids=["desktop", "phone"])
 def test_public_pages_have_no_serious_accessibility_violations(page_for, live_demo, survey, path, mobile):
     page = page_for(None, mobile=mobile)

@@ -24,3 +24,22 @@ def test_resident_files_a_tip_by_tapping_the_map(page_for, live_demo):
     tip = Tip.objects.latest("created_at")
     assert tip.description == "Nytt klotter på elskåpet" and tip.lat is not None
     assert errors == []
+
+
+def test_resident_says_me_too_about_an_open_tip_nearby_instead_of_sending_one(page_for, live_demo):
+    page = page_for(None, mobile=True)
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(live_demo["url"] + "/tips/?m=1780")
+    page.select_option("select[name=service]", "nedskrapning")
+    page.locator("#tip-map").click(position={"x": 150, "y": 120})
+    lat, lon = (
+        float(page.locator("input[name=lat]").input_value()),
+        float(page.locator("input[name=lon]").input_value()),
+    )
+    tip = Tip.objects.create(municipality_id="1780", service_code="klotter", lat=lat, lon=lon)  # where they tapped
+    page.select_option("select[name=service]", "klotter")  # asks again for this kind
+    page.locator("#nearby .js-me-too").click()
+    page.locator("#nearby [role=status]").wait_for()
+    assert Tip.objects.get(pk=tip.pk).me_too == 1 and Tip.objects.count() == 1
+    assert errors == []

@@ -11,7 +11,8 @@ import secrets
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -21,6 +22,21 @@ from trygg.orgs.models import Municipality, Organisation, Place
 
 def new_public_id() -> str:
     return secrets.token_urlsafe(16)
+
+
+REFERENCE_PREFIX = "T-"
+REFERENCE_DIGITS = (4, 4, 4, 5, 5, 5, 6, 6, 6, 8)  # random draws, longer when the short ones are taken
+
+
+def new_reference(taken=None) -> str:
+    """A short, readable reference ("T-4821") not in use: a random number (not the tip's order), four digits
+    while they last, then five, six and eight. ``taken(ref) -> bool`` says whether one is in use."""
+    taken = taken or (lambda ref: Tip.objects.filter(reference=ref).exists())
+    for digits in REFERENCE_DIGITS:
+        ref = f"{REFERENCE_PREFIX}{secrets.randbelow(9 * 10 ** (digits - 1)) + 10 ** (digits - 1)}"
+        if not taken(ref):
+            return ref
+    raise RuntimeError("no free tip reference found")
 
 
 class ApiClient(models.Model):
@@ -44,6 +60,13 @@ class Tip(models.Model):
         REJECTED = "rejected", _("Rejected")
 
     public_id = models.CharField(max_length=32, unique=True, default=new_public_id)
+    reference = models.CharField(
+        _("reference"),
+        max_length=12,
+        unique=True,
+        editable=False,
+        help_text="Short and readable for the phone (T-4821); not enough to open the public status page.",
+    )
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="tips")
     service_code = models.CharField(max_length=40)
     description = models.TextField(blank=True)
@@ -64,6 +87,9 @@ class Tip(models.Model):
     incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.SET_NULL, related_name="tips")
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     source = models.CharField(max_length=10, default="web")
+    me_too = models.PositiveIntegerField(
+        default=0, help_text='Residents who said "jag också" instead of sending the same tip again (only a count).'
+    )
     api_client = models.ForeignKey(ApiClient, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -76,9 +102,49 @@ class Tip(models.Model):
     def __str__(self) -> str:
         return f"{self.service_code} {self.created_at:%Y-%m-%d}"
 
+    def save(self, *args, **kwargs):
+        if self.reference:
+            return super().save(*args, **kwargs)
+        for _attempt in range(5):  # two tips drawing the same free reference at once: the later one draws again
+            self.reference = new_reference()
+            try:
+                with transaction.atomic():
+                    return super().save(*args, **kwargs)
+            except IntegrityError:
+                if not Tip.objects.filter(reference=self.reference).exists():
+                    raise
+                self.reference = ""
+        raise IntegrityError("no free tip reference")
+
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+
+class TipUpdate(models.Model):
+    """What happened to a tip, for the resident's status page, their e-mail and Open311's notes: a change of
+    status or a reply written by a coordinator. Who wrote it is kept for the audit, never shown publicly (the
+    public sees the municipality)."""
+
+    class Kind(models.TextChoices):
+        STATUS = "status_change", _("Status change")
+        REPLY = "reply", _("Reply")
+
+    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="updates")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    old_status = models.CharField(max_length=10, choices=Tip.Status.choices, blank=True)
+    new_status = models.CharField(max_length=10, choices=Tip.Status.choices, blank=True)
+    text = models.TextField(_("reply"), blank=True, help_text="Public: shown to the resident and on Open311.")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.tip_id} {self.created_at:%Y-%m-%d}"
 
 
 class Survey(models.Model):

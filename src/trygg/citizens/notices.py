@@ -19,7 +19,7 @@ from trygg.core import jobs, mail
 from trygg.core.notifications import on_resident_unsubscribe
 from trygg.orgs.access import COORDINATING_ROLES
 
-from .models import Tip
+from .models import Tip, TipUpdate
 from .services import BY_CODE
 
 FOLLOW_UP_AFTER = dt.timedelta(days=14)
@@ -39,10 +39,41 @@ def _resident(tip: Tip, kind: str, key: str, subject: str, template: str, contex
     ))  # fmt: skip
 
 
-def send_status(tip: Tip) -> bool:
-    """The sender hears what became of their tip (once per status)."""
-    return _resident(tip, "tip_status", f"tip_status:{tip.pk}:{tip.status}", "Ditt tips till Trygg",
-                     "citizens/mail/status", {"what": STATUS_WORDS[tip.status]})  # fmt: skip
+def status_url(tip: Tip) -> str:
+    """The tip's public status page: by its unguessable public id, never by the short reference."""
+    return mail.absolute(reverse("citizens:tip_status", args=[tip.public_id]))
+
+
+def send_status(tip: Tip, update: TipUpdate) -> bool:
+    """The sender hears what became of their tip (once per update: a tip reopened and accepted again is told
+    again)."""
+    return _resident(
+        tip,
+        "tip_status",
+        f"tip_update:{update.pk}",
+        f"Ditt tips {tip.reference} till Trygg",
+        "citizens/mail/status",
+        {"what": STATUS_WORDS[tip.status], "status_url": status_url(tip)},
+    )
+
+
+def send_reply(update_id: int) -> bool:
+    """The sender reads the municipality's reply (once per reply), while the tip still has their address."""
+    from .updates import signed_by
+
+    update = TipUpdate.objects.select_related("tip__municipality").defer("tip__municipality__boundary")
+    update = update.filter(pk=update_id, kind=TipUpdate.Kind.REPLY).first()
+    if update is None or not update.tip.email:
+        return False
+    tip = update.tip
+    return _resident(
+        tip,
+        "tip_reply",
+        f"tip_update:{update.pk}",
+        f"Svar på ditt tips {tip.reference}",
+        "citizens/mail/reply",
+        {"update": update, "signed": signed_by(tip.municipality.name), "status_url": status_url(tip)},
+    )
 
 
 def followup_token(tip: Tip, answer: str) -> str:
@@ -62,13 +93,18 @@ def answer_followup(tip_id: int, answer: str) -> Tip | None:
         tip = Tip.objects.select_for_update(of=("self",)).filter(pk=tip_id).first()
         if tip is None or tip.followup_answer or tip.followup_sent_at is None:
             return tip
+        from .updates import record_status
+
         tip.followup_answer, tip.email = answer, ""
         fields = ["followup_answer", "email", "updated_at"]
+        old = tip.status
         if answer == "no":
             tip.status = Tip.Status.OPEN
             tip.status_note = "Avsändaren svarade i uppföljningen att det inte är åtgärdat."
             fields += ["status", "status_note"]
         tip.save(update_fields=fields)
+        if tip.status != old:  # no message: the address was erased with the answer
+            record_status(tip, old, text=tip.status_note)
         log.record("resident", "update", tip, summary=f"follow-up answered {answer}")
     return tip
 
@@ -126,6 +162,7 @@ def register() -> None:
     mail.register_kind("tip_notices", "Nya tips från invånare (till samordnare)")
     mail.register_kind("tip_status", "Besked om ditt tips", for_staff=False)
     mail.register_kind("tip_followup", "Uppföljning av ditt tips", for_staff=False)
+    mail.register_kind("tip_reply", "Svar om ditt tips", for_staff=False)
     on_resident_unsubscribe(lambda tip_id: Tip.objects.filter(pk=tip_id).update(email=""))
     jobs.register("tip_notices", tip_notices, "Meddelar samordnare om nya tips", "0 7-18 * * 1-5",
                   catch_up=dt.timedelta(minutes=50))  # fmt: skip

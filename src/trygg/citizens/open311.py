@@ -8,6 +8,23 @@ positions of the municipalities its organisation works in, and the public read e
 extension of the specification) and rate-limited per client address; a key has its own, higher limit.
 Personal fields a client may send (first_name, last_name, phone, device_id, account_id) are not stored;
 ``media_url`` is not fetched. Errors follow the specification's error format with matching status codes.
+
+Extensions of GeoReport v2 (as other Open311 servers have them, e.g. Chicago's and FixMyStreet's; listed in the
+discovery document under ``extensions``):
+
+* ``extensions=true`` on ``requests.{fmt}`` and ``requests/{id}.{fmt}`` adds to each request
+  ``extended_attributes`` — ``status_url``, the tip's public status page, and, for a partner key reading its
+  municipality, ``reference``, the short reference read out on the phone ("T-4821"; not published to everyone:
+  said on the phone it stays something the sender and the staff know) — and ``notes``, the tip's public
+  updates oldest first, each ``{datetime, type, summary, description}`` with ``type`` ``status_change`` or
+  ``reply`` (a reply is the municipality's text, signed by the municipality, never by a person).
+* ``updated_after`` (a W3C/ISO 8601 date and time) on ``requests.{fmt}``: the requests whose
+  ``updated_datetime`` is after it, oldest change first, paged like any read (``page``, ``page_size``,
+  ``Link: rel="next"``). Without ``start_date``/``end_date`` it reads all time (not the last 90 days), and it
+  includes tips merged into another (closed), so a client can keep in step by asking again with the last
+  ``updated_datetime`` it saw. Pages are offsets: a tip changed while a client pages moves to the end, so a
+  client that must miss nothing asks again from the last ``updated_datetime`` (whole seconds, so it may see
+  a request twice, never lose one) rather than following ``page`` for long.
 """
 
 from __future__ import annotations
@@ -31,7 +48,7 @@ from trygg.core.importing import RecordError
 from trygg.orgs.models import Municipality
 
 from . import photos
-from .models import ApiClient, Tip
+from .models import ApiClient, Tip, TipUpdate
 from .services import BY_CODE, SERVICES
 from .tips import TipInput, active_municipalities, create_tip, validate
 
@@ -40,6 +57,14 @@ PAGE_SIZE, MAX_PAGE_SIZE = 50, 100  # an extension of GeoReport v2: ?page=N&page
 FORMATS = {"json", "xml"}
 _NOT_XML = re.compile(r"[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 PUBLIC_ROUNDING = 3  # decimals of latitude/longitude shown to the public (about 100 m)
+
+
+def public_position(lat: float | None, lon: float | None) -> tuple[float | None, float | None]:
+    """A position as the public may see it: rounded to ``PUBLIC_ROUNDING`` decimals (about 100 m). Open311's
+    public read and a tip's public status page both show positions only through this."""
+    if lat is None or lon is None:
+        return None, None
+    return round(lat, PUBLIC_ROUNDING), round(lon, PUBLIC_ROUNDING)
 
 
 class Open311Error(Exception):
@@ -201,6 +226,24 @@ def discovery(request, fmt):
                 "formats": ["application/json", "text/xml"],
             }
         ],
+        "extensions": [
+            {
+                "name": "extensions",
+                "parameter": "extensions=true",
+                "description": "GET requests: extended_attributes (status_url; reference for partner keys) and "
+                "notes (datetime, type status_change or reply, summary, description), oldest first.",
+            },
+            {
+                "name": "updated_after",
+                "parameter": "updated_after=2026-03-01T00:00:00Z",
+                "description": "GET requests: those updated after the time, oldest change first; paged.",
+            },
+            {
+                "name": "paging",
+                "parameter": "page=1&page_size=50",
+                "description": f"GET requests: pages of at most {MAX_PAGE_SIZE}; a Link header rel=next when more.",
+            },
+        ],
     }
     if fmt == "xml":
         return HttpResponse(_xml_document("discovery", data), content_type="text/xml; charset=utf-8")
@@ -252,6 +295,7 @@ JURISDICTION_CACHE_SECONDS = 60
 
 # the columns an answer reads (not the e-mail address, the photo or the raw contact fields)
 ANSWERED = ("public_id", "status", "service_code", "description", "created_at", "updated_at", "address", "lat", "lon")
+EXTENDED = ("id", "reference")  # read too with extensions=true (the id only to find the notes)
 
 
 def _request_json(row: Mapping[str, Any], agency: str, partner: bool, tz) -> dict:
@@ -260,7 +304,7 @@ def _request_json(row: Mapping[str, Any], agency: str, partner: bool, tz) -> dic
     closed = row["status"] != Tip.Status.OPEN
     lat, lon = row["lat"], row["lon"]
     if lat is not None and not partner:
-        lat, lon = round(lat, PUBLIC_ROUNDING), round(lon, PUBLIC_ROUNDING)
+        lat, lon = public_position(lat, lon)
     return {
         "service_request_id": row["public_id"],
         "status": "closed" if closed else "open",
@@ -282,6 +326,38 @@ def _request_json(row: Mapping[str, Any], agency: str, partner: bool, tz) -> dic
     }
 
 
+def _extensions(request) -> bool:
+    value = request.GET.get("extensions", "").strip().lower()
+    if value not in ("", "true", "false"):
+        raise Open311Error(400, "extensions must be true or false")
+    return value == "true"
+
+
+def _extend(request, items: list[dict], rows: list[Mapping[str, Any]], partner: bool, municipality, tz) -> None:
+    """Add ``extended_attributes`` and ``notes`` to the answered requests (one query for all their notes)."""
+    from .updates import public_status, signed_by
+
+    notes: dict[int, list[dict]] = {row["id"]: [] for row in rows}
+    signed = signed_by(municipality.name)
+    for update in TipUpdate.objects.filter(tip__in=list(notes)).order_by("created_at", "id"):
+        is_reply = update.kind == TipUpdate.Kind.REPLY
+        summary = f"Svar från {signed}" if is_reply else f"Ny status: {public_status(update.new_status)}"
+        notes[update.tip_id].append(
+            {
+                "datetime": update.created_at.astimezone(tz).isoformat(timespec="seconds"),
+                "type": update.kind,
+                "summary": summary,
+                "description": update.text,
+            }
+        )
+    for item, row in zip(items, rows, strict=False):
+        attributes = {"status_url": request.build_absolute_uri(reverse("citizens:tip_status", args=[row["public_id"]]))}
+        if partner:
+            attributes["reference"] = row["reference"]
+        item["extended_attributes"] = attributes
+        item["notes"] = notes[row["id"]]
+
+
 def _date(request, name: str) -> dt.datetime | None:
     value = request.GET.get(name, "").strip()
     if not value:
@@ -301,7 +377,12 @@ def requests_view(request, fmt):
         return _post_request(request, fmt)
     municipality = _municipality(request)
     partner = _reader(request, municipality)
-    qs = Tip.objects.filter(municipality=municipality).exclude(status=Tip.Status.MERGED)
+    extended = _extensions(request)
+    updated_after = _date(request, "updated_after")
+    order = ("updated_at", "id") if updated_after else ("-created_at", "-id")
+    qs = Tip.objects.filter(municipality=municipality)
+    # with updated_after, merged tips too: a client keeping in step learns that they closed
+    qs = qs.filter(updated_at__gt=updated_after) if updated_after else qs.exclude(status=Tip.Status.MERGED)
     ids = [i for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
     if ids:
         qs = qs.filter(public_id__in=[i.strip() for i in ids])
@@ -320,18 +401,23 @@ def requests_view(request, fmt):
                 qs = qs.filter(status=Tip.Status.OPEN)
             elif status == ["closed"]:
                 qs = qs.exclude(status=Tip.Status.OPEN)
-        end = _date(request, "end_date") or timezone.now()
-        start = _date(request, "start_date") or end - dt.timedelta(days=MAX_DAYS)
-        if start > end:
-            raise Open311Error(400, "start_date is after end_date")
-        if end - start > dt.timedelta(days=MAX_DAYS):
-            raise Open311Error(400, f"start_date and end_date may be at most {MAX_DAYS} days apart")
-        qs = qs.filter(created_at__gte=start, created_at__lte=end)
+        end, start = _date(request, "end_date"), _date(request, "start_date")
+        if not updated_after or end or start:  # updated_after alone reads all time
+            end = end or timezone.now()
+            start = start or end - dt.timedelta(days=MAX_DAYS)
+            if start > end:
+                raise Open311Error(400, "start_date is after end_date")
+            if end - start > dt.timedelta(days=MAX_DAYS):
+                raise Open311Error(400, f"start_date and end_date may be at most {MAX_DAYS} days apart")
+            qs = qs.filter(created_at__gte=start, created_at__lte=end)
     page, size = _page(request)
     # every row is of this municipality: it is attached, not joined (its boundary is a large JSON document)
-    rows = list(qs.order_by("-created_at", "-id").values(*ANSWERED)[(page - 1) * size : page * size + 1])
+    columns = ANSWERED + EXTENDED if extended else ANSWERED
+    rows = list(qs.order_by(*order).values(*columns)[(page - 1) * size : page * size + 1])
     tz = timezone.get_current_timezone()
     items = [_request_json(row, municipality.name, partner, tz) for row in rows[:size]]
+    if extended:
+        _extend(request, items, rows[:size], partner, municipality, tz)
     response = respond(fmt, "service_requests", "request", items)
     if len(rows) > size:  # more on the next page (RFC 8288 link)
         query = request.GET.copy()
@@ -411,10 +497,15 @@ def _post_request(request, fmt) -> HttpResponse:
 def request_detail(request, request_id, fmt):
     municipality = _municipality(request)
     partner = _reader(request, municipality)
-    row = Tip.objects.filter(municipality=municipality, public_id=request_id).values(*ANSWERED).first()
+    extended = _extensions(request)
+    columns = ANSWERED + EXTENDED if extended else ANSWERED
+    row = Tip.objects.filter(municipality=municipality, public_id=request_id).values(*columns).first()
     if row is None:
         raise Open311Error(404, f"no service request {request_id!r}")
-    item = _request_json(row, municipality.name, partner, timezone.get_current_timezone())
+    tz = timezone.get_current_timezone()
+    item = _request_json(row, municipality.name, partner, tz)
+    if extended:
+        _extend(request, [item], [row], partner, municipality, tz)
     return respond(fmt, "service_requests", "request", [item])
 
 

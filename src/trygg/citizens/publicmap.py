@@ -1,45 +1,325 @@
-"""The public map: how many incidents per grid cell, only where there are at least k.
+"""The public map: how many incidents per grid cell, for one category (or all) and one period.
 
-Only incidents whose visibility is "public" and that are located to a street or better are counted; no
-points, no categories. A cell with fewer than k incidents (default 5) is not shown, so that no single event
-or person can be picked out.
+Only incidents whose visibility is "public", that count in the statistics and that are located to a street or
+better are counted; no points are ever sent to the browser. A square is shown only with at least k incidents
+(default 5) of exactly the selection asked for.
+
+Differencing. The page can be asked for every category and every period, so one published number could be
+subtracted from another ("all" minus "graffiti", "26 weeks" minus "12 weeks", the municipality's total minus the
+squares shown …). The rule used here is decided once for the whole publication (every category × every
+period × every square, and the municipality's totals), independently of what a visitor asks for:
+
+The incidents are split into atoms (square × category × period band). The published numbers partition the
+atoms into regions (the Venn regions of the published sets: atoms that lie in exactly the same published
+sets). Every count that can be computed from the published numbers by adding and subtracting them is a sum of
+whole regions, so if every region inside the published sets holds 0 or at least k incidents, nothing below k
+can be derived. Candidates are added one at a time (in a fixed order of priority: all categories for the
+default period first) and refused when they would split a region into a part with fewer than k incidents.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from shapely.geometry import Point
 
-from trygg.analysis.grid import bin_counts, grid_covering, to_projected
-from trygg.incidents.models import Incident, Precision, Visibility
+from trygg.analysis.grid import grid_covering, to_lonlat, to_projected
+from trygg.core import geo
+from trygg.incidents.models import Category, Incident, Precision, Visibility
+from trygg.orgs.models import Place
+
+PERIODS = (4, 12, 26, 52)  # weeks; nested: each period contains the shorter ones
+DEFAULT_WEEKS = 12
+NEAR_PLACE_M = 500  # a point place this near is named before the area the square lies in
+FAR_M = 2000  # farther than this from every named place: no name
 
 
-def public_cells(municipality, weeks: int = 12, k: int | None = None, cell: float | None = None) -> dict:
+def parse_weeks(value) -> int:
+    """The period asked for, or the default when it is missing or not one of ``PERIODS``."""
+    try:
+        weeks = int(str(value).strip())
+    except (TypeError, ValueError):
+        return DEFAULT_WEEKS
+    return weeks if weeks in PERIODS else DEFAULT_WEEKS
+
+
+def colour_classes(k: int) -> list[tuple[int, int | None]]:
+    """Classes of counts for the colours: k…2k−1, 2k…4k−1, 4k or more (5–9, 10–19, 20+ for k = 5)."""
+    return [(k, 2 * k - 1), (2 * k, 4 * k - 1), (4 * k, None)]
+
+
+def class_of(count: int, classes) -> int:
+    for index, (low, high) in enumerate(classes):
+        if count >= low and (high is None or count <= high):
+            return index
+    return 0
+
+
+def band_of(age_weeks, periods=PERIODS) -> np.ndarray:
+    """The period band of each age: 0 = within the first period, 1 = between the first and the second …;
+    ``len(periods)`` for ages outside every period (and for negative ages: reports dated in the future)."""
+    age = np.asarray(age_weeks, float)
+    band = np.searchsorted(np.asarray(periods, float), age, side="right")
+    return np.where(age < 0, len(periods), band)
+
+
+def publish(atoms: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Which counts may be published, given ``atoms[square, category, band]`` (incidents per atom).
+
+    Returns ``(squares, totals)``: ``squares[s, c, p]`` for square s, selection c (0 = all categories,
+    1 + i = category i) and period p (bands 0…p), and ``totals[c, p]`` for the whole municipality. A count is
+    only published when it is at least k and when, together with everything published before it, every
+    region of the published sets still holds 0 or at least k incidents (see the module's docstring)."""
+    n_squares, n_categories, n_bands = atoms.shape
+    squares = np.zeros((n_squares, n_categories + 1, n_bands), bool)
+    totals = np.zeros((n_categories + 1, n_bands), bool)
+    where = np.nonzero(atoms)
+    a_square, a_category, a_band = (np.asarray(w, np.int64) for w in where)
+    weight = atoms[where].astype(np.int64)
+    if weight.size == 0:
+        return squares, totals
+    region = np.zeros(weight.size, np.int64)
+    region_total = [int(weight.sum())]
+    outside = [True]  # region 0 holds the atoms in no published set: its count cannot be derived
+
+    def try_add(mask: np.ndarray) -> bool:
+        if int(weight[mask].sum()) < k:
+            return False
+        inside = np.bincount(region[mask], weights=weight[mask], minlength=len(region_total)).astype(np.int64)
+        touched = np.nonzero(inside)[0]
+        for r in touched:
+            part, rest = int(inside[r]), region_total[r] - int(inside[r])
+            if part < k or (not outside[r] and 0 < rest < k):
+                return False
+        for r in touched:
+            part = int(inside[r])
+            rest = region_total[r] - part
+            if rest == 0:
+                outside[r] = False
+                continue
+            region[mask & (region == r)] = len(region_total)
+            region_total[r] = rest
+            region_total.append(part)
+            outside.append(False)
+        return True
+
+    def selection_mask(square: int | None, category: int | None, period: int) -> np.ndarray:
+        mask = a_band <= period
+        if square is not None:
+            mask = mask & (a_square == square)
+        if category is not None:
+            mask = mask & (a_category == category)
+        return mask
+
+    default = PERIODS.index(DEFAULT_WEEKS) if DEFAULT_WEEKS in PERIODS and n_bands == len(PERIODS) else 0
+    period_order = [default] + [p for p in range(n_bands) if p != default]
+    per_square = atoms.sum(axis=(1, 2))
+    square_order = [int(s) for s in np.argsort(-per_square, kind="stable") if per_square[s] > 0]
+    category_order = [int(c) for c in np.argsort(-atoms.sum(axis=(0, 2)), kind="stable")]
+    # 1. all categories, square by square, period by period (the default period first); 2. the municipality's
+    # totals of all categories (which give the exact hidden count); 3. each category, square by square;
+    # 4. the municipality's totals of each category. Squares come first: the map matters more than the
+    # exact hidden count, which the page otherwise gives rounded (see ``rounded_hidden``).
+    for p in period_order:
+        for s in square_order:
+            squares[s, 0, p] = try_add(selection_mask(s, None, p))
+    for p in period_order:
+        totals[0, p] = try_add(selection_mask(None, None, p))
+    for p in period_order:
+        for c in category_order:
+            for s in square_order:
+                if atoms[s, c, : p + 1].sum() >= k:
+                    squares[s, 1 + c, p] = try_add(selection_mask(s, c, p))
+    for p in period_order:
+        for c in category_order:
+            totals[1 + c, p] = try_add(selection_mask(None, c, p))
+    return squares, totals
+
+
+def rounded_hidden(hidden: int, k: int) -> tuple[str, int, int]:
+    """The hidden count when it may not be given exactly: ("fewer", 2k, 2k) for 1…2k−1, else ("about", n, 2k)
+    with n rounded to a multiple of 2k. Either way the visitor learns a range at least k wide, not a count."""
+    step = 2 * k
+    if hidden < step:
+        return "fewer", step, step
+    return "about", round(hidden / step) * step, step
+
+
+@dataclass(frozen=True)
+class NamedPlace:
+    name: str
+    kind: str
+    x: float
+    y: float
+    shape: object = None  # shapely geometry in lon/lat, for areas
+
+
+DIRECTIONS = ("north", "northeast", "east", "southeast", "south", "southwest", "west", "northwest")
+
+
+def _towards(dx: float, dy: float, metres: int, place: str) -> str:
+    labels = {
+        "north": _("%(m)s m north of %(place)s"),
+        "northeast": _("%(m)s m northeast of %(place)s"),
+        "east": _("%(m)s m east of %(place)s"),
+        "southeast": _("%(m)s m southeast of %(place)s"),
+        "south": _("%(m)s m south of %(place)s"),
+        "southwest": _("%(m)s m southwest of %(place)s"),
+        "west": _("%(m)s m west of %(place)s"),
+        "northwest": _("%(m)s m northwest of %(place)s"),
+    }
+    bearing = math.degrees(math.atan2(dx, dy)) % 360  # 0 = north, clockwise
+    direction = DIRECTIONS[int(((bearing + 22.5) % 360) // 45)]
+    return labels[direction] % {"m": metres, "place": place}
+
+
+def describe_square(cx: float, cy: float, lon: float, lat: float, cell: float, places: list[NamedPlace]) -> str:
+    """The square centred on projected (cx, cy) in words: "At Stora torget" when a named place lies in it,
+    "300 m south of Resecentrum", "In Kronoparken" (an area it lies in), or that no named place is near."""
+    if not places:
+        return _("No named place nearby")
+    xs = np.array([p.x for p in places])
+    ys = np.array([p.y for p in places])
+    distance = np.hypot(xs - cx, ys - cy)
+    half = cell / 2
+    is_point = np.array([p.kind == Place.Kind.PLACE for p in places])
+    inside = np.nonzero((np.abs(xs - cx) <= half) & (np.abs(ys - cy) <= half) & is_point)[0]
+    if inside.size:
+        return _("At %(place)s") % {"place": places[int(inside[np.argmin(distance[inside])])].name}
+    # directions are given from point places (squares, stations …) only; areas by "In …"
+    point_places = [i for i, p in enumerate(places) if p.kind == Place.Kind.PLACE]
+    nearest = min(point_places, key=lambda i: distance[i], default=None)
+    if nearest is None or distance[nearest] > NEAR_PLACE_M:
+        here = Point(lon, lat)
+        areas = [p for p in places if p.kind != Place.Kind.PLACE and p.shape is not None and p.shape.contains(here)]
+        if areas:
+            return _("In %(place)s") % {"place": min(areas, key=lambda p: p.shape.area).name}
+    if nearest is None or distance[nearest] > FAR_M:
+        return _("No named place nearby")
+    rounded = max(50, round(float(distance[nearest]) / 50.0) * 50)
+    place = places[nearest]
+    return _towards(cx - place.x, cy - place.y, rounded, place.name)
+
+
+def named_places(municipality) -> list[NamedPlace]:
+    result = []
+    for place in Place.objects.filter(municipality=municipality):
+        x, y = to_projected([place.lon], [place.lat])
+        try:
+            shape = geo.shape_from_geojson(place.geometry)
+        except Exception:  # a broken geometry only loses the "In …" wording
+            shape = None
+        result.append(NamedPlace(place.name, place.kind, float(x[0]), float(y[0]), shape))
+    return result
+
+
+def statistics_categories():
+    return list(Category.objects.current().filter(in_statistics=True).order_by("position", "code"))
+
+
+def public_cells(
+    municipality, weeks: int = DEFAULT_WEEKS, k: int | None = None, cell: float | None = None, category: str = ""
+) -> dict:
+    """The squares to show for ``category`` ("" = all) in the last ``weeks`` weeks, with their counts, colour
+    classes and named places; only counts allowed by ``publish``."""
     k = k or getattr(settings, "TRYGG_PUBLIC_MAP_K", 5)
     cell = cell or getattr(settings, "TRYGG_PUBLIC_MAP_CELL", 250)
-    since = timezone.now() - dt.timedelta(weeks=weeks)
-    rows = np.array(
+    weeks = weeks if weeks in PERIODS else DEFAULT_WEEKS
+    categories = statistics_categories()
+    codes = [c.code for c in categories]
+    category = category if category in codes else ""
+    now = timezone.now()
+    rows = list(
         Incident.objects.in_statistics()
         .filter(
             municipality=municipality,
             visibility=Visibility.PUBLIC,
-            occurred_start__gte=since,
+            occurred_start__gte=now - dt.timedelta(weeks=max(PERIODS)),
+            occurred_start__lte=now,
             precision__in=[Precision.EXACT, Precision.STREET],
+            category__code__in=codes,
         )
-        .values_list("lon", "lat"),
-        dtype=float,
-    ).reshape(-1, 2)
-    if rows.size == 0:
-        return {"cells": [], "k": k, "cell_m": cell, "weeks": weeks, "hidden": 0}
-    x, y = to_projected(rows[:, 0], rows[:, 1])
+        .values_list("lon", "lat", "category__code", "occurred_start", "is_generated")
+    )
+    classes = colour_classes(k)
+    result = {
+        "cells": [],
+        "k": k,
+        "cell_m": cell,
+        "weeks": weeks,
+        "category": category,
+        "hidden": 0,
+        "hidden_known": True,  # nothing to hide
+        "hidden_rounded": None,
+        "generated": False,
+        "classes": classes,
+    }
+    if not rows:
+        return result
+    lon = np.array([r[0] for r in rows], float)
+    lat = np.array([r[1] for r in rows], float)
+    category_index = np.array([codes.index(r[2]) for r in rows], np.int64)
+    age = np.array([(now - r[3]).total_seconds() / (7 * 86400) for r in rows], float)
+    generated = np.array([bool(r[4]) for r in rows])
+    x, y = to_projected(lon, lat)
     grid = grid_covering(x, y, cell)
-    counts = bin_counts(grid, x, y)
-    shown = [
-        {"count": int(counts[r, c]), "polygon": grid.cell_polygon_lonlat(int(r), int(c))}
-        for r, c in zip(*np.nonzero(counts >= k), strict=True)
-    ]
-    hidden = int(counts[(counts > 0) & (counts < k)].sum())
-    return {"cells": shown, "k": k, "cell_m": cell, "weeks": weeks, "hidden": hidden}
+    row, col, _inside = grid.cell_of(x, y)
+    square = row * grid.ncols + col
+    band = band_of(age)
+    keep = band < len(PERIODS)
+    atoms = np.zeros((grid.n, len(codes), len(PERIODS)), np.int64)
+    np.add.at(atoms, (square[keep], category_index[keep], band[keep]), 1)
+    generated_atoms = np.zeros_like(atoms)
+    np.add.at(generated_atoms, (square[keep & generated], category_index[keep & generated], band[keep & generated]), 1)
+    used = np.nonzero(atoms.sum(axis=(1, 2)))[0]  # only squares with incidents (the grid may be large)
+    squares, totals = publish(atoms[used], k)
+    p = PERIODS.index(weeks)
+    selection = 0 if not category else 1 + codes.index(category)
+
+    def count(s_atoms: np.ndarray, sel: int) -> int:
+        part = s_atoms[..., : p + 1]
+        return int(part.sum() if sel == 0 else part[..., sel - 1, :].sum())
+
+    places = named_places(municipality)
+    by_code = {c.code: c for c in categories}
+    shown_total = 0
+    for j, s in enumerate(used):
+        if not squares[j, selection, p]:
+            continue
+        n = count(atoms[s], selection)
+        shown_total += n
+        result["generated"] |= count(generated_atoms[s], selection) > 0
+        r, c = divmod(int(s), grid.ncols)
+        main = []
+        if selection == 0:
+            main = [
+                by_code[codes[i]].label
+                for i in np.argsort(-atoms[s, :, : p + 1].sum(axis=1), kind="stable")
+                if squares[j, 1 + i, p]
+            ]
+        polygon = grid.cell_polygon_lonlat(r, c)
+        x0, y0 = grid.x0 + (c + 0.5) * grid.cell, grid.y0 + (r + 0.5) * grid.cell
+        centre_lon, centre_lat = (float(v[0]) for v in to_lonlat([x0], [y0], grid.crs))
+        result["cells"].append(
+            {
+                "count": n,
+                "class": class_of(n, classes),
+                "polygon": polygon,
+                "place": describe_square(x0, y0, centre_lon, centre_lat, cell, places),
+                "main": main,
+            }
+        )
+    result["cells"].sort(key=lambda c: (-c["count"], c["place"]))
+    in_selection = count(atoms, selection)
+    # "hidden" is what the squares not shown hold; the page only states it when the municipality's total of
+    # the selection is itself published (otherwise it could be combined with the squares shown)
+    result["hidden"] = in_selection - shown_total
+    result["hidden_known"] = bool(totals[selection, p])
+    result["hidden_rounded"] = None if result["hidden_known"] else rounded_hidden(result["hidden"], k)
+    return result

@@ -16,6 +16,7 @@ from trygg.core.importing import RecordError
 from trygg.incidents.models import Category, Incident, Precision, Source, Status, Visibility
 from trygg.orgs.models import Municipality
 
+from . import updates
 from .models import Tip
 from .services import BY_CODE
 
@@ -135,7 +136,34 @@ def nearby_open(service_code: str, lat: float, lon: float, metres: float = NEARB
     return [t for t, d in sorted(zip(candidates, distance, strict=True), key=lambda x: x[1]) if d <= metres]
 
 
-def _notify(tip: Tip) -> None:
+ME_TOO_SALT = "trygg.citizens.me_too"
+
+
+def me_too_token(tip: Tip) -> str:
+    """What the public nearby answer hands out to say "jag också" about a tip: signed, naming the tip by
+    nothing that opens its status page. Without a time in it, so that the nearby answer stays the same for
+    every point of a grid cell (asking cannot tell points apart); it only counts while the tip is open."""
+    from django.core import signing
+
+    return signing.Signer(salt=ME_TOO_SALT).sign_object(tip.pk)
+
+
+def add_me_too(token: str) -> int | None:
+    """Count one more resident for the open tip the token names; its new count, or None (not a valid token, or
+    the tip is no longer open). No personal data: only the count changes (not even ``updated_at``)."""
+    from django.core import signing
+    from django.db.models import F
+
+    try:
+        pk = signing.Signer(salt=ME_TOO_SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError):
+        return None
+    if not isinstance(pk, int) or not Tip.objects.filter(pk=pk, status=Tip.Status.OPEN).update(me_too=F("me_too") + 1):
+        return None
+    return Tip.objects.values_list("me_too", flat=True).get(pk=pk)
+
+
+def _notify(tip: Tip, update) -> None:
     """Tell the sender (if they left an address) what happened. The address is kept for the follow-up two weeks
     later when the tip became an incident, and forgotten now otherwise."""
     from trygg.citizens import notices
@@ -143,7 +171,7 @@ def _notify(tip: Tip) -> None:
     Tip.objects.filter(pk=tip.pk).update(closed_at=timezone.now())
     if not tip.email:
         return
-    notices.send_status(tip)
+    notices.send_status(tip, update)
     if tip.status != Tip.Status.ACCEPTED:
         forget_address(tip.pk)
 
@@ -195,8 +223,9 @@ def accept(tip: Tip, user) -> Incident:
         )
         tip.status, tip.incident = Tip.Status.ACCEPTED, incident
         tip.save(update_fields=["status", "incident", "updated_at"])
+        update = updates.record_status(tip, Tip.Status.OPEN, user)
         log.record(user, "update", tip, summary="tip accepted as incident", changes={"incident": incident.pk})
-    _notify(tip)
+    _notify(tip, update)
     return incident
 
 
@@ -207,8 +236,9 @@ def merge(tip: Tip, into: Tip, user) -> None:
         tip = _lock_open(tip)
         tip.status, tip.merged_into = Tip.Status.MERGED, into
         tip.save(update_fields=["status", "merged_into", "updated_at"])
+        update = updates.record_status(tip, Tip.Status.OPEN, user)
         log.record(user, "update", tip, summary="tip merged", changes={"merged_into": into.pk})
-    _notify(tip)
+    _notify(tip, update)
 
 
 def reject(tip: Tip, reason: str, user) -> None:
@@ -218,5 +248,6 @@ def reject(tip: Tip, reason: str, user) -> None:
         tip = _lock_open(tip)
         tip.status, tip.status_note = Tip.Status.REJECTED, reason.strip()[:500]
         tip.save(update_fields=["status", "status_note", "updated_at"])
+        update = updates.record_status(tip, Tip.Status.OPEN, user, text=tip.status_note)
         log.record(user, "update", tip, summary="tip rejected", changes={"reason": tip.status_note})
-    _notify(tip)
+    _notify(tip, update)

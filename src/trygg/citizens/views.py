@@ -20,10 +20,10 @@ from trygg.core.importing import RecordError
 from trygg.orgs import access
 from trygg.orgs.models import Municipality
 
-from . import photos, receipts, surveys, tips
+from . import photos, receipts, surveys, tips, updates
 from .forms import ReceiptForm, SurveyCreateForm, TipForm
 from .models import ReceiptReport, Survey, Tip, Venue
-from .publicmap import public_cells
+from .open311 import public_position
 from .services import BY_CODE
 
 
@@ -94,11 +94,27 @@ def tip_nearby(request):
     return JsonResponse(
         {
             "tips": [
-                {"service": BY_CODE[t.service_code].name, "date": timezone.localtime(t.created_at).strftime("%Y-%m-%d")}
+                {
+                    "service": BY_CODE[t.service_code].name,
+                    "date": timezone.localtime(t.created_at).strftime("%Y-%m-%d"),
+                    "me_too": tips.me_too_token(t),
+                }
                 for t in found[:5]
             ]
         }
     )
+
+
+@require_POST
+def tip_me_too(request):
+    """ "Jag också" from the tip form: one more resident for an open tip from the nearby answer, instead of a
+    duplicate (a count only; CSRF-protected and rate-limited)."""
+    if not ratelimit.allow(request, "me_too"):
+        return JsonResponse({"error": "too many requests; try again later"}, status=429)
+    count = tips.add_me_too(request.POST.get("token", ""))
+    if count is None:
+        return JsonResponse({"error": "the tip is no longer open, or the link has expired"}, status=400)
+    return JsonResponse({"count": count})
 
 
 def tip_followup(request, token: str):
@@ -122,12 +138,40 @@ def tip_thanks(request, public_id: str):
     return render(request, "citizens/tip_thanks.html", {"tip": tip, "service": BY_CODE[tip.service_code]})
 
 
-def public_map(request, code: str):
-    municipality = get_object_or_404(tips.active_municipalities(), code=code)
-    data = public_cells(municipality)
-    return render(
-        request, "citizens/public_map.html", {"municipality": municipality, "data": data, **_map_context(municipality)}
+def tip_status(request, public_id: str):
+    """A tip's public status page, by its unguessable public id (the link in the thanks page and the e-mails;
+    the URL may be shared): kind, date, status in plain words, the municipality's replies and the history, and
+    at most the position as Open311's public read rounds it. Never the description, address, photo, e-mail or
+    who handled it."""
+    tip = get_object_or_404(
+        Tip.objects.select_related("municipality").defer("municipality__boundary"), public_id=public_id
     )
+    lat, lon = public_position(tip.lat, tip.lon)
+    history = [
+        {
+            "when": u.created_at,
+            "kind": u.kind,
+            "status": updates.public_status(u.new_status) if u.new_status else "",
+            "text": u.text,
+        }
+        for u in updates.public_updates(tip)
+    ]
+    response = render(
+        request,
+        "citizens/tip_status.html",
+        {
+            "tip": tip,
+            "service": BY_CODE[tip.service_code],
+            "status": updates.public_status(tip.status),
+            "signed": updates.signed_by(tip.municipality.name),
+            "history": history,
+            "lat": lat,
+            "lon": lon,
+        },
+    )
+    response["Referrer-Policy"] = "no-referrer"  # the link is the key: it is not passed on to other sites
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def receipt_new(request):
@@ -222,17 +266,33 @@ def _coordinated(request) -> frozenset[str]:
     return codes
 
 
+def _reference_query(text: str) -> str | None:
+    """ "T-4821", "t 4821" or "4821" as a tip's reference; None when it is not one."""
+    digits = text.strip().upper().removeprefix("T").strip(" -")
+    return f"T-{digits}" if digits.isdigit() and 4 <= len(digits) <= 8 else None
+
+
 @login_required
 def tip_triage(request):
     codes = _coordinated(request)
     status = request.GET.get("status", "open")
-    qs = Tip.objects.filter(municipality__in=codes).select_related("municipality")
-    if status in Tip.Status.values:
+    query = request.GET.get("q", "").strip()[:40]
+    qs = Tip.objects.filter(municipality__in=codes).select_related("municipality").defer("municipality__boundary")
+    if query:  # a reference read out on the phone: whatever the tip's status
+        reference = _reference_query(query)
+        qs = qs.filter(reference=reference) if reference else qs.none()
+    elif status in Tip.Status.values:
         qs = qs.filter(status=status)
     return render(
         request,
         "citizens/triage.html",
-        {"tips": qs[:200], "status": status, "services": BY_CODE, "statuses": Tip.Status.choices},
+        {
+            "tips": qs[:200],
+            "status": "" if query else status,
+            "query": query,
+            "services": BY_CODE,
+            "statuses": Tip.Status.choices,
+        },
     )
 
 
@@ -243,11 +303,36 @@ def tip_detail(request, pk: int):
     candidates = []
     if tip.lat is not None:
         candidates = [t for t in tips.nearby_open(tip.service_code, tip.lat, tip.lon, 200) if t.pk != tip.pk]
+    canned = dict(updates.CANNED_REPLIES)
     return render(
         request,
         "citizens/tip_detail.html",
-        {"tip": tip, "service": BY_CODE[tip.service_code], "candidates": candidates},
+        {
+            "tip": tip,
+            "service": BY_CODE[tip.service_code],
+            "candidates": candidates,
+            "history": updates.public_updates(tip).select_related("author"),
+            "canned": updates.CANNED_REPLIES,
+            "reply_text": canned.get(request.GET.get("svar", ""), ""),
+            "reply_max": updates.MAX_REPLY,
+            "signed": updates.signed_by(tip.municipality.name),
+        },
     )
+
+
+@login_required
+@require_POST
+def tip_reply(request, pk: int):
+    """A coordinator's public reply to the resident (on the status page; mailed when the tip has an address)."""
+    tip = get_object_or_404(Tip, pk=pk)
+    access.require(tip.municipality_id in _coordinated(request))
+    try:
+        updates.reply(tip, request.POST.get("text", ""), request.user)
+    except RecordError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The reply was published on the tip's status page."))
+    return redirect("citizens:tip_detail", pk=tip.pk)
 
 
 @login_required

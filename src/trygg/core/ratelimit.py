@@ -19,6 +19,7 @@ DEFAULT_LIMITS = {
     "receipt": (10, 3600),
     "survey": (5, 3600),
     "nearby": (60, 3600),  # "is it this one?" lookups before a tip
+    "me_too": (20, 3600),  # "jag också" on a nearby tip
     "open311": (60, 3600),  # anonymous posts
     "open311_read": (600, 3600),  # anonymous reads
     "open311_partner": (5000, 3600),  # a partner system's key, reads and posts together

@@ -9,7 +9,7 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
-from trygg.citizens.models import ReceiptReport, Survey, SurveyResponse, Tip, Venue
+from trygg.citizens.models import ReceiptReport, Survey, SurveyResponse, Tip, TipUpdate, Venue
 from trygg.citizens.surveys import ITEMS
 from trygg.orgs.models import Municipality, Place
 
@@ -71,6 +71,14 @@ def load(today: dt.date) -> dict:
                 email=f"invanare.{code}@trygg.example", status=Tip.Status.ACCEPTED,
             )  # fmt: skip
             Tip.objects.filter(pk=answered.pk).update(created_at=closed - dt.timedelta(days=2), closed_at=closed)
+            # its public history: accepted, and the municipality's reply (rows written directly: no mail)
+            TipUpdate.objects.create(tip=answered, kind=TipUpdate.Kind.STATUS, old_status=Tip.Status.OPEN,
+                                     new_status=Tip.Status.ACCEPTED, created_at=closed)  # fmt: skip
+            TipUpdate.objects.create(
+                tip=answered, kind=TipUpdate.Kind.REPLY, new_status=Tip.Status.ACCEPTED,
+                text="Tack, vi har tagit emot ditt tips och skickat det vidare till gatukontoret. (demo)",
+                created_at=closed + dt.timedelta(days=1),
+            )  # fmt: skip
             counts["tips"] += 1
             # "Vilket område bor du i?": the residential areas, not the squares, stations and parks
             areas = list(Place.objects.filter(municipality=municipality, kind=Place.Kind.RESIDENTIAL))

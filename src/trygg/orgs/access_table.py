@@ -5,8 +5,9 @@ The rules themselves are enforced in :mod:`trygg.orgs.access` and the screening 
 they add up to for each page, for a security officer to read and for the test to check. In plain words:
 
 * **Anyone** (no login): the residents' pages — the start page, the tip and receipt forms, the public map,
-  open surveys, a tip's receipt page, "what we do" — and the Open311 API (the public read: no descriptions, no
-  contact details, positions rounded to about 100 m), the login and password-reset pages.
+  open surveys, a tip's receipt page and its status page (by the tip's unguessable id), "what we do" — and the
+  Open311 API (the public read: no descriptions, no contact details, positions rounded to about 100 m), the
+  login and password-reset pages.
 * **Every other page needs a login**: a visitor who is not logged in is sent to the login page (302).
 * **Any logged-in user**: lists that show only what the user may see (the start page, the measures and the
   meetings, the shared experience, the lägesbild chooser and comparison), their own account page, the password
@@ -258,12 +259,28 @@ ACCESS: dict[str, Rule] = {
     "citizens:receipt_new": PUBLIC,
     "citizens:tip_new": PUBLIC,
     "citizens:tip_nearby": Rule(Who.ANYONE, anonymous=200, denied=200, note="Per public grid square, rate-limited."),
+    "citizens:tip_me_too": Rule(
+        Who.ANYONE,
+        get=405,
+        anonymous=405,
+        denied=405,
+        note='POST only: "jag också" with a signed token from the nearby answer; a count, rate-limited.',
+    ),
     "citizens:tip_thanks": Rule(Who.ANYONE, anonymous=200, denied=200, note="By the tip's unguessable public id."),
+    "citizens:tip_status": Rule(
+        Who.ANYONE,
+        anonymous=200,
+        denied=200,
+        note="By the tip's unguessable public id, never the short reference: status, date, kind, the municipality's "
+        "replies and history, the position rounded as Open311's public read; no description, address, photo, "
+        "e-mail or staff names.",
+    ),
     "citizens:public_map": PUBLIC,
     "citizens:survey": PUBLIC,
     "citizens:triage": Rule(Who.RESIDENT_DATA_ANYWHERE),
     "citizens:tip_detail": RESIDENT_DATA,
     "citizens:tip_action": Rule(Who.RESIDENT_DATA, get=405, gate=Who.LOGGED_IN),
+    "citizens:tip_reply": Rule(Who.RESIDENT_DATA, get=405, gate=Who.LOGGED_IN, note="A public reply to the resident."),
     "citizens:tip_photo": RESIDENT_DATA,
     "citizens:receipt_summary": Rule(Who.RESIDENT_DATA_ANYWHERE),
     "citizens:survey_list": Rule(Who.RESIDENT_DATA_ANYWHERE),

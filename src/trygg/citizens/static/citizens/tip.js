@@ -1,4 +1,5 @@
-// The tip form: tap the map to place the tip; open tips of the same kind within 50 m are shown first.
+// The tip form: tap the map to place the tip; open tips of the same kind nearby (per public grid square) are
+// shown first, each with "Jag också" — one more resident for that tip instead of a duplicate.
 (function (T) {
   var form = document.getElementById("tip-form");
   if (!form) { return; }
@@ -20,12 +21,34 @@
       var list = document.createElement("ul");
       data.tips.forEach(function (t) {
         var item = document.createElement("li");
-        item.textContent = t.service + ", " + t.date;
+        item.textContent = t.service + ", " + t.date + " ";
+        if (t.me_too) {
+          var button = document.createElement("button");
+          button.type = "button";
+          button.className = "js-me-too";
+          button.textContent = nearby.dataset.meToo;
+          button.addEventListener("click", function () { meToo(t.me_too, item, button); });
+          item.appendChild(button);
+        }
         list.appendChild(item);
       });
       nearby.appendChild(title);
       nearby.appendChild(list);
       nearby.hidden = false;
+    });
+  }
+  function meToo(token, item, button) {
+    button.disabled = true;
+    var body = new URLSearchParams({ token: token });
+    var csrf = form.querySelector('input[name="csrfmiddlewaretoken"]');
+    fetch(nearby.dataset.meTooUrl, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "X-CSRFToken": csrf ? csrf.value : "", "Accept": "application/json" }
+    }).then(function (r) {
+      var note = document.createElement("strong");
+      note.setAttribute("role", "status");
+      note.textContent = r.ok ? nearby.dataset.meTooDone : nearby.dataset.meTooFailed;
+      button.replaceWith(note);
     });
   }
   if (lat.value && lon.value) {
