@@ -102,13 +102,18 @@ def _fresh_cache():
         cache.clear()
 
 
-@pytest.fixture
-def live_demo(transactional_db, live_server):
-    """Base data and the demo organisations, visible to the live server thread."""
+def demo_world(url: str) -> dict:
+    """Base data, the demo organisations, users and places, for a live server at ``url``."""
     from trygg.demo import orgs
 
     ensure_base_data()
     organisations = orgs.load_organisations()
     users = {spec.username: user for spec, user in orgs.load_users(organisations)}
     orgs.load_places()
-    return {"url": live_server.url, "orgs": organisations, "users": users}
+    return {"url": url, "orgs": organisations, "users": users}
+
+
+@pytest.fixture
+def live_demo(transactional_db, live_server):
+    """Base data and the demo organisations, visible to the live server thread."""
+    return demo_world(live_server.url)

@@ -95,8 +95,9 @@ class Links(HTMLParser):
                 self.hrefs.append(href)
 
 
-def crawl(client: Client, limit: int = 600) -> set[str]:
-    """URL names reached by following links from the start page (GET only, this site only)."""
+def crawl(client: Client, limit: int = 600, on_page=None, pages_per_name: int = PER_NAME) -> set[str]:
+    """URL names reached by following links from the start page (GET only, this site only); ``on_page(url, name,
+    html)`` is called for every HTML page read."""
     seen_urls, names, per_name = set(), set(), Counter()
     queue = deque(["/"])
     while queue and len(seen_urls) < limit:
@@ -108,7 +109,7 @@ def crawl(client: Client, limit: int = 600) -> set[str]:
             name = resolve(urlsplit(url).path).view_name
         except Resolver404:
             continue
-        if per_name[name] >= PER_NAME:
+        if per_name[name] >= pages_per_name:
             continue
         per_name[name] += 1
         names.add(name)
@@ -117,8 +118,11 @@ def crawl(client: Client, limit: int = 600) -> set[str]:
         response = client.get(url)
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
+        html = response.content.decode()
+        if on_page is not None:
+            on_page(url, name, html)
         parser = Links()
-        parser.feed(response.content.decode())
+        parser.feed(html)
         for href in parser.hrefs:
             href = urldefrag(href)[0]
             parts = urlsplit(href)

@@ -8,19 +8,16 @@ import io
 import shutil
 import subprocess
 import sys
-from collections import Counter, deque
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urldefrag, urlsplit
 
 import polib
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from django.urls import Resolver404, resolve
 
 from tests.english_left import CATALOGUE, english_on
-from tests.test_menu_reachability import NOT_BY_LINK, SKIP_CRAWL, Links
+from tests.test_menu_reachability import crawl
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "trygg"
 ROLES = ["", "karlstad.samordnare", "karlstad.admin", "fastighet.rapportor", "bra.lasare", "polis.karlstad"]
@@ -60,27 +57,12 @@ class Forms(HTMLParser):
             self.self_posting = True
 
 
-def crawl_for_english(client: Client, limit: int = 500) -> dict[str, list[str]]:
+def crawl_for_english(client: Client) -> dict[str, list[str]]:
     """URL → the English found on it, for every page reached by links from the start page (and each self-posting
     form's answer to an empty submission)."""
-    seen, per_name, found = set(), Counter(), {}
-    queue = deque(["/"])
-    while queue and len(seen) < limit:
-        url = queue.popleft()
-        if url in seen:
-            continue
-        seen.add(url)
-        try:
-            name = resolve(urlsplit(url).path).view_name
-        except Resolver404:
-            continue
-        if name in NOT_BY_LINK or per_name[name] >= PER_NAME:
-            continue
-        per_name[name] += 1
-        response = client.get(url)
-        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
-            continue
-        html = response.content.decode()
+    found = {}
+
+    def check(url: str, name: str, html: str) -> None:
         if english := english_on(html):
             found[url] = english
         forms = Forms()
@@ -90,14 +72,8 @@ def crawl_for_english(client: Client, limit: int = 500) -> dict[str, list[str]]:
             shown = answer.status_code == 200 and "text/html" in answer.get("Content-Type", "")
             if shown and (english := english_on(answer.content.decode())):
                 found[f"POST {url}"] = english
-        links = Links()
-        links.feed(html)
-        for href in links.hrefs:
-            href = urldefrag(href)[0]
-            parts = urlsplit(href)
-            if parts.scheme or parts.netloc or not parts.path.startswith("/") or href.startswith(SKIP_CRAWL):
-                continue
-            queue.append(href)
+
+    crawl(client, limit=500, on_page=check, pages_per_name=PER_NAME)
     return found
 
 

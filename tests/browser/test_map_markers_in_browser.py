@@ -13,8 +13,7 @@ from django.db import connections
 from django.test.testcases import LiveServerThread
 from django.test.utils import override_settings
 
-from tests.conftest import ensure_base_data
-from trygg.demo import orgs
+from tests.conftest import demo_world
 
 pytestmark = pytest.mark.browser
 
@@ -49,11 +48,7 @@ def hashed_static_server(tmp_path_factory, django_db_blocker):
 @pytest.fixture
 def live_demo(transactional_db, hashed_static_server):
     """The demo organisations, behind the live server with hashed static files (used by ``page_for``)."""
-    ensure_base_data()
-    organisations = orgs.load_organisations()
-    users = {spec.username: user for spec, user in orgs.load_users(organisations)}
-    orgs.load_places()
-    return {"url": hashed_static_server, "orgs": organisations, "users": users}
+    return demo_world(hashed_static_server)
 
 
 def _watch_static(page):

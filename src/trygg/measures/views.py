@@ -451,10 +451,8 @@ def meeting_detail(request, pk: int):
     return render(request, "measures/meeting.html", context)
 
 
-@login_required
-def action_plan(request, code: str, year: int):
-    """The annual åtgärdsplan for the municipal board (SFS 2023:196): measures planned and done, with the
-    problems of the year's lägesbild they address."""
+def _plan_context(request, code: str, year: int) -> dict:
+    """The annual plan's measures: planned or ongoing, and done, in the year (cancelled ones left out)."""
     municipality = _municipality(request, code)
     if not 2000 <= year <= 2100:
         raise Http404(_("No action plan for the year %(year)d.") % {"year": year})
@@ -471,7 +469,7 @@ def action_plan(request, code: str, year: int):
         .select_related("owner", "problem_place")
         .prefetch_related("evaluations")
     )
-    context = {
+    return {
         "municipality": municipality,
         "year": year,
         "labels": _labels(),
@@ -479,6 +477,13 @@ def action_plan(request, code: str, year: int):
         "planned": [m for m in measures if m.status in (Measure.Status.PLANNED, Measure.Status.ONGOING)],
         "done": [m for m in measures if m.status == Measure.Status.DONE],
     }
+
+
+@login_required
+def action_plan(request, code: str, year: int):
+    """The annual åtgärdsplan for the municipal board (SFS 2023:196): measures planned and done, with the
+    problems of the year's lägesbild they address."""
+    context = _plan_context(request, code, year)
     if request.GET.get("format") == "pdf":
         return _pdf("measures/plan_print.html", context, f"atgardsplan-{code}-{year}.pdf")
     return render(request, "measures/plan.html", context)
@@ -498,30 +503,7 @@ def action_plan_docx(request, code: str, year: int):
     """The annual åtgärdsplan as a Word document: the sections and tables of :func:`action_plan`'s PDF."""
     from trygg.measures import plan_docx
 
-    municipality = _municipality(request, code)
-    if not 2000 <= year <= 2100:
-        raise Http404(_("No action plan for the year %(year)d.") % {"year": year})
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    measures = (  # the same selection as action_plan's
-        Measure.objects.filter(municipality=municipality)
-        .filter(
-            Q(start__lte=end, end__gte=start)
-            | Q(start__lte=end, end__isnull=True)
-            | Q(due__range=(start, end))
-            | Q(start__isnull=True, created_at__year=year)
-        )
-        .exclude(status=Measure.Status.CANCELLED)
-        .select_related("owner", "problem_place")
-        .prefetch_related("evaluations")
-    )
-    context = {
-        "municipality": municipality,
-        "year": year,
-        "labels": _labels(),
-        "places": ProblemPlace.objects.filter(municipality=municipality),
-        "planned": [m for m in measures if m.status in (Measure.Status.PLANNED, Measure.Status.ONGOING)],
-        "done": [m for m in measures if m.status == Measure.Status.DONE],
-    }
+    context = _plan_context(request, code, year)
     log.record(request.user, "export", object_type="measures.plan", object_id=f"{code}:{year}", summary="docx")
     response = HttpResponse(plan_docx.build(context), content_type=plan_docx.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{plan_docx.filename(code, year)}"'
