@@ -231,6 +231,25 @@ def handler_for(provider: Provider):
     return Handler
 
 
+def configure(settings, provider: Provider, redirect_uri: str, name: str = "kommun", **options) -> None:
+    """Point Trygg's settings at this provider as ``name`` (label "Karlstads kommun" unless given) and accept
+    ``redirect_uri`` as the client's."""
+    from trygg.sso.config import Provider as Configured
+
+    provider.redirect_uris.add(redirect_uri)
+    settings.TRYGG_OIDC_PROVIDERS = {
+        name: Configured(
+            name=name,
+            label=options.pop("label", "Karlstads kommun"),
+            issuer=provider.issuer,
+            client_id=provider.client_id,
+            client_secret=provider.client_secret,
+            metadata_url=f"{provider.issuer}/.well-known/openid-configuration",
+            **options,
+        )
+    }
+
+
 @pytest.fixture
 def oidc_provider():
     """A provider serving on a free loopback port for the duration of a test."""

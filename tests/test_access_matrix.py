@@ -26,7 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.citizens.images import jpeg_with_gps
 from tests.factories import make_incident
-from tests.oidc_provider import oidc_provider  # noqa: F401 - the fixture, for this module
+from tests.oidc_provider import configure, oidc_provider  # noqa: F401 - the fixture, for this module
 from tests.screening.conftest import case_data, screening_data  # noqa: F401 - the fixture, for this module
 from trygg.citizens import notices
 from trygg.core import mail
@@ -575,15 +575,8 @@ def new_officer():
 
 @override_settings(TRYGG_LAGESBILD_OPTIONS=FAST, TRYGG_RATE_LIMITS=NO_LIMITS)
 def test_access_matrix(screening_data, tmp_path, settings, monkeypatch, capsys, oidc_provider):  # noqa: F811
-    from trygg.sso.config import Provider
-
     settings.MEDIA_ROOT = tmp_path
-    settings.TRYGG_OIDC_PROVIDERS = {
-        "kommun": Provider(
-            "kommun", "Kommunen", oidc_provider.issuer, oidc_provider.client_id, oidc_provider.client_secret,
-            f"{oidc_provider.issuer}/.well-known/openid-configuration",
-        )
-    }  # fmt: skip
+    configure(settings, oidc_provider, "http://testserver/accounts/sso/kommun/klar/")
     monkeypatch.setattr("trygg.situation.views.render_pdf", lambda data, charts: b"%PDF-1.7 matrix")
     world, targets = build_world(screening_data, tmp_path)
     persons = people(world["users"])

@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.axe import violations
-from tests.oidc_provider import oidc_provider  # noqa: F401 - fixture
-from trygg.sso.config import Provider
+from tests.oidc_provider import configure, oidc_provider  # noqa: F401 - fixture
 from trygg.sso.models import ClaimMapping
 
 pytestmark = pytest.mark.browser
@@ -16,17 +15,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def idp(oidc_provider, settings, live_demo):  # noqa: F811
-    oidc_provider.redirect_uris.add(live_demo["url"] + "/accounts/sso/kommun/klar/")
-    settings.TRYGG_OIDC_PROVIDERS = {
-        "kommun": Provider(
-            name="kommun",
-            label="Karlstads kommun",
-            issuer=oidc_provider.issuer,
-            client_id=oidc_provider.client_id,
-            client_secret=oidc_provider.client_secret,
-            metadata_url=f"{oidc_provider.issuer}/.well-known/openid-configuration",
-        )
-    }
+    configure(settings, oidc_provider, live_demo["url"] + "/accounts/sso/kommun/klar/")
     ClaimMapping.objects.create(
         provider="kommun",
         claim="groups",

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 import requests
 
-from tests.oidc_provider import oidc_provider  # noqa: F401 - fixture
+from tests.oidc_provider import configure, oidc_provider  # noqa: F401 - fixture
 from trygg.audit.models import AuditEvent
 from trygg.orgs.models import Membership, Organisation, User
 from trygg.sso.config import Provider, ProviderConfigError, providers_from_env
@@ -23,18 +23,7 @@ CALLBACK = "http://testserver/accounts/sso/kommun/klar/"
 
 @pytest.fixture
 def idp(oidc_provider, settings, demo_orgs):  # noqa: F811
-    oidc_provider.redirect_uris.add(CALLBACK)
-    settings.TRYGG_OIDC_PROVIDERS = {
-        "kommun": Provider(
-            name="kommun",
-            label="Karlstads kommun",
-            issuer=oidc_provider.issuer,
-            client_id=oidc_provider.client_id,
-            client_secret=oidc_provider.client_secret,
-            metadata_url=f"{oidc_provider.issuer}/.well-known/openid-configuration",
-            domains=("karlstad.example",),
-        )
-    }
+    configure(settings, oidc_provider, CALLBACK, domains=("karlstad.example",))
     kommun = demo_orgs["orgs"]["karlstads-kommun"]
     for value, role in [("trygg-samordnare", "coordinator"), ("trygg-rapportor", "reporter")]:
         ClaimMapping.objects.create(provider="kommun", claim="groups", value=value, organisation=kommun, role=role)

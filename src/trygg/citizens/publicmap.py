@@ -213,7 +213,7 @@ def named_places(municipality) -> list[NamedPlace]:
         x, y = to_projected([place.lon], [place.lat])
         try:
             shape = geo.shape_from_geojson(place.geometry)
-        except Exception:  # a broken geometry only loses the "In …" wording
+        except (ValueError, TypeError, KeyError, AttributeError):  # a broken geometry only loses the "In …" wording
             shape = None
         result.append(NamedPlace(place.name, place.kind, float(x[0]), float(y[0]), shape))
     return result

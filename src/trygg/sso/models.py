@@ -23,7 +23,6 @@ class ClaimMapping(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="claim_mappings", verbose_name=_("organisation")
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["provider", "organisation__name", "value"]

@@ -107,8 +107,7 @@ class MappingForm(NamedEmptyChoicesMixin, forms.ModelForm):
 
 
 def _administered(user) -> list[Cooperation]:
-    cooperations = Cooperation.objects.prefetch_related("organisations")
-    return [c for c in cooperations if access.can_administer_cooperation(user, c)]
+    return list(access.administered_cooperations(user))
 
 
 def _organisations_of(cooperations: list[Cooperation]):
