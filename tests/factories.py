@@ -48,3 +48,13 @@ def make_incident(
 
 def next_id() -> int:
     return next(_counter)
+
+
+def stored_photo(folder: str) -> str:
+    """A photo stored as an upload would be (a JPEG that carried GPS tags), its file name."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.citizens.images import jpeg_with_gps
+    from trygg.core import photos
+
+    return photos.clean_photo(SimpleUploadedFile("p.jpg", jpeg_with_gps(), content_type="image/jpeg"), folder)

@@ -30,7 +30,7 @@ def survey(live_demo):
     "path",
     [
         "/", "/tips/?m=1780", "/kvitto/", "/kvitto/rapportera/", "/karta/1780/",
-        "/karta/1780/?kategori=klotter&weeks=26", "/vad-vi-gor/", "survey",
+        "/karta/1780/?kategori=klotter&weeks=26", "/vad-vi-gor/", "survey", "/utan-nat/",
     ],
 )  # fmt: skip
 @pytest.mark.parametrize("mobile", [False, True], ids=["desktop", "phone"])
@@ -48,15 +48,17 @@ def test_public_pages_have_no_serious_accessibility_violations(page_for, live_de
     ("user", "path"),
     [
         ("fastighet.rapportor", "/m/1780/"), ("fastighet.rapportor", "/report/"),
-        ("fastighet.rapportor", "/report/import/"), ("karlstad.samordnare", "/m/1780/incidents/"),
+        ("fastighet.rapportor", "/report/mina/"), ("fastighet.rapportor", "/report/import/"),
+        ("karlstad.samordnare", "/m/1780/incidents/"),
         ("karlstad.samordnare", "/lagesbild/"), ("karlstad.samordnare", "/atgarder/"),
         ("karlstad.samordnare", "/atgarder/erfarenheter/"), ("karlstad.samordnare", "/atgarder/moten/"),
         ("karlstad.samordnare", "/atgarder/1780/ny/"), ("karlstad.samordnare", "/invanare/tips/"),
         ("karlstad.samordnare", "/invanare/kvitton/"), ("karlstad.samordnare", "/invanare/undersokningar/"),
     ],
 )  # fmt: skip
-def test_partner_pages_have_no_serious_accessibility_violations(page_for, live_demo, user, path):
-    page = page_for(user)
+@pytest.mark.parametrize("mobile", [False, True], ids=["desktop", "phone"])
+def test_partner_pages_have_no_serious_accessibility_violations(page_for, live_demo, user, path, mobile):
+    page = page_for(user, mobile=mobile)
     assert page.goto(live_demo["url"] + path).status == 200
     page.wait_for_load_state("networkidle")
     found = violations(page)

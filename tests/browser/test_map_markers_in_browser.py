@@ -103,3 +103,16 @@ def test_the_report_map_marker_image_loads_with_hashed_static_files(page_for, li
     page.wait_for_load_state("networkidle")
     assert failed == []
     assert errors == []
+
+
+def test_the_service_worker_keeps_this_releases_hashed_files_and_each_of_them_loads(live_demo):
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(live_demo["url"] + "/sw.js") as response:
+        body = response.read().decode()
+    shell = json.loads(body.split("const SHELL_URLS = ", 1)[1].split(";\n", 1)[0])
+    assert any(".css" in url and url.count(".") >= 2 for url in shell)  # hashed names, e.g. trygg.1a2b3c.css
+    for url in shell:
+        with urllib.request.urlopen(live_demo["url"] + url) as response:
+            assert response.status == 200, url

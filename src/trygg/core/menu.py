@@ -51,6 +51,8 @@ def staff_entries(user) -> list[Entry]:
             _entry(_("Meetings"), "measures:meetings"),
             _entry(_("Agreements"), "measures:index", anchor="#agreements"),
         ]
+    if coordinating or _takes_part_in_walks(user):
+        entries.append(_entry(_("Safety walks"), "walks:index"))
     if access.resident_data_municipalities(user):
         entries += [
             _entry(_("Residents' tips"), "citizens:triage"),
@@ -64,6 +66,12 @@ def staff_entries(user) -> list[Entry]:
     if administers(user):
         entries.append(_entry(_("Administration"), "orgs:admin"))
     return entries
+
+
+def _takes_part_in_walks(user) -> bool:
+    from trygg.walks.access import visible_walks
+
+    return visible_walks(user).exists()
 
 
 def administers(user) -> bool:

@@ -64,3 +64,20 @@ class MessagePreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {'on' if self.enabled else 'off'}"
+
+
+class Submission(models.Model):
+    """A form sent with an idempotency key (``trygg.core.offline``): the first one that succeeded, so that the same
+    report sent again from a phone's queue is answered with the first answer and stored once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    path = models.CharField(max_length=300)
+    location = models.CharField(max_length=500, blank=True, help_text="Where the first answer sent the user.")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_submission_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.path}"

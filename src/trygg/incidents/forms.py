@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trygg.core import photos
 from trygg.core.concurrency import OptimisticLockMixin
 from trygg.core.form_choices import NamedEmptyChoicesMixin
 from trygg.core.identity import find_person_names, find_personal_numbers
@@ -101,6 +102,12 @@ class IncidentReportForm(PersonalDataGuardMixin, forms.Form):
     confirm_personal_data = forms.BooleanField(
         required=False, label=_("I have checked: the text does not identify anyone")
     )
+    photo = forms.FileField(
+        required=False,
+        label=_("Photo"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        help_text=_("No faces or number plates. The position and camera data are removed from the photo."),
+    )
 
     def __init__(self, *args, municipality: Municipality | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,6 +118,15 @@ class IncidentReportForm(PersonalDataGuardMixin, forms.Form):
         )
         if not self.is_bound:
             self.initial.setdefault("occurred_start", timezone.localtime().replace(second=0, microsecond=0))
+
+    def clean_photo(self):
+        upload = self.cleaned_data.get("photo")
+        if upload:
+            try:
+                photos.check_photo(upload)
+            except photos.PhotoError as exc:
+                raise ValidationError(str(exc)) from exc
+        return upload
 
     def clean(self):
         cleaned = super().clean()

@@ -109,6 +109,7 @@ class Source(models.TextChoices):
     CSV = "csv", _("CSV import")
     TIP = "tip", _("Resident tip")
     OPEN311 = "open311", _("Open311")
+    WALK = "walk", _("Safety walk")
 
 
 class Assessment(models.TextChoices):
@@ -235,3 +236,18 @@ AUDITED_FIELDS = (
     "visibility",
     "status",
 )
+
+
+class IncidentPhoto(models.Model):
+    """A photo a partner took with the report: re-encoded without metadata (``trygg.core.photos``), stored under
+    ``MEDIA_ROOT/incidents`` and shown to those who may see the incident."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="photos")
+    name = models.CharField(max_length=40, help_text="File name under MEDIA_ROOT/incidents (re-encoded).")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"photo {self.pk} of incident {self.incident_id}"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from trygg.core.bulk import insert_rows
 from trygg.core.importing import ImportReport, ReadError, RecordError
@@ -207,7 +208,8 @@ def import_events(
     report.created = insert_rows(Incident, INSERT_FIELDS, rows())
     for police_type, count in sorted(categories.unmapped.items()):
         report.warnings.append(
-            f"unknown police event type {police_type!r} ({count}x) filed under '{FALLBACK_CATEGORY}'"
+            _("unknown police event type %(type)s (%(n)s times) filed under %(category)s")
+            % {"type": repr(police_type), "n": count, "category": repr(FALLBACK_CATEGORY)}
         )
     return report
 

@@ -15,7 +15,9 @@ from django.utils.translation import ngettext
 
 from trygg.audit import log
 from trygg.audit.models import AuditEvent
+from trygg.core import photos
 from trygg.core.importing import RecordError
+from trygg.core.offline import idempotent, keep_offline
 from trygg.incidents import jobs as police_jobs
 from trygg.incidents.csv_import import import_reports, read_rows
 from trygg.incidents.forms import (
@@ -25,7 +27,7 @@ from trygg.incidents.forms import (
     IncidentReportFormSet,
     ReportHeaderForm,
 )
-from trygg.incidents.models import AUDITED_FIELDS, Incident, Source
+from trygg.incidents.models import AUDITED_FIELDS, Incident, IncidentPhoto, Source
 from trygg.incidents.nearest import describe_places
 from trygg.incidents.summaries import counts_by_category_and_week, local_midnight, map_layers, recent_weeks
 from trygg.orgs import access
@@ -109,6 +111,7 @@ def incident_list(request, code: str):
 
 
 @login_required
+@keep_offline
 def my_reports(request):
     """Mina rapporter: what the user reported, newest first, with what became of each."""
     qs = Incident.objects.filter(reported_by=request.user).select_related("category", "municipality", "place")
@@ -133,9 +136,19 @@ def incident_detail(request, pk: int):
             "incident": incident,
             "history": history,
             "can_edit": access.can_edit_incident(request.user, incident),
+            "photos": incident.photos.all(),
             "boundary": incident.municipality.boundary if incident.municipality and incident.is_centroid else None,
         },
     )
+
+
+@login_required
+def incident_photo(request, pk: int, photo: int):
+    """A photo of the incident, for those who may see the incident."""
+    incident = get_object_or_404(Incident.objects.select_related("municipality"), pk=pk)
+    access.require(access.can_view_incident(request.user, incident))
+    stored = get_object_or_404(IncidentPhoto, pk=photo, incident=incident)
+    return photos.photo_response("incidents", stored.name, f"handelse-{incident.pk}-{stored.pk}.jpg")
 
 
 @login_required
@@ -167,6 +180,8 @@ def _map_centre(municipality: Municipality | None, places) -> list[float] | None
 
 
 @login_required
+@idempotent
+@keep_offline
 def report(request):
     access.require(access.can_report(request.user))
     organisations = access.reporting_organisations(request.user)
@@ -185,7 +200,9 @@ def report(request):
             municipality = header.cleaned_data["municipality"]
     else:
         municipality = municipalities.filter(pk=header.initial["municipality"]).first() or municipalities.first()
-    formset = IncidentReportFormSet(request.POST or None, municipality=municipality, prefix="incident")
+    formset = IncidentReportFormSet(
+        request.POST or None, request.FILES or None, municipality=municipality, prefix="incident"
+    )
     if request.method == "POST" and header.is_valid() and formset.is_valid():
         organisation = header.cleaned_data["organisation"]
         created = []
@@ -195,6 +212,10 @@ def report(request):
                     continue
                 incident = form.to_incident(organisation=organisation, user=request.user, municipality=municipality)
                 incident.save()
+                if form.cleaned_data.get("photo"):
+                    IncidentPhoto.objects.create(
+                        incident=incident, name=photos.clean_photo(form.cleaned_data["photo"], "incidents")
+                    )
                 log.record(
                     request.user,
                     "create",

@@ -54,6 +54,18 @@
     setTimeout(function () { map.invalidateSize(); }, 50);
   }
 
+  // A form opened from the phone's copy (no network) carries the time it was kept: a new card starts at now.
+  function localNow() {
+    var d = new Date();
+    d.setSeconds(0, 0);
+    return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+  }
+  function startNow(card) {
+    var start = field(card, "occurred_start");
+    if (start) { start.value = localNow(); }
+  }
+  var fresh = document.getElementById("cards").getAttribute("data-fresh") === "1";
+
   function renumber() {
     form.querySelectorAll(".incident-card").forEach(function (card, i) {
       var n = card.querySelector(".card-number");
@@ -61,7 +73,10 @@
     });
   }
 
-  form.querySelectorAll(".incident-card").forEach(initCard);
+  form.querySelectorAll(".incident-card").forEach(function (card) {
+    if (fresh) { startNow(card); }
+    initCard(card);
+  });
   document.getElementById("add-card").addEventListener("click", function () {
     var index = parseInt(totalInput.value, 10);
     var html = document.getElementById("card-template").innerHTML.replace(/__prefix__/g, String(index));
@@ -70,6 +85,7 @@
     var card = holder.firstElementChild;
     document.getElementById("cards").appendChild(card);
     totalInput.value = index + 1;
+    startNow(card);
     initCard(card);
     renumber();
     var first = card.querySelector("select, input, textarea");

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from trygg.audit import log
 from trygg.core.importing import RecordError, fetch_url, iter_json_records, open_binary, report_rejections
@@ -53,5 +54,5 @@ class Command(BaseCommand):
         )
         self.stdout.write(report.summary())
         for warning in report.warnings:
-            self.stdout.write(f"warning: {warning}")
+            self.stdout.write(_("warning: %(text)s") % {"text": warning})
         report_rejections(self, report)

@@ -1,0 +1,107 @@
+"""A reporter without network: reports and a photo made on the phone with the network switched off are kept on
+the phone, said to wait, and arrive exactly once when the network returns (Chromium, the real service worker
+and IndexedDB; the network switched off by the browser's own emulation)."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from tests.citizens.images import jpeg_with_gps
+from trygg.core import photos
+from trygg.core.models import Submission
+from trygg.incidents.models import Incident, IncidentPhoto
+
+pytestmark = pytest.mark.browser
+
+DESCRIPTIONS = ["Trasig belysning i trapphuset", "Klotter på porten", "Folksamling vid tunneln"]
+
+
+def phone(browser, live_demo):
+    context = browser.new_context(
+        locale="sv-SE", timezone_id="Europe/Stockholm", viewport={"width": 390, "height": 844}, is_mobile=True,
+        has_touch=True,
+    )  # fmt: skip
+    base = live_demo["url"]
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
+    page = context.new_page()
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_username", "centrum.rapportor")
+    page.fill("#id_password", "trygg-demo")
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/")
+    return context, page
+
+
+def kept_on_the_phone(page, url: str) -> None:
+    """Open ``url`` with the network on and wait until the service worker controls it and has kept it."""
+    page.goto(url)
+    page.wait_for_function(
+        "() => navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15000
+    )
+    page.wait_for_function("() => caches.match(location.href).then(Boolean)", timeout=15000)
+
+
+def fill_report(page, index: int, photo_path=None) -> None:
+    card = page.locator(".incident-card").first
+    card.locator("select[name$='-category']").select_option(label=["Klotter", "Nedskräpning", "Otrygg plats"][index])
+    card.locator(".mini-map").click(position={"x": 100 + 30 * index, "y": 90})
+    card.locator("textarea").fill(DESCRIPTIONS[index])
+    if photo_path:
+        card.locator("input[type=file]").set_input_files(str(photo_path))
+    page.click("button[type=submit].primary")
+
+
+def test_three_reports_and_a_photo_made_offline_arrive_exactly_once(browser, live_demo, tmp_path):
+    context, page = phone(browser, live_demo)
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    kept_on_the_phone(page, live_demo["url"] + "/report/mina/")
+    kept_on_the_phone(page, live_demo["url"] + "/report/")
+    photo = tmp_path / "trapphus.jpg"
+    photo.write_bytes(jpeg_with_gps())
+
+    context.set_offline(True)
+    outbox = page.locator("#offline-outbox")
+    for index in range(3):
+        fill_report(page, index, photo if index == 1 else None)
+        expect(outbox).to_have_attribute("data-waiting", str(index + 1), timeout=15000)
+    expect(outbox).to_contain_text("3 rapporter väntar på att skickas")
+    assert not Incident.objects.filter(description__in=DESCRIPTIONS).exists()  # nothing reached the server
+
+    page.goto(live_demo["url"] + "/report/mina/")  # my reports, without network: from the phone
+    expect(page.locator("#outbox-list li")).to_have_count(3)
+    expect(page.locator("#outbox-list")).to_contain_text("väntar på nät")
+
+    context.set_offline(False)  # the network returns: the page sends what waits
+    expect(outbox).to_have_attribute("data-waiting", "0", timeout=30000)
+    expect(outbox).to_contain_text("Allt som väntade har skickats")
+    page.reload()
+    expect(page.locator("#outbox-list li")).to_have_count(0)
+    for description in DESCRIPTIONS:
+        assert Incident.objects.filter(description=description).count() == 1, description
+    with_photo = Incident.objects.get(description=DESCRIPTIONS[1])
+    stored = IncidentPhoto.objects.get(incident__description__in=DESCRIPTIONS)
+    assert stored.incident == with_photo
+    with Image.open(photos.photo_path("incidents", stored.name)) as image:
+        assert not image.getexif()
+    assert Submission.objects.filter(user__username="centrum.rapportor").count() == 3
+
+    # the answer of one of them is lost and the phone sends it again: still one report
+    item = Submission.objects.filter(user__username="centrum.rapportor").first()
+    resent = page.evaluate(
+        """async (key) => {
+            const body = new FormData();
+            body.append("csrfmiddlewaretoken", document.cookie.match(/csrftoken=([^;]+)/)[1]);
+            body.append("idempotency_key", key);
+            const response = await fetch("/report/", {method: "POST", body, headers: {"X-Trygg-Queue": "1"}});
+            return response.json();
+        }""",
+        item.key,
+    )
+    assert resent["ok"] and resent["replayed"]
+    for description in DESCRIPTIONS:
+        assert Incident.objects.filter(description=description).count() == 1
+    assert errors == []
+    context.close()
