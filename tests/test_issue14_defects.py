@@ -95,4 +95,4 @@ def test_my_reports_lists_what_the_reporter_sent(login, demo_orgs):
     Incident.objects.filter(pk=incident.pk).update(reported_by=user)
     html = login(user).get("/report/mina/?sent=1").content.decode()
     assert "Mina rapporter" in html and "Din rapport har kommit fram" in html and "Ny" in html
-    assert "nära " in html  # the nearest named place, not the precision
+    assert "vid Stora torget" in html  # the nearest named place (trygg.orgs.naming), not the precision

@@ -5,6 +5,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from trygg.orgs import naming
+
 register = template.Library()
 
 
@@ -59,16 +61,6 @@ def class_sv(cls: str) -> str:
     return CLASS_LABEL_SV.get(cls, cls)
 
 
-BEARING_NAMES = {
-    "N": gettext_lazy("north of"),
-    "NE": gettext_lazy("north-east of"),
-    "E": gettext_lazy("east of"),
-    "SE": gettext_lazy("south-east of"),
-    "S": gettext_lazy("south of"),
-    "SW": gettext_lazy("south-west of"),
-    "W": gettext_lazy("west of"),
-    "NW": gettext_lazy("north-west of"),
-}
 WEEKDAY_NAMES = (
     gettext_lazy("Monday"), gettext_lazy("Tuesday"), gettext_lazy("Wednesday"), gettext_lazy("Thursday"),
     gettext_lazy("Friday"), gettext_lazy("Saturday"), gettext_lazy("Sunday"),
@@ -83,21 +75,12 @@ PART_NAMES = {
 
 @register.filter
 def where(place: dict | None) -> str:
-    """A spot described after the municipality's named places (see ``trygg.situation.places``)."""
+    """A spot described after the municipality's named places (see ``trygg.orgs.naming``)."""
     if not place:
         return "–"
-    kind = place.get("kind")
-    if kind == "at":
-        return _("at %(place)s") % {"place": place["place"]}
-    if kind == "in":
-        return _("in %(place)s") % {"place": place["place"]}
-    if kind == "near":
-        distance = place["distance_m"]
-        text = f"{number_format(distance / 1000, 1)} km" if distance >= 1000 else f"{distance} m"
-        return f"{text} {BEARING_NAMES[place['bearing']]} {place['place']}"
-    if kind == "imprecise":
+    if place.get("kind") == "imprecise":
         return _("without an exact place (police events located to the municipality)")
-    return _("away from the named places")
+    return naming.phrase(place) or _("away from the named places")
 
 
 @register.filter
