@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "trygg.citizens",
     "trygg.measures",
     "trygg.sso",
+    "trygg.walks",
+    "trygg.forwarding",
     "trygg.demo",
 ]
 
@@ -264,6 +266,11 @@ TRYGG_BASE_URL = os.environ.get("TRYGG_BASE_URL", "http://127.0.0.1:8000")
 
 # Recurring jobs (trygg.core.jobs): cron expressions in local time; TRYGG_SCHEDULE_<NAME> overrides one,
 # e.g. TRYGG_SCHEDULE_WEEKLY_DIGEST="0 6 * * 1". `trygg jobs` lists them with their last run.
+# Hosts of departments' Open311 endpoints Trygg may send residents' tips to (trygg.forwarding), e.g.
+# "open311.karlstad.se,10.1.2.3": set by whoever sets the endpoints' keys, so that a coordinator's typing
+# cannot point the server at another internal address. Empty: tips are forwarded nowhere.
+TRYGG_OPEN311_HOSTS = env_list("TRYGG_OPEN311_HOSTS")
+
 TRYGG_JOB_SCHEDULES = {
     "police_events": "*/15 * * * *",  # police events of the counties served
     "lagesbild_precompute": "30 1 * * *",  # Mondays the week, the 1st the month (and tertial, year)
@@ -272,6 +279,7 @@ TRYGG_JOB_SCHEDULES = {
     "tip_notices": "0 7-18 * * 1-5",  # new residents' tips, to their coordinators, hourly on working days
     "resident_followup": "0 10 * * *",
     "retention": "30 3 * * *",
+    "tip_forwarding": "*/10 * * * *",  # tips to the departments' Open311 endpoints, and their status back
 }
 TRYGG_JOB_SCHEDULES |= {
     key.removeprefix("TRYGG_SCHEDULE_").lower(): value

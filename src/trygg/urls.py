@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("trygg.measures.urls")),
     path("", include("trygg.orgs.urls")),
     path("", include("trygg.sso.urls")),
+    path("", include("trygg.walks.urls")),
+    path("", include("trygg.forwarding.urls")),
     path("open311/v2/", include((open311_patterns, "open311"))),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

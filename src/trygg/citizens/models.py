@@ -58,6 +58,9 @@ class Tip(models.Model):
         ACCEPTED = "accepted", _("Accepted as an incident")
         MERGED = "merged", _("Merged with an earlier tip")
         REJECTED = "rejected", _("Rejected")
+        # sent to the department that fixes it (trygg.forwarding): open in Open311 until the department closes it
+        FORWARDED = "forwarded", _("Forwarded to the department")
+        RESOLVED = "resolved", _("Closed by the department")
 
     public_id = models.CharField(max_length=32, unique=True, default=new_public_id)
     reference = models.CharField(
@@ -118,7 +121,12 @@ class Tip(models.Model):
 
     @property
     def is_open(self) -> bool:
+        """Waiting for the municipality's coordinator (a forwarded tip waits for the department instead)."""
         return self.status == self.Status.OPEN
+
+
+# "open" in Open311 and for "is it this one?": nobody has closed the matter yet, in Trygg or at the department
+OPEN_STATUSES = (Tip.Status.OPEN, Tip.Status.FORWARDED)
 
 
 class TipUpdate(models.Model):

@@ -29,6 +29,8 @@ STATUS_WORDS = {
     Tip.Status.ACCEPTED: "har tagits emot och registrerats som en händelse",
     Tip.Status.MERGED: "gällde samma sak som ett tidigare tips och har slagits ihop med det",
     Tip.Status.REJECTED: "har avslutats utan åtgärd",
+    Tip.Status.FORWARDED: "har skickats till den som åtgärdar sådant",
+    Tip.Status.RESOLVED: "har avslutats av den som åtgärdar sådant",
 }
 
 
@@ -44,16 +46,16 @@ def status_url(tip: Tip) -> str:
     return mail.absolute(reverse("citizens:tip_status", args=[tip.public_id]))
 
 
-def send_status(tip: Tip, update: TipUpdate) -> bool:
+def send_status(tip: Tip, update: TipUpdate, what: str = "") -> bool:
     """The sender hears what became of their tip (once per update: a tip reopened and accepted again is told
-    again)."""
+    again). ``what`` replaces the status's usual words (the forwarding names the department)."""
     return _resident(
         tip,
         "tip_status",
         f"tip_update:{update.pk}",
         f"Ditt tips {tip.reference} till Trygg",
         "citizens/mail/status",
-        {"what": STATUS_WORDS[tip.status], "status_url": status_url(tip)},
+        {"what": what or STATUS_WORDS[tip.status], "status_url": status_url(tip)},
     )
 
 

@@ -25,6 +25,13 @@ discovery document under ``extensions``):
   ``updated_datetime`` it saw. Pages are offsets: a tip changed while a client pages moves to the end, so a
   client that must miss nothing asks again from the last ``updated_datetime`` (whole seconds, so it may see
   a request twice, never lose one) rather than following ``page`` for long.
+* ``reference`` in the answer to POST ``requests.{fmt}``: beside ``service_request_id`` (the id to read the
+  request back with), the tip's short reference ("T-4821") that the sender may read out on the phone; the
+  poster is the sender (or their app), so it is theirs to know.
+
+Statuses: a tip that is new, or that the municipality sent to the department that fixes such things
+(``trygg.forwarding``), is ``open``; a tip accepted as an incident, merged, rejected, or closed by the department
+is ``closed``, with its status in ``status_notes``.
 """
 
 from __future__ import annotations
@@ -48,7 +55,7 @@ from trygg.core.importing import RecordError
 from trygg.orgs.models import Municipality
 
 from . import photos
-from .models import ApiClient, Tip, TipUpdate
+from .models import OPEN_STATUSES, ApiClient, Tip, TipUpdate
 from .services import BY_CODE, SERVICES
 from .tips import TipInput, active_municipalities, create_tip, validate
 
@@ -239,6 +246,12 @@ def discovery(request, fmt):
                 "description": "GET requests: those updated after the time, oldest change first; paged.",
             },
             {
+                "name": "reference",
+                "parameter": "",
+                "description": "POST requests: the answer carries reference, the tip's short reference (T-4821) "
+                "to read out on the phone, beside service_request_id.",
+            },
+            {
                 "name": "paging",
                 "parameter": "page=1&page_size=50",
                 "description": f"GET requests: pages of at most {MAX_PAGE_SIZE}; a Link header rel=next when more.",
@@ -301,14 +314,14 @@ EXTENDED = ("id", "reference")  # read too with extensions=true (the id only to 
 def _request_json(row: Mapping[str, Any], agency: str, partner: bool, tz) -> dict:
     """One service request from a tip's ``ANSWERED`` columns (read as values: no model is built per row)."""
     service = BY_CODE[row["service_code"]]
-    closed = row["status"] != Tip.Status.OPEN
+    closed = row["status"] not in OPEN_STATUSES
     lat, lon = row["lat"], row["lon"]
     if lat is not None and not partner:
         lat, lon = public_position(lat, lon)
     return {
         "service_request_id": row["public_id"],
         "status": "closed" if closed else "open",
-        "status_notes": str(Tip.Status(row["status"]).label) if closed else "",
+        "status_notes": str(Tip.Status(row["status"]).label) if row["status"] != Tip.Status.OPEN else "",
         "service_name": service.name,
         "service_code": service.code,
         "description": row["description"] if partner else "",
@@ -398,9 +411,9 @@ def requests_view(request, fmt):
             if not set(status) <= {"open", "closed"}:
                 raise Open311Error(400, "status must be open or closed")
             if status == ["open"]:
-                qs = qs.filter(status=Tip.Status.OPEN)
+                qs = qs.filter(status__in=OPEN_STATUSES)
             elif status == ["closed"]:
-                qs = qs.exclude(status=Tip.Status.OPEN)
+                qs = qs.exclude(status__in=OPEN_STATUSES)
         end, start = _date(request, "end_date"), _date(request, "start_date")
         if not updated_after or end or start:  # updated_after alone reads all time
             end = end or timezone.now()
@@ -488,7 +501,7 @@ def _post_request(request, fmt) -> HttpResponse:
         fmt,
         "service_requests",
         "request",
-        [{"service_request_id": tip.public_id, "service_notice": notice, "account_id": ""}],
+        [{"service_request_id": tip.public_id, "reference": tip.reference, "service_notice": notice, "account_id": ""}],
         201,
     )
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,8 +19,10 @@ from trygg.incidents.models import Category, Incident, Precision, Source, Status
 from trygg.orgs.models import Municipality
 
 from . import updates
-from .models import Tip
+from .models import OPEN_STATUSES, Tip
 from .services import BY_CODE
+
+logger = logging.getLogger(__name__)
 
 MAX_DESCRIPTION = 4000
 NEARBY_METRES = 50
@@ -78,21 +82,39 @@ def plain_text(text: str) -> str:
     return _CONTROL.sub("", text).strip()
 
 
+_ON_CREATED: list[Callable[[Tip], None]] = []
+
+
+def on_tip_created(hook: Callable[[Tip], None]) -> None:
+    """Call ``hook(tip)`` for every new tip, inside the transaction that creates it (``trygg.forwarding``
+    registers one in its ``ready``). A hook that fails is logged and does not refuse the resident's tip."""
+    if hook not in _ON_CREATED:
+        _ON_CREATED.append(hook)
+
+
 def create_tip(data: TipInput, photo: str = "", source: str = "web", api_client=None) -> Tip:
     municipality, code = validate(data)
-    return Tip.objects.create(
-        municipality=municipality,
-        service_code=code,
-        description=plain_text(data.description),
-        attributes=data.attributes or {},
-        lat=data.lat,
-        lon=data.lon,
-        address=plain_text(data.address)[:300],
-        email=data.email.strip(),
-        photo=photo,
-        source=source,
-        api_client=api_client,
-    )
+    with transaction.atomic():
+        tip = Tip.objects.create(
+            municipality=municipality,
+            service_code=code,
+            description=plain_text(data.description),
+            attributes=data.attributes or {},
+            lat=data.lat,
+            lon=data.lon,
+            address=plain_text(data.address)[:300],
+            email=data.email.strip(),
+            photo=photo,
+            source=source,
+            api_client=api_client,
+        )
+        for hook in _ON_CREATED:
+            try:
+                with transaction.atomic():  # a savepoint: a failing hook leaves the tip intact
+                    hook(tip)
+            except Exception:
+                logger.exception("tip %s: hook %s failed", tip.pk, getattr(hook, "__name__", hook))
+    return tip
 
 
 def nearby_open_on_grid(service_code: str, lat: float, lon: float) -> list[Tip]:
@@ -118,11 +140,12 @@ def nearby_open_on_grid(service_code: str, lat: float, lon: float) -> list[Tip]:
 
 
 def nearby_open(service_code: str, lat: float, lon: float, metres: float = NEARBY_METRES) -> list[Tip]:
-    """Open tips of the same kind within ``metres`` — "is it this one?" before sending a duplicate."""
+    """Open tips of the same kind within ``metres`` — "is it this one?" before sending a duplicate (a tip sent to
+    the department counts as open until the department closes it)."""
     west, south, east, north = geo.bbox_around(lon, lat, metres)
     candidates = list(
         Tip.objects.filter(
-            status=Tip.Status.OPEN,
+            status__in=OPEN_STATUSES,
             service_code=service_code,
             lat__gte=south,
             lat__lte=north,
@@ -158,7 +181,9 @@ def add_me_too(token: str) -> int | None:
         pk = signing.Signer(salt=ME_TOO_SALT).unsign_object(token)
     except (signing.BadSignature, ValueError):
         return None
-    if not isinstance(pk, int) or not Tip.objects.filter(pk=pk, status=Tip.Status.OPEN).update(me_too=F("me_too") + 1):
+    if not isinstance(pk, int):
+        return None
+    if not Tip.objects.filter(pk=pk, status__in=OPEN_STATUSES).update(me_too=F("me_too") + 1):
         return None
     return Tip.objects.values_list("me_too", flat=True).get(pk=pk)
 

@@ -35,6 +35,8 @@ PUBLIC_STATUS = {
     Tip.Status.ACCEPTED: gettext_lazy("Registered as an incident – the municipality is handling it"),
     Tip.Status.MERGED: gettext_lazy("Merged with an earlier report of the same thing"),
     Tip.Status.REJECTED: gettext_lazy("Closed without action"),
+    Tip.Status.FORWARDED: gettext_lazy("Sent to those who fix it – the responsible department is handling it"),
+    Tip.Status.RESOLVED: gettext_lazy("Closed by those who fix it"),
 }
 
 

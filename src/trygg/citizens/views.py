@@ -147,6 +147,8 @@ def tip_status(request, public_id: str):
         Tip.objects.select_related("municipality").defer("municipality__boundary"), public_id=public_id
     )
     lat, lon = public_position(tip.lat, tip.lon)
+    from trygg.forwarding.sending import public_forwarding
+
     history = [
         {
             "when": u.created_at,
@@ -167,6 +169,7 @@ def tip_status(request, public_id: str):
             "history": history,
             "lat": lat,
             "lon": lon,
+            "forwarded": public_forwarding(tip),  # the department's name and its status, as last read
         },
     )
     response["Referrer-Policy"] = "no-referrer"  # the link is the key: it is not passed on to other sites
@@ -274,6 +277,8 @@ def _reference_query(text: str) -> str | None:
 
 @login_required
 def tip_triage(request):
+    from trygg.forwarding.sending import needs_person_count
+
     codes = _coordinated(request)
     status = request.GET.get("status", "open")
     query = request.GET.get("q", "").strip()[:40]
@@ -292,6 +297,7 @@ def tip_triage(request):
             "query": query,
             "services": BY_CODE,
             "statuses": Tip.Status.choices,
+            "forwarding_needs_person": needs_person_count(codes),
         },
     )
 
@@ -299,6 +305,8 @@ def tip_triage(request):
 @login_required
 def tip_detail(request, pk: int):
     tip = get_object_or_404(Tip.objects.select_related("municipality", "incident"), pk=pk)
+    from trygg.forwarding.sending import tip_panel
+
     access.require(tip.municipality_id in _coordinated(request))
     candidates = []
     if tip.lat is not None:
@@ -316,6 +324,7 @@ def tip_detail(request, pk: int):
             "reply_text": canned.get(request.GET.get("svar", ""), ""),
             "reply_max": updates.MAX_REPLY,
             "signed": updates.signed_by(tip.municipality.name),
+            "forwarding": tip_panel(tip),
         },
     )
 

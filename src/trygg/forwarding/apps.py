@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+
+
+class ForwardingConfig(AppConfig):
+    name = "trygg.forwarding"
+    label = "forwarding"
+    verbose_name = "Forwarding to departments"
+
+    def ready(self) -> None:
+        import datetime as dt
+
+        from trygg.citizens import tips
+        from trygg.core import jobs
+
+        from . import sending
+
+        tips.on_tip_created(sending.on_tip_created)
+        jobs.register(
+            "tip_forwarding",
+            sending.run,
+            "Skickar tips till förvaltningarnas Open311 och hämtar deras status",
+            "*/10 * * * *",
+            catch_up=dt.timedelta(minutes=9),
+        )
