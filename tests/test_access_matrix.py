@@ -25,11 +25,12 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.citizens.images import jpeg_with_gps
-from tests.factories import make_incident
+from tests.factories import make_incident, stored_photo
 from tests.oidc_provider import configure, oidc_provider  # noqa: F401 - the fixture, for this module
 from tests.screening.conftest import case_data, screening_data  # noqa: F401 - the fixture, for this module
 from trygg.citizens import notices
 from trygg.core import mail
+from trygg.incidents.models import IncidentPhoto
 from trygg.orgs.access_table import ACCESS, Rule, Who
 
 pytestmark = pytest.mark.django_db
@@ -238,9 +239,9 @@ def expected(rule: Rule, p: Person, t: Target) -> int:
 
 def build_world(data, media) -> tuple[dict, list[Target]]:
     """Objects of every kind in both municipalities, and the URL instances that name them."""
-    from trygg.citizens import photos
     from trygg.citizens.models import Survey, Tip
     from trygg.citizens.services import SERVICES
+    from trygg.core import photos
     from trygg.measures.models import Agreement, Measure, Meeting, ProblemPlace
     from trygg.orgs.models import Cooperation, Membership, Municipality, Organisation, User
     from trygg.screening.cases import create_case
@@ -307,6 +308,14 @@ def build_world(data, media) -> tuple[dict, list[Target]]:
                     visibility=incident.visibility,
                     **place_facts,
                 )
+            photo = IncidentPhoto.objects.create(incident=incident, name=stored_photo("incidents"))
+            add(
+                "incidents:photo",
+                kwargs={"pk": incident.pk, "photo": photo.pk},
+                reporter_org=incident.reporter_org_id,
+                visibility=incident.visibility,
+                **place_facts,
+            )
         place = ProblemPlace.objects.create(
             municipality_id=code,
             name="Tunneln",
@@ -433,6 +442,9 @@ def build_world(data, media) -> tuple[dict, list[Target]]:
     # pages without an object
     for name in (
         "core:home",
+        "core:service_worker",
+        "core:manifest",
+        "core:offline",
         "login",
         "logout",
         "password_change",
@@ -474,6 +486,9 @@ def build_world(data, media) -> tuple[dict, list[Target]]:
     add("core:jobs")
     add("core:unsubscribe", kwargs={"token": mail.unsubscribe_token("weekly_digest", user=users["root"])})
     administration(world, users, add)
+    from tests.forwarding.matrix import add_targets as forwarding_targets
+
+    forwarding_targets(world, add)
     return world, targets
 
 

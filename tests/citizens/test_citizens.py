@@ -15,9 +15,10 @@ from PIL import Image
 
 from tests.factories import make_incident
 from trygg.analysis.survey import change_between_waves, group_index, respondent_index
-from trygg.citizens import photos, surveys
+from trygg.citizens import surveys
 from trygg.citizens.models import ReceiptReport, Survey, SurveyCode, SurveyResponse, Tip, Venue
 from trygg.citizens.publicmap import public_cells
+from trygg.core import photos
 from trygg.incidents.models import Incident
 from trygg.orgs.models import Municipality
 

@@ -50,11 +50,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
-from trygg.core import ratelimit
+from trygg.core import photos, ratelimit
 from trygg.core.importing import RecordError
 from trygg.orgs.models import Municipality
 
-from . import photos
 from .models import OPEN_STATUSES, ApiClient, Tip, TipUpdate
 from .services import BY_CODE, SERVICES
 from .tips import TipInput, active_municipalities, create_tip, validate

@@ -20,24 +20,19 @@ default period first) and refused when they would split a region into a part wit
 from __future__ import annotations
 
 import datetime as dt
-import math
-from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from shapely.geometry import Point
 
-from trygg.analysis.grid import grid_covering, to_lonlat, to_projected
-from trygg.core import geo
+from trygg.analysis.grid import grid_covering, to_projected
 from trygg.incidents.models import Category, Incident, Precision, Visibility
-from trygg.orgs.models import Place
+from trygg.orgs import naming
 
 PERIODS = (4, 12, 26, 52)  # weeks; nested: each period contains the shorter ones
 DEFAULT_WEEKS = 12
-NEAR_PLACE_M = 500  # a point place this near is named before the area the square lies in
-FAR_M = 2000  # farther than this from every named place: no name
 
 
 def parse_weeks(value) -> int:
@@ -151,72 +146,10 @@ def rounded_hidden(hidden: int, k: int) -> tuple[str, int, int]:
     return "about", round(hidden / step) * step, step
 
 
-@dataclass(frozen=True)
-class NamedPlace:
-    name: str
-    kind: str
-    x: float
-    y: float
-    shape: object = None  # shapely geometry in lon/lat, for areas
-
-
-DIRECTIONS = ("north", "northeast", "east", "southeast", "south", "southwest", "west", "northwest")
-
-
-def _towards(dx: float, dy: float, metres: int, place: str) -> str:
-    labels = {
-        "north": _("%(m)s m north of %(place)s"),
-        "northeast": _("%(m)s m northeast of %(place)s"),
-        "east": _("%(m)s m east of %(place)s"),
-        "southeast": _("%(m)s m southeast of %(place)s"),
-        "south": _("%(m)s m south of %(place)s"),
-        "southwest": _("%(m)s m southwest of %(place)s"),
-        "west": _("%(m)s m west of %(place)s"),
-        "northwest": _("%(m)s m northwest of %(place)s"),
-    }
-    bearing = math.degrees(math.atan2(dx, dy)) % 360  # 0 = north, clockwise
-    direction = DIRECTIONS[int(((bearing + 22.5) % 360) // 45)]
-    return labels[direction] % {"m": metres, "place": place}
-
-
-def describe_square(cx: float, cy: float, lon: float, lat: float, cell: float, places: list[NamedPlace]) -> str:
-    """The square centred on projected (cx, cy) in words: "At Stora torget" when a named place lies in it,
-    "300 m south of Resecentrum", "In Kronoparken" (an area it lies in), or that no named place is near."""
-    if not places:
-        return _("No named place nearby")
-    xs = np.array([p.x for p in places])
-    ys = np.array([p.y for p in places])
-    distance = np.hypot(xs - cx, ys - cy)
-    half = cell / 2
-    is_point = np.array([p.kind == Place.Kind.PLACE for p in places])
-    inside = np.nonzero((np.abs(xs - cx) <= half) & (np.abs(ys - cy) <= half) & is_point)[0]
-    if inside.size:
-        return _("At %(place)s") % {"place": places[int(inside[np.argmin(distance[inside])])].name}
-    # directions are given from point places (squares, stations …) only; areas by "In …"
-    point_places = [i for i, p in enumerate(places) if p.kind == Place.Kind.PLACE]
-    nearest = min(point_places, key=lambda i: distance[i], default=None)
-    if nearest is None or distance[nearest] > NEAR_PLACE_M:
-        here = Point(lon, lat)
-        areas = [p for p in places if p.kind != Place.Kind.PLACE and p.shape is not None and p.shape.contains(here)]
-        if areas:
-            return _("In %(place)s") % {"place": min(areas, key=lambda p: p.shape.area).name}
-    if nearest is None or distance[nearest] > FAR_M:
-        return _("No named place nearby")
-    rounded = max(50, round(float(distance[nearest]) / 50.0) * 50)
-    place = places[nearest]
-    return _towards(cx - place.x, cy - place.y, rounded, place.name)
-
-
-def named_places(municipality) -> list[NamedPlace]:
-    result = []
-    for place in Place.objects.filter(municipality=municipality):
-        x, y = to_projected([place.lon], [place.lat])
-        try:
-            shape = geo.shape_from_geojson(place.geometry)
-        except (ValueError, TypeError, KeyError, AttributeError):  # a broken geometry only loses the "In …" wording
-            shape = None
-        result.append(NamedPlace(place.name, place.kind, float(x[0]), float(y[0]), shape))
-    return result
+def describe_square(namer: naming.Namer, x: float, y: float, cell: float) -> str:
+    """The square centred on projected (x, y) in words, as every other page names a spot ("Vid Stora torget",
+    "300 m söder om Resecentrum", "I Kronoparken"; ``trygg.orgs.naming``)."""
+    return capfirst(naming.phrase(namer.describe_square(x, y, cell / 2))) or _("No named place nearby")
 
 
 def statistics_categories():
@@ -286,7 +219,7 @@ def public_cells(
         part = s_atoms[..., : p + 1]
         return int(part.sum() if sel == 0 else part[..., sel - 1, :].sum())
 
-    places = named_places(municipality)
+    namer = naming.namer_for(municipality.code, grid.crs)
     by_code = {c.code: c for c in categories}
     shown_total = 0
     for j, s in enumerate(used):
@@ -305,13 +238,12 @@ def public_cells(
             ]
         polygon = grid.cell_polygon_lonlat(r, c)
         x0, y0 = grid.x0 + (c + 0.5) * grid.cell, grid.y0 + (r + 0.5) * grid.cell
-        centre_lon, centre_lat = (float(v[0]) for v in to_lonlat([x0], [y0], grid.crs))
         result["cells"].append(
             {
                 "count": n,
                 "class": class_of(n, classes),
                 "polygon": polygon,
-                "place": describe_square(x0, y0, centre_lon, centre_lat, cell, places),
+                "place": describe_square(namer, x0, y0, cell),
                 "main": main,
             }
         )

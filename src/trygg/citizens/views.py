@@ -6,7 +6,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trygg.audit import log
-from trygg.core import ratelimit
+from trygg.core import photos, ratelimit
 from trygg.core.csv_export import SafeWriter
 from trygg.core.importing import RecordError
 from trygg.orgs import access
 from trygg.orgs.models import Municipality
 
-from . import photos, receipts, surveys, tips, updates
+from . import receipts, surveys, tips, updates
 from .forms import ReceiptForm, SurveyCreateForm, TipForm
 from .models import ReceiptReport, Survey, Tip, Venue
 from .open311 import public_position
@@ -374,16 +374,9 @@ def tip_photo(request, pk: int):
     """The re-encoded photo, for coordinators only, with a safe content type and no sniffing."""
     tip = get_object_or_404(Tip, pk=pk)
     access.require(tip.municipality_id in _coordinated(request))
-    if not tip.photo or "/" in tip.photo or not tip.photo.endswith(".jpg"):
+    if not tip.photo:
         raise Http404
-    path = photos.photo_dir() / tip.photo
-    if not path.exists():
-        raise Http404
-    response = FileResponse(path.open("rb"), content_type="image/jpeg")
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Disposition"] = f'inline; filename="tips-{tip.pk}.jpg"'
-    return response
+    return photos.photo_response("tips", tip.photo, f"tips-{tip.pk}.jpg")
 
 
 @login_required

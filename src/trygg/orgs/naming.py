@@ -83,6 +83,14 @@ class Namer:
         return {"kind": "near", "place": name, "distance_m": round_distance(distance),
                 "bearing": bearing(px, py, x, y)}  # fmt: skip
 
+    def describe_square(self, x: float, y: float, half: float) -> dict:
+        """A grid square centred on (x, y): "at" the nearest named point inside it, else as :meth:`describe`."""
+        inside = [(math.hypot(x - px, y - py), name) for name, px, py in self.points
+                  if abs(px - x) <= half and abs(py - y) <= half]  # fmt: skip
+        if inside:
+            return {"kind": "at", "place": min(inside)[1]}
+        return self.describe(x, y)
+
     def group_of(self, x: float, y: float) -> dict:
         """For lists by place: "at" a named point within ``AT_M``, else the area the point lies in, else as
         :meth:`describe`."""
