@@ -197,6 +197,8 @@ def allows(who: Who, p: Person, t: Target) -> bool:
             return "org_admin" in p.roles.values()
         case Who.ORGANISATION_ADMINS:
             return p.roles.get(t.organisation) == "org_admin"
+        case Who.WALK_PARTICIPANTS:  # the walks of the matrix name organisations, not persons, as participants
+            return m in p.coordinated or any(o in p.roles for o in t.owners)
         case Who.COOPERATION_ADMINS:  # the cooperation's municipality organisations are its owners
             return any(p.roles.get(o) == "org_admin" for o in t.owners)
         case Who.ANY_COOPERATION_ADMIN:
@@ -487,8 +489,10 @@ def build_world(data, media) -> tuple[dict, list[Target]]:
     add("core:unsubscribe", kwargs={"token": mail.unsubscribe_token("weekly_digest", user=users["root"])})
     administration(world, users, add)
     from tests.forwarding.matrix import add_targets as forwarding_targets
+    from tests.walks.matrix import add_walk_targets
 
     forwarding_targets(world, add)
+    add_walk_targets(orgs, add)
     return world, targets
 
 

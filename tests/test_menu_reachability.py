@@ -14,6 +14,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import Resolver404, resolve
 
+from tests.forwarding.matrix import COORDINATOR_PAGES as FORWARDING_PAGES
+from tests.forwarding.matrix import NOT_BY_LINK as FORWARDING_NOT_BY_LINK
 from trygg.orgs.access_table import ACCESS
 
 # pages reached otherwise than by a link on a page, and why
@@ -59,6 +61,13 @@ NOT_BY_LINK = {
     "sso:start": "the identity provider's button on the login page (shown when one is configured)",
     "sso:callback": "where the identity provider sends the browser back",
     "sso:mapping_delete": "a POST from the sign-in mappings page",
+    **FORWARDING_NOT_BY_LINK,
+    "walks:stop_new": "the walk page's form posts to it",
+    "walks:status": "a POST from the walk page",
+    "walks:convert": "the report's buttons post to it",
+    "walks:checklist_copy": "a POST from the checklists page",
+    "walks:report_pdf": "a download link (not crawled: a file)",
+    "walks:photo": "an image on the walk page",
 }
 
 # what each role works with, reached by links from its start page
@@ -74,13 +83,16 @@ ROLES = {
         "citizens:triage", "citizens:tip_detail", "citizens:receipt_summary", "citizens:survey_list",
         "citizens:survey_new", "citizens:survey_results", "account", "core:messages", "password_change",
         "orgs:admin", "orgs:places", "orgs:place_new", "orgs:place_edit", "orgs:place_delete",
-    },
+        "walks:index", "walks:plan", "walks:edit", "walks:walk", "walks:report", "walks:checklists",
+        "walks:checklist_edit",
+    } | FORWARDING_PAGES,
     "karlstad.admin": {
         "core:jobs", "account", "core:messages", "orgs:admin", "orgs:members", "orgs:invite", "orgs:member",
         "orgs:cooperation", "orgs:cooperation_partner", "orgs:places", "orgs:place_new", "orgs:place_edit",
         "orgs:place_delete", "sso:mappings",
     },
-    "centrum.rapportor": {"core:home", "incidents:report", "incidents:mine", "incidents:detail", "account"},
+    "centrum.rapportor": {"core:home", "incidents:report", "incidents:mine", "incidents:detail", "account",
+                          "walks:index", "walks:walk", "walks:report"},
     "bra.lasare": {"core:home", "incidents:list", "situation:index", "measures:index", "measures:meetings"},
 }  # fmt: skip
 SKIP_CRAWL = ("/static/", "/media/", "/admin/", "/i18n/", "/open311/", "/accounts/logout/")

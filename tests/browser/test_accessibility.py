@@ -44,6 +44,23 @@ def test_public_pages_have_no_serious_accessibility_violations(page_for, live_de
     assert found == [], json.dumps(found, ensure_ascii=False, indent=1)
 
 
+def demo_walk_path(name: str) -> str:
+    """The demo's safety walks (loaded here), by what the test calls them."""
+    from django.utils import timezone
+
+    from trygg.demo import walks as demo_walks
+    from trygg.walks.models import Walk
+
+    demo_walks.load(timezone.localdate())
+    done = Walk.objects.get(title=demo_walks.DONE_TITLE)
+    planned = Walk.objects.get(title=demo_walks.PLANNED_TITLE)
+    return {
+        "walk-report": f"/trygghetsvandringar/{done.pk}/rapport/",
+        "walk-checklist": f"/trygghetsvandringar/checklistor/{done.template_id}/",
+        "walk-planned": f"/trygghetsvandringar/{planned.pk}/",
+    }[name]
+
+
 @pytest.mark.parametrize(
     ("user", "path"),
     [
@@ -54,10 +71,14 @@ def test_public_pages_have_no_serious_accessibility_violations(page_for, live_de
         ("karlstad.samordnare", "/atgarder/erfarenheter/"), ("karlstad.samordnare", "/atgarder/moten/"),
         ("karlstad.samordnare", "/atgarder/1780/ny/"), ("karlstad.samordnare", "/invanare/tips/"),
         ("karlstad.samordnare", "/invanare/kvitton/"), ("karlstad.samordnare", "/invanare/undersokningar/"),
+        ("karlstad.samordnare", "/trygghetsvandringar/"), ("karlstad.samordnare", "/trygghetsvandringar/1780/ny/"),
+        ("karlstad.samordnare", "/trygghetsvandringar/checklistor/"), ("karlstad.samordnare", "walk-report"),
+        ("karlstad.samordnare", "walk-checklist"), ("centrum.rapportor", "walk-planned"),
     ],
 )  # fmt: skip
 @pytest.mark.parametrize("mobile", [False, True], ids=["desktop", "phone"])
 def test_partner_pages_have_no_serious_accessibility_violations(page_for, live_demo, user, path, mobile):
+    path = demo_walk_path(path) if path.startswith("walk-") else path
     page = page_for(user, mobile=mobile)
     assert page.goto(live_demo["url"] + path).status == 200
     page.wait_for_load_state("networkidle")

@@ -1,21 +1,33 @@
-"""A reporter without network: reports and a photo made on the phone with the network switched off are kept on
-the phone, said to wait, and arrive exactly once when the network returns (Chromium, the real service worker
-and IndexedDB; the network switched off by the browser's own emulation)."""
+"""A reporter without network: three reports, one with a photo, and a three-stop safety walk made on the phone
+with the network switched off are kept on the phone, said to wait, and arrive exactly once when the network
+returns (Chromium, the real service worker and IndexedDB; the network switched off by the browser's own
+emulation)."""
 
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
 from tests.citizens.images import jpeg_with_gps
 from trygg.core import photos
 from trygg.core.models import Submission
+from trygg.demo import walks as demo_walks
 from trygg.incidents.models import Incident, IncidentPhoto
+from trygg.walks.models import Stop, Walk
 
 pytestmark = pytest.mark.browser
 
 DESCRIPTIONS = ["Trasig belysning i trapphuset", "Klotter på porten", "Folksamling vid tunneln"]
+STOP_NOTES = ["Mörkt under bron", "Buskarna skymmer gångvägen", "Ingen skylt mot stationen"]
+
+
+@pytest.fixture
+def planned_walk(live_demo, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    demo_walks.load(timezone.localdate())
+    return Walk.objects.get(title=demo_walks.PLANNED_TITLE)
 
 
 def phone(browser, live_demo):
@@ -53,11 +65,21 @@ def fill_report(page, index: int, photo_path=None) -> None:
     page.click("button[type=submit].primary")
 
 
-def test_three_reports_and_a_photo_made_offline_arrive_exactly_once(browser, live_demo, tmp_path):
+def add_stop(page, index: int) -> None:
+    form = page.locator("#stop-form")
+    form.locator(".js-stop-map").click(position={"x": 80 + 40 * index, "y": 80})
+    form.locator("input[name=answer-belysning][value=problem]").check()
+    form.locator("textarea[name=note]").fill(STOP_NOTES[index])
+    form.locator("button[type=submit].primary").click()
+
+
+def test_reports_a_photo_and_a_walk_made_offline_arrive_exactly_once(browser, live_demo, planned_walk, tmp_path):
     context, page = phone(browser, live_demo)
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    walk_url = f"{live_demo['url']}/trygghetsvandringar/{planned_walk.pk}/"
     kept_on_the_phone(page, live_demo["url"] + "/report/mina/")
+    kept_on_the_phone(page, walk_url)
     kept_on_the_phone(page, live_demo["url"] + "/report/")
     photo = tmp_path / "trapphus.jpg"
     photo.write_bytes(jpeg_with_gps())
@@ -68,10 +90,17 @@ def test_three_reports_and_a_photo_made_offline_arrive_exactly_once(browser, liv
         fill_report(page, index, photo if index == 1 else None)
         expect(outbox).to_have_attribute("data-waiting", str(index + 1), timeout=15000)
     expect(outbox).to_contain_text("3 rapporter väntar på att skickas")
+
+    page.goto(walk_url)  # the walk's page, without network: from the phone
+    for index in range(3):
+        add_stop(page, index)
+        expect(outbox).to_have_attribute("data-waiting", str(4 + index), timeout=15000)
+    expect(outbox).to_contain_text("6 rapporter väntar på att skickas")
     assert not Incident.objects.filter(description__in=DESCRIPTIONS).exists()  # nothing reached the server
+    assert not Stop.objects.filter(walk=planned_walk).exists()
 
     page.goto(live_demo["url"] + "/report/mina/")  # my reports, without network: from the phone
-    expect(page.locator("#outbox-list li")).to_have_count(3)
+    expect(page.locator("#outbox-list li")).to_have_count(6)
     expect(page.locator("#outbox-list")).to_contain_text("väntar på nät")
 
     context.set_offline(False)  # the network returns: the page sends what waits
@@ -86,10 +115,14 @@ def test_three_reports_and_a_photo_made_offline_arrive_exactly_once(browser, liv
     assert stored.incident == with_photo
     with Image.open(photos.photo_path("incidents", stored.name)) as image:
         assert not image.getexif()
-    assert Submission.objects.filter(user__username="centrum.rapportor").count() == 3
+    stops = Stop.objects.filter(walk=planned_walk).order_by("number")
+    assert sorted(stop.note for stop in stops) == sorted(STOP_NOTES)  # each stop once
+    assert all(stop.answers.get(code="belysning").verdict == "problem" for stop in stops)
+    assert len({(stop.lat, stop.lon) for stop in stops}) == 3  # three taps, three places
+    assert Submission.objects.filter(user__username="centrum.rapportor").count() == 6
 
     # the answer of one of them is lost and the phone sends it again: still one report
-    item = Submission.objects.filter(user__username="centrum.rapportor").first()
+    item = Submission.objects.filter(user__username="centrum.rapportor", path="/report/").first()
     resent = page.evaluate(
         """async (key) => {
             const body = new FormData();
@@ -103,5 +136,6 @@ def test_three_reports_and_a_photo_made_offline_arrive_exactly_once(browser, liv
     assert resent["ok"] and resent["replayed"]
     for description in DESCRIPTIONS:
         assert Incident.objects.filter(description=description).count() == 1
+    assert Stop.objects.filter(walk=planned_walk).count() == 3
     assert errors == []
     context.close()

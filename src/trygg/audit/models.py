@@ -26,6 +26,8 @@ SUBJECTS = {
     "orgs.place": _("a named place"),
     "orgs.user": _("a user account"),
     "sso.claimmapping": _("a sign-in mapping"),
+    "forwarding.destination": _("a forwarding destination"),
+    "forwarding.forwarding": _("a forwarded tip"),
 }
 
 

@@ -30,6 +30,9 @@ they add up to for each page, for a security officer to read and for the test to
 * **Residents' data** (tips, their photos, receipt reports, survey management): coordinators and organisation
   admins of the municipality's *own* organisation — what residents are told. The police and other partners do
   not read residents' messages.
+* **Forwarding residents' tips to a department's own system** (Open311 destinations, the forwarded tips, "try
+  again now", sending a tip by hand): the same coordinators and organisation admins of the municipality's own
+  organisation; a destination or forwarding of another municipality is refused (403).
 * **Screening**: only screening officers, logged in with a second factor (an officer without one is sent to
   the verification page, 302); a case and everything about it only for officers of the municipality that owns
   the case. A person or company is shown only for a case, and only when it is one of the case's parties or in a
@@ -43,6 +46,12 @@ they add up to for each page, for a security officer to read and for the test to
   last admin cannot be demoted or removed, nor a cooperation's last municipality. The link in an invitation is
   open to anyone (it is signed, expires and works once; a used, expired or forged one is refused with a
   message).
+
+* **Safety walks** (trygghetsvandringar): planned, changed, started and finished by the coordinators of an
+  organisation working in the walk's municipality, who also turn its stops into incidents or measures; the walk's
+  page, its stop form, photos and report are for the users taking part, the members of its organising and
+  participating organisations and those coordinators — a partner municipality in the same cooperation does not
+  see them. A cooperation's checklists are listed to its members and edited or copied by those who coordinate.
 
 Superusers may do everything except the screening and reading the meetings of cooperations they are not in.
 
@@ -84,6 +93,7 @@ class Who(StrEnum):
     ORGANISATION_ADMINS = "organisation_admins"
     COOPERATION_ADMINS = "cooperation_admins"
     ANY_COOPERATION_ADMIN = "any_cooperation_admin"
+    WALK_PARTICIPANTS = "walk_participants"
 
 
 WORDS: dict[Who, str] = {
@@ -114,6 +124,8 @@ WORDS: dict[Who, str] = {
     "(and superusers).",
     Who.ANY_COOPERATION_ADMIN: "Organisation admins of a municipality organisation that is in a cooperation (and "
     "superusers); the page shows only the organisations of the cooperations they administer.",
+    Who.WALK_PARTICIPANTS: "The users taking part in the safety walk and the members of its organising and "
+    "participating organisations; coordinators and admins of an organisation working in the walk's municipality.",
     Who.SCREENING_OFFICERS: "Screening officers of a municipality, with a second factor.",
     Who.CASE_OFFICERS: "Screening officers of the municipality that owns the case, with a second factor.",
     Who.CASE_DATA: "Screening officers of the case's municipality, with a second factor, for an entity that is a "
@@ -176,6 +188,9 @@ ACCESS: dict[str, Rule] = {
     "core:unsubscribe": Rule(
         Who.ANYONE, anonymous=200, denied=200, note="The signed link in a message; a forged one is refused (400)."
     ),
+    "core:service_worker": Rule(Who.ANYONE, anonymous=200, denied=200, note="The service worker script (no data)."),
+    "core:manifest": Rule(Who.ANYONE, anonymous=200, denied=200, note="The web app manifest (no data)."),
+    "core:offline": Rule(Who.ANYONE, anonymous=200, denied=200, note="The page shown without network (no data)."),
     "core:jobs": Rule(Who.ORG_ADMINS, note="The scheduled jobs, their last run and outcome."),
     # administration
     "orgs:admin": Rule(Who.LOGGED_IN, note="Lists only what the user administers."),
@@ -222,6 +237,9 @@ ACCESS: dict[str, Rule] = {
     "incidents:list": REACH,
     "incidents:detail": Rule(Who.INCIDENT_READERS),
     "incidents:edit": Rule(Who.INCIDENT_EDITORS),
+    "incidents:photo": Rule(
+        Who.INCIDENT_READERS, note="A photo taken with the report, for those who see the incident."
+    ),
     "incidents:report": Rule(Who.REPORTERS),
     "incidents:mine": Rule(Who.LOGGED_IN, note="The user's own reports."),
     "incidents:import": Rule(Who.REPORTERS),
@@ -286,6 +304,13 @@ ACCESS: dict[str, Rule] = {
     "citizens:survey_list": Rule(Who.RESIDENT_DATA_ANYWHERE),
     "citizens:survey_new": RESIDENT_DATA,
     "citizens:survey_results": Rule(Who.REACH, note="Indices of groups of at least 15, places as squares of 5."),
+    # forwarding residents' tips to the department that fixes things (trygg.forwarding)
+    "forwarding:index": Rule(Who.RESIDENT_DATA_ANYWHERE, note="Destinations of their municipalities only."),
+    "forwarding:destination_new": RESIDENT_DATA,
+    "forwarding:destination_edit": Rule(Who.RESIDENT_DATA, note="The destination's municipality."),
+    "forwarding:forwardings": Rule(Who.RESIDENT_DATA_ANYWHERE, note="Forwarded tips of their municipalities only."),
+    "forwarding:retry": Rule(Who.RESIDENT_DATA, get=405, gate=Who.LOGGED_IN, note="The tip's municipality."),
+    "forwarding:forward_tip": Rule(Who.RESIDENT_DATA, get=405, gate=Who.LOGGED_IN, note="The tip's municipality."),
     # Open311 (the public read for everyone; a partner key reads more, tested in tests/citizens)
     "open311:base": PUBLIC,
     "open311:discovery": PUBLIC,
@@ -294,6 +319,22 @@ ACCESS: dict[str, Rule] = {
     "open311:requests": PUBLIC,
     "open311:request": PUBLIC,
     "open311:token": PUBLIC,
+    # safety walks
+    "walks:index": Rule(Who.LOGGED_IN, note="Lists the walks the user takes part in or coordinates."),
+    "walks:plan": Rule(Who.MUNICIPALITY_COORDINATORS),
+    "walks:edit": Rule(Who.MUNICIPALITY_COORDINATORS),
+    "walks:walk": Rule(Who.WALK_PARTICIPANTS, note="Kept by the phone for use without network."),
+    "walks:stop_new": Rule(Who.WALK_PARTICIPANTS, note="The stop form; a POST sent twice (same key) is stored once."),
+    "walks:status": Rule(Who.MUNICIPALITY_COORDINATORS, get=405, gate=Who.LOGGED_IN),
+    "walks:report": Rule(Who.WALK_PARTICIPANTS),
+    "walks:report_pdf": Rule(Who.WALK_PARTICIPANTS),
+    "walks:photo": Rule(Who.WALK_PARTICIPANTS, note="A stop's photo, re-encoded without metadata."),
+    "walks:convert": Rule(
+        Who.MUNICIPALITY_COORDINATORS, get=405, gate=Who.LOGGED_IN, note="A stop becomes an incident or measure, once."
+    ),
+    "walks:checklists": Rule(Who.LOGGED_IN, note="The checklists of the user's cooperations."),
+    "walks:checklist_edit": Rule(Who.ANY_COORDINATOR_IN_COOPERATION),
+    "walks:checklist_copy": Rule(Who.ANY_COORDINATOR_IN_COOPERATION, get=405, gate=Who.LOGGED_IN),
     # screening
     "screening:index": SCREENING,
     "screening:verify": Rule(Who.SCREENING_OFFICERS, unverified=200, note="Where the second factor is entered."),

@@ -14,6 +14,7 @@ from trygg.demo import orgs as demo_orgs
 from trygg.demo import police_shift
 from trygg.demo import reports as demo_reports
 from trygg.demo import screening as demo_screening
+from trygg.demo import walks as demo_walks
 from trygg.incidents.police import import_events
 from trygg.orgs.loaders import load_municipalities
 from trygg.orgs.models import County, Municipality, Role
@@ -111,9 +112,11 @@ class Command(BaseCommand):
         residents = demo_citizens.load(options["until"] or dt.date.today())
         if residents:
             self.stdout.write(_("Residents (generated demo data): %(counts)s") % {"counts": counts(residents)})
+        __import__("trygg.demo.forwarding", fromlist=["load"]).load()  # Karlstad's lighting department, turned off
         measures = demo_measures.load(options["until"] or dt.date.today())
         if measures:
             self.stdout.write(_("Measures (generated demo data): %(counts)s") % {"counts": counts(measures)})
+        self.stdout.write(demo_walks.load(options["until"] or dt.date.today()))
         screening = demo_screening.load(data, today=options["until"])
         for key in ("ofac", "registry", "own_list"):
             if key in screening:
