@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from trygg.audit import log
 from trygg.core.offline import idempotent, keep_offline
-from trygg.core.photos import photo_path
+from trygg.core.photos import photo_response
 from trygg.orgs import access
 from trygg.orgs.models import Municipality, Place
 from trygg.walks import access as walk_access
@@ -25,18 +25,7 @@ from trygg.walks.forms import ChecklistForm, ConvertForm, QuestionFormSet, StopF
 from trygg.walks.models import ChecklistTemplate, Stop, StopPhoto, Walk
 from trygg.walks.stops import StopError, add_stop, store_photos
 
-WALK_FIELDS = [
-    "title",
-    "starts_at",
-    "area",
-    "area_drawn",
-    "organiser",
-    "organisations",
-    "participants",
-    "residents",
-    "template",
-    "status",
-]
+WALK_FIELDS = [*WalkForm.Meta.fields, "status"]
 NEXT_STATUS = {Walk.Status.PLANNED: Walk.Status.WALKING, Walk.Status.WALKING: Walk.Status.DONE}
 
 
@@ -202,18 +191,7 @@ def stop_photo(request, pk: int):
     """A stop's photo (re-encoded, without metadata) for those who may see the walk."""
     photo = get_object_or_404(StopPhoto.objects.select_related("stop__walk"), pk=pk)
     access.require(walk_access.can_see(request.user, photo.stop.walk))
-    try:
-        path = photo_path("walks", photo.name)
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    if not path.exists():
-        raise Http404
-    response = FileResponse(path.open("rb"), content_type="image/jpeg")
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Disposition"] = f'inline; filename="trygghetsvandring-{photo.stop.walk_id}-{photo.pk}.jpg"'
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return photo_response("walks", photo.name, f"trygghetsvandring-{photo.stop.walk_id}-{photo.pk}.jpg")
 
 
 @login_required
