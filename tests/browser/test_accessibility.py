@@ -30,18 +30,43 @@ def survey(live_demo):
     "path",
     [
         "/", "/tips/?m=1780", "/kvitto/", "/kvitto/rapportera/", "/karta/1780/",
-        "/karta/1780/?kategori=klotter&weeks=26", "/vad-vi-gor/", "survey", "/utan-nat/",
+        "/karta/1780/?kategori=klotter&weeks=26", "/vad-vi-gor/", "survey", "/utan-nat/", "forwarded-tip",
     ],
 )  # fmt: skip
 @pytest.mark.parametrize("mobile", [False, True], ids=["desktop", "phone"])
 def test_public_pages_have_no_serious_accessibility_violations(page_for, live_demo, survey, path, mobile):
     page = page_for(None, mobile=mobile)
     url = f"/trygghetsundersokning/{survey.pk}/" if path == "survey" else path
+    if path == "forwarded-tip":
+        url = f"/tips/status/{forwarded_tip().public_id}/"
     response = page.goto(live_demo["url"] + url)
     assert response.status == 200
     page.wait_for_load_state("networkidle")
     found = violations(page)
     assert found == [], json.dumps(found, ensure_ascii=False, indent=1)
+
+
+def forwarded_tip():
+    """A resident's tip sent to a department and closed there, with the department's note."""
+    from trygg.citizens.models import Tip
+    from trygg.citizens.updates import record_status
+    from trygg.forwarding.models import Destination, Forwarding
+
+    tip = Tip.objects.create(municipality_id="1780", service_code="belysning", description="Lampan är trasig",
+                             lat=59.3794, lon=13.5035)  # fmt: skip
+    destination = Destination.objects.create(
+        municipality_id="1780", name="Gatu- och belysningsavdelningen", base_url="https://open311.example/v2/",
+        key_name="A11Y",
+    )  # fmt: skip
+    Forwarding.objects.create(
+        tip=tip, destination=destination, service_code="light", state="closed", service_request_id="D-1",
+        remote_status="closed", remote_status_notes="Utbytt.",
+    )  # fmt: skip
+    for status in ("forwarded", "resolved"):
+        old, tip.status = tip.status, status
+        tip.save()
+        record_status(tip, old, text="Utbytt." if status == "resolved" else "")
+    return tip
 
 
 def demo_walk_path(name: str) -> str:
@@ -74,11 +99,15 @@ def demo_walk_path(name: str) -> str:
         ("karlstad.samordnare", "/trygghetsvandringar/"), ("karlstad.samordnare", "/trygghetsvandringar/1780/ny/"),
         ("karlstad.samordnare", "/trygghetsvandringar/checklistor/"), ("karlstad.samordnare", "walk-report"),
         ("karlstad.samordnare", "walk-checklist"), ("centrum.rapportor", "walk-planned"),
+        ("karlstad.samordnare", "/vidarebefordran/"), ("karlstad.samordnare", "/vidarebefordran/skickade/"),
+        ("karlstad.samordnare", "/vidarebefordran/1780/ny/"), ("karlstad.samordnare", "tip-forwarded"),
     ],
 )  # fmt: skip
 @pytest.mark.parametrize("mobile", [False, True], ids=["desktop", "phone"])
 def test_partner_pages_have_no_serious_accessibility_violations(page_for, live_demo, user, path, mobile):
     path = demo_walk_path(path) if path.startswith("walk-") else path
+    if path == "tip-forwarded":
+        path = f"/invanare/tips/{forwarded_tip().pk}/"
     page = page_for(user, mobile=mobile)
     assert page.goto(live_demo["url"] + path).status == 200
     page.wait_for_load_state("networkidle")
