@@ -447,6 +447,7 @@ def build_world(data, media) -> tuple[dict, list[Target]]:
         "core:service_worker",
         "core:manifest",
         "core:offline",
+        "core:outbox_session",
         "login",
         "logout",
         "password_change",

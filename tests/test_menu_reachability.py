@@ -34,6 +34,7 @@ NOT_BY_LINK = {
     "core:service_worker": "registered by the pages' script (offline.js)",
     "core:manifest": "the manifest link in every page's head",
     "core:offline": "shown by the service worker for a page it did not keep, without network",
+    "core:outbox_session": "asked by the service worker before it sends kept forms in the background",
     "password_reset_confirm": "the link in the reset e-mail",
     "password_reset_done": "shown after asking for a reset",
     "password_reset_complete": "shown after a new password is set",

@@ -139,3 +139,25 @@ def test_reports_a_photo_and_a_walk_made_offline_arrive_exactly_once(browser, li
     assert Stop.objects.filter(walk=planned_walk).count() == 3
     assert errors == []
     context.close()
+
+
+def test_the_service_worker_sends_what_waits_when_no_page_of_trygg_sends_it(browser, live_demo):
+    """Background sync: with the form kept and only a page without the queue's script open (the page shown
+    without network), the service worker sends it itself, as the browser's sync event makes it do."""
+    context, page = phone(browser, live_demo)
+    kept_on_the_phone(page, live_demo["url"] + "/report/")
+    context.set_offline(True)
+    fill_report(page, 0)
+    expect(page.locator("#offline-outbox")).to_have_attribute("data-waiting", "1", timeout=15000)
+    page.goto(live_demo["url"] + "/utan-nat/")  # from the phone's shell: no outbox script on it
+    assert page.locator("#offline-outbox").count() == 0
+    context.set_offline(False)
+    page.evaluate("navigator.serviceWorker.ready.then((r) => r.active.postMessage({type: 'send-outbox'}))")
+    for _ in range(100):
+        if Incident.objects.filter(description=DESCRIPTIONS[0]).exists():
+            break
+        page.wait_for_timeout(100)
+    assert Incident.objects.filter(description=DESCRIPTIONS[0]).count() == 1
+    page.goto(live_demo["url"] + "/report/mina/")
+    expect(page.locator("#outbox-list li")).to_have_count(0)
+    context.close()

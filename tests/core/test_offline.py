@@ -175,3 +175,21 @@ def test_the_report_form_is_kept_for_offline_use_and_other_pages_are_not(login, 
     client = login(user)
     assert client.get("/report/")["X-Trygg-Offline"] == "keep"
     assert "X-Trygg-Offline" not in client.get("/").headers
+
+
+@pytest.mark.django_db
+def test_the_service_worker_learns_who_is_logged_in_and_gets_a_token_that_a_post_accepts(reporter, base_data):
+    user, org = reporter
+    client = Client(enforce_csrf_checks=True)
+    assert client.get("/accounts/utkorg/").json() == {"user": "", "csrf": ""}
+    client.force_login(user)
+    answer = client.get("/accounts/utkorg/")
+    assert "no-store" in answer["Cache-Control"]
+    session = answer.json()
+    assert session["user"] == str(user.pk)
+    data = _report(org, "Från bakgrunden", str(uuid.uuid4()))
+    refused = client.post("/report/", data)
+    assert refused.status_code == 403  # no token: the CSRF check is on
+    data["csrfmiddlewaretoken"] = session["csrf"]
+    assert client.post("/report/", data).status_code == 302
+    assert Incident.objects.filter(description="Från bakgrunden").count() == 1

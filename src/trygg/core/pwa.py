@@ -15,6 +15,7 @@ import json
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -54,6 +55,8 @@ def service_worker(request):
             "shell_json": json.dumps(urls),
             "offline_url": reverse("core:offline"),
             "static_prefix": settings.STATIC_URL,
+            "queue_url": static("trygg/offline-queue.js"),
+            "session_url": reverse("core:outbox_session"),
         },
         content_type="text/javascript; charset=utf-8",
     ).content
@@ -83,6 +86,16 @@ def manifest(request):
         ],
     }
     return JsonResponse(data, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})
+
+
+@cache_control(no_store=True)
+def outbox_session(request):
+    """For the service worker's background sending: who is logged in on this browser, and the form token to send
+    with. The worker sends only the kept forms of that user (a shared phone never sends one reporter's form in
+    another's name). Read by the worker on this site only: other sites cannot read the answer."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"user": "", "csrf": ""})
+    return JsonResponse({"user": str(request.user.pk), "csrf": get_token(request)})
 
 
 def offline(request):

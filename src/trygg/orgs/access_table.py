@@ -190,6 +190,9 @@ ACCESS: dict[str, Rule] = {
     ),
     "core:service_worker": Rule(Who.ANYONE, anonymous=200, denied=200, note="The service worker script (no data)."),
     "core:manifest": Rule(Who.ANYONE, anonymous=200, denied=200, note="The web app manifest (no data)."),
+    "core:outbox_session": Rule(
+        Who.ANYONE, anonymous=200, denied=200, note="Who is logged in and a form token, for the service worker."
+    ),
     "core:offline": Rule(Who.ANYONE, anonymous=200, denied=200, note="The page shown without network (no data)."),
     "core:jobs": Rule(Who.ORG_ADMINS, note="The scheduled jobs, their last run and outcome."),
     # administration

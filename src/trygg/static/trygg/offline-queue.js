@@ -86,17 +86,49 @@
     });
   }
 
+  function add(item) { return withStore("readwrite", function (store) { return store.put(item); }); }
+  function remove(key) { return withStore("readwrite", function (store) { return store.delete(key); }); }
+  function all() {
+    return withStore("readonly", function (store) { return store.getAll(); }).then(function (items) {
+      return (items || []).sort(function (a, b) { return a.created - b.created; });
+    });
+  }
+  function waitingOf(items, user) {
+    return items.filter(function (item) { return item.user === user && item.state !== "rejected"; });
+  }
+
+  // Send every kept form of ``user``, oldest first, until one cannot be sent (no network, no session). One
+  // sender at a time, page or service worker (Web Locks); a form both send is stored once anyway (its key).
+  // Resolves to {sent, waiting}.
+  function sendAll(user, csrfToken) {
+    var sent = 0;
+    function work() {
+      return all().then(function (items) {
+        var queue = waitingOf(items, user);
+        function next() {
+          var item = queue.shift();
+          if (!item) { return null; }
+          return send(item, { csrfToken: csrfToken }).then(function (result) {
+            if (result.state === "sent") { sent += 1; return remove(item.key).then(next); }
+            if (result.state === "rejected") {
+              item.state = "rejected";
+              item.html = (result.html || "").slice(0, 200000);  // the page reads the server's reasons from it
+              return add(item).then(next);
+            }
+            item.needsLogin = result.state === "login";
+            item.attempts = (item.attempts || 0) + 1;
+            return add(item);  // no network or no session: the rest waits too
+          });
+        }
+        return next();
+      }).then(all).then(function (items) { return { sent: sent, waiting: waitingOf(items, user).length }; });
+    }
+    var locks = global.navigator && global.navigator.locks;
+    return locks ? locks.request("trygg-outbox", work) : work();
+  }
+
   var TryggQueue = {
-    newKey: newKey,
-    fieldsOf: fieldsOf,
-    send: send,
-    add: function (item) { return withStore("readwrite", function (store) { return store.put(item); }); },
-    remove: function (key) { return withStore("readwrite", function (store) { return store.delete(key); }); },
-    all: function () {
-      return withStore("readonly", function (store) { return store.getAll(); }).then(function (items) {
-        return (items || []).sort(function (a, b) { return a.created - b.created; });
-      });
-    },
+    newKey: newKey, fieldsOf: fieldsOf, send: send, sendAll: sendAll, add: add, remove: remove, all: all,
   };
   global.TryggQueue = TryggQueue;
 })(typeof self !== "undefined" ? self : window);

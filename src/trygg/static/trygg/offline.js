@@ -58,7 +58,8 @@
       if (rejected.length) { parts.push(text("rejected", rejected.length)); }
       var loginNeeded = waiting.some(function (item) { return item.needsLogin; });
       if (loginNeeded) { parts.push(text("login", waiting.length)); }
-      say(parts.join(" "), rejected.length ? "warn" : "");
+      // "everything has been sent" stays until something waits again
+      if (parts.length || !outbox || !outbox.classList.contains("ok")) { say(parts.join(" "), rejected.length ? "warn" : ""); }
       if (outbox) {
         outbox.setAttribute("data-waiting", String(waiting.length));
         outbox.querySelector("button").hidden = !waiting.length || !navigator.onLine;
@@ -71,6 +72,7 @@
     list.textContent = "";
     list.closest("section").hidden = !items.length;
     items.forEach(function (item) {
+      if (item.state === "rejected" && !item.error && item.html) { item.error = errorsIn(item.html); }
       var li = document.createElement("li");
       var when = new Date(item.created);
       var head = document.createElement("strong");
@@ -97,32 +99,22 @@
   function flush() {
     if (!Q || !user || sending || !navigator.onLine) { return Promise.resolve(); }
     sending = true;
-    var sentAny = false;
-    return Q.all().then(function (items) {
-      var queue = mine(items).filter(function (item) { return item.state !== "rejected"; });
-      function next() {
-        var item = queue.shift();
-        if (!item) { return null; }
-        return Q.send(item, { csrfToken: csrfToken() }).then(function (result) {
-          if (result.state === "sent") { sentAny = true; return Q.remove(item.key).then(next); }
-          if (result.state === "rejected") {
-            item.state = "rejected";
-            item.error = errorsIn(result.html);
-            return Q.add(item).then(next);
-          }
-          item.needsLogin = result.state === "login";
-          item.attempts = (item.attempts || 0) + 1;
-          return Q.add(item);  // no network or no session: the rest waits too
-        });
-      }
-      return next();
-    }).then(function () {
+    return Q.sendAll(user, csrfToken()).then(function (outcome) {
       sending = false;
       return render().then(function () {
-        if (sentAny && outbox && outbox.getAttribute("data-waiting") === "0") { say(text("sent"), "ok"); }
-        if (sentAny) { document.dispatchEvent(new CustomEvent("trygg:outbox-sent")); }
+        if (outcome.sent && !outcome.waiting) { say(text("sent"), "ok"); }
+        if (outcome.sent) { document.dispatchEvent(new CustomEvent("trygg:outbox-sent")); }
       });
     }, function () { sending = false; });
+  }
+
+  // Ask the browser to send what waits in the background too, when Trygg is closed (Background Sync).
+  function syncLater() {
+    if (!("serviceWorker" in navigator)) { return; }
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.sync) { return registration.sync.register("trygg-outbox"); }
+      return null;
+    }).catch(function () {});
   }
 
   function summary(form) {
@@ -144,6 +136,7 @@
   // added cards included; without a kept copy the form is emptied in place.
   function queueForm(form, item) {
     return Q.add(item).then(function () {
+      syncLater();
       var kept = window.caches ? caches.match(window.location.href) : Promise.resolve(null);
       return kept.then(function (hit) {
         if (hit) {
@@ -192,6 +185,12 @@
   document.addEventListener("submit", onSubmit);
 
   if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (!event.data || event.data.type !== "outbox-changed") { return; }
+      render().then(function () {
+        if (event.data.sent && outbox && outbox.getAttribute("data-waiting") === "0") { say(text("sent"), "ok"); }
+      });
+    });
     if (user) {
       navigator.serviceWorker.register(meta("trygg-sw"), { scope: "/" }).then(function () {
         return navigator.serviceWorker.ready;

@@ -1,7 +1,8 @@
 {% autoescape off %}// Trygg's service worker (rendered by trygg.core.pwa for this release). It keeps the shell — the static files of
 // this release and the page shown without network — and the pages marked for use without network
 // (X-Trygg-Offline: keep), network first. It never answers a POST: the page's script queues forms
-// (offline-queue.js) and sends them when the network returns. Pages are forgotten at logout.
+// (offline-queue.js) and sends them when the network returns — the page while it is open, this worker on the
+// browser's background sync when it is not. Pages are forgotten at logout.
 "use strict";
 const VERSION = "{{ version }}";
 const SHELL = "trygg-shell-" + VERSION;
@@ -9,6 +10,8 @@ const PAGES = "trygg-pages";
 const SHELL_URLS = {{ shell_json }};
 const OFFLINE_URL = "{{ offline_url }}";
 const STATIC_PREFIX = "{{ static_prefix }}";
+const SESSION_URL = "{{ session_url }}";
+importScripts("{{ queue_url }}");
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(SHELL).then(function (cache) { return cache.addAll(SHELL_URLS); })
@@ -60,9 +63,33 @@ self.addEventListener("fetch", function (event) {
   }
 });
 
+// Background sending: the kept forms of the user logged in on this browser, with a fresh form token; what
+// could not be sent makes the sync fail, so that the browser tries again later.
+function sendOutbox() {
+  return fetch(SESSION_URL, { credentials: "same-origin", cache: "no-store" })
+    .then(function (response) { return response.json(); })
+    .then(function (session) {
+      if (!session.user) { return null; }  // logged out: the forms wait for their reporter
+      return self.TryggQueue.sendAll(session.user, session.csrf);
+    })
+    .then(function (outcome) {
+      outcome = outcome || { sent: 0, waiting: 0 };
+      return self.clients.matchAll().then(function (pages) {
+        pages.forEach(function (page) { page.postMessage({ type: "outbox-changed", sent: outcome.sent }); });
+        if (outcome.waiting) { throw new Error(outcome.waiting + " kept forms still wait"); }
+      });
+    });
+}
+
+self.addEventListener("sync", function (event) {
+  if (event.tag === "trygg-outbox") { event.waitUntil(sendOutbox()); }
+});
+
 self.addEventListener("message", function (event) {
   const data = event.data || {};
-  if (data.type === "forget-pages") {
+  if (data.type === "send-outbox") {
+    event.waitUntil(sendOutbox().catch(function () {}));
+  } else if (data.type === "forget-pages") {
     event.waitUntil(caches.delete(PAGES));
   } else if (data.type === "keep-pages" && Array.isArray(data.urls)) {
     // warm the pages a reporter needs without network (the report form, my reports, today's walks)
