@@ -50,6 +50,8 @@ def test_a_stop_becomes_an_incident_once(login, demo_orgs, stop, walk):
     assert incident.reporter_org.slug == "karlstads-kommun" and incident.visibility == "partners"
     assert "Klotter i tunneln" in incident.description and "Klotter på muren" in incident.description
     assert incident.reported_by.username == "karlstad.samordnare"
+    detail = client.get(f"/incidents/{incident.pk}/").content.decode()
+    assert f'href="/trygghetsvandringar/{walk.pk}/rapport/#stopp-1"' in detail  # back to the stop it came from
     stop.refresh_from_db()
     assert stop.incident == incident and stop.converted_by.username == "karlstad.samordnare"
     assert AuditEvent.objects.filter(object_type="incidents.incident", object_id=str(incident.pk)).exists()

@@ -20,7 +20,6 @@ from functools import lru_cache
 import numpy as np
 import shapely
 from scipy import ndimage
-from shapely.ops import transform
 
 from trygg.analysis.grid import Grid, grid_covering, to_projected
 from trygg.core import geo
@@ -61,7 +60,7 @@ def _cached(name: str, geometry_json: str, cell: float, crs: str) -> StudyArea:
     polygon = geo.shape_from_geojson(json.loads(geometry_json))
     if polygon.geom_type not in {"Polygon", "MultiPolygon", "GeometryCollection"}:
         raise StudyAreaError(f"{name} has no area (a {polygon.geom_type}); a study area needs a polygon")
-    projected = transform(lambda lon, lat, z=None: to_projected(lon, lat, crs), polygon)
+    projected = shapely.transform(polygon, lambda xy: np.column_stack(to_projected(xy[:, 0], xy[:, 1], crs)))
     grid = grid_covering(None, None, cell, crs=crs, bounds=projected.bounds)
     if grid.n > MAX_CELLS:
         raise StudyAreaError(

@@ -78,6 +78,7 @@ def to_incident(stop_id: int, category: Category, user) -> Incident:
             category=category,
             source=Source.WALK,
             external_id=f"walk-stop-{stop.pk}",
+            url=reverse("walks:report", args=[walk.pk]) + f"#stopp-{stop.number}",  # "the original": the stop
             title=_("Safety walk: stop %(n)s") % {"n": stop.number},
             description=describe(stop),
             municipality_id=walk.municipality_id,
