@@ -86,3 +86,8 @@ def test_the_server_refuses_an_oversized_request_before_django_sees_it(tmp_path)
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_every_model_change_has_its_migration():
+    result = run("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -51,5 +51,8 @@ def test_a_participant_adds_a_stop_on_the_phone(page_for, live_demo, planned, tm
     assert stop.answers.get(code="belysning").comment == "Släckt lampa vid trappan"
     with Image.open(photo_path("walks", stop.photos.get().name)) as stored:
         assert not stored.getexif()
-    assert page.locator("#stopp-1 img").evaluate("img => img.complete && img.naturalWidth > 0")
+    photo_shown = page.locator("#stopp-1 img")
+    photo_shown.scroll_into_view_if_needed()  # loading="lazy": it loads when it comes into view
+    loaded = "img => img.complete && img.naturalWidth > 0"
+    page.wait_for_function(loaded, arg=photo_shown.element_handle(), timeout=10000)
     assert errors == []

@@ -145,3 +145,23 @@ def test_a_garbage_route_is_refused_with_a_message(login, demo_orgs, destination
     for route in ("abc", "-1", "999999", ""):
         assert coordinator.post(f"/invanare/tips/{tip.pk}/vidarebefordra/", {"route": route}).status_code == 302
     assert not Forwarding.objects.exists()
+
+
+def test_a_destination_the_server_may_not_call_is_saved_turned_off_and_the_pages_say_why_nothing_is_sent(
+    login, demo_orgs, department, settings
+):
+    settings.TRYGG_OPEN311_HOSTS = []
+    coordinator = login(demo_orgs["users"]["karlstad.samordnare"])
+    data = form_data("https://open311.karlstad.example/v2/")
+    assert coordinator.post("/vidarebefordran/1780/ny/", data).status_code == 200  # turned on: refused
+    assert not Destination.objects.exists()
+    data.pop("active")
+    assert coordinator.post("/vidarebefordran/1780/ny/", data).status_code == 302  # turned off: kept for later
+    overview = coordinator.get("/vidarebefordran/").content.decode()
+    assert "TRYGG_OPEN311_HOSTS" in overview and "TRYGG_OPEN311_KEY_KARLSTAD_GATA" in overview
+    light = Tip.objects.create(municipality_id="1780", service_code="belysning", description="Lampa", **LIGHT)
+    page = coordinator.get(f"/invanare/tips/{light.pk}/").content.decode()
+    assert "Gatu- och belysningsavdelningen" in page and "TRYGG_OPEN311_HOSTS" in page
+    graffiti = Tip.objects.create(municipality_id="1780", service_code="klotter", description="Klotter", **LIGHT)
+    page = coordinator.get(f"/invanare/tips/{graffiti.pk}/").content.decode()
+    assert "stannar i Trygg" in page

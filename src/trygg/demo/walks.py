@@ -196,6 +196,7 @@ def _stops(walk: Walk, orgs: dict, user) -> None:
             proposal=proposal,
             proposal_owner=orgs.get(owner) if owner else None,
             created_by=user,
+            is_generated=True,
         )
         Stop.objects.filter(pk=stop.pk).update(created_at=walk.starts_at + dt.timedelta(minutes=20 * number))
         Answer.objects.bulk_create(

@@ -66,15 +66,14 @@ class DestinationForm(OptimisticLockMixin, forms.ModelForm):
             raise forms.ValidationError(_("The address must start with https:// (the API key is sent to it)."))
         if parts.query or parts.fragment:
             raise forms.ValidationError(_("Give the base address without ? or #, e.g. https://open311.example.se/v2/."))
-        if not client.host_allowed(value):
-            raise forms.ValidationError(
-                _("Trygg may not send to %(host)s: the server's TRYGG_OPEN311_HOSTS must name it (ask IT).")
-                % {"host": parts.hostname}
-            )
         return value if value.endswith("/") else value + "/"
 
     def clean(self):
         data = super().clean()
+        url = data.get("base_url")
+        if url and data.get("active") and not client.host_allowed(url):  # may be saved turned off, not on
+            message = _("Trygg may not send to %(host)s: the server's TRYGG_OPEN311_HOSTS must name it (ask IT).")
+            self.add_error("base_url", message % {"host": urlsplit(url).hostname})
         taken = dict(
             Route.objects.filter(municipality=self.municipality)
             .exclude(destination=self.instance.pk)

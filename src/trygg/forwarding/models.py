@@ -13,6 +13,7 @@ never the resident's e-mail address or any other contact detail.
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models
@@ -65,6 +66,18 @@ class Destination(models.Model):
     def api_key(self) -> str:
         """The key from the environment ("" when the variable is not set)."""
         return os.environ.get(self.key_variable, "").strip()
+
+    def why_not_sending(self) -> list[str]:
+        """What keeps tips from being sent here, in words for the coordinator (empty: they are sent)."""
+        reasons = []
+        if not self.active:
+            reasons.append(_("sending is turned off"))
+        host = (urlsplit(self.base_url).hostname or "").lower()
+        if host not in {h.lower() for h in settings.TRYGG_OPEN311_HOSTS}:
+            reasons.append(_("the server's TRYGG_OPEN311_HOSTS does not name %(host)s") % {"host": host})
+        if not self.api_key():
+            reasons.append(_("the API key %(variable)s is not set") % {"variable": self.key_variable})
+        return reasons
 
 
 class Route(models.Model):

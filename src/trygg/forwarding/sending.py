@@ -401,7 +401,14 @@ def tip_panel(tip: Tip) -> dict:
     no forwarding under way)."""
     rows = list(tip.forwardings.select_related("destination").order_by("created_at", "pk"))
     busy = any(f.state != State.FAILED for f in rows)
-    return {"rows": rows, "routes": manual_routes(tip) if tip.is_open and not busy else []}
+    own = Route.objects.filter(municipality_id=tip.municipality_id, category=tip.service_code)
+    own = own.select_related("destination").first()  # why a tip of a routed category was not sent
+    return {
+        "rows": rows,
+        "routes": manual_routes(tip) if tip.is_open and not busy else [],
+        "own_route": own,
+        "own_reasons": own.destination.why_not_sending() if own else [],
+    }
 
 
 def public_forwarding(tip: Tip) -> Forwarding | None:

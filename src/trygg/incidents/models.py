@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -207,7 +208,7 @@ class Incident(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.category} {self.occurred_start:%Y-%m-%d %H:%M}"
+        return f"{self.category} {timezone.localtime(self.occurred_start):%Y-%m-%d %H:%M}"
 
     @property
     def is_centroid(self) -> bool:

@@ -93,7 +93,7 @@ def to_incident(stop_id: int, category: Category, user) -> Incident:
             reported_by=user,
             visibility=Visibility.PARTNERS,
             status=Status.NEW,
-            is_generated=walk.is_generated,
+            is_generated=stop.is_generated,  # a stop a person added to a demo walk is real input
         )
         _mark(stop, user, incident=incident)
         log.record(user, "create", incident, summary=f"from safety walk {walk.pk} stop {stop.number}")
@@ -125,7 +125,7 @@ def to_measure(stop_id: int, kind: str, owner, user) -> Measure:
             owner=owner,
             status=Measure.Status.PLANNED,
             treated_area=_box(stop.lat, stop.lon, STOP_AREA_M),
-            is_generated=walk.is_generated,
+            is_generated=stop.is_generated,  # a stop a person added to a demo walk is real input
         )
         _mark(stop, user, measure=measure)
         log.record(user, "create", measure, summary=f"from safety walk {walk.pk} stop {stop.number}")

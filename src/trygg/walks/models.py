@@ -158,6 +158,7 @@ class Stop(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    is_generated = models.BooleanField(default=False, help_text="Made by the demo loader, not by a person.")
     incident = models.OneToOneField(
         Incident, null=True, blank=True, on_delete=models.SET_NULL, related_name="walk_stop"
     )

@@ -22,7 +22,10 @@ window.Trygg = window.Trygg || {};
   };
   T.createMap = function (element, options) {
     // A view is set at once: Leaflet cannot add vector layers to a map that has none yet.
-    var map = L.map(element, Object.assign({ scrollWheelZoom: false, center: [62, 15], zoom: 5 }, options || {}));
+    var map = L.map(element, Object.assign({ scrollWheelZoom: false, center: [62, 15], zoom: 5, zoomControl: false },
+      options || {}));
+    // the zoom buttons in the page's language (Leaflet's own titles are English)
+    L.control.zoom({ zoomInTitle: meta("trygg-zoom-in") || "+", zoomOutTitle: meta("trygg-zoom-out") || "−" }).addTo(map);
     var url = meta("trygg-tile-url");
     if (url) {
       L.tileLayer(url, { maxZoom: 19, attribution: meta("trygg-tile-attribution") }).addTo(map);

@@ -78,6 +78,7 @@
       var head = document.createElement("strong");
       head.textContent = item.label + " · " + when.toLocaleString("sv-SE", { dateStyle: "short", timeStyle: "short" });
       li.appendChild(head);
+      if (item.what) { li.appendChild(document.createTextNode(" " + item.what)); }
       var state = document.createElement("span");
       state.className = "outbox-state";
       state.textContent = " — " + (item.state === "rejected" ? list.getAttribute("data-rejected") + " " + (item.error || "")
@@ -101,11 +102,19 @@
     sending = true;
     return Q.sendAll(user, csrfToken()).then(function (outcome) {
       sending = false;
+      if (outcome.sent && list) { return arrived(); }
       return render().then(function () {
         if (outcome.sent && !outcome.waiting) { say(text("sent"), "ok"); }
         if (outcome.sent) { document.dispatchEvent(new CustomEvent("trygg:outbox-sent")); }
       });
     }, function () { sending = false; });
+  }
+
+  // On "Mina rapporter": load the list again, to show what arrived, and say so.
+  function arrived() {
+    window.sessionStorage.setItem("trygg-sent", "1");
+    window.location.reload();
+    return null;
   }
 
   // Ask the browser to send what waits in the background too, when Trygg is closed (Background Sync).
@@ -121,13 +130,24 @@
     return form.getAttribute("data-offline-label") || document.title;
   }
 
+  // What the reporter wrote, so that kept forms can be told apart: the chosen category and the first words.
+  function whatOf(form) {
+    var parts = [];
+    var category = form.querySelector('select[name$="category"]');
+    if (category && category.value) { parts.push(category.options[category.selectedIndex].text); }
+    var text = Array.prototype.map.call(form.querySelectorAll("textarea"), function (t) { return t.value.trim(); })
+      .filter(Boolean)[0];
+    if (text) { parts.push("”" + (text.length > 60 ? text.slice(0, 57) + "…" : text) + "”"); }
+    return parts.join(" ");
+  }
+
   function keep(form, submitter) {
     var keyInput = form.querySelector('input[name="idempotency_key"]');
     var key = Q.newKey();
     if (keyInput) { keyInput.value = key; }
     var data = submitter ? new FormData(form, submitter) : new FormData(form);
     return {
-      key: key, user: user, url: form.action || window.location.href, label: summary(form),
+      key: key, user: user, url: form.action || window.location.href, label: summary(form), what: whatOf(form),
       fields: Q.fieldsOf(data), created: Date.now(), state: "waiting", attempts: 0,
     };
   }
@@ -187,6 +207,7 @@
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.addEventListener("message", function (event) {
       if (!event.data || event.data.type !== "outbox-changed") { return; }
+      if (event.data.sent && list) { arrived(); return; }
       render().then(function () {
         if (event.data.sent && outbox && outbox.getAttribute("data-waiting") === "0") { say(text("sent"), "ok"); }
       });
@@ -217,6 +238,10 @@
     if (window.sessionStorage.getItem("trygg-saved")) {
       window.sessionStorage.removeItem("trygg-saved");
       savedNotice();
+    }
+    if (window.sessionStorage.getItem("trygg-sent")) {
+      window.sessionStorage.removeItem("trygg-sent");
+      if (outbox && outbox.getAttribute("data-waiting") === "0") { say(text("sent"), "ok"); }
     }
     return flush();
   });
