@@ -161,3 +161,23 @@ def test_the_service_worker_sends_what_waits_when_no_page_of_trygg_sends_it(brow
     page.goto(live_demo["url"] + "/report/mina/")
     expect(page.locator("#outbox-list li")).to_have_count(0)
     context.close()
+
+
+def test_logging_out_with_reports_waiting_asks_first(browser, live_demo):
+    context, page = phone(browser, live_demo)
+    kept_on_the_phone(page, live_demo["url"] + "/report/")
+    context.set_offline(True)
+    fill_report(page, 2)
+    expect(page.locator("#offline-outbox")).to_have_attribute("data-waiting", "1", timeout=15000)
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", answer)
+    page.locator("form[data-logout] button").click()
+    assert asked and "väntar fortfarande" in asked[0]
+    assert page.locator("form[data-logout]").count() == 1  # still here: the reporter chose to stay
+    assert page.locator("#offline-outbox").get_attribute("data-waiting") == "1"
+    context.close()

@@ -178,6 +178,12 @@
 
   function onSubmit(event) {
     var form = event.target;
+    if (form.hasAttribute && form.hasAttribute("data-logout")) {
+      // forms kept on the phone wait for their reporter: say so before logging out
+      if (outbox && outbox.getAttribute("data-waiting") !== "0" && outbox.getAttribute("data-waiting") !== null &&
+          !window.confirm(text("logout-warning"))) { event.preventDefault(); }
+      return;
+    }
     if (!form.matches || !form.matches("form[data-offline-queue]") || form.getAttribute("data-native") === "1") { return; }
     if (!Q || !user || !window.indexedDB) { return; }  // plain submission
     event.preventDefault();
