@@ -128,8 +128,11 @@ def test_a_named_place_gives_the_position_without_map_or_gps(login, demo_orgs, w
 def test_no_stop_is_added_to_a_finished_walk(login, demo_orgs, walk):
     Walk.objects.filter(pk=walk.pk).update(status=Walk.Status.DONE)
     client = login(demo_orgs["users"]["centrum.rapportor"])
-    response = client.post(url(walk), {**STORA_TORGET, "note": "Sent", "idempotency_key": key()})
+    photo = SimpleUploadedFile("sent.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    response = client.post(url(walk), {**STORA_TORGET, "note": "Sent", "photos": photo, "idempotency_key": key()})
     assert response.status_code == 200 and not Stop.objects.exists()
+    folder = photo_path("walks", "0" * 32 + ".jpg").parent
+    assert not list(folder.glob("*.jpg"))  # the photo stored on the way was removed with the refused stop
 
 
 def test_a_note_with_markup_is_shown_as_text(login, demo_orgs, walk):

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from trygg.audit import log
-from trygg.core.photos import PhotoError, clean_photo
+from trygg.core.photos import PhotoError, clean_photo, photo_path
 from trygg.walks.forms import StopForm
 from trygg.walks.models import Answer, Stop, StopPhoto, Walk
 
@@ -28,6 +28,12 @@ def store_photos(form: StopForm) -> list[str]:
                 % {"n": index, "file": getattr(upload, "name", "?"), "reason": exc},
             )
     return names
+
+
+def discard_photos(names: list[str]) -> None:
+    """Remove photos stored for a stop that was not saved after all (nothing is left without its stop)."""
+    for name in names:
+        photo_path("walks", name).unlink(missing_ok=True)
 
 
 def add_stop(walk: Walk, form: StopForm, photo_names: list[str], user) -> Stop:

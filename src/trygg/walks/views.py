@@ -23,7 +23,7 @@ from trygg.walks import access as walk_access
 from trygg.walks import checklists, conversion, report
 from trygg.walks.forms import ChecklistForm, ConvertForm, QuestionFormSet, StopForm, WalkForm
 from trygg.walks.models import ChecklistTemplate, Stop, StopPhoto, Walk
-from trygg.walks.stops import StopError, add_stop, store_photos
+from trygg.walks.stops import StopError, add_stop, discard_photos, store_photos
 
 WALK_FIELDS = [*WalkForm.Meta.fields, "status"]
 NEXT_STATUS = {Walk.Status.PLANNED: Walk.Status.WALKING, Walk.Status.WALKING: Walk.Status.DONE}
@@ -152,6 +152,7 @@ def stop_new(request, pk: int):
             try:
                 stop = add_stop(walk, form, names, request.user)
             except StopError as exc:
+                discard_photos(names)
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, _("Stop %(n)s was saved.") % {"n": stop.number})
