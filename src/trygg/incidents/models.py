@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from trygg.orgs.models import County, Municipality, Organisation, Place
+from trygg.orgs.models import REPORTING_ROLES, County, Municipality, Organisation, Place, reach
+from trygg.orgs.restrict import NOTHING, RestrictedQuerySet, is_superuser
 
 
 class TaxonomyVersion(models.Model):
@@ -119,7 +120,46 @@ class Assessment(models.TextChoices):
     HIGH = "high", _("Large effect on safety")
 
 
-class IncidentQuerySet(models.QuerySet):
+# Who besides the reporting organisation sees an incident: partners and the public (the one place this is said).
+SHARED_VISIBILITIES = (Visibility.PARTNERS, Visibility.PUBLIC)
+
+
+def shared_with_partners() -> Q:
+    """Incidents the reporting organisation shares beyond itself (anything else — internal or unknown — it keeps)."""
+    return Q(visibility__in=SHARED_VISIBILITIES)
+
+
+class IncidentQuerySet(RestrictedQuerySet):
+    """Who sees and edits an incident.
+
+    * ``view`` — members of the reporting organisation, whatever the visibility; incidents shared with partners
+      (:func:`shared_with_partners`) also for members who reach the incident's municipality — or, for a
+      county-level police event, its county.
+    * ``change`` — reporters, coordinators and organisation admins of the reporting organisation; coordinators of
+      an organisation working in the incident's own municipality for shared incidents (triage of partner reports
+      and police events).
+    """
+
+    actions = frozenset({"view", "change"})
+
+    def rule(self, user, action: str) -> Q:
+        if is_superuser(user):
+            return Q()
+        r = reach(user)
+        if not r.org_roles:
+            return NOTHING
+        if action == "view":
+            where = Q(municipality__in=r.municipalities) | Q(municipality__isnull=True, county__in=r.counties)
+            return Q(reporter_org__in=r.org_ids()) | (shared_with_partners() & where)
+        return Q(reporter_org__in=r.org_ids(REPORTING_ROLES)) | (
+            shared_with_partners() & Q(municipality__in=r.coordinated_municipalities)
+        )
+
+    def shared(self) -> IncidentQuerySet:
+        """The partners' view: incidents shared beyond the reporting organisation (for what everyone who reaches
+        the municipality reads alike — stored evaluations, goal follow-ups, the public)."""
+        return self.filter(shared_with_partners())
+
     def in_statistics(self) -> IncidentQuerySet:
         return self.filter(category__in_statistics=True).exclude(status=Status.REJECTED)
 
@@ -239,6 +279,13 @@ AUDITED_FIELDS = (
 )
 
 
+class IncidentPhotoQuerySet(RestrictedQuerySet):
+    """``view`` — the photos of the incidents the user sees."""
+
+    def rule(self, user, action: str) -> Q:
+        return Q(incident__in=Incident.objects.restrict(user, "view").values("pk"))
+
+
 class IncidentPhoto(models.Model):
     """A photo a partner took with the report: re-encoded without metadata (``trygg.core.photos``), stored under
     ``MEDIA_ROOT/incidents`` and shown to those who may see the incident."""
@@ -246,6 +293,8 @@ class IncidentPhoto(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="photos")
     name = models.CharField(max_length=40, help_text="File name under MEDIA_ROOT/incidents (re-encoded).")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = IncidentPhotoQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]

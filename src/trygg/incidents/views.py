@@ -37,9 +37,7 @@ WEEK_CHOICES = (4, 8, 13, 26, 52)
 
 
 def _municipality_for(user, code: str) -> Municipality:
-    municipality = get_object_or_404(Municipality, code=code)
-    access.require(access.can_view_municipality(user, code))
-    return municipality
+    return access.fetch(Municipality, user, "view", code=code)
 
 
 @login_required
@@ -52,7 +50,7 @@ def dashboard(request, code: str):
     weeks_n = weeks_n if weeks_n in WEEK_CHOICES else 8
     weeks = recent_weeks(weeks_n)
     period_start = local_midnight(weeks[0])
-    visible = access.visible_incidents(request.user).in_statistics()
+    visible = Incident.objects.restrict(request.user).in_statistics()
     in_municipality = visible.filter(municipality=municipality)
     table = counts_by_category_and_week(in_municipality, weeks)
     in_period = in_municipality.filter(occurred_start__gte=period_start)
@@ -89,7 +87,7 @@ def incident_list(request, code: str):
     organisations = Organisation.objects.filter(municipalities=municipality)
     form = IncidentFilterForm(request.GET or None, organisations=organisations)
     qs = (
-        access.visible_incidents(request.user)
+        Incident.objects.restrict(request.user)
         .filter(municipality=municipality)
         .select_related("category", "reporter_org", "place")
     )
@@ -124,10 +122,11 @@ def my_reports(request):
 
 @login_required
 def incident_detail(request, pk: int):
-    incident = get_object_or_404(
-        Incident.objects.select_related("category", "municipality", "county", "reporter_org", "place"), pk=pk
+    incident = access.fetch(
+        Incident.objects.select_related("category", "municipality", "county", "reporter_org", "place"),
+        request.user,
+        pk=pk,
     )
-    access.require(access.can_view_incident(request.user, incident))
     history = AuditEvent.objects.for_object(incident).select_related("actor")
     return render(
         request,
@@ -135,7 +134,7 @@ def incident_detail(request, pk: int):
         {
             "incident": incident,
             "history": history,
-            "can_edit": access.can_edit_incident(request.user, incident),
+            "can_edit": access.allowed(incident, request.user, "change"),
             "photos": incident.photos.all(),
             "boundary": incident.municipality.boundary if incident.municipality and incident.is_centroid else None,
         },
@@ -145,16 +144,14 @@ def incident_detail(request, pk: int):
 @login_required
 def incident_photo(request, pk: int, photo: int):
     """A photo of the incident, for those who may see the incident."""
-    incident = get_object_or_404(Incident.objects.select_related("municipality"), pk=pk)
-    access.require(access.can_view_incident(request.user, incident))
-    stored = get_object_or_404(IncidentPhoto, pk=photo, incident=incident)
+    incident = access.fetch(Incident, request.user, pk=pk)
+    stored = get_object_or_404(IncidentPhoto.objects.restrict(request.user), pk=photo, incident=incident)
     return photos.photo_response("incidents", stored.name, f"handelse-{incident.pk}-{stored.pk}.jpg")
 
 
 @login_required
 def incident_edit(request, pk: int):
-    incident = get_object_or_404(Incident.objects.select_related("category", "municipality"), pk=pk)
-    access.require(access.can_edit_incident(request.user, incident))
+    incident = access.fetch(Incident.objects.select_related("category", "municipality"), request.user, "change", pk=pk)
     before = log.snapshot(incident, AUDITED_FIELDS)
     form = IncidentEditForm(request.POST or None, instance=incident)
     if request.method == "POST":

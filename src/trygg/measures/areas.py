@@ -7,12 +7,13 @@ import datetime as dt
 
 import numpy as np
 import shapely
+from django.db.models import QuerySet
 from django.utils import timezone
 from shapely.geometry import mapping
 
 from trygg.analysis.grid import to_lonlat, to_projected
 from trygg.core import geo
-from trygg.incidents.models import Incident, Precision
+from trygg.incidents.models import Precision
 
 PRECISE = [Precision.EXACT, Precision.STREET]
 
@@ -51,15 +52,23 @@ def validate_areas(treated: dict | None, control: dict | None) -> None:
 
 
 def count_in(
-    geometries: dict[str, dict | None], municipality, categories: list[str], start: dt.date, end: dt.date
+    incidents: QuerySet,
+    geometries: dict[str, dict | None],
+    municipality,
+    categories: list[str],
+    start: dt.date,
+    end: dt.date,
 ) -> dict[str, int]:
-    """Incidents (of the categories; all if none) located to a street or better in each area, [start, end)."""
+    """Incidents (of the categories; all if none) located to a street or better in each area, [start, end).
+
+    ``incidents`` is what the count may use — a rule's queryset: ``Incident.objects.restrict(user)`` for a page that
+    one user reads, ``Incident.objects.shared()`` for what is stored and read by everyone who sees a measure."""
     tz = timezone.get_current_timezone()
     shapes = {k: geo.shape_from_geojson(g) for k, g in geometries.items() if g}
     if not shapes:
         return {}
     west, south, east, north = shapely.union_all(list(shapes.values())).bounds
-    qs = Incident.objects.in_statistics().filter(
+    qs = incidents.in_statistics().filter(
         municipality=municipality,
         precision__in=PRECISE,
         lon__gte=west,
@@ -78,12 +87,14 @@ def count_in(
     }
 
 
-def weekly_counts(geometries: dict[str, dict | None], municipality, categories, start: dt.date, end: dt.date):
+def weekly_counts(
+    incidents: QuerySet, geometries: dict[str, dict | None], municipality, categories, start: dt.date, end: dt.date
+):
     """Counts per ISO week (Mondays from ``start``) in each area, for the evaluation chart."""
     monday = start - dt.timedelta(days=start.weekday())
     weeks, series = [], {k: [] for k, g in geometries.items() if g}
     while monday < end:
-        counts = count_in(geometries, municipality, categories, monday, monday + dt.timedelta(weeks=1))
+        counts = count_in(incidents, geometries, municipality, categories, monday, monday + dt.timedelta(weeks=1))
         weeks.append(monday)
         for key in series:
             series[key].append(counts.get(key, 0))

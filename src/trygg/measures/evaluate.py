@@ -27,8 +27,9 @@ def evaluate(measure, before_start: dt.date, before_end: dt.date, after_start: d
     validate_areas(treated, measure.control_area)
     ring = buffer_ring(treated, measure.buffer_m)
     areas = {"treated": treated, "control": measure.control_area, "buffer": ring}
-    before = count_in(areas, measure.municipality, measure.categories, before_start, before_end)
-    after = count_in(areas, measure.municipality, measure.categories, after_start, after_end)
+    incidents = Incident.objects.shared()  # the result is stored and read by everyone who sees the measure
+    before = count_in(incidents, areas, measure.municipality, measure.categories, before_start, before_end)
+    after = count_in(incidents, areas, measure.municipality, measure.categories, after_start, after_end)
     before_days = (before_end - before_start).days
     after_days = (after_end - after_start).days
     counts = Counts(
@@ -74,7 +75,8 @@ def chart(measure, start: dt.date, end: dt.date) -> str:
         "Kontrollområde": measure.control_area,
         "Buffert": buffer_ring(treated, measure.buffer_m) if treated else None,
     }
-    weeks, series = weekly_counts(areas, measure.municipality, measure.categories, start, end)
+    incidents = Incident.objects.shared()
+    weeks, series = weekly_counts(incidents, areas, measure.municipality, measure.categories, start, end)
     fig, ax = plt.subplots(figsize=(7.2, 2.8))
     for (label, values), style in zip(series.items(), ["-o", "--s", ":^"], strict=False):
         ax.plot(weeks, values, style, label=label, markersize=3, linewidth=1.2)

@@ -16,6 +16,7 @@ from trygg.analysis.rates import rate_ratio
 from trygg.analysis.survey import change_between_waves, respondent_index
 from trygg.citizens.models import Survey
 from trygg.citizens.surveys import INDICES
+from trygg.incidents.models import Incident
 from trygg.measures.areas import count_in
 from trygg.measures.models import Goal
 
@@ -30,7 +31,8 @@ def follow_up(goal: Goal, today: dt.date | None = None) -> dict:
     start, end = max(agreement.period_start, goal.baseline_end), min(agreement.period_end, today)
     municipality = agreement.municipality
     area = goal.area.geometry if goal.area else municipality.boundary
-    base = count_in({"a": area}, municipality, goal.categories, goal.baseline_start, goal.baseline_end)["a"]
+    incidents = Incident.objects.shared()  # a goal's follow-up reads alike for everyone who sees the agreement
+    base = count_in(incidents, {"a": area}, municipality, goal.categories, goal.baseline_start, goal.baseline_end)["a"]
     base_days = (goal.baseline_end - goal.baseline_start).days
     days = (end - start).days
     out = {
@@ -42,7 +44,7 @@ def follow_up(goal: Goal, today: dt.date | None = None) -> dict:
     }
     if days < MIN_DAYS:
         return out | {"status": "too_early", "status_sv": "För tidigt att följa upp", "current": None}
-    current = count_in({"a": area}, municipality, goal.categories, start, end)["a"]
+    current = count_in(incidents, {"a": area}, municipality, goal.categories, start, end)["a"]
     rr = rate_ratio(current, days, base, base_days)
     change = None if rr.ratio is None else rr.ratio - 1
     low = None if rr.low is None else rr.low - 1

@@ -5,9 +5,84 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from trygg.orgs.models import Cooperation, Municipality, Organisation, Place
+from trygg.orgs.models import REPORTING_ROLES, Cooperation, Municipality, Organisation, Place, reach
+from trygg.orgs.restrict import RestrictedQuerySet, is_superuser
+
+
+def _reached(user, action: str = "view") -> Q:
+    return Q(municipality__in=Municipality.objects.restrict(user, action).values("code"))
+
+
+def _edited_by(user, organisations: str) -> Q:
+    """Rows of the municipalities ``user`` reaches that one of ``organisations`` (a lookup, e.g. the owner) where
+    the user reports, or that lie in a municipality the user coordinates."""
+    if is_superuser(user):
+        return Q()
+    by_party = Q(**{f"{organisations}__in": reach(user).org_ids(REPORTING_ROLES)})
+    return _reached(user) & (by_party | _reached(user, "coordinate"))
+
+
+class ProblemPlaceQuerySet(RestrictedQuerySet):
+    """``view`` — problem places of the municipalities the user reaches. ``change`` — by reporters, coordinators and
+    admins of the owning organisation and by coordinators of an organisation working in the municipality; a partner
+    municipality in the same cooperation reads but does not edit."""
+
+    actions = frozenset({"view", "change"})
+
+    def rule(self, user, action: str) -> Q:
+        return _reached(user) if action == "view" else _edited_by(user, "organisation")
+
+
+class MeasureQuerySet(RestrictedQuerySet):
+    """``view`` — measures of the municipalities the user reaches. ``change`` — as for problem places, by the owning
+    or a participating organisation (one row per measure: the participants are matched in a subquery). ``learn`` —
+    the shared experience: measures of the user's own municipalities and of those whose organisations share measures
+    with the user's in a cooperation."""
+
+    actions = frozenset({"view", "change", "learn"})
+
+    def rule(self, user, action: str) -> Q:
+        if action == "view":
+            return _reached(user)
+        if action == "learn":
+            if is_superuser(user):
+                return Q()
+            r = reach(user)
+            shared = Municipality.objects.filter(
+                organisations__cooperations__in=r.cooperation_ids, organisations__cooperations__share_measures=True
+            ).values("code")
+            return Q(municipality__in=shared) | Q(municipality__in=r.own_municipalities)
+        if is_superuser(user):
+            return Q()
+        parties = Measure.objects.filter(
+            Q(owner__in=reach(user).org_ids(REPORTING_ROLES)) | Q(participants__in=reach(user).org_ids(REPORTING_ROLES))
+        ).values("pk")
+        return _reached(user) & (Q(pk__in=parties) | _reached(user, "coordinate"))
+
+
+class AgreementQuerySet(RestrictedQuerySet):
+    """``view`` — agreements of the municipalities the user reaches; ``change`` — by its coordinators."""
+
+    actions = frozenset({"view", "change"})
+
+    def rule(self, user, action: str) -> Q:
+        return _reached(user, "view" if action == "view" else "coordinate")
+
+
+class MeetingQuerySet(RestrictedQuerySet):
+    """``view`` — meetings of the user's cooperations (superusers too only as members: the minutes are the
+    cooperation's). ``change`` — the minutes and decisions, by those members who coordinate somewhere."""
+
+    actions = frozenset({"view", "change"})
+
+    def rule(self, user, action: str) -> Q:
+        r = reach(user)
+        if action == "change" and not r.coordinated_municipalities:
+            return Q(pk__in=[])
+        return Q(cooperation__in=r.cooperation_ids)
 
 
 class ProblemPlace(models.Model):
@@ -28,6 +103,8 @@ class ProblemPlace(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     is_generated = models.BooleanField(default=False)
+
+    objects = ProblemPlaceQuerySet.as_manager()
 
     class Meta:
         ordering = ["municipality", "name"]
@@ -89,6 +166,8 @@ class Measure(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     is_generated = models.BooleanField(default=False)
 
+    objects = MeasureQuerySet.as_manager()
+
     class Meta:
         ordering = ["-start", "title"]
 
@@ -132,6 +211,8 @@ class Agreement(models.Model):
     activities = models.ManyToManyField(Measure, blank=True, related_name="agreements", verbose_name=_("activities"))
     is_generated = models.BooleanField(default=False)
 
+    objects = AgreementQuerySet.as_manager()
+
     def __str__(self) -> str:
         return self.title
 
@@ -165,6 +246,8 @@ class Meeting(models.Model):
     agenda = models.JSONField(default=dict)
     minutes = models.TextField(_("minutes"), blank=True)
     is_generated = models.BooleanField(default=False)
+
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-week"]

@@ -10,13 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trygg.audit import log
 from trygg.core import geo, rendering
-from trygg.incidents.models import Category
+from trygg.incidents.models import Category, Incident
 from trygg.measures import evaluate as evaluation
 from trygg.measures import meetings
 from trygg.measures.areas import AreaError, count_in
@@ -55,20 +55,17 @@ AUDITED = (
 )
 
 
-def _municipality(request, code: str) -> Municipality:
-    municipality = get_object_or_404(Municipality, code=code)
-    access.require(access.can_view_municipality(request.user, code))
-    return municipality
-
-
-def _measure_parties(measure) -> tuple:
-    """``(owner id, municipality code, participant ids)`` for :func:`trygg.orgs.access.can_edit_measure`."""
-    return measure.owner_id, measure.municipality_id, list(measure.participants.values_list("pk", flat=True))
+def _municipality(request, code: str, action: str = "view") -> Municipality:
+    return access.fetch(Municipality, request.user, action, code=code)
 
 
 def _editable_orgs(request, municipality):
+    """The organisations working in the municipality whose problem places and measures the user may edit: all of them
+    where the user coordinates, else those where the user reports (the measures' ``change`` rule)."""
     orgs = Organisation.objects.filter(municipalities=municipality)
-    return orgs.filter(pk__in=[o.pk for o in orgs if access.can_edit_measure(request.user, o.pk, municipality.code)])
+    if access.allowed(municipality, request.user, "coordinate"):
+        return orgs
+    return orgs.filter(pk__in=Organisation.objects.restrict(request.user, "report").values("pk"))
 
 
 def _labels():
@@ -77,8 +74,8 @@ def _labels():
 
 @login_required
 def index(request):
-    codes = access.reach(request.user).municipalities
-    measures = Measure.objects.filter(municipality__in=codes).select_related("owner", "municipality", "problem_place")
+    user = request.user
+    measures = Measure.objects.restrict(user).select_related("owner", "municipality", "problem_place")
     status = request.GET.get("status")
     if status in Measure.Status.values:
         measures = measures.filter(status=status)
@@ -87,13 +84,13 @@ def index(request):
         "measures/index.html",
         {
             "measures": measures[:300],
-            "places": ProblemPlace.objects.filter(municipality__in=codes),
+            "places": ProblemPlace.objects.restrict(user),
             "municipalities": Municipality.objects.filter(code__in=access.reach(request.user).own_municipalities),
             "statuses": Measure.Status.choices,
             "status": status,
-            "cooperations": Cooperation.objects.filter(pk__in=access.reach(request.user).cooperation_ids),
+            "cooperations": Cooperation.objects.restrict(user, "view"),
             "today": timezone.localdate(),
-            "agreements": Agreement.objects.filter(municipality__in=codes).select_related("municipality"),
+            "agreements": Agreement.objects.restrict(user).select_related("municipality"),
             "agreement_municipalities": Municipality.objects.filter(
                 code__in=access.reach(request.user).coordinated_municipalities
                 & access.reach(request.user).own_municipalities
@@ -105,12 +102,9 @@ def index(request):
 @login_required
 def place_edit(request, code: str, pk: int | None = None):
     municipality = _municipality(request, code)
-    place = get_object_or_404(ProblemPlace, pk=pk, municipality=municipality) if pk else None
+    place = access.fetch(ProblemPlace, request.user, "change", pk=pk, municipality=municipality) if pk else None
     organisations = _editable_orgs(request, municipality)
-    access.require(
-        organisations.exists()
-        and (place is None or access.can_edit_measure(request.user, place.organisation_id, municipality.code))
-    )
+    access.require(organisations.exists(), request.user, "new problem place")
     before = log.snapshot(place, ["name", "categories", "scanning", "analysis", "status"]) if place else {}
     form = ProblemPlaceForm(
         request.POST or None, instance=place, municipality=municipality, organisations=organisations
@@ -144,11 +138,12 @@ def place_edit(request, code: str, pk: int | None = None):
 
 @login_required
 def place_detail(request, pk: int):
-    place = get_object_or_404(ProblemPlace.objects.select_related("municipality", "organisation"), pk=pk)
-    access.require(access.can_view_municipality(request.user, place.municipality_id))
+    place = access.fetch(ProblemPlace.objects.select_related("municipality", "organisation"), request.user, pk=pk)
     today = timezone.localdate()
+    visible = Incident.objects.restrict(request.user)
     scanning = {
         "last_12_months": count_in(
+            visible,
             {"p": place.geometry},
             place.municipality,
             place.categories,
@@ -156,6 +151,7 @@ def place_detail(request, pk: int):
             today + dt.timedelta(days=1),
         ).get("p", 0),
         "previous_12_months": count_in(
+            visible,
             {"p": place.geometry},
             place.municipality,
             place.categories,
@@ -177,7 +173,7 @@ def place_detail(request, pk: int):
             "labels": _labels(),
             "history": AuditEvent.objects.for_object(place),
             "boundary": place.municipality.boundary,
-            "can_edit": access.can_edit_measure(request.user, place.organisation_id, place.municipality_id),
+            "can_edit": access.allowed(place, request.user, "change"),
         },
     )
 
@@ -193,12 +189,11 @@ def _unsafe_marks(place) -> int:
 @login_required
 def measure_edit(request, code: str, pk: int | None = None):
     municipality = _municipality(request, code)
-    measure = get_object_or_404(Measure, pk=pk, municipality=municipality) if pk else None
+    measure = access.fetch(Measure, request.user, "change", pk=pk, municipality=municipality) if pk else None
     owners = _editable_orgs(request, municipality)
     if measure is None:
-        access.require(owners.exists())
+        access.require(owners.exists(), request.user, "new measure")
     else:
-        access.require(access.can_edit_measure(request.user, *_measure_parties(measure)))
         owners = (owners | Organisation.objects.filter(pk=measure.owner_id)).distinct()
     initial = {"problem_place": request.GET.get("place")} if not measure else None
     before = log.snapshot(measure, AUDITED) if measure else {}  # before the form changes the instance
@@ -228,12 +223,13 @@ def measure_edit(request, code: str, pk: int | None = None):
 
 @login_required
 def measure_detail(request, pk: int):
-    measure = get_object_or_404(Measure.objects.select_related("municipality", "owner", "problem_place"), pk=pk)
-    access.require(access.can_view_municipality(request.user, measure.municipality_id))
-    can_edit = access.can_edit_measure(request.user, *_measure_parties(measure))
+    measure = access.fetch(
+        Measure.objects.select_related("municipality", "owner", "problem_place"), request.user, pk=pk
+    )
+    can_edit = access.allowed(measure, request.user, "change")
     form = EvaluationForm(request.POST or None)
     if request.method == "POST":
-        access.require(can_edit)
+        access.require(can_edit, request.user, f"evaluate measure {measure.pk}")
         if form.is_valid():
             d = form.cleaned_data
             try:
@@ -280,11 +276,7 @@ def measure_detail(request, pk: int):
 @login_required
 def library(request):
     """Finished measures in the cooperations' municipalities that share measures — shared experience."""
-    r = access.reach(request.user)
-    shared = Municipality.objects.filter(
-        organisations__cooperations__in=r.cooperation_ids, organisations__cooperations__share_measures=True
-    ).distinct()
-    qs = Measure.objects.filter(status=Measure.Status.DONE, municipality__in=list(shared) + list(r.own_municipalities))
+    qs = Measure.objects.restrict(request.user, "learn").filter(status=Measure.Status.DONE)
     kind, category, text = request.GET.get("kind"), request.GET.get("category"), (request.GET.get("q") or "").strip()
     if kind in Measure.Kind.values:
         qs = qs.filter(kind=kind)
@@ -309,9 +301,8 @@ def library(request):
 
 @login_required
 def agreement_edit(request, code: str, pk: int | None = None):
-    municipality = _municipality(request, code)
-    access.require(code in access.reach(request.user).coordinated_municipalities)
-    agreement = get_object_or_404(Agreement, pk=pk, municipality=municipality) if pk else None
+    municipality = _municipality(request, code, "coordinate")
+    agreement = access.fetch(Agreement, request.user, "change", pk=pk, municipality=municipality) if pk else None
     form = AgreementForm(request.POST or None, instance=agreement, municipality=municipality)
     if request.method == "POST":
         with transaction.atomic():  # the form's version check reads the row under a lock
@@ -339,8 +330,7 @@ def _agreement_context(agreement) -> dict:
 
 @login_required
 def agreement_detail(request, pk: int):
-    agreement = get_object_or_404(Agreement.objects.select_related("municipality"), pk=pk)
-    access.require(access.can_view_municipality(request.user, agreement.municipality_id))
+    agreement = access.fetch(Agreement.objects.select_related("municipality"), request.user, pk=pk)
     context = _agreement_context(agreement)
     if request.GET.get("format") == "pdf":
         return _pdf("measures/agreement_print.html", context, f"overenskommelse-{agreement.pk}.pdf")
@@ -356,13 +346,13 @@ def _pdf(template: str, context: dict, filename: str) -> HttpResponse:
 
 @login_required
 def meeting_list(request):
-    coops = Cooperation.objects.filter(pk__in=access.reach(request.user).cooperation_ids)
+    coops = Cooperation.objects.restrict(request.user, "view")
     today = timezone.localdate()
     return render(
         request,
         "measures/meetings.html",
         {
-            "meetings": Meeting.objects.filter(cooperation__in=coops),
+            "meetings": Meeting.objects.restrict(request.user),
             "cooperations": coops,
             "this_week": current("week", today).key,
         },
@@ -371,11 +361,8 @@ def meeting_list(request):
 
 @login_required
 def meeting_new(request):
-    coop = get_object_or_404(Cooperation, pk=request.POST.get("cooperation") or 0)
-    access.require(
-        coop.pk in access.reach(request.user).cooperation_ids
-        and bool(access.reach(request.user).coordinated_municipalities)
-    )
+    posted = request.POST.get("cooperation") or ""
+    coop = access.fetch(Cooperation, request.user, "coordinate", pk=int(posted) if posted.isdigit() else 0)
     try:
         period = parse_period(request.POST.get("week", ""))
         if period.kind != "week":
@@ -398,10 +385,8 @@ def meeting_new(request):
 
 @login_required
 def meeting_detail(request, pk: int):
-    meeting = get_object_or_404(Meeting.objects.select_related("cooperation"), pk=pk)
-    r = access.reach(request.user)
-    access.require(meeting.cooperation_id in r.cooperation_ids)
-    can_write = bool(r.coordinated_municipalities)
+    meeting = access.fetch(Meeting.objects.select_related("cooperation"), request.user, pk=pk)
+    can_write = access.allowed(meeting, request.user, "change")
     municipalities = meetings.cooperation_municipalities(meeting.cooperation)
     decision_form = DecisionForm(
         request.POST if request.POST.get("form") == "decision" else None,
@@ -410,7 +395,7 @@ def meeting_detail(request, pk: int):
     )
     minutes_form = MinutesForm(request.POST if request.POST.get("form") == "minutes" else None, instance=meeting)
     if request.method == "POST":
-        access.require(can_write)
+        access.require(can_write, request.user, f"write meeting {meeting.pk}")
         if request.POST.get("form") == "minutes":
             with transaction.atomic():  # the form's version check reads the row under a lock
                 saved = minutes_form.save(commit=False) if minutes_form.is_valid() else None
@@ -458,7 +443,8 @@ def _plan_context(request, code: str, year: int) -> dict:
         raise Http404(_("No action plan for the year %(year)d.") % {"year": year})
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     measures = (
-        Measure.objects.filter(municipality=municipality)
+        Measure.objects.restrict(request.user)
+        .filter(municipality=municipality)
         .filter(
             Q(start__lte=end, end__gte=start)
             | Q(start__lte=end, end__isnull=True)
@@ -473,7 +459,7 @@ def _plan_context(request, code: str, year: int) -> dict:
         "municipality": municipality,
         "year": year,
         "labels": _labels(),
-        "places": ProblemPlace.objects.filter(municipality=municipality),
+        "places": ProblemPlace.objects.restrict(request.user).filter(municipality=municipality),
         "planned": [m for m in measures if m.status in (Measure.Status.PLANNED, Measure.Status.ONGOING)],
         "done": [m for m in measures if m.status == Measure.Status.DONE],
     }

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from trygg.core import geo
+from trygg.orgs.restrict import NOTHING, RestrictedQuerySet, is_superuser, is_user
 
 
 class User(AbstractUser):
@@ -36,6 +40,45 @@ class County(models.Model):
         return self.name
 
 
+class MunicipalityQuerySet(RestrictedQuerySet):
+    """Who reaches a municipality, and for what.
+
+    * ``view`` — members of an organisation working there, or cooperating (sharing incidents) with one that does:
+      its dashboard, incidents visible to partners, lägesbild, measures, agreements, plan, survey results.
+    * ``coordinate`` — coordinators and organisation admins of an organisation working there: its analyses,
+      named places, agreements and safety walks.
+    * ``report`` — where an organisation of the user with a reporting role works.
+    * ``residents`` — coordinators and organisation admins of the municipality's *own* organisation: residents'
+      tips, receipt reports, surveys, forwarding to departments (what residents are told).
+    * ``screen`` — screening officers of the municipality's own organisation (superusers not included).
+    """
+
+    actions = frozenset({"view", "coordinate", "report", "residents", "screen"})
+
+    def rule(self, user, action: str) -> Q:
+        if action == "screen":
+            return Q(code__in=screening_codes(user))
+        if action == "residents":
+            if is_superuser(user):
+                return Q()
+            return Q(
+                code__in=Municipality.objects.filter(
+                    organisations__kind=Organisation.Kind.MUNICIPALITY,
+                    organisations__memberships__user=user,
+                    organisations__memberships__role__in=COORDINATING_ROLES,
+                ).values("code")
+            )
+        if is_superuser(user):
+            return Q()
+        r = reach(user)
+        codes = {
+            "view": r.municipalities,
+            "coordinate": r.coordinated_municipalities,
+            "report": r.reporting_municipalities,
+        }[action]
+        return Q(code__in=codes)
+
+
 class Municipality(models.Model):
     """Kommun, with SCB's four-digit code, population and boundary (WGS84 GeoJSON)."""
 
@@ -51,6 +94,8 @@ class Municipality(models.Model):
     min_lat = models.FloatField(null=True, blank=True)
     max_lon = models.FloatField(null=True, blank=True)
     max_lat = models.FloatField(null=True, blank=True)
+
+    objects = MunicipalityQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -74,6 +119,20 @@ class Municipality(models.Model):
         return f"municipality:{self.code}"
 
 
+class OrganisationQuerySet(RestrictedQuerySet):
+    """* ``member`` — the user's own organisations. * ``report`` — those where the user reports, coordinates or
+    administers. * ``administer`` — those where the user is an organisation admin: its members, invitations,
+    roles and sign-in mappings (superusers: all)."""
+
+    actions = frozenset({"member", "report", "administer"})
+
+    def rule(self, user, action: str) -> Q:
+        if is_superuser(user):
+            return Q()
+        roles = {"member": None, "report": REPORTING_ROLES, "administer": {Role.ORG_ADMIN}}[action]
+        return Q(pk__in=reach(user).org_ids(roles))
+
+
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         MUNICIPALITY = "municipality", _("Municipality")
@@ -94,6 +153,8 @@ class Organisation(models.Model):
     )
     is_demo = models.BooleanField(default=False, help_text="Created by the demo loader.")
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
@@ -111,12 +172,27 @@ class Role(models.TextChoices):
     VIEWER = "viewer", _("Viewer")
 
 
+REPORTING_ROLES = frozenset({Role.REPORTER, Role.COORDINATOR, Role.ORG_ADMIN})
+COORDINATING_ROLES = frozenset({Role.COORDINATOR, Role.ORG_ADMIN})
+
+
+class MembershipQuerySet(RestrictedQuerySet):
+    """``administer`` — memberships of the organisations the user administers (changing a role, removing)."""
+
+    actions = frozenset({"administer"})
+
+    def rule(self, user, action: str) -> Q:
+        return Q(organisation__in=Organisation.objects.restrict(user, "administer").values("pk"))
+
+
 class Membership(models.Model):
     """A user's role in one organisation."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="one_role_per_org")]
@@ -125,6 +201,30 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.organisation} ({self.get_role_display()})"
+
+
+class CooperationQuerySet(RestrictedQuerySet):
+    """* ``view`` — cooperations one of the user's organisations is in (its meetings, checklists).
+    * ``coordinate`` — those, for a user who coordinates somewhere (a meeting's minutes, checklists).
+    * ``administer`` — cooperations with a *municipality* organisation in which the user is an organisation admin:
+      the municipality carries the cooperation, partners join it (superusers: all)."""
+
+    actions = frozenset({"view", "coordinate", "administer"})
+
+    def rule(self, user, action: str) -> Q:
+        if is_superuser(user):
+            return Q()
+        r = reach(user)
+        if action == "view":
+            return Q(pk__in=r.cooperation_ids)
+        if action == "coordinate":
+            return Q(pk__in=r.cooperation_ids) if r.coordinated_municipalities else NOTHING
+        administered = r.org_ids({Role.ORG_ADMIN})
+        return Q(
+            pk__in=Cooperation.organisations.through.objects.filter(
+                organisation__in=administered, organisation__kind=Organisation.Kind.MUNICIPALITY
+            ).values("cooperation")
+        )
 
 
 class Cooperation(models.Model):
@@ -142,6 +242,8 @@ class Cooperation(models.Model):
     share_measures = models.BooleanField(_("share measures"), default=True)
     share_watchlists = models.BooleanField(_("share own watch lists"), default=False)
 
+    objects = CooperationQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("cooperation")
@@ -152,6 +254,16 @@ class Cooperation(models.Model):
 
     def municipality_codes(self) -> set[str]:
         return set(Municipality.objects.filter(organisations__cooperations=self).values_list("code", flat=True))
+
+
+class PlaceQuerySet(RestrictedQuerySet):
+    """``view`` — places of the municipalities the user reaches; ``change`` — of those the user coordinates."""
+
+    actions = frozenset({"view", "change"})
+
+    def rule(self, user, action: str) -> Q:
+        wanted = "view" if action == "view" else "coordinate"
+        return Q(municipality__in=Municipality.objects.restrict(user, wanted).values("code"))
 
 
 class Place(models.Model):
@@ -169,6 +281,8 @@ class Place(models.Model):
     lat = models.FloatField(help_text="Representative point inside the place.")
     lon = models.FloatField()
     is_demo = models.BooleanField(default=False)
+
+    objects = PlaceQuerySet.as_manager()
 
     class Meta:
         ordering = ["municipality", "name"]
@@ -221,6 +335,15 @@ class OfficialStatistic(models.Model):
         return f"{self.municipality} {self.indicator} {self.year}: {self.value}"
 
 
+class InvitationQuerySet(RestrictedQuerySet):
+    """``administer`` — invitations of the organisations the user administers."""
+
+    actions = frozenset({"administer"})
+
+    def rule(self, user, action: str) -> Q:
+        return Q(organisation__in=Organisation.objects.restrict(user, "administer").values("pk"))
+
+
 class Invitation(models.Model):
     """An organisation admin's invitation of a person by e-mail, to become a member with a role. The link in the
     e-mail is signed and expires (``TRYGG_INVITE_DAYS``); it works once: accepting or withdrawing ends it."""
@@ -242,6 +365,8 @@ class Invitation(models.Model):
     withdrawn_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
+    objects = InvitationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("invitation")
@@ -249,3 +374,79 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organisation} ({self.get_role_display()})"
+
+
+# -- what a user's memberships add up to -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What a user's memberships add up to (computed once per request and kept on the user object)."""
+
+    org_roles: dict[int, str]  # organisation id -> role
+    own_municipalities: frozenset[str]  # where the user's organisations work
+    municipalities: frozenset[str]  # own plus those shared through cooperations
+    counties: frozenset[str]
+    coordinated_municipalities: frozenset[str]  # own municipalities where the user coordinates
+    cooperation_ids: frozenset[int]
+    reporting_municipalities: frozenset[str] = frozenset()  # own municipalities where the user reports
+
+    def org_ids(self, roles: Iterable[str] | None = None) -> set[int]:
+        wanted = set(roles) if roles is not None else None
+        return {org for org, role in self.org_roles.items() if wanted is None or role in wanted}
+
+
+EMPTY_REACH = Reach({}, frozenset(), frozenset(), frozenset(), frozenset(), frozenset())
+
+
+def reach(user) -> Reach:
+    """The organisations, roles, municipalities, counties and cooperations ``user`` acts through."""
+    if not is_user(user):
+        return EMPTY_REACH
+    cached = getattr(user, "_trygg_reach", None)
+    if cached is not None:
+        return cached
+    org_roles = dict(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
+    own_pairs = list(Municipality.objects.filter(organisations__in=org_roles).values_list("code", "organisations__id"))
+    own = frozenset(code for code, _org in own_pairs)
+    coordinated = frozenset(code for code, org in own_pairs if org_roles.get(org) in COORDINATING_ROLES)
+    reporting = frozenset(code for code, org in own_pairs if org_roles.get(org) in REPORTING_ROLES)
+    coops = frozenset(Cooperation.objects.filter(organisations__in=org_roles).values_list("id", flat=True))
+    shared = set(
+        Municipality.objects.filter(
+            organisations__cooperations__in=coops, organisations__cooperations__share_incidents=True
+        ).values_list("code", flat=True)
+    )
+    municipalities = own | shared
+    if user.is_superuser:
+        municipalities = frozenset(Municipality.objects.values_list("code", flat=True))
+        coordinated = municipalities
+    counties = frozenset(Municipality.objects.filter(code__in=municipalities).values_list("county", flat=True))
+    result = Reach(org_roles, own, frozenset(municipalities), counties, coordinated, coops, reporting)
+    user._trygg_reach = result
+    return result
+
+
+def screening_codes(user) -> frozenset[str]:
+    """Where the user is a screening officer: municipalities of a *municipality* organisation in which the user has
+    the screening-officer role. Nobody else — superusers included — sees cases or person data."""
+    if not is_user(user):
+        return frozenset()
+    cached = getattr(user, "_trygg_screening", None)
+    if cached is None:
+        cached = frozenset(
+            Municipality.objects.filter(
+                organisations__memberships__user=user,
+                organisations__memberships__role=Role.SCREENING_OFFICER,
+                organisations__kind=Organisation.Kind.MUNICIPALITY,
+            ).values_list("code", flat=True)
+        )
+        user._trygg_screening = cached
+    return cached
+
+
+def forget(user) -> None:
+    """Drop the cached reach after memberships change."""
+    for attribute in ("_trygg_reach", "_trygg_screening"):
+        if hasattr(user, attribute):
+            delattr(user, attribute)

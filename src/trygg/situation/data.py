@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trygg.core import geo
-from trygg.incidents.models import PRECISION_RADIUS_M, Incident, Precision
+from trygg.incidents.models import PRECISION_RADIUS_M, Incident, Precision, shared_with_partners
 from trygg.orgs import access
 from trygg.orgs.models import Municipality, Place
 
@@ -45,7 +45,8 @@ class Scope:
         where = Q(municipality=municipality) | Q(municipality__isnull=True, county=municipality.county_id)
         return tuple(
             sorted(
-                Incident.objects.filter(where, visibility="internal", reporter_org__in=orgs)
+                Incident.objects.filter(where, reporter_org__in=orgs)
+                .exclude(shared_with_partners())
                 .values_list("reporter_org", flat=True)
                 .distinct()
             )
@@ -78,8 +79,8 @@ class Scope:
     def queryset(self) -> QuerySet:
         base = Incident.objects.in_statistics()
         if self.user is None:
-            return base.filter(visibility__in=["partners", "public"])
-        return access.visible_incidents(self.user, base)
+            return base.filter(shared_with_partners())
+        return base.restrict(self.user, "view")
 
 
 @dataclass

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from trygg.core import jobs
+from trygg.incidents.models import Incident, shared_with_partners
 from trygg.orgs.models import Membership, Municipality
 from trygg.situation.data import Scope
 from trygg.situation.periods import Period, current
@@ -35,11 +36,10 @@ def periods_ending(day: dt.date) -> list[Period]:
 
 def viewers(municipality: Municipality) -> list:
     """One user for each distinct view of the municipality's data beyond the partners' (``None``)."""
-    from trygg.incidents.models import Incident
-
     views: list = [None]
     orgs = (
-        Incident.objects.filter(municipality=municipality, visibility="internal")
+        Incident.objects.filter(municipality=municipality)
+        .exclude(shared_with_partners())
         .exclude(reporter_org=None)
         .values_list("reporter_org", flat=True)
         .distinct()
@@ -50,16 +50,10 @@ def viewers(municipality: Municipality) -> list:
         member = Membership.objects.filter(organisation_id=org, user__is_active=True).values_list("user", flat=True)
         for user in User.objects.filter(pk__in=member, is_superuser=False)[:5]:
             key = Scope(user).key_in(municipality)
-            if key not in seen and access_reaches(user, municipality):
+            if key not in seen and Municipality.objects.restrict(user, "view").filter(pk=municipality.pk).exists():
                 seen.add(key)
                 views.append(user)
     return views
-
-
-def access_reaches(user, municipality) -> bool:
-    from trygg.orgs import access
-
-    return municipality.code in access.reach(user).municipalities
 
 
 def precompute(periods: list[Period], municipalities=None) -> tuple[int, int]:

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+from functools import reduce
+from operator import or_
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from trygg.orgs.models import Municipality
+from trygg.orgs.restrict import NOTHING, RestrictedQuerySet
+
+
+class ReportCacheQuerySet(RestrictedQuerySet):
+    """``view`` — computed reports of the municipalities the user reaches (the key starts with the code). Whose
+    view of the data a row was computed for is checked by the page (another person's: 404)."""
+
+    def rule(self, user, action: str) -> Q:
+        codes = Municipality.objects.restrict(user, "view").values_list("code", flat=True)
+        if not Municipality.objects.exclude(pk__in=codes).exists():
+            return Q()
+        return reduce(or_, (Q(key__startswith=f"{code}:") for code in codes), NOTHING)
 
 
 class Narrative(models.Model):
@@ -47,5 +63,17 @@ class ReportCache(models.Model):
     task_id = models.CharField(max_length=64, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ReportCacheQuerySet.as_manager()
+
     def __str__(self) -> str:
         return f"{self.key} [{self.status}]"
+
+    @property
+    def municipality_code(self) -> str:
+        return self.key.split(":", 1)[0]
+
+    @property
+    def scope_key(self) -> str:
+        """Whose view of the data the row was computed for (``partners``, ``partners+<org ids>``, ``all``)."""
+        parts = self.key.split(":")
+        return parts[3] if len(parts) > 3 else ""

@@ -36,9 +36,8 @@ KINDS = (
 CSV_TABLES = ("categories", "series", "cells", "time_of_week")
 
 
-def _load(request, code: str, period_key: str):
-    municipality = get_object_or_404(Municipality, code=code)
-    access.require(access.can_view_municipality(request.user, code))
+def _load(request, code: str, period_key: str, action: str = "view"):
+    municipality = access.fetch(Municipality, request.user, action, code=code)
     try:
         period = parse_period(period_key)
     except PeriodError as exc:
@@ -141,7 +140,7 @@ def _report_context(request, row, municipality, period, place) -> dict:
         "csv_base": base + "csv/",
         "area_query": _area_query(place),
         "map_layers": layers,
-        "can_write": access.can_write_analysis(request.user, municipality.code),
+        "can_write": access.allowed(municipality, request.user, "coordinate"),
         "narrative_url": reverse("situation:narrative", args=[municipality.code, period.key]) + _area_query(place),
         "previous": period.shifted(-1).key,
         "next": period.shifted(1).key,
@@ -150,13 +149,10 @@ def _report_context(request, row, municipality, period, place) -> dict:
 
 @login_required
 def status(request, pk: int):
-    row = get_object_or_404(ReportCache, pk=pk)
-    code = row.key.split(":", 1)[0]
-    access.require(access.can_view_municipality(request.user, code))
-    if row.key.split(":")[3] != Scope(request.user).key_in(
-        get_object_or_404(Municipality.objects.defer("boundary"), code=code)
-    ):
-        raise Http404
+    row = access.fetch(ReportCache, request.user, pk=pk)
+    municipality = get_object_or_404(Municipality.objects.defer("boundary"), code=row.municipality_code)
+    if row.scope_key != Scope(request.user).key_in(municipality):
+        raise Http404  # computed for another person's view of the data
     response = render(request, "situation/_progress_bar.html", {"row": row})
     if row.status == ReportCache.Status.DONE:
         response["HX-Refresh"] = "true"
@@ -242,8 +238,7 @@ def export_csv(request, code: str, period: str, table: str):
 @login_required
 @require_POST
 def narrative(request, code: str, period: str):
-    municipality, period_obj, place = _load(request, code, period)
-    access.require(access.can_write_analysis(request.user, code))
+    municipality, period_obj, place = _load(request, code, period, "coordinate")
     text = request.POST.get("text", "").strip()
     if len(text) > 20_000:
         messages.error(request, _("The analysis is too long (at most 20 000 characters)."))
