@@ -11,7 +11,7 @@ from tests.factories import make_incident
 from trygg.audit.models import AuditEvent
 from trygg.incidents.models import Incident
 from trygg.orgs import access
-from trygg.orgs.models import Cooperation, Membership, Municipality, Organisation, User
+from trygg.orgs.models import Cooperation, Membership, Municipality, Organisation, PartnerRequest, User
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +27,19 @@ def world(demo_orgs):
     hammaro.municipalities.set([Municipality.objects.get(code="1715")])
     coordinator = User.objects.create_user("hammaro.samordnare", password="x" * 12)
     Membership.objects.create(user=coordinator, organisation=hammaro, role="coordinator")
+    hammaro_admin = User.objects.create_user("hammaro.admin", password="x" * 12)
+    Membership.objects.create(user=hammaro_admin, organisation=hammaro, role="org_admin")
     incident = make_incident(municipality="1780", org=orgs["centrum-karlstad"], visibility="partners")
     admin = Client()
     admin.force_login(demo_orgs["users"]["karlstad.admin"])
-    return {"coop": varmland, "hammaro": hammaro, "coordinator": coordinator, "incident": incident, "admin": admin}
+    return {
+        "coop": varmland,
+        "hammaro": hammaro,
+        "coordinator": coordinator,
+        "hammaro_admin": hammaro_admin,
+        "incident": incident,
+        "admin": admin,
+    }
 
 
 def sees(user_pk: int, incident) -> bool:
@@ -61,6 +70,11 @@ def test_a_partner_added_sees_shared_incidents_until_sharing_is_turned_off(world
         reverse("orgs:cooperation_partner", args=[coop.slug]), {"existing-organisation": hammaro.pk, "existing": "1"}
     )
     assert response.status_code == 302
+    assert hammaro not in coop.organisations.all()  # another municipality: its admins decide
+    [request] = PartnerRequest.objects.filter(cooperation=coop, organisation=hammaro)
+    answering = Client()
+    answering.force_login(world["hammaro_admin"])
+    assert answering.post(reverse("orgs:partner_request", args=[request.pk]), {"decision": "accept"}).status_code == 302
     assert hammaro in coop.organisations.all()
     assert sees(world["coordinator"].pk, incident)
 
@@ -72,7 +86,7 @@ def test_a_partner_added_sees_shared_incidents_until_sharing_is_turned_off(world
     assert not sees(world["coordinator"].pk, incident)
 
     added = AuditEvent.objects.for_object(coop).get(summary="partner added: Hammarö kommun")
-    assert added.actor.username == "karlstad.admin"
+    assert added.actor.username == "hammaro.admin"
     sharing = AuditEvent.objects.for_object(coop).get(summary="sharing changed")
     assert sharing.changes == {"share_incidents": [True, False]}
 

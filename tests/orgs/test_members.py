@@ -264,3 +264,38 @@ def test_a_superuser_administers_any_organisation(client, karlstad):
     assert client.get(reverse("orgs:members", args=[karlstad.slug])).status_code == 200
     assert invite(client, karlstad, role="reporter").status_code == 302
     assert Organisation.objects.get(pk=karlstad.pk).invitations.get().role == "reporter"
+
+
+def test_an_invitation_does_not_reopen_an_account_a_superuser_closed(login, demo_orgs):
+    officer = demo_orgs["users"]["karlstad.granskare"]
+    User.objects.filter(pk=officer.pk).update(is_active=False)  # closed by a superuser; the roles stay recorded
+    orebro_admin = User.objects.create_user("orebro.admin", password="x" * 12)
+    orebro = demo_orgs["orgs"]["orebro-kommun"]
+    Membership.objects.create(user=orebro_admin, organisation=orebro, role="org_admin")
+    assert invite(login(orebro_admin), orebro, email=officer.email, role="viewer").status_code == 302
+    link = link_in(mail.outbox[0])
+    page = Client().get(link)
+    assert page.status_code == 403 and page.context["refused"] == "closed"
+    assert "form" not in page.context
+    response = accept(link)
+    assert response.status_code == 403 and response.context["refused"] == "closed"
+    officer.refresh_from_db()
+    assert not officer.is_active and not logs_in(officer.username)
+    assert not Membership.objects.filter(user=officer, organisation=orebro).exists()
+    assert Invitation.objects.get(email=officer.email).status == "pending"
+    refusal = AuditEvent.objects.filter(action="denied", object_type="orgs.invitation").first()
+    assert refusal is not None and refusal.changes == {"user": officer.pk, "reason": "closed account"}
+
+
+def test_a_superuser_reopens_a_closed_account_in_djangos_admin_and_it_is_audited(client, demo_orgs):
+    officer = demo_orgs["users"]["karlstad.granskare"]
+    User.objects.filter(pk=officer.pk).update(is_active=False)
+    client.force_login(User.objects.create_superuser("root", password="x" * 12))
+    response = client.post(
+        "/admin/orgs/user/", {"action": "reopen_accounts", "_selected_action": [officer.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    officer.refresh_from_db()
+    assert officer.is_active
+    reopened = AuditEvent.objects.get(object_type="orgs.user", object_id=str(officer.pk), summary="account reopened")
+    assert reopened.actor.username == "root" and reopened.changes == {"is_active": [False, True]}

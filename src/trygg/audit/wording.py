@@ -57,6 +57,22 @@ PATTERNS: list[tuple[re.Pattern, object]] = [
     ),
     (re.compile(r"^member removed: (?P<username>\S+) \((?P<role>\w+)\)$"), _("removed %(username)s (%(role)s)")),
     (re.compile(r"^partner added: (?P<org>.+)$"), _("added %(org)s to the cooperation")),
+    (
+        re.compile(r"^partner requested: (?P<org>.+) \(waiting for (?P<names>.+)\)$"),
+        _("asked to add %(org)s to the cooperation (waiting for %(names)s)"),
+    ),
+    (
+        re.compile(r"^partner request accepted: (?P<org>.+) for (?P<names>.+)$"),
+        _("accepted %(org)s into the cooperation for %(names)s"),
+    ),
+    (re.compile(r"^partner request declined: (?P<org>.+)$"), _("declined %(org)s as a partner of the cooperation")),
+    (
+        re.compile(r"^last admin kept: (?P<username>\S+)$"),
+        _("%(username)s stays admin: the identity provider's groups would have left the organisation without one"),
+    ),
+    (re.compile(r"^refused: invitation for a closed account$"), _("an invitation for a closed account was refused")),
+    (re.compile(r"^account reopened$"), _("reopened the account")),
+    (re.compile(r"^account closed$"), _("closed the account")),
     (re.compile(r"^partner removed: (?P<org>.+)$"), _("removed %(org)s from the cooperation")),
     (re.compile(r"^organisation created: (?P<org>.+)$"), _("created the organisation %(org)s")),
     (re.compile(r"^sharing changed$"), _("changed what the cooperation shares")),

@@ -40,7 +40,7 @@ class InviteForm(forms.ModelForm):
 
 
 class AcceptForm(forms.Form):
-    """The invitee chooses a user name (unless the account exists) and a password."""
+    """The invitee of an address without an account chooses a user name and a password."""
 
     username = forms.CharField(label=_("User name"), max_length=150)
     password1 = forms.CharField(
@@ -50,12 +50,10 @@ class AcceptForm(forms.Form):
         label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
 
-    def __init__(self, *args, invitation: Invitation, existing: User | None = None, **kwargs):
+    def __init__(self, *args, invitation: Invitation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.invitation, self.existing = invitation, existing
+        self.invitation = invitation
         self.fields["password1"].help_text = password_validation.password_validators_help_text_html()
-        if existing is not None:
-            del self.fields["username"]
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
@@ -71,7 +69,7 @@ class AcceptForm(forms.Form):
             self.add_error("password2", _("The two passwords differ."))
         elif first:
             name = self.invitation.name.split(" ", 1)
-            probe = self.existing or User(
+            probe = User(
                 username=cleaned.get("username", ""),
                 email=self.invitation.email,
                 first_name=name[0],

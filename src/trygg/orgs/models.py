@@ -450,3 +450,7 @@ def forget(user) -> None:
     for attribute in ("_trygg_reach", "_trygg_screening"):
         if hasattr(user, attribute):
             delattr(user, attribute)
+
+
+# requests to take an organisation of another municipality into a cooperation (their own module, one model each)
+from trygg.orgs.partner_requests import PartnerConsent, PartnerRequest  # noqa: E402, F401

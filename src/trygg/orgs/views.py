@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from trygg.audit import log
 from trygg.audit.models import AuditEvent
 from trygg.core import geo
-from trygg.orgs import access, invitations
+from trygg.orgs import access, invitations, notices, partners
 from trygg.orgs.forms import (
     AcceptForm,
     ExistingPartnerForm,
@@ -32,7 +32,17 @@ from trygg.orgs.forms import (
     RoleForm,
     ShareForm,
 )
-from trygg.orgs.models import Cooperation, Invitation, Membership, Municipality, Organisation, Place, Role, User
+from trygg.orgs.models import (
+    Cooperation,
+    Invitation,
+    Membership,
+    Municipality,
+    Organisation,
+    PartnerRequest,
+    Place,
+    Role,
+    User,
+)
 
 SHARE_FIELDS = ["share_incidents", "share_measures", "share_watchlists"]
 PLACE_FIELDS = ["name", "kind", "geometry"]
@@ -43,13 +53,18 @@ PLACE_FIELDS = ["name", "kind", "geometry"]
 
 @login_required
 def admin_index(request):
+    organisations = access.administered_organisations(request.user)
     return render(
         request,
         "orgs/admin_index.html",
         {
-            "organisations": access.administered_organisations(request.user),
+            "organisations": organisations,
             "cooperations": access.administered_cooperations(request.user),
             "municipalities": access.place_municipalities(request.user),
+            "partner_requests": PartnerRequest.objects.awaiting(request.user).select_related(
+                "cooperation", "organisation", "requested_by"
+            ),
+            "last_admin_notices": notices.last_admin_kept(organisations),
         },
     )
 
@@ -127,10 +142,10 @@ def invite(request, slug: str):
 @require_POST
 def invitation_withdraw(request, slug: str, pk: int):
     organisation = _organisation(request, slug)
+    # the rule first, outside the transaction: a refusal's audit entry must not be rolled back with it
+    found = access.fetch(Invitation, request.user, "administer", pk=pk, organisation=organisation)
     with transaction.atomic():
-        invitation = access.fetch(
-            Invitation.objects.select_for_update(), request.user, "administer", pk=pk, organisation=organisation
-        )
+        invitation = Invitation.objects.select_for_update().get(pk=found.pk)
         if invitation.status != Invitation.Status.PENDING:
             messages.error(request, _("The invitation was not pending any more."))
         else:
@@ -200,15 +215,12 @@ def member(request, slug: str, pk: int):
 @require_POST
 def member_remove(request, slug: str, pk: int):
     organisation = _organisation(request, slug)
+    found = access.fetch(Membership, request.user, "administer", pk=pk, organisation=organisation)  # see above
     with transaction.atomic():
         _locked(organisation)
-        membership = access.fetch(
-            Membership.objects.select_for_update().select_related("user"),
-            request.user,
-            "administer",
-            pk=pk,
-            organisation=organisation,
-        )
+        membership = Membership.objects.select_for_update().select_related("user").filter(pk=found.pk).first()
+        if membership is None:
+            raise Http404("removed meanwhile")
         if membership.role == Role.ORG_ADMIN and _admin_count(organisation) <= 1:
             messages.error(request, _("This is the organisation's last admin. Make somebody else admin first."))
             return redirect("orgs:member", slug=organisation.slug, pk=membership.pk)
@@ -241,9 +253,30 @@ def _refused(request, reason: str, status: int):
     return render(request, "orgs/accept.html", {"refused": reason}, status=status)
 
 
+def _account_for(request, email: str) -> User | None:
+    """The account the invitation's address belongs to: the logged-in user's when the address is theirs, else the
+    oldest open account with it, else a closed one (which the invitation does not reopen)."""
+    accounts = User.objects.filter(email__iexact=email)
+    if request.user.is_authenticated and accounts.filter(pk=request.user.pk).exists():
+        return request.user
+    return accounts.order_by("-is_active", "pk").first()
+
+
+def _closed(request, invitation: Invitation, account: User):
+    """A closed account is reopened only by a superuser (in Django's admin), never by an invitation."""
+    log.record(
+        request.user,
+        "denied",
+        invitation,
+        summary="refused: invitation for a closed account",
+        changes={"user": account.pk, "reason": "closed account"},
+    )
+    return _refused(request, "closed", 403)
+
+
 def accept(request, token: str):
     """The link in the invitation: a new account (user name and password), or — when the address belongs to an
-    account — the membership added to it after its owner logs in."""
+    account — the membership added to it after its owner logs in. A closed account stays closed."""
     try:
         data = invitations.read(token)
     except signing.SignatureExpired:
@@ -255,9 +288,11 @@ def accept(request, token: str):
         return _refused(request, "invalid", 400)
     if invitation.status != Invitation.Status.PENDING:
         return _refused(request, invitation.status, 410)
-    existing = User.objects.filter(email__iexact=invitation.email).order_by("pk").first()
+    existing = _account_for(request, invitation.email)
+    if existing is not None and not existing.is_active:
+        return _closed(request, invitation, existing)
     context = {"invitation": invitation, "existing": existing}
-    if existing is not None and existing.is_active:
+    if existing is not None:
         if not request.user.is_authenticated:
             context["login_url"] = f"{reverse('login')}?next={request.path}"
             return render(request, "orgs/accept.html", context)
@@ -265,8 +300,9 @@ def accept(request, token: str):
             context["other_account"] = True
             return render(request, "orgs/accept.html", context)
         if request.method == "POST":
-            if _accepted(request, invitation, existing) is None:
-                return _refused(request, "accepted", 410)
+            user, why = _accepted(invitation, existing)
+            if user is None:
+                return _closed(request, invitation, existing) if why == "closed" else _refused(request, why, 410)
             messages.success(request, _("You are now a member of %(org)s.") % {"org": invitation.organisation.name})
             return redirect("core:home")
         context["confirm"] = True
@@ -274,11 +310,11 @@ def accept(request, token: str):
     if request.user.is_authenticated:
         context["other_account"] = True
         return render(request, "orgs/accept.html", context)
-    form = AcceptForm(request.POST or None, invitation=invitation, existing=existing)
+    form = AcceptForm(request.POST or None, invitation=invitation)
     if request.method == "POST" and form.is_valid():
-        user = _accepted(request, invitation, existing, form.cleaned_data)
+        user, why = _accepted(invitation, None, form.cleaned_data)
         if user is None:
-            return _refused(request, "accepted", 410)
+            return _refused(request, why, 410)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             request, _("Welcome to Trygg! You are a member of %(org)s.") % {"org": invitation.organisation.name}
@@ -288,23 +324,22 @@ def accept(request, token: str):
     return render(request, "orgs/accept.html", context)
 
 
-def _accepted(request, invitation: Invitation, existing: User | None, data: dict | None = None) -> User | None:
-    """Accept under a lock on the invitation: ``None`` when it was used (or withdrawn) meanwhile."""
+def _accepted(invitation: Invitation, existing: User | None, data: dict | None = None) -> tuple[User | None, str]:
+    """Accept under a lock on the invitation (and the account): ``(None, "accepted")`` when it was used or
+    withdrawn meanwhile, ``(None, "closed")`` when the account was closed meanwhile."""
     with transaction.atomic():
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if locked.status != Invitation.Status.PENDING:
-            return None
+            return None, "accepted"
         if existing is None:
             first, _sep, last = invitation.name.partition(" ")
             user = User.objects.create_user(
                 data["username"], email=invitation.email, password=data["password1"], first_name=first, last_name=last
             )
         else:
-            user = existing
-            if data is not None:  # a closed account opened again by its owner's new password
-                user.set_password(data["password1"])
-                user.is_active = True
-                user.save(update_fields=["password", "is_active"])
+            user = User.objects.select_for_update().get(pk=existing.pk)
+            if not user.is_active:
+                return None, "closed"
         membership, created = Membership.objects.get_or_create(
             user=user, organisation=invitation.organisation, defaults={"role": invitation.role}
         )
@@ -322,7 +357,7 @@ def _accepted(request, invitation: Invitation, existing: User | None, data: dict
             changes={"invitation": invitation.pk, "user": user.pk, "role": invitation.role},
         )
     access.forget(user)
-    return user
+    return user, ""
 
 
 # -- cooperations --------------------------------------------------------------------------------------------
@@ -357,6 +392,10 @@ def cooperation(request, slug: str):
             "form": form,
             "organisations": organisations,
             "last_municipality": municipality_orgs[0].pk if len(municipality_orgs) == 1 else None,
+            "partner_requests": PartnerRequest.objects.restrict(request.user, "view")
+            .filter(cooperation=coop)
+            .select_related("organisation", "requested_by", "decided_by")
+            .prefetch_related("consents__municipality")[:20],
             "history": AuditEvent.objects.for_object(coop)[:30],
         },
     )
@@ -364,6 +403,8 @@ def cooperation(request, slug: str):
 
 @login_required
 def cooperation_partner(request, slug: str):
+    """Add a partner: at once when it works only where the admin administers the municipality's own organisation;
+    otherwise a request that the other municipalities' admins answer (:mod:`trygg.orgs.partners`)."""
     coop = _cooperation(request, slug)
     existing = ExistingPartnerForm(
         request.POST if "existing" in request.POST else None, cooperation=coop, prefix="existing"
@@ -384,17 +425,65 @@ def cooperation_partner(request, slug: str):
                 )
             else:
                 organisation = existing.cleaned_data["organisation"]
-            coop.organisations.add(organisation)
-            log.record(
-                request.user,
-                "update",
-                coop,
-                summary=f"partner added: {organisation.name}",
-                changes={"organisation": organisation.pk},
+            outcome = partners.add_or_request(request.user, coop, organisation)
+        names = ", ".join(m.name for m in outcome.asked)
+        if outcome.added:
+            messages.success(request, _("%(org)s is now a member of the cooperation.") % {"org": organisation.name})
+        elif outcome.pending_already:
+            messages.info(
+                request,
+                _("%(org)s is waiting already for an answer from the admins of %(names)s.")
+                % {"org": organisation.name, "names": names},
             )
-        messages.success(request, _("%(org)s is now a member of the cooperation.") % {"org": organisation.name})
+        else:
+            partners.notify(outcome.request)
+            messages.success(
+                request,
+                _(
+                    "%(org)s works in %(names)s: the admins of that municipality were asked, and it joins the "
+                    "cooperation when they accept."
+                )
+                % {"org": organisation.name, "names": names},
+            )
         return redirect("orgs:cooperation", slug=coop.slug)
     return render(request, "orgs/partner.html", {"cooperation": coop, "existing": existing, "new": new})
+
+
+@login_required
+def partner_request(request, pk: int):
+    """A request to take an organisation into a cooperation, for the admins of a municipality it asks."""
+    asked = access.fetch(
+        PartnerRequest.objects.select_related("cooperation", "organisation", "requested_by"),
+        request.user,
+        "answer",
+        pk=pk,
+    )
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        if decision not in {"accept", "decline"}:
+            return HttpResponseBadRequest("decision: accept or decline")
+        outcome = partners.answer(request.user, asked, accept=decision == "accept")
+        org = asked.organisation.name
+        text = {
+            "accepted": _("%(org)s is now a member of the cooperation."),
+            "waiting": _("Your answer was saved; %(org)s joins when the other municipalities have accepted too."),
+            "declined": _("You declined: %(org)s does not join the cooperation."),
+            "answered": _("The request had been answered already: nothing was changed."),
+        }[outcome]
+        (messages.info if outcome == "answered" else messages.success)(request, text % {"org": org})
+        return redirect("orgs:partner_request", pk=asked.pk)
+    return render(
+        request,
+        "orgs/partner_request.html",
+        {
+            "asked": asked,
+            "consents": asked.consents.select_related("municipality", "answered_by"),
+            "mine": list(partners.open_for(request.user, asked))
+            if asked.status == PartnerRequest.Status.PENDING
+            else [],
+            "municipalities": asked.organisation.municipalities.defer("boundary").order_by("name"),
+        },
+    )
 
 
 @login_required
