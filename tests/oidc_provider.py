@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
+import requests
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
@@ -261,3 +262,30 @@ def oidc_provider():
     yield provider
     server.shutdown()
     server.server_close()
+
+
+def sign_in(client, provider: Provider, username: str, name: str = "kommun") -> tuple[object, str]:
+    """The browser's part of a sign-in with the configured provider ``name``: Trygg (the Django test ``client``)
+    → the provider's login form → back to Trygg with a code. Returns Trygg's answer and the callback's URL."""
+    import re
+
+    start = client.get(f"/accounts/sso/{name}/")
+    assert start.status_code == 302, start
+    authorize = start["Location"]
+    assert authorize.startswith(provider.issuer + "/authorize?")
+    query = parse_qs(urlparse(authorize).query)
+    assert query["code_challenge_method"] == ["S256"] and query["nonce"][0]
+    form = requests.get(authorize, timeout=10)
+    assert form.status_code == 200
+    hidden = html.unescape(re.search(r'name="query" value="([^"]*)"', form.text).group(1))
+    person = provider.people[username]
+    back = requests.post(
+        provider.issuer + "/authorize",
+        data={"query": hidden, "username": username, "password": person.password},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert back.status_code == 302
+    location = back.headers["Location"]
+    assert location.startswith(f"http://testserver/accounts/sso/{name}/klar/")
+    return client.get(location.removeprefix("http://testserver")), location

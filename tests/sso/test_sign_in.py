@@ -5,53 +5,13 @@ signs nobody in. The browser is replaced by plain HTTP calls to the provider; Tr
 
 from __future__ import annotations
 
-import re
-from html import unescape
-from urllib.parse import parse_qs, urlparse
-
 import pytest
-import requests
 
-from tests.oidc_provider import configure, oidc_provider  # noqa: F401 - fixture
+from tests.oidc_provider import sign_in
 from trygg.audit.models import AuditEvent
 from trygg.orgs.models import Membership, Organisation, User
 from trygg.sso.config import Provider, ProviderConfigError, providers_from_env
-from trygg.sso.models import ClaimMapping, ExternalIdentity
-
-CALLBACK = "http://testserver/accounts/sso/kommun/klar/"
-
-
-@pytest.fixture
-def idp(oidc_provider, settings, demo_orgs):  # noqa: F811
-    configure(settings, oidc_provider, CALLBACK, domains=("karlstad.example",))
-    kommun = demo_orgs["orgs"]["karlstads-kommun"]
-    for value, role in [("trygg-samordnare", "coordinator"), ("trygg-rapportor", "reporter")]:
-        ClaimMapping.objects.create(provider="kommun", claim="groups", value=value, organisation=kommun, role=role)
-    return oidc_provider
-
-
-def sign_in(client, idp, username: str) -> tuple[object, str]:
-    """The browser's part: Trygg → the provider's login form → back to Trygg with a code."""
-    start = client.get("/accounts/sso/kommun/")
-    assert start.status_code == 302, start
-    authorize = start["Location"]
-    assert authorize.startswith(idp.issuer + "/authorize?")
-    query = parse_qs(urlparse(authorize).query)
-    assert query["code_challenge_method"] == ["S256"] and query["nonce"][0]
-    form = requests.get(authorize, timeout=10)
-    assert form.status_code == 200
-    hidden = unescape(re.search(r'name="query" value="([^"]*)"', form.text).group(1))
-    person = idp.people[username]
-    back = requests.post(
-        idp.issuer + "/authorize",
-        data={"query": hidden, "username": username, "password": person.password},
-        allow_redirects=False,
-        timeout=10,
-    )
-    assert back.status_code == 302
-    location = back.headers["Location"]
-    assert location.startswith(CALLBACK)
-    return client.get(location.removeprefix("http://testserver")), location
+from trygg.sso.models import ExternalIdentity
 
 
 def test_a_group_gives_its_role_and_the_user_lands_on_the_start_page(client, idp, demo_orgs):

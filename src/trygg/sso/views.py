@@ -11,8 +11,8 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from requests import RequestException
 from trygg.audit import log
 from trygg.core.form_choices import NamedEmptyChoicesMixin
 from trygg.orgs import access
-from trygg.orgs.models import Cooperation, Organisation, Role
+from trygg.orgs.models import Organisation, Role
 from trygg.sso import signin
 from trygg.sso.client import client_for, provider_named
 from trygg.sso.models import ClaimMapping
@@ -106,20 +106,21 @@ class MappingForm(NamedEmptyChoicesMixin, forms.ModelForm):
         self.fields["claim"].help_text = gettext_lazy("The claim in the ID token, usually groups or roles.")
 
 
-def _administered(user) -> list[Cooperation]:
-    return list(access.administered_cooperations(user))
-
-
-def _organisations_of(cooperations: list[Cooperation]):
-    return Organisation.objects.filter(cooperations__in=cooperations).distinct()
+def _administered(request: HttpRequest):
+    """The organisations whose sign-in mappings the user keeps: those they administer (403, audited, for none)."""
+    organisations = Organisation.objects.restrict(request.user, "administer")
+    access.require(organisations.exists(), request.user, "sign-in mappings")
+    return organisations
 
 
 @login_required
 def mappings(request: HttpRequest) -> HttpResponse:
-    """Which group at which provider gives which role in which organisation, for a cooperation's admins."""
-    cooperations = _administered(request.user)
-    access.require(bool(cooperations))
-    organisations = _organisations_of(cooperations)
+    """Which group at which provider gives which role in which organisation — for the admins of the organisations
+    (each sees and adds only mappings of the organisations they administer)."""
+    organisations = _administered(request)
+    posted = request.POST.get("organisation", "") if request.method == "POST" else ""
+    if posted.isdigit():  # another organisation's id, sent by hand: refused and audited (403), not just invalid
+        access.fetch(Organisation, request.user, "administer", pk=int(posted))
     form = MappingForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         try:
@@ -128,30 +129,29 @@ def mappings(request: HttpRequest) -> HttpResponse:
         except IntegrityError:
             form.add_error("value", _("This value already gives a role in this organisation."))
         else:
-            log.record(request.user, "created", mapping, summary=str(mapping), changes={"role": [None, mapping.role]})
+            log.record(request.user, "create", mapping, summary=str(mapping), changes={"role": [None, mapping.role]})
             messages.success(request, _("The mapping was added."))
             return redirect("sso:mappings")
     labels = {name: p.label for name, p in settings.TRYGG_OIDC_PROVIDERS.items()}
-    rows = list(ClaimMapping.objects.filter(organisation__in=organisations).select_related("organisation"))
+    rows = list(ClaimMapping.objects.restrict(request.user, "administer").select_related("organisation"))
     for row in rows:
         row.provider_label = labels.get(row.provider, row.provider)
     return render(
         request,
         "sso/mappings.html",
-        {"form": form, "rows": rows, "cooperations": cooperations, "configured": bool(labels)},
+        {"form": form, "rows": rows, "organisations": organisations, "configured": bool(labels)},
     )
 
 
 @login_required
 @require_POST
 def mapping_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    cooperations = _administered(request.user)
-    access.require(bool(cooperations))
+    mapping = access.fetch(ClaimMapping, request.user, "administer", pk=pk)  # a refusal's audit entry stays
     with transaction.atomic():
-        mapping = get_object_or_404(
-            ClaimMapping.objects.select_for_update(), pk=pk, organisation__in=_organisations_of(cooperations)
-        )
-        log.record(request.user, "deleted", mapping, summary=str(mapping), changes={"role": [mapping.role, None]})
-        mapping.delete()
+        locked = ClaimMapping.objects.select_for_update().filter(pk=mapping.pk).first()
+        if locked is None:
+            raise Http404("removed meanwhile")
+        log.record(request.user, "delete", locked, summary=str(locked), changes={"role": [locked.role, None]})
+        locked.delete()
     messages.success(request, _("The mapping was removed. Members it gave a role lose it at their next sign-in."))
     return redirect("sso:mappings")
