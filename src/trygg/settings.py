@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "trygg.walks",
     "trygg.forwarding",
     "trygg.demo",
+    "trygg.site",
 ]
 
 MIDDLEWARE = [
@@ -92,8 +93,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "trygg.core.middleware.RejectNullCharactersMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # closed by default: every page needs a login unless its view is marked @login_not_required (the public pages
+    # of trygg/orgs/access_table.py, held by tests/test_access_matrix.py)
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "trygg.core.two_factor.SecondFactorMiddleware",
+    "trygg.orgs.two_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "trygg.core.middleware.ContentSecurityPolicyMiddleware",
@@ -117,7 +121,7 @@ ROOT_URLCONF = "trygg.urls"
 WSGI_APPLICATION = "trygg.wsgi.application"
 AUTH_USER_MODEL = "orgs.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "login"
 
 TEMPLATES = [
@@ -131,7 +135,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "trygg.core.context_processors.trygg",
+                "trygg.site.context_processors.trygg",
             ],
         },
     },
