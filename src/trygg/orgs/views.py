@@ -58,9 +58,8 @@ def admin_index(request):
 
 
 def _organisation(request, slug: str) -> Organisation:
-    organisation = get_object_or_404(Organisation, slug=slug)
-    access.require(access.can_administer_organisation(request.user, organisation))
-    return organisation
+    """The organisation in the URL, through its rule: 404 when there is none, 403 (audited) when not administered."""
+    return access.fetch(Organisation, request.user, "administer", slug=slug)
 
 
 def _locked(organisation: Organisation) -> Organisation:
@@ -129,7 +128,9 @@ def invite(request, slug: str):
 def invitation_withdraw(request, slug: str, pk: int):
     organisation = _organisation(request, slug)
     with transaction.atomic():
-        invitation = get_object_or_404(Invitation.objects.select_for_update(), pk=pk, organisation=organisation)
+        invitation = access.fetch(
+            Invitation.objects.select_for_update(), request.user, "administer", pk=pk, organisation=organisation
+        )
         if invitation.status != Invitation.Status.PENDING:
             messages.error(request, _("The invitation was not pending any more."))
         else:
@@ -150,7 +151,9 @@ def invitation_withdraw(request, slug: str, pk: int):
 @login_required
 def member(request, slug: str, pk: int):
     organisation = _organisation(request, slug)
-    membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk, organisation=organisation)
+    membership = access.fetch(
+        Membership.objects.select_related("user"), request.user, "administer", pk=pk, organisation=organisation
+    )
     form = RoleForm(request.POST or None, initial={"role": membership.role, "version": membership.role})
     if request.method == "POST" and form.is_valid():
         new = form.cleaned_data["role"]
@@ -199,8 +202,12 @@ def member_remove(request, slug: str, pk: int):
     organisation = _organisation(request, slug)
     with transaction.atomic():
         _locked(organisation)
-        membership = get_object_or_404(
-            Membership.objects.select_for_update().select_related("user"), pk=pk, organisation=organisation
+        membership = access.fetch(
+            Membership.objects.select_for_update().select_related("user"),
+            request.user,
+            "administer",
+            pk=pk,
+            organisation=organisation,
         )
         if membership.role == Role.ORG_ADMIN and _admin_count(organisation) <= 1:
             messages.error(request, _("This is the organisation's last admin. Make somebody else admin first."))
@@ -322,9 +329,7 @@ def _accepted(request, invitation: Invitation, existing: User | None, data: dict
 
 
 def _cooperation(request, slug: str) -> Cooperation:
-    cooperation = get_object_or_404(Cooperation, slug=slug)
-    access.require(access.can_administer_cooperation(request.user, cooperation))
-    return cooperation
+    return access.fetch(Cooperation, request.user, "administer", slug=slug)
 
 
 @login_required
@@ -414,7 +419,7 @@ def cooperation_remove(request, slug: str, org: int):
             changes={"organisation": organisation.pk},
         )
     messages.success(request, _("%(org)s is no longer in the cooperation.") % {"org": organisation.name})
-    if not access.can_administer_cooperation(request.user, coop):
+    if not access.allowed(coop, request.user, "administer"):
         return redirect("orgs:admin")
     return redirect("orgs:cooperation", slug=coop.slug)
 
@@ -423,9 +428,8 @@ def cooperation_remove(request, slug: str, org: int):
 
 
 def _municipality(request, code: str) -> Municipality:
-    municipality = get_object_or_404(Municipality, code=code)
-    access.require(access.can_manage_places(request.user, municipality))
-    return municipality
+    """The municipality in the URL, for managing its named places: its coordinators (rule ``coordinate``)."""
+    return access.fetch(Municipality, request.user, "coordinate", code=code)
 
 
 def _size(place: Place) -> float | None:
@@ -444,7 +448,7 @@ def places(request, code: str):
 @login_required
 def place_edit(request, code: str, pk: int | None = None):
     municipality = _municipality(request, code)
-    place = get_object_or_404(Place, pk=pk, municipality=municipality) if pk else None
+    place = access.fetch(Place, request.user, "change", pk=pk, municipality=municipality) if pk else None
     before = log.snapshot(place, PLACE_FIELDS) if place else {}
     form = PlaceForm(request.POST or None, instance=place, municipality=municipality)
     if request.method == "POST":
@@ -490,7 +494,7 @@ def place_references(place: Place) -> dict[str, int]:
 @login_required
 def place_delete(request, code: str, pk: int):
     municipality = _municipality(request, code)
-    place = get_object_or_404(Place, pk=pk, municipality=municipality)
+    place = access.fetch(Place, request.user, "change", pk=pk, municipality=municipality)
     references = place_references(place)
     confirmed = request.method == "POST" and request.POST.get("confirm") == "yes"  # not an empty POST
     if confirmed and not references:
