@@ -53,6 +53,7 @@ run: install
 
 test: install-dev browser office
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports
 	@mkdir -p var/test
 	@echo "== tests on SQLite"
 	$(TEST_ENV) DATABASE_URL= $(BIN)/pytest -n 2 --junitxml=var/test/junit-sqlite.xml $(PYTEST_ARGS)
@@ -73,6 +74,7 @@ mailbox: install
 
 lint: install-dev
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/ruff format --check src tests benchmarks
 
 check-deploy: install

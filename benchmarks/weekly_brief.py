@@ -194,8 +194,8 @@ def precomputed_first_visits(users: dict) -> tuple[list[float], float, str]:
     from django.utils import timezone
 
     from trygg.core import jobs
-    from trygg.orgs import access
-    from trygg.situation.periods import current
+    from trygg.core.periods import current
+    from trygg.orgs.models import Municipality
 
     today = timezone.localdate()
     monday = today - dt.timedelta(days=today.weekday())
@@ -211,7 +211,7 @@ def precomputed_first_visits(users: dict) -> tuple[list[float], float, str]:
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(user)
         for code in ("1780", "1880"):
-            if not access.can_view_municipality(user, code):
+            if not Municipality.objects.restrict(user, "view").filter(code=code).exists():
                 continue
             t0 = time.perf_counter()
             response = client.get(f"/lagesbild/{code}/{last_week}/")

@@ -443,7 +443,7 @@ def build_world(data, media) -> tuple[dict, list[Target]]:
 
     # pages without an object
     for name in (
-        "core:home",
+        "site:home",
         "core:service_worker",
         "core:manifest",
         "core:offline",
@@ -486,7 +486,7 @@ def build_world(data, media) -> tuple[dict, list[Target]]:
     add("citizens:tip_me_too")
     add("open311:discovery", kwargs={"fmt": "json"})
     add("core:messages")
-    add("core:jobs")
+    add("site:jobs")
     add("core:unsubscribe", kwargs={"token": mail.unsubscribe_token("weekly_digest", user=users["root"])})
     administration(world, users, add)
     from tests.forwarding.matrix import add_targets as forwarding_targets

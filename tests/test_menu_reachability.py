@@ -73,10 +73,10 @@ NOT_BY_LINK = {
 
 # what each role works with, reached by links from its start page
 ROLES = {
-    None: {"core:home", "citizens:tip_new", "citizens:receipt_campaign", "citizens:receipt_new", "citizens:survey",
+    None: {"site:home", "citizens:tip_new", "citizens:receipt_campaign", "citizens:receipt_new", "citizens:survey",
            "citizens:public_map", "measures:public", "login", "password_reset"},
     "karlstad.samordnare": {
-        "core:home", "incidents:report", "incidents:mine", "incidents:import", "incidents:dashboard",
+        "site:home", "incidents:report", "incidents:mine", "incidents:import", "incidents:dashboard",
         "incidents:list", "incidents:detail", "incidents:edit", "situation:index", "situation:report",
         "situation:compare", "measures:index", "measures:library", "measures:meetings", "measures:meeting",
         "measures:measure", "measures:measure_new", "measures:measure_edit", "measures:place", "measures:place_new",
@@ -88,13 +88,13 @@ ROLES = {
         "walks:checklist_edit",
     } | FORWARDING_PAGES,
     "karlstad.admin": {
-        "core:jobs", "account", "core:messages", "orgs:admin", "orgs:members", "orgs:invite", "orgs:member",
+        "site:jobs", "account", "core:messages", "orgs:admin", "orgs:members", "orgs:invite", "orgs:member",
         "orgs:cooperation", "orgs:cooperation_partner", "orgs:places", "orgs:place_new", "orgs:place_edit",
         "orgs:place_delete", "sso:mappings",
     },
-    "centrum.rapportor": {"core:home", "incidents:report", "incidents:mine", "incidents:detail", "account",
+    "centrum.rapportor": {"site:home", "incidents:report", "incidents:mine", "incidents:detail", "account",
                           "walks:index", "walks:walk", "walks:report"},
-    "bra.lasare": {"core:home", "incidents:list", "situation:index", "measures:index", "measures:meetings"},
+    "bra.lasare": {"site:home", "incidents:list", "situation:index", "measures:index", "measures:meetings"},
 }  # fmt: skip
 SKIP_CRAWL = ("/static/", "/media/", "/admin/", "/i18n/", "/open311/", "/accounts/logout/")
 PER_NAME = 3  # pages crawled per URL name (enough to reach the next kind of page)

@@ -16,22 +16,12 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from trygg.core.env import env_bool, env_int, env_list
 from trygg.sso.config import providers_from_env
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("TRYGG_VAR_DIR", PROJECT_DIR / "var"))
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 def _local_secret_key() -> str:
@@ -81,6 +71,7 @@ INSTALLED_APPS = [
     "trygg.walks",
     "trygg.forwarding",
     "trygg.demo",
+    "trygg.site",
 ]
 
 MIDDLEWARE = [
@@ -92,8 +83,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "trygg.core.middleware.RejectNullCharactersMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # closed by default: every page needs a login unless its view is marked @login_not_required (the public pages
+    # of trygg/orgs/access_table.py, held by tests/test_access_matrix.py)
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "trygg.core.two_factor.SecondFactorMiddleware",
+    "trygg.orgs.two_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "trygg.core.middleware.ContentSecurityPolicyMiddleware",
@@ -105,8 +99,8 @@ MIDDLEWARE = [
 # users at the same address — are not). A successful login clears the count; `trygg axes_reset_username NAME`
 # unlocks at once. Failed attempts are kept only while they count.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
-AXES_FAILURE_LIMIT = int(os.environ.get("TRYGG_LOGIN_FAILURES", "5"))
-AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("TRYGG_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_FAILURE_LIMIT = env_int("TRYGG_LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("TRYGG_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "trygg.core.client_ip.client_address"
 AXES_RESET_ON_SUCCESS = True
@@ -117,7 +111,7 @@ ROOT_URLCONF = "trygg.urls"
 WSGI_APPLICATION = "trygg.wsgi.application"
 AUTH_USER_MODEL = "orgs.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "login"
 
 TEMPLATES = [
@@ -131,7 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "trygg.core.context_processors.trygg",
+                "trygg.site.context_processors.trygg",
             ],
         },
     },
@@ -141,7 +135,7 @@ _sqlite_path = VAR_DIR / "trygg.sqlite3"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{_sqlite_path}",
-        conn_max_age=int(os.environ.get("TRYGG_DB_CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("TRYGG_DB_CONN_MAX_AGE", 60),
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -222,7 +216,7 @@ SECURE_HSTS_PRELOAD = PRODUCTION
 TRYGG_TRUSTED_PROXIES = env_list("TRYGG_TRUSTED_PROXIES")
 if env_bool("TRYGG_TRUST_X_FORWARDED_PROTO"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SESSION_COOKIE_AGE = int(os.environ.get("TRYGG_SESSION_AGE", str(12 * 3600)))
+SESSION_COOKIE_AGE = env_int("TRYGG_SESSION_AGE", 12 * 3600)
 
 LOGGING = {
     "version": 1,
@@ -241,24 +235,24 @@ TRYGG_TILE_ATTRIBUTION = os.environ.get(
 TRYGG_SHARED_DATA = Path(os.environ.get("TRYGG_SHARED_DATA", PROJECT_DIR.parent / "shared" / "data"))
 TRYGG_POLICE_API_URL = os.environ.get("TRYGG_POLICE_API_URL", "https://polisen.se/api/events")
 # the police_events job fetches TRYGG_POLICE_API_URL every 15 minutes only when the installation turns it on
-TRYGG_POLICE_FETCH = os.environ.get("TRYGG_POLICE_FETCH", "") == "1"
-TRYGG_SCREENING_RETENTION_DAYS = int(os.environ.get("TRYGG_SCREENING_RETENTION_DAYS", str(3 * 365)))
+TRYGG_POLICE_FETCH = env_bool("TRYGG_POLICE_FETCH")
+TRYGG_SCREENING_RETENTION_DAYS = env_int("TRYGG_SCREENING_RETENTION_DAYS", 3 * 365)
 # the start page marks an undecided screening case older than this (the municipality's own handling target)
-TRYGG_SCREENING_TARGET_DAYS = int(os.environ.get("TRYGG_SCREENING_TARGET_DAYS", "14"))
+TRYGG_SCREENING_TARGET_DAYS = env_int("TRYGG_SCREENING_TARGET_DAYS", 14)
 OTP_TOTP_ISSUER = "Trygg"
-TRYGG_PUBLIC_MAP_K = int(os.environ.get("TRYGG_PUBLIC_MAP_K", "5"))
-TRYGG_PUBLIC_MAP_CELL = int(os.environ.get("TRYGG_PUBLIC_MAP_CELL", "250"))
-TRYGG_SURVEY_MIN_N = int(os.environ.get("TRYGG_SURVEY_MIN_N", "15"))
+TRYGG_PUBLIC_MAP_K = env_int("TRYGG_PUBLIC_MAP_K", 5)
+TRYGG_PUBLIC_MAP_CELL = env_int("TRYGG_PUBLIC_MAP_CELL", 250)
+TRYGG_SURVEY_MIN_N = env_int("TRYGG_SURVEY_MIN_N", 15)
 # Rate limits per action as JSON, e.g. {"open311_read": [600, 3600]} (count, seconds); defaults in trygg.core.ratelimit.
 TRYGG_RATE_LIMITS = {k: tuple(v) for k, v in json.loads(os.environ.get("TRYGG_RATE_LIMITS") or "{}").items()}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 EMAIL_BACKEND = os.environ.get("TRYGG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("TRYGG_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("TRYGG_EMAIL_PORT", "25"))
+EMAIL_PORT = env_int("TRYGG_EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("TRYGG_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("TRYGG_EMAIL_PASSWORD", "")
-EMAIL_USE_TLS = os.environ.get("TRYGG_EMAIL_USE_TLS", "") == "1"
+EMAIL_USE_TLS = env_bool("TRYGG_EMAIL_USE_TLS")
 EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = os.environ.get("TRYGG_FROM_EMAIL", "trygg@localhost")
 # links in e-mails (unsubscribe, the lägesbild) are made from this address
@@ -291,4 +285,4 @@ TRYGG_JOB_SCHEDULES |= {
 # for the variables (TRYGG_OIDC_PROVIDERS=karlstad, TRYGG_OIDC_KARLSTAD_ISSUER, ..._CLIENT_ID, ...). Local
 # accounts (password and a second factor) remain for partners without one.
 TRYGG_OIDC_PROVIDERS = providers_from_env(os.environ)
-TRYGG_INVITE_DAYS = int(os.environ.get("TRYGG_INVITE_DAYS", "7"))  # an invitation link works this many days
+TRYGG_INVITE_DAYS = env_int("TRYGG_INVITE_DAYS", 7)  # an invitation link works this many days

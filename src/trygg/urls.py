@@ -1,11 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from trygg.citizens.urls import open311_patterns
-from trygg.core import accounts, two_factor
+from trygg.core import accounts
+from trygg.orgs import two_factor
 
 urlpatterns = [
+    path("", include("trygg.site.urls")),
     path("", include("trygg.core.urls")),
     path("", include("trygg.incidents.urls")),
     path("", include("trygg.situation.urls")),
@@ -18,7 +22,7 @@ urlpatterns = [
     path("", include("trygg.forwarding.urls")),
     path("open311/v2/", include((open311_patterns, "open311"))),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path("accounts/", two_factor.account, name="account"),
     path("accounts/tvastegs/verifiera/", two_factor.verify, name="two_factor_verify"),
     path("accounts/tvastegs/av/", two_factor.turn_off, name="two_factor_off"),
@@ -32,6 +36,6 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("accounts/aterstall/klart/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),  # residents choose a language too
     path("admin/", admin.site.urls),
 ]

@@ -49,6 +49,29 @@ def test_the_same_key_twice_stores_one_report_and_answers_with_the_first_redirec
 
 
 @pytest.mark.django_db
+def test_the_same_key_with_another_report_is_refused_with_409_and_stores_nothing(login, reporter):
+    """Issue 23: a reused key with a different report was answered "replayed" and the second report dropped in
+    silence. Now the phone hears 409 and a message, from the form and from the outbox alike, and the first report
+    stays the only one."""
+    user, org = reporter
+    client = login(user)
+    key = str(uuid.uuid4())
+    assert client.post("/report/", _report(org, "Klotter vid porten", key)).status_code == 302
+    other = client.post("/report/", _report(org, "Krossad ruta i tunneln", key))
+    assert other.status_code == 409
+    assert "X-Trygg-Replayed" not in other
+    assert "nyckel" in other.content.decode()  # in Swedish, saying what happened
+    queued = client.post(
+        "/report/", _report(org, "Krossad ruta i tunneln", None), HTTP_IDEMPOTENCY_KEY=key, HTTP_X_TRYGG_QUEUE="1"
+    )
+    assert queued.status_code == 409
+    assert not Incident.objects.filter(description="Krossad ruta i tunneln").exists()
+    assert Incident.objects.filter(description="Klotter vid porten").count() == 1
+    same = client.post("/report/", _report(org, "Klotter vid porten", key))  # the same report again: replayed
+    assert same.status_code == 302 and same["X-Trygg-Replayed"] == "1"
+
+
+@pytest.mark.django_db
 def test_without_a_key_every_post_is_a_report_as_before(login, reporter):
     user, org = reporter
     client = login(user)

@@ -13,10 +13,10 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from tests.factories import make_incident
+from trygg.core.periods import parse_period
 from trygg.incidents.models import Incident
 from trygg.orgs.models import Municipality, Place
 from trygg.situation.builder import Options, build_report
-from trygg.situation.periods import parse_period
 
 pytestmark = pytest.mark.django_db
 TZ = timezone.get_default_timezone()

@@ -12,12 +12,43 @@ import uuid
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from trygg.incidents.models import Incident
 from trygg.orgs.models import Municipality, Organisation, Place
+from trygg.orgs.restrict import RestrictedQuerySet
+
+
+def _of_municipalities(user, action: str, lookup: str = "municipality") -> Q:
+    return Q(**{f"{lookup}__in": Municipality.objects.restrict(user, action).values("code")})
+
+
+class ResidentDataQuerySet(RestrictedQuerySet):
+    """``handle`` — what residents sent a municipality (tips, their photos and updates, receipt reports): for the
+    coordinators and organisation admins of the municipality's *own* organisation — what residents are told."""
+
+    actions = frozenset({"handle"})
+    municipality_lookup = "municipality"
+
+    def rule(self, user, action: str) -> Q:
+        return _of_municipalities(user, "residents", self.municipality_lookup)
+
+
+class TipUpdateQuerySet(ResidentDataQuerySet):
+    municipality_lookup = "tip__municipality"
+
+
+class SurveyQuerySet(RestrictedQuerySet):
+    """``view`` — the results (indices of groups of at least the minimum size), for members who reach the
+    municipality; ``manage`` — creating waves and handing out codes, for the municipality's own coordinators."""
+
+    actions = frozenset({"view", "manage"})
+
+    def rule(self, user, action: str) -> Q:
+        return _of_municipalities(user, "view" if action == "view" else "residents")
 
 
 def new_public_id() -> str:
@@ -97,6 +128,8 @@ class Tip(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ResidentDataQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         # Open311 reads a municipality's newest tips a page at a time, straight from this index
@@ -148,6 +181,8 @@ class TipUpdate(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = TipUpdateQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "id"]
 
@@ -171,6 +206,8 @@ class Survey(models.Model):
     closes_on = models.DateField(_("closes"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     is_generated = models.BooleanField(default=False)
+
+    objects = SurveyQuerySet.as_manager()
 
     class Meta:
         ordering = ["municipality", "-wave"]
@@ -237,6 +274,8 @@ class ReceiptReport(models.Model):
     purchases = models.JSONField(default=list)
     created_on = models.DateField(auto_now_add=True)
     is_generated = models.BooleanField(default=False)
+
+    objects = ResidentDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["-visited_on"]

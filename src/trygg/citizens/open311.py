@@ -43,6 +43,7 @@ from collections.abc import Mapping
 from typing import Any
 from xml.sax.saxutils import escape
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.cache import caches
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
@@ -148,7 +149,7 @@ def api(view):
         response["Access-Control-Allow-Origin"] = "*"
         return response
 
-    return csrf_exempt(wrapper)
+    return login_not_required(csrf_exempt(wrapper))  # the public read and residents' apps need no login
 
 
 def _param(request, name: str) -> str:
@@ -530,5 +531,6 @@ def token(request, token_id, fmt):
     return respond(fmt, "service_requests", "request", [{"service_request_id": tip.public_id, "token": token_id}])
 
 
+@login_not_required
 def base(request):
     return discovery(request, fmt="json")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from .models import ReceiptReport
@@ -14,8 +14,9 @@ from .models import ReceiptReport
 SIGNAL_DAYS = 365
 
 
-def per_venue(municipality_codes, since: dt.date | None = None) -> list[dict]:
-    qs = ReceiptReport.objects.filter(municipality__in=municipality_codes)
+def per_venue(reports: QuerySet, since: dt.date | None = None) -> list[dict]:
+    """Reports per venue, from ``reports``: the rule's queryset, ``ReceiptReport.objects.restrict(user, "handle")``."""
+    qs = reports
     if since:
         qs = qs.filter(visited_on__gte=since)
     rows = []

@@ -6,17 +6,16 @@ from django.db.models import Count
 from django.urls import reverse
 
 from trygg.core.todo import Item
-from trygg.orgs import access
 
 from .models import Tip
 
 
 def items(user) -> list[Item]:
-    codes = access.resident_data_municipalities(user)
-    if not codes or user.is_superuser:
+    if user.is_superuser:
         return []
     waiting = dict(
-        Tip.objects.filter(municipality__in=codes, status=Tip.Status.OPEN)
+        Tip.objects.restrict(user, "handle")
+        .filter(status=Tip.Status.OPEN)
         .values_list("municipality__name")
         .annotate(n=Count("id"))
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,19 +20,21 @@ from trygg.core.importing import RecordError
 from trygg.orgs import access
 from trygg.orgs.models import Municipality
 
-from . import receipts, surveys, tips, updates
+from . import extensions, receipts, surveys, tips, updates
 from .forms import ReceiptForm, SurveyCreateForm, TipForm
 from .models import ReceiptReport, Survey, Tip, Venue
 from .open311 import public_position
 from .services import BY_CODE
 
 
+@login_not_required
 def public_home(request):
     municipalities = tips.active_municipalities()
     open_surveys = Survey.objects.filter(opens_on__lte=timezone.localdate(), closes_on__gte=timezone.localdate())
     return render(request, "citizens/home.html", {"municipalities": municipalities, "surveys": open_surveys})
 
 
+@login_not_required
 def receipt_campaign(request):
     return render(request, "citizens/receipt_campaign.html")
 
@@ -43,6 +45,7 @@ def _map_context(municipality: Municipality) -> dict:
     return {"boundary": municipality.boundary, "centre": centre}
 
 
+@login_not_required
 def tip_new(request):
     form = TipForm(
         request.POST or None, request.FILES or None, initial={"municipality": request.GET.get("m") or "1780"}
@@ -80,6 +83,7 @@ def tip_new(request):
     return render(request, "citizens/tip_form.html", {"form": form, **_map_context(municipality)})
 
 
+@login_not_required
 def tip_nearby(request):
     """Open tips of the same kind around a point, on the public grid (JSON, for "is it this one?")."""
     try:
@@ -105,6 +109,7 @@ def tip_nearby(request):
     )
 
 
+@login_not_required
 @require_POST
 def tip_me_too(request):
     """ "Jag också" from the tip form: one more resident for an open tip from the nearby answer, instead of a
@@ -117,6 +122,7 @@ def tip_me_too(request):
     return JsonResponse({"count": count})
 
 
+@login_not_required
 def tip_followup(request, token: str):
     """The resident's answer to "Är det åtgärdat?" from the link in the follow-up (recorded on POST only)."""
     from django.core import signing
@@ -133,11 +139,13 @@ def tip_followup(request, token: str):
     return render(request, "citizens/followup.html", {"answer": answer})
 
 
+@login_not_required
 def tip_thanks(request, public_id: str):
     tip = get_object_or_404(Tip, public_id=public_id)
     return render(request, "citizens/tip_thanks.html", {"tip": tip, "service": BY_CODE[tip.service_code]})
 
 
+@login_not_required
 def tip_status(request, public_id: str):
     """A tip's public status page, by its unguessable public id (the link in the thanks page and the e-mails;
     the URL may be shared): kind, date, status in plain words, the municipality's replies and the history, and
@@ -147,8 +155,6 @@ def tip_status(request, public_id: str):
         Tip.objects.select_related("municipality").defer("municipality__boundary"), public_id=public_id
     )
     lat, lon = public_position(tip.lat, tip.lon)
-    from trygg.forwarding.sending import public_forwarding
-
     history = [
         {
             "when": u.created_at,
@@ -169,7 +175,7 @@ def tip_status(request, public_id: str):
             "history": history,
             "lat": lat,
             "lon": lon,
-            "forwarded": public_forwarding(tip),  # the department's name and its status, as last read
+            "extensions": extensions.render(extensions.TIP_STATUS, tip, request),  # e.g. the department's status
         },
     )
     response["Referrer-Policy"] = "no-referrer"  # the link is the key: it is not passed on to other sites
@@ -177,6 +183,7 @@ def tip_status(request, public_id: str):
     return response
 
 
+@login_not_required
 def receipt_new(request):
     code = request.POST.get("municipality") or request.GET.get("m") or "1780"
     municipality = tips.active_municipalities().filter(code=code).first() or tips.active_municipalities().first()
@@ -210,6 +217,7 @@ def receipt_new(request):
     )
 
 
+@login_not_required
 def survey_answer(request, pk: int):
     survey = get_object_or_404(Survey, pk=pk)
     today = timezone.localdate()
@@ -265,8 +273,12 @@ def survey_answer(request, pk: int):
 def _coordinated(request) -> frozenset[str]:
     """Municipalities whose residents' tips, receipt reports and surveys the user handles (or 403)."""
     codes = access.resident_data_municipalities(request.user)
-    access.require(bool(codes))
+    access.require(bool(codes), request.user, "residents' data")
     return codes
+
+
+def _tip(request, pk: int, queryset=None) -> Tip:
+    return access.fetch(queryset if queryset is not None else Tip.objects.all(), request.user, "handle", pk=pk)
 
 
 def _reference_query(text: str) -> str | None:
@@ -277,12 +289,10 @@ def _reference_query(text: str) -> str | None:
 
 @login_required
 def tip_triage(request):
-    from trygg.forwarding.sending import needs_person_count
-
-    codes = _coordinated(request)
+    _coordinated(request)
     status = request.GET.get("status", "open")
     query = request.GET.get("q", "").strip()[:40]
-    qs = Tip.objects.filter(municipality__in=codes).select_related("municipality").defer("municipality__boundary")
+    qs = Tip.objects.restrict(request.user, "handle").select_related("municipality").defer("municipality__boundary")
     if query:  # a reference read out on the phone: whatever the tip's status
         reference = _reference_query(query)
         qs = qs.filter(reference=reference) if reference else qs.none()
@@ -297,17 +307,15 @@ def tip_triage(request):
             "query": query,
             "services": BY_CODE,
             "statuses": Tip.Status.choices,
-            "forwarding_needs_person": needs_person_count(codes),
+            "extensions": extensions.render(extensions.TRIAGE, None, request),
         },
     )
 
 
 @login_required
 def tip_detail(request, pk: int):
-    tip = get_object_or_404(Tip.objects.select_related("municipality", "incident"), pk=pk)
-    from trygg.forwarding.sending import tip_panel
+    tip = _tip(request, pk, Tip.objects.select_related("municipality", "incident"))
 
-    access.require(tip.municipality_id in _coordinated(request))
     candidates = []
     if tip.lat is not None:
         candidates = [t for t in tips.nearby_open(tip.service_code, tip.lat, tip.lon, 200) if t.pk != tip.pk]
@@ -324,7 +332,7 @@ def tip_detail(request, pk: int):
             "reply_text": canned.get(request.GET.get("svar", ""), ""),
             "reply_max": updates.MAX_REPLY,
             "signed": updates.signed_by(tip.municipality.name),
-            "forwarding": tip_panel(tip),
+            "extensions": extensions.render(extensions.TIP_PAGE, tip, request),
         },
     )
 
@@ -333,8 +341,7 @@ def tip_detail(request, pk: int):
 @require_POST
 def tip_reply(request, pk: int):
     """A coordinator's public reply to the resident (on the status page; mailed when the tip has an address)."""
-    tip = get_object_or_404(Tip, pk=pk)
-    access.require(tip.municipality_id in _coordinated(request))
+    tip = _tip(request, pk)
     try:
         updates.reply(tip, request.POST.get("text", ""), request.user)
     except RecordError as exc:
@@ -347,15 +354,15 @@ def tip_reply(request, pk: int):
 @login_required
 @require_POST
 def tip_action(request, pk: int):
-    tip = get_object_or_404(Tip, pk=pk)
-    access.require(tip.municipality_id in _coordinated(request))
+    tip = _tip(request, pk)
     action = request.POST.get("action")
     try:
         if action == "accept":
             incident = tips.accept(tip, request.user)
             messages.success(request, _("The tip was accepted as incident %(id)s.") % {"id": incident.pk})
         elif action == "merge":
-            into = get_object_or_404(Tip, pk=request.POST.get("into") or 0)
+            into_pk = request.POST.get("into") or ""
+            into = _tip(request, int(into_pk) if into_pk.isdigit() else 0)
             tips.merge(tip, into, request.user)
             messages.success(request, _("The tip was merged."))
         elif action == "reject":
@@ -372,8 +379,7 @@ def tip_action(request, pk: int):
 @login_required
 def tip_photo(request, pk: int):
     """The re-encoded photo, for coordinators only, with a safe content type and no sniffing."""
-    tip = get_object_or_404(Tip, pk=pk)
-    access.require(tip.municipality_id in _coordinated(request))
+    tip = _tip(request, pk)
     if not tip.photo:
         raise Http404
     return photos.photo_response("tips", tip.photo, f"tips-{tip.pk}.jpg")
@@ -381,8 +387,8 @@ def tip_photo(request, pk: int):
 
 @login_required
 def receipt_summary(request):
-    codes = _coordinated(request)
-    rows = receipts.per_venue(codes)
+    _coordinated(request)
+    rows = receipts.per_venue(ReceiptReport.objects.restrict(request.user, "handle"))
     if request.GET.get("format") == "csv":
         log.record(request.user, "export", object_type="citizens.receiptreport", summary="per venue, for Skatteverket")
         response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -427,7 +433,7 @@ def survey_list(request):
         request,
         "citizens/survey_list.html",
         {
-            "surveys": Survey.objects.filter(municipality__in=codes).select_related("municipality"),
+            "surveys": Survey.objects.restrict(request.user, "manage").select_related("municipality"),
             "municipalities": Municipality.objects.filter(code__in=codes),
         },
     )
@@ -435,8 +441,7 @@ def survey_list(request):
 
 @login_required
 def survey_new(request, code: str):
-    access.require(code in _coordinated(request))
-    municipality = get_object_or_404(Municipality, code=code)
+    municipality = access.fetch(Municipality, request.user, "residents", code=code)
     form = SurveyCreateForm(request.POST or None, municipality=municipality)
     if request.method == "POST" and form.is_valid():
         survey = form.save(commit=False)
@@ -456,8 +461,7 @@ def survey_new(request, code: str):
 
 @login_required
 def survey_results(request, pk: int):
-    survey = get_object_or_404(Survey.objects.select_related("municipality"), pk=pk)
-    access.require(survey.municipality_id in access.reach(request.user).municipalities)
+    survey = access.fetch(Survey.objects.select_related("municipality"), request.user, pk=pk)
     previous = Survey.objects.filter(municipality=survey.municipality, wave__lt=survey.wave).order_by("-wave").first()
     return render(
         request,

@@ -1,20 +1,10 @@
-"""The scheduled jobs as organisation admins and superusers see them (the same as ``trygg jobs``)."""
+"""The scheduled jobs as a table: schedule, next time and the last run (``trygg jobs`` and the jobs page)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 
 from trygg.core import jobs
-from trygg.orgs import access
-
-
-@login_required
-def jobs_page(request: HttpRequest) -> HttpResponse:
-    access.require(access.can_see_jobs(request.user))
-    return render(request, "core/jobs.html", {"rows": job_rows()})
 
 
 def job_rows(now=None) -> list[dict]:

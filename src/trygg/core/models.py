@@ -74,6 +74,9 @@ class Submission(models.Model):
     key = models.CharField(max_length=64)
     path = models.CharField(max_length=300)
     location = models.CharField(max_length=500, blank=True, help_text="Where the first answer sent the user.")
+    fingerprint = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the form's fields and files (trygg.core.offline.fingerprint)."
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

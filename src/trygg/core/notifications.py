@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,6 +31,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     return render(request, "core/messages.html", {"rows": rows})
 
 
+@login_not_required
 @csrf_exempt  # the signed token is the authorisation; mail programs post the one-click form without a CSRF token
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """GET: a page with one button (link scanners only GET). POST: the kind is off for its recipient (RFC 8058)."""

@@ -18,12 +18,14 @@ form is posted as a form.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from functools import wraps
 
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from trygg.core.models import Submission
 
@@ -38,6 +40,34 @@ _SUCCESS = (301, 302, 303)
 
 def key_of(request) -> str:
     return (request.POST.get(KEY_FIELD) or request.META.get(KEY_HEADER) or "").strip()
+
+
+VOLATILE_FIELDS = frozenset({KEY_FIELD, "csrfmiddlewaretoken"})  # differ between two sends of the same form
+
+
+def fingerprint(request) -> str:
+    """A digest of what the form says — the address, every field and every file's bytes, not the key or the form
+    token — so that a key reused for a *different* form is told apart from the same form sent again."""
+    digest = hashlib.sha256(request.path.encode())
+    for name in sorted(request.POST):
+        if name not in VOLATILE_FIELDS:
+            for value in request.POST.getlist(name):
+                digest.update(b"\0f" + name.encode() + b"\0" + value.encode())
+    for name in sorted(request.FILES):
+        for upload in request.FILES.getlist(name):
+            digest.update(b"\0u" + name.encode() + b"\0")
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
+    return digest.hexdigest()
+
+
+def _key_reused(request) -> HttpResponse:
+    message = _(
+        "This report was sent with the key of another report, which is already stored. Nothing was stored from this "
+        "one: open the form again and send it anew."
+    )
+    return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
 
 
 def _queued(request) -> bool:
@@ -74,12 +104,15 @@ def idempotent(view):
                 status=400,
                 content_type="text/plain",
             )
+        sent = fingerprint(request)
         earlier = Submission.objects.filter(user=request.user, key=key).first()
         if earlier is not None:
-            return _answer(request, earlier.location, replayed=True)
+            return _replay(request, earlier, sent)
         try:
             with transaction.atomic():
-                claim = Submission.objects.create(user=request.user, key=key, path=request.path[:300])
+                claim = Submission.objects.create(
+                    user=request.user, key=key, path=request.path[:300], fingerprint=sent
+                )
                 response = view(request, *args, **kwargs)
                 if response.status_code in _SUCCESS:
                     claim.location = response["Location"][:500]
@@ -90,7 +123,7 @@ def idempotent(view):
             earlier = Submission.objects.filter(user=request.user, key=key).first()
             if earlier is None:
                 raise  # the view's own integrity error, not a second copy
-            return _answer(request, earlier.location, replayed=True)
+            return _replay(request, earlier, sent)
         Submission.objects.filter(user=request.user, created_at__lt=timezone.now() - KEEP_FOR).delete()
         if response.status_code in _SUCCESS:
             return _answer(request, claim.location, replayed=False) if _queued(request) else response
@@ -100,6 +133,14 @@ def idempotent(view):
 
     wrapper.idempotent = True
     return wrapper
+
+
+def _replay(request, earlier: Submission, sent: str) -> HttpResponse:
+    """The first answer again for the same form; 409 for a different form under the same key (never dropped in
+    silence). A submission stored before fingerprints were kept matches any form."""
+    if earlier.fingerprint and earlier.fingerprint != sent:
+        return _key_reused(request)
+    return _answer(request, earlier.location, replayed=True)
 
 
 def keep_offline(view):

@@ -14,6 +14,7 @@ import hashlib
 import json
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -43,6 +44,7 @@ def shell_urls() -> list[str]:
     return [static(name) for name in SHELL_FILES] + [reverse("core:offline")]
 
 
+@login_not_required
 @cache_control(no_cache=True, max_age=0)
 def service_worker(request):
     urls = shell_urls()
@@ -65,6 +67,7 @@ def service_worker(request):
     return response
 
 
+@login_not_required
 def manifest(request):
     data = {
         "name": "Trygg",
@@ -88,6 +91,7 @@ def manifest(request):
     return JsonResponse(data, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})
 
 
+@login_not_required
 @cache_control(no_store=True)
 def outbox_session(request):
     """For the service worker's background sending: who is logged in on this browser, and the form token to send
@@ -98,6 +102,7 @@ def outbox_session(request):
     return JsonResponse({"user": str(request.user.pk), "csrf": get_token(request)})
 
 
+@login_not_required
 def offline(request):
     """What the service worker shows for a page it did not keep, when there is no network."""
     return render(request, "core/offline.html")

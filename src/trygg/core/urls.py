@@ -1,16 +1,14 @@
 from django.urls import path
 
-from trygg.core import jobs_views, notifications, pwa, views
+from trygg.core import notifications, pwa
 
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("sw.js", pwa.service_worker, name="service_worker"),
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("utan-nat/", pwa.offline, name="offline"),
     path("accounts/utkorg/", pwa.outbox_session, name="outbox_session"),
-    path("jobb/", jobs_views.jobs_page, name="jobs"),
     path("accounts/meddelanden/", notifications.preferences, name="messages"),
     path("meddelanden/avsluta/<str:token>/", notifications.unsubscribe, name="unsubscribe"),
 ]

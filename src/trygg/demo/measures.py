@@ -7,12 +7,12 @@ import datetime as dt
 
 from django.db import transaction
 
+from trygg.core.periods import current
 from trygg.demo.orgs import KARLSTAD, OREBRO
 from trygg.measures import meetings
 from trygg.measures.evaluate import chart, evaluate
 from trygg.measures.models import Agreement, Evaluation, Goal, Measure, Meeting, ProblemPlace
 from trygg.orgs.models import Cooperation, Organisation, Place
-from trygg.situation.periods import current
 
 
 def box(lat: float, lon: float, half_m: float) -> dict:

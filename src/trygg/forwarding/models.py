@@ -17,12 +17,30 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from trygg.citizens.models import Tip, TipUpdate
 from trygg.orgs.models import Municipality
+from trygg.orgs.restrict import RestrictedQuerySet
 
 KEY_PREFIX = "TRYGG_OPEN311_KEY_"
+
+
+class ForwardingQuerySet(RestrictedQuerySet):
+    """``manage`` — destinations, routes and forwarded tips of a municipality: its residents' data, so the
+    coordinators and organisation admins of the municipality's own organisation (as for the tips themselves)."""
+
+    actions = frozenset({"manage"})
+    municipality_lookup = "municipality"
+
+    def rule(self, user, action: str) -> Q:
+        codes = Municipality.objects.restrict(user, "residents").values("code")
+        return Q(**{f"{self.municipality_lookup}__in": codes})
+
+
+class ForwardedTipQuerySet(ForwardingQuerySet):
+    municipality_lookup = "tip__municipality"
 
 
 class Destination(models.Model):
@@ -52,6 +70,8 @@ class Destination(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ForwardingQuerySet.as_manager()
 
     class Meta:
         ordering = ["municipality", "name"]
@@ -87,6 +107,8 @@ class Route(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
     category = models.CharField(max_length=40, help_text="Tip.service_code")
     remote_service_code = models.CharField(max_length=100)
+
+    objects = ForwardingQuerySet.as_manager()
 
     class Meta:
         ordering = ["category"]
@@ -136,6 +158,8 @@ class Forwarding(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = ForwardedTipQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

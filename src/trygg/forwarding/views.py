@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,7 +29,7 @@ PAGE = 200
 
 def _municipalities(request) -> frozenset[str]:
     codes = access.resident_data_municipalities(request.user)
-    access.require(bool(codes))
+    access.require(bool(codes), request.user, "forwarding")
     return codes
 
 
@@ -40,13 +40,13 @@ def index(request):
     municipalities = Municipality.objects.filter(code__in=codes).defer("boundary").order_by("name")
     if request.user.is_superuser:  # every municipality: only those where Trygg is used
         municipalities = municipalities.filter(organisations__kind="municipality").distinct()
-    destinations = Destination.objects.filter(municipality__in=codes).prefetch_related("routes")
+    destinations = Destination.objects.restrict(request.user, "manage").prefetch_related("routes")
     per_municipality = {m.code: [] for m in municipalities}
     for destination in destinations:
         destination.key_set = bool(destination.api_key())
         destination.route_rows = [(BY_CODE.get(r.category), r) for r in destination.routes.all()]
         per_municipality.setdefault(destination.municipality_id, []).append(destination)
-    waiting = Forwarding.objects.filter(tip__municipality__in=codes, state=Forwarding.State.FAILED)
+    waiting = Forwarding.objects.restrict(request.user, "manage").filter(state=Forwarding.State.FAILED)
     return render(
         request,
         "forwarding/index.html",
@@ -103,15 +103,13 @@ def _edit(request, municipality: Municipality, destination: Destination | None):
 
 @login_required
 def destination_new(request, code: str):
-    access.require(code in _municipalities(request))
-    municipality = get_object_or_404(Municipality.objects.defer("boundary"), code=code)
+    municipality = access.fetch(Municipality.objects.defer("boundary"), request.user, "residents", code=code)
     return _edit(request, municipality, None)
 
 
 @login_required
 def destination_edit(request, pk: int):
-    destination = get_object_or_404(Destination.objects.select_related("municipality"), pk=pk)
-    access.require(destination.municipality_id in _municipalities(request))
+    destination = access.fetch(Destination.objects.select_related("municipality"), request.user, "manage", pk=pk)
     return _edit(request, destination.municipality, destination)
 
 
@@ -127,8 +125,8 @@ STATE_FILTERS = {
 @login_required
 def forwardings(request):
     """Every forwarding of the user's municipalities, newest first, with state, attempts and the last error."""
-    codes = _municipalities(request)
-    qs = Forwarding.objects.filter(tip__municipality__in=codes)
+    _municipalities(request)
+    qs = Forwarding.objects.restrict(request.user, "manage")
     counts = qs.aggregate(**{name: Count("id", filter=q) for name, q in STATE_FILTERS.items()})
     state = request.GET.get("state", "")
     if state in STATE_FILTERS:
@@ -157,8 +155,7 @@ def forwardings(request):
 @login_required
 @require_POST
 def retry(request, pk: int):
-    forwarding = get_object_or_404(Forwarding.objects.select_related("tip"), pk=pk)
-    access.require(forwarding.tip.municipality_id in _municipalities(request))
+    forwarding = access.fetch(Forwarding.objects.select_related("tip"), request.user, "manage", pk=pk)
     if sending.retry_now(forwarding, request.user):
         messages.success(request, _("It is sent again now. Reload the page in a minute to see how it went."))
     else:
@@ -171,10 +168,10 @@ def retry(request, pk: int):
 @login_required
 @require_POST
 def forward_tip(request, pk: int):
-    tip = get_object_or_404(Tip, pk=pk)
-    access.require(tip.municipality_id in _municipalities(request))
+    tip = access.fetch(Tip, request.user, "handle", pk=pk)
     chosen = request.POST.get("route", "")
-    route = Route.objects.select_related("destination").filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    routes = Route.objects.restrict(request.user, "manage").select_related("destination")
+    route = routes.filter(pk=int(chosen)).first() if chosen.isdigit() else None
     try:
         if route is None:
             raise RecordError(_("Choose where to send the tip."))

@@ -8,8 +8,10 @@ class MeasuresConfig(AppConfig):
 
     def ready(self) -> None:  # the app's recurring jobs, messages and start-page items
         from trygg.core import todo as start_page
-        from trygg.measures import digest, reminders, todo
+        from trygg.measures import digest, meetings, reminders, todo
+        from trygg.situation import sections
 
+        sections.register(sections.OPEN_MEASURES, meetings.lagesbild_section)
         digest.register()
         reminders.register()
         start_page.register(todo.items)

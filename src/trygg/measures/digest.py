@@ -15,12 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from trygg.core import geo, jobs, mail
+from trygg.core.periods import current
 from trygg.incidents.models import Incident
 from trygg.measures import meetings
 from trygg.measures.models import Decision, Meeting
 from trygg.orgs.access import COORDINATING_ROLES
 from trygg.orgs.models import Cooperation, Membership, Municipality
-from trygg.situation.periods import current
 
 KIND = "weekly_digest"
 NEAR_METRES = 500.0

@@ -9,10 +9,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from trygg.audit import log
+from trygg.core.periods import parse_period
 from trygg.measures.models import Decision, Measure, Meeting
 from trygg.orgs.models import Municipality
 from trygg.situation.builder import Options, ReportBuilder
-from trygg.situation.periods import parse_period
 
 AGENDA_OPTIONS = Options(knox_simulations=0)  # the agenda uses the weekly brief, which has no Knox table
 
@@ -21,6 +21,24 @@ def cooperation_municipalities(cooperation):
     return Municipality.objects.filter(
         organisations__cooperations=cooperation, organisations__kind="municipality"
     ).distinct()
+
+
+def lagesbild_section(municipality, place) -> dict:
+    """The lägesbild's "open measures" (registered with :mod:`trygg.situation.sections`): planned and ongoing
+    measures of the municipality — of the named place when the lägesbild is of one."""
+    qs = Measure.objects.filter(municipality=municipality, status__in=[Measure.Status.PLANNED, Measure.Status.ONGOING])
+    if place is not None:
+        qs = qs.filter(problem_place__name=place.name) | qs.filter(title__icontains=place.name)
+    items = [
+        {
+            "title": m.title,
+            "owner": m.owner.name,
+            "status": m.get_status_display(),
+            "due": (m.due or m.end).isoformat() if (m.due or m.end) else None,
+        }
+        for m in qs.select_related("owner").order_by("due", "end")[:30]
+    ]
+    return {"available": True, "items": items}
 
 
 def open_measures(municipalities):

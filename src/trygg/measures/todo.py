@@ -7,10 +7,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from trygg.core.periods import current
 from trygg.core.todo import Item
 from trygg.orgs import access
 from trygg.orgs.access import REPORTING_ROLES
-from trygg.situation.periods import current
 
 from .meetings import open_measures
 from .models import Decision, Measure, Meeting

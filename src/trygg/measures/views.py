@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from trygg.audit import log
 from trygg.core import geo, rendering
+from trygg.core.periods import PeriodError, current, parse_period
 from trygg.incidents.models import Category, Incident
 from trygg.measures import evaluate as evaluation
 from trygg.measures import meetings
@@ -32,7 +33,6 @@ from trygg.measures.forms import (
 from trygg.measures.models import Agreement, Evaluation, Measure, Meeting, ProblemPlace
 from trygg.orgs import access
 from trygg.orgs.models import Cooperation, Municipality, Organisation
-from trygg.situation.periods import PeriodError, current, parse_period
 
 AUDITED = (
     "title",
@@ -475,6 +475,7 @@ def action_plan(request, code: str, year: int):
     return render(request, "measures/plan.html", context)
 
 
+@login_not_required
 def public_measures(request):
     """What the municipality and its partners do: measures marked public, without internal notes."""
     measures = Measure.objects.filter(public=True).exclude(status=Measure.Status.CANCELLED)

@@ -172,7 +172,7 @@ CASE_POST = Rule(Who.CASE_OFFICERS, get=405, gate=Who.SCREENING_OFFICERS, unveri
 
 ACCESS: dict[str, Rule] = {
     # start page, accounts
-    "core:home": Rule(Who.ANYONE, anonymous=200, denied=200, note="Anonymous visitors get the public start page."),
+    "site:home": Rule(Who.ANYONE, anonymous=200, denied=200, note="Anonymous visitors get the public start page."),
     "login": PUBLIC,
     "logout": Rule(Who.ANYONE, get=405, anonymous=405, denied=405, note="Logging out is a POST."),
     "account": LOGGED_IN,
@@ -194,7 +194,7 @@ ACCESS: dict[str, Rule] = {
         Who.ANYONE, anonymous=200, denied=200, note="Who is logged in and a form token, for the service worker."
     ),
     "core:offline": Rule(Who.ANYONE, anonymous=200, denied=200, note="The page shown without network (no data)."),
-    "core:jobs": Rule(Who.ORG_ADMINS, note="The scheduled jobs, their last run and outcome."),
+    "site:jobs": Rule(Who.ORG_ADMINS, note="The scheduled jobs, their last run and outcome."),
     # administration
     "orgs:admin": Rule(Who.LOGGED_IN, note="Lists only what the user administers."),
     "sso:start": Rule(

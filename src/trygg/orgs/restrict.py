@@ -41,6 +41,8 @@ class RestrictedQuerySet(models.QuerySet):
 
     #: the actions the model's rule knows (e.g. ``view``, ``change``); any other raises ``ValueError``
     actions: ClassVar[frozenset[str]] = frozenset({"view"})
+    #: a refused object is the audit entry's purpose too (a screening case: its municipality's log shows it)
+    refusal_is_purpose: ClassVar[bool] = False
 
     def rule(self, user, action: str) -> Q:
         """The rows ``user`` (authenticated) may use for ``action``, as a ``Q`` on this model (``Q()``: all)."""
@@ -66,12 +68,14 @@ def fetch(queryset: models.QuerySet | type[models.Model], user, action: str = "v
     existing = model._base_manager.filter(**lookup).values_list("pk", flat=True).first()
     if existing is None:
         raise Http404(f"No {model._meta.verbose_name} matches the given query.")
+    purpose = model._base_manager.get(pk=existing) if queryset.refusal_is_purpose else ""
     log.record(
         user,
         "denied",
         object_type=model._meta.label_lower,
         object_id=existing,
         summary=f"refused: {action}",
+        purpose=purpose,
     )
     raise PermissionDenied
 

@@ -304,7 +304,7 @@ def accept(request, token: str):
             if user is None:
                 return _closed(request, invitation, existing) if why == "closed" else _refused(request, why, 410)
             messages.success(request, _("You are now a member of %(org)s.") % {"org": invitation.organisation.name})
-            return redirect("core:home")
+            return redirect("site:home")
         context["confirm"] = True
         return render(request, "orgs/accept.html", context)
     if request.user.is_authenticated:
@@ -319,7 +319,7 @@ def accept(request, token: str):
         messages.success(
             request, _("Welcome to Trygg! You are a member of %(org)s.") % {"org": invitation.organisation.name}
         )
-        return redirect("core:home")
+        return redirect("site:home")
     context["form"] = form
     return render(request, "orgs/accept.html", context)
 

@@ -9,10 +9,30 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from trygg.orgs.models import Cooperation, Municipality, Organisation
+from trygg.orgs.restrict import RestrictedQuerySet
+
+
+class CaseDataQuerySet(RestrictedQuerySet):
+    """``view`` — a case and what belongs to it (parties, runs, findings): the screening officers of the
+    municipality that owns the case — superusers not included. The second factor is checked by the pages
+    (``trygg.screening.views.screening_officer``); a refusal is audited with the case as its purpose."""
+
+    case = ""  # the lookup from this model to the case ("" for the case itself)
+    refusal_is_purpose = True
+
+    def rule(self, user, action: str) -> Q:
+        lookup = f"{self.case}__municipality__in" if self.case else "municipality__in"
+        return Q(**{lookup: Municipality.objects.restrict(user, "screen").values("code")})
+
+
+class FindingQuerySet(CaseDataQuerySet):
+    case = "run__case"
+    refusal_is_purpose = False
 
 
 class Dataset(models.Model):
@@ -189,6 +209,8 @@ class Case(models.Model):
     retention_until = models.DateField(help_text="The case and its person data are deleted after this date.")
     is_generated = models.BooleanField(default=False)
 
+    objects = CaseDataQuerySet.as_manager()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["municipality", "reference"], name="unique_case_reference")]
 
@@ -256,6 +278,8 @@ class Finding(models.Model):
     summary = models.CharField(max_length=500)
     evidence = models.JSONField(default=dict)
     source = models.CharField(max_length=300, blank=True)
+
+    objects = FindingQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]

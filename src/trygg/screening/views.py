@@ -22,9 +22,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from trygg.audit import log
-from trygg.core import two_factor
 from trygg.core.importing import RecordError
-from trygg.orgs import access
+from trygg.orgs import access, two_factor
 from trygg.orgs.models import Municipality, Organisation
 from trygg.screening import cases as case_service
 from trygg.screening import engine
@@ -59,11 +58,7 @@ def _digits(value: str | None) -> int:
 
 
 def _case(request, pk: int) -> Case:
-    case = get_object_or_404(Case.objects.select_related("municipality", "applicant"), pk=pk)
-    if not access.can_screen(request.user, case.municipality_id):
-        log.record(request.user, "denied", case, summary=request.path[:300], purpose=case)
-        raise PermissionDenied
-    return case
+    return access.fetch(Case.objects.select_related("municipality", "applicant"), request.user, pk=pk)
 
 
 @login_required
@@ -77,9 +72,7 @@ def verify(request):
 @screening_officer
 def index_view(request):
     codes = access.screening_municipalities(request.user)
-    cases = (
-        Case.objects.filter(municipality__in=codes).select_related("applicant", "municipality").order_by("-created_at")
-    )
+    cases = Case.objects.restrict(request.user).select_related("applicant", "municipality").order_by("-created_at")
     log.record(request.user, "view", object_type="screening.case", summary="case list")
     return render(request, "screening/index.html", {"cases": cases, "datasets": engine.visible_datasets(codes)})
 
@@ -206,7 +199,7 @@ def case_run(request, pk: int):
 @screening_officer
 @require_POST
 def finding_judge(request, pk: int):
-    finding = get_object_or_404(Finding.objects.select_related("run__case", "party__entity"), pk=pk)
+    finding = access.fetch(Finding.objects.select_related("run__case", "party__entity"), request.user, pk=pk)
     case = _case(request, finding.run.case_id)
     try:
         case_service.judge(

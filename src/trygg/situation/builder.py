@@ -40,11 +40,12 @@ from trygg.analysis.grid import to_projected
 from trygg.analysis.harm import DEFAULT_WEIGHTS, harm_weights
 from trygg.analysis.rates import rate
 from trygg.analysis.temporal import time_of_week
+from trygg.core.periods import Period
 from trygg.incidents.models import Category, Incident, Source
 from trygg.orgs.models import Municipality, OfficialStatistic, Place
 from trygg.situation import data as d
+from trygg.situation import sections
 from trygg.situation.models import Narrative
-from trygg.situation.periods import Period
 from trygg.situation.places import NamedPlace, Namer
 from trygg.situation.spatial import SpatialSection, rounded
 from trygg.situation.study_area import StudyAreaError, observed, study_area
@@ -314,21 +315,7 @@ class ReportBuilder:
         }
 
     def open_measures(self) -> dict:
-        from trygg.measures.models import Measure
-
-        qs = Measure.objects.filter(municipality=self.municipality, status__in=["planned", "ongoing"])
-        if self.place is not None:
-            qs = qs.filter(problem_place__name=self.place.name) | qs.filter(title__icontains=self.place.name)
-        items = [
-            {
-                "title": m.title,
-                "owner": m.owner.name,
-                "status": m.get_status_display(),
-                "due": (m.due or m.end).isoformat() if (m.due or m.end) else None,
-            }
-            for m in qs.select_related("owner").order_by("due", "end")[:30]
-        ]
-        return {"available": True, "items": items}
+        return sections.section(sections.OPEN_MEASURES, self.municipality, self.place)
 
     def official(self) -> dict:
         stat = (

@@ -17,10 +17,10 @@ from trygg.analysis import concentration as conc
 from trygg.analysis.grid import to_projected
 from trygg.analysis.harm import DEFAULT_WEIGHTS, harm_weights
 from trygg.analysis.rates import rate, rate_ratio
+from trygg.core.periods import Period
 from trygg.incidents.models import Category, Source
 from trygg.orgs.models import OfficialStatistic
 from trygg.situation import data as d
-from trygg.situation.periods import Period
 from trygg.situation.spatial import rounded as _round
 from trygg.situation.study_area import StudyAreaError, study_area
 

@@ -14,10 +14,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from trygg.core import jobs
+from trygg.core.periods import Period, current
 from trygg.incidents.models import Incident, shared_with_partners
 from trygg.orgs.models import Membership, Municipality
 from trygg.situation.data import Scope
-from trygg.situation.periods import Period, current
 
 
 def periods_ending(day: dt.date) -> list[Period]:

@@ -13,12 +13,12 @@ from django.utils import translation
 from django_tasks import task
 
 from trygg.core import rendering
+from trygg.core.periods import parse_period
 from trygg.orgs.models import Municipality, Place
 from trygg.situation import charts as charts_module
 from trygg.situation.builder import Options, ReportBuilder
 from trygg.situation.data import Scope
 from trygg.situation.models import ReportCache
-from trygg.situation.periods import parse_period
 
 
 def options_from_settings(**overrides) -> Options:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from trygg.situation.periods import Period, month, tertial, week, year
+from trygg.core.periods import Period, month, tertial, week, year
 
 YEARS_BACK = 3
 SEASONAL_WINDOW = {"week": 2, "month": 1, "tertial": 0}

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from trygg.audit import log
 from trygg.core.csv_export import SafeWriter
+from trygg.core.periods import PeriodError, current, parse_period
 from trygg.orgs import access
 from trygg.orgs.models import Municipality, Place
 from trygg.situation import charts as charts_module
@@ -23,7 +24,6 @@ from trygg.situation import docx_export
 from trygg.situation.comparison import compare
 from trygg.situation.data import Scope
 from trygg.situation.models import Narrative, ReportCache
-from trygg.situation.periods import PeriodError, current, parse_period
 from trygg.situation.service import compute_into, current_cache, render_pdf, start
 from trygg.situation.templatetags.situation_extras import where
 

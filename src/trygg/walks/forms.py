@@ -17,7 +17,7 @@ from trygg.incidents.forms import DateTimeLocalInput, PersonalDataGuardMixin
 from trygg.incidents.models import Category
 from trygg.measures.models import Measure
 from trygg.orgs.models import Organisation, Place
-from trygg.walks import access as walk_access
+from trygg.walks import choices
 from trygg.walks.models import Answer, ChecklistQuestion, ChecklistTemplate, Walk
 
 AREA_KINDS = [Place.Kind.AREA, Place.Kind.RESIDENTIAL]
@@ -57,11 +57,11 @@ class WalkForm(NamedEmptyChoicesMixin, OptimisticLockMixin, forms.ModelForm):
         self.municipality = municipality
         fields = self.fields
         fields["area"].queryset = Place.objects.filter(municipality=municipality, kind__in=AREA_KINDS)
-        fields["organiser"].queryset = walk_access.organiser_choices(user, municipality)
-        fields["organisations"].queryset = walk_access.partner_organisations(municipality)
-        fields["participants"].queryset = walk_access.partner_users(municipality)
+        fields["organiser"].queryset = choices.organiser_choices(user, municipality)
+        fields["organisations"].queryset = choices.partner_organisations(municipality)
+        fields["participants"].queryset = choices.partner_users(municipality)
         fields["participants"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.username})"
-        fields["template"].queryset = walk_access.checklist_choices(municipality)
+        fields["template"].queryset = choices.checklist_choices(municipality)
         fields["template"].required = self.instance.pk is None
         fields["template"].label_from_instance = lambda t: f"{t.name} — {t.source} ({t.cooperation.name})"
         if self.instance.pk is not None:

@@ -10,11 +10,57 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from trygg.incidents.models import Incident
 from trygg.measures.models import Measure
-from trygg.orgs.models import Cooperation, Municipality, Organisation, Place
+from trygg.orgs.models import Cooperation, Municipality, Organisation, Place, reach
+from trygg.orgs.restrict import RestrictedQuerySet, is_superuser
+
+
+class ChecklistQuerySet(RestrictedQuerySet):
+    """``view`` — the checklists of the user's cooperations; ``change`` (and copy) — by those members who coordinate
+    somewhere (superusers: all)."""
+
+    actions = frozenset({"view", "change"})
+
+    def rule(self, user, action: str) -> Q:
+        return Q(cooperation__in=Cooperation.objects.restrict(user, "view" if action == "view" else "coordinate"))
+
+
+class WalkQuerySet(RestrictedQuerySet):
+    """Who sees and manages a safety walk.
+
+    * ``manage`` — planning, changing, starting and finishing it, and turning its stops into incidents or
+      measures: coordinators and organisation admins of an organisation working in the walk's municipality.
+    * ``view`` — the walk's page, adding stops, its photos and report: those coordinators, the users taking part
+      and the members of its organising and participating organisations. A partner of another municipality who
+      only reaches it through a cooperation does not see the walk.
+    """
+
+    actions = frozenset({"view", "manage"})
+    walk = ""  # the lookup from this model to the walk ("" for the walk itself)
+
+    def rule(self, user, action: str) -> Q:
+        managed = Q(municipality__in=Municipality.objects.restrict(user, "coordinate").values("code"))
+        if action == "view" and not is_superuser(user):
+            orgs = reach(user).org_ids()
+            taking_part = Walk.objects.filter(
+                Q(participants=user) | Q(organiser__in=orgs) | Q(organisations__in=orgs)
+            ).values("pk")
+            managed |= Q(pk__in=taking_part)
+        if not self.walk:
+            return managed
+        return Q(**{f"{self.walk}__in": Walk.objects.filter(managed).values("pk")})
+
+
+class StopQuerySet(WalkQuerySet):
+    walk = "walk"
+
+
+class StopPhotoQuerySet(WalkQuerySet):
+    walk = "stop__walk"
 
 
 class ChecklistTemplate(models.Model):
@@ -27,6 +73,8 @@ class ChecklistTemplate(models.Model):
     )
     revision = models.PositiveIntegerField(default=1, help_text="Raised by every save; the edit form's version.")
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ChecklistQuerySet.as_manager()
 
     class Meta:
         ordering = ["cooperation", "name"]
@@ -121,6 +169,8 @@ class Walk(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     is_generated = models.BooleanField(default=False, help_text="Generated demo data, labelled wherever shown.")
 
+    objects = WalkQuerySet.as_manager()
+
     class Meta:
         ordering = ["-starts_at", "-pk"]
         verbose_name = _("safety walk")
@@ -170,6 +220,8 @@ class Stop(models.Model):
 
     is_centroid = False  # for trygg.incidents.nearest.describe_places: a stop's position is exact
 
+    objects = StopQuerySet.as_manager()
+
     class Meta:
         ordering = ["walk", "number"]
         constraints = [
@@ -215,6 +267,8 @@ class StopPhoto(models.Model):
     name = models.CharField(max_length=40)
     is_generated = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = StopPhotoQuerySet.as_manager()
 
     class Meta:
         ordering = ["stop", "pk"]

@@ -19,8 +19,7 @@ from trygg.core.offline import idempotent, keep_offline
 from trygg.core.photos import photo_response
 from trygg.orgs import access
 from trygg.orgs.models import Municipality, Place
-from trygg.walks import access as walk_access
-from trygg.walks import checklists, conversion, report
+from trygg.walks import checklists, choices, conversion, report
 from trygg.walks.forms import ChecklistForm, ConvertForm, QuestionFormSet, StopForm, WalkForm
 from trygg.walks.models import ChecklistTemplate, Stop, StopPhoto, Walk
 from trygg.walks.stops import StopError, add_stop, discard_photos, store_photos
@@ -30,31 +29,26 @@ NEXT_STATUS = {Walk.Status.PLANNED: Walk.Status.WALKING, Walk.Status.WALKING: Wa
 
 
 def _walk(request, pk: int) -> Walk:
-    walk = get_object_or_404(Walk.objects.select_related("municipality", "area", "organiser", "template"), pk=pk)
-    access.require(walk_access.can_see(request.user, walk))
-    return walk
+    return access.fetch(
+        Walk.objects.select_related("municipality", "area", "organiser", "template"), request.user, pk=pk
+    )
 
 
 def _managed_walk(request, pk: int) -> Walk:
-    walk = get_object_or_404(Walk.objects.select_related("municipality", "area", "organiser"), pk=pk)
-    access.require(walk_access.can_manage(request.user, walk))
-    return walk
+    return access.fetch(Walk.objects.select_related("municipality", "area", "organiser"), request.user, "manage", pk=pk)
 
 
 @login_required
 def index(request):
-    walks = walk_access.visible_walks(request.user).select_related("municipality", "organiser", "area")
-    if request.user.is_superuser:  # wherever an organisation works, not all 290
-        plannable = Municipality.objects.filter(organisations__isnull=False).distinct()
-    else:
-        plannable = Municipality.objects.filter(code__in=access.reach(request.user).coordinated_municipalities)
+    walks = Walk.objects.restrict(request.user).select_related("municipality", "organiser", "area")
+    plannable = access.place_municipalities(request.user)  # superusers: wherever an organisation works
     return render(
         request,
         "walks/index.html",
         {
             "walks": walks[:200],
             "plannable": plannable.defer("boundary").order_by("name")[:20],
-            "checklists": walk_access.readable_checklists(request.user).exists(),
+            "checklists": ChecklistTemplate.objects.restrict(request.user).exists(),
             "today": timezone.localdate(),
         },
     )
@@ -74,11 +68,10 @@ def _map_data(municipality: Municipality) -> dict:
 @login_required
 def plan(request, code: str, pk: int | None = None):
     """Plan a walk (or change a planned one): where, when, who and with which checklist."""
-    municipality = get_object_or_404(Municipality, code=code)
-    access.require(access.can_view_municipality(request.user, code) or request.user.is_superuser)
+    municipality = access.fetch(Municipality, request.user, "view", code=code)
     walk = get_object_or_404(Walk, pk=pk, municipality=municipality) if pk else None  # then: is it in it?
-    access.require(walk_access.can_plan(request.user, code))
-    for cooperation in walk_access.cooperations_of(municipality):
+    municipality = access.fetch(Municipality, request.user, "coordinate", code=code)
+    for cooperation in choices.cooperations_of(municipality):
         checklists.ensure_default(cooperation)
     before = log.snapshot(walk, WALK_FIELDS) if walk else {}
     form = WalkForm(request.POST or None, instance=walk, municipality=municipality, user=request.user)
@@ -123,7 +116,7 @@ def _stop_context(request, walk: Walk, form: StopForm) -> dict:
         "walk": walk,
         "form": form,
         "stops": report.stop_views(walk),
-        "can_manage": walk_access.can_manage(request.user, walk),
+        "can_manage": access.allowed(walk, request.user, "manage"),
         "next_status": NEXT_STATUS.get(walk.status),
         "map": _map_data(walk.municipality),
         "area": walk.area_geometry,
@@ -190,8 +183,7 @@ def walk_status(request, pk: int):
 @login_required
 def stop_photo(request, pk: int):
     """A stop's photo (re-encoded, without metadata) for those who may see the walk."""
-    photo = get_object_or_404(StopPhoto.objects.select_related("stop__walk"), pk=pk)
-    access.require(walk_access.can_see(request.user, photo.stop.walk))
+    photo = access.fetch(StopPhoto, request.user, pk=pk)
     return photo_response("walks", photo.name, f"trygghetsvandring-{photo.stop.walk_id}-{photo.pk}.jpg")
 
 
@@ -199,7 +191,7 @@ def stop_photo(request, pk: int):
 def walk_report(request, pk: int):
     walk = _walk(request, pk)
     context = report.context(walk)
-    can_manage = walk_access.can_manage(request.user, walk)
+    can_manage = access.allowed(walk, request.user, "manage")
     if can_manage:
         for view in context["stops"]:
             if not view.stop.converted:
@@ -229,9 +221,8 @@ def walk_report_pdf(request, pk: int):
 @require_POST
 def convert(request, pk: int):
     """One click: the stop becomes an incident or a measure (coordinators of the walk's municipality), once."""
-    stop = get_object_or_404(Stop.objects.select_related("walk__municipality"), pk=pk)
+    stop = access.fetch(Stop.objects.select_related("walk__municipality"), request.user, "manage", pk=pk)
     walk = stop.walk
-    access.require(walk_access.can_manage(request.user, walk))
     form = ConvertForm(request.POST, walk=walk, prefix=f"stop{stop.pk}")
     target = reverse("walks:report", args=[walk.pk]) + f"#stopp-{stop.number}"
     if not form.is_valid():
@@ -258,18 +249,18 @@ def convert(request, pk: int):
 
 @login_required
 def checklist_list(request):
-    items = walk_access.readable_checklists(request.user).prefetch_related("questions")
+    items = ChecklistTemplate.objects.restrict(request.user).select_related("cooperation").prefetch_related("questions")
+    editable = set(ChecklistTemplate.objects.restrict(request.user, "change").values_list("pk", flat=True))
     return render(
         request,
         "walks/checklists.html",
-        {"checklists": [(t, walk_access.can_edit_checklist(request.user, t)) for t in items]},
+        {"checklists": [(t, t.pk in editable) for t in items]},
     )
 
 
 @login_required
 def checklist_edit(request, pk: int):
-    template = get_object_or_404(ChecklistTemplate.objects.select_related("cooperation"), pk=pk)
-    access.require(walk_access.can_edit_checklist(request.user, template))
+    template = access.fetch(ChecklistTemplate.objects.select_related("cooperation"), request.user, "change", pk=pk)
     before = {"name": template.name, "source": template.source, "questions": template.snapshot()}
     form = ChecklistForm(request.POST or None, instance=template)
     formset = QuestionFormSet(request.POST or None, instance=template, prefix="q")
@@ -300,8 +291,7 @@ def checklist_edit(request, pk: int):
 @login_required
 @require_POST
 def checklist_copy(request, pk: int):
-    template = get_object_or_404(ChecklistTemplate, pk=pk)
-    access.require(walk_access.can_edit_checklist(request.user, template))
+    template = access.fetch(ChecklistTemplate, request.user, "change", pk=pk)
     copy = checklists.copy_template(template, checklists.copy_name(template))
     log.record(request.user, "create", copy, summary=f"copy of checklist {template.pk}")
     messages.success(request, _("A copy was made; change it as you like."))

@@ -77,7 +77,7 @@
         });
       }
       if (response.redirected) { return { state: "login" }; }
-      if (response.status === 422 || response.status === 400 || response.status === 403 || response.status === 404) {
+      if ([400, 403, 404, 409, 422].indexOf(response.status) >= 0) {
         return response.text().then(function (html) { return { state: "rejected", html: html, status: response.status }; });
       }
       return { state: "waiting", error: "HTTP " + response.status };

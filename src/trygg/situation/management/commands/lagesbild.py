@@ -6,9 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from trygg.audit import log
+from trygg.core.periods import PeriodError, parse_period
 from trygg.orgs.models import Municipality, Place
 from trygg.situation import charts, docx_export
-from trygg.situation.periods import PeriodError, parse_period
 from trygg.situation.service import builder_for, options_from_settings, render_html, render_pdf
 
 FORMATS = ["html", "pdf", "docx", "json"]

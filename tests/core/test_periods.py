@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from trygg.situation.periods import PeriodError, parse_period
+from trygg.core.periods import PeriodError, parse_period
 
 
 @pytest.mark.parametrize(

@@ -92,7 +92,7 @@ def verify_page(request: HttpRequest, *, default_next: str, purpose: str = "") -
 
 @login_required
 def verify(request: HttpRequest) -> HttpResponse:
-    return verify_page(request, default_next=reverse("core:home"))
+    return verify_page(request, default_next=reverse("site:home"))
 
 
 def required_for(user) -> bool:
@@ -148,5 +148,5 @@ class SecondFactorMiddleware:
         match = request.resolver_match
         if match is None or match.view_name in OPEN_BEFORE_CODE or not user_has_device(user, confirmed=True):
             return None
-        target = request.get_full_path() if request.method == "GET" else reverse("core:home")
+        target = request.get_full_path() if request.method == "GET" else reverse("site:home")
         return redirect(f"{reverse('two_factor_verify')}?next={quote(target)}")

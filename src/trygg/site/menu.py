@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.orgs import access
 from trygg.orgs.models import Role
+from trygg.walks.models import Walk
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,8 @@ def public_entries() -> list[Entry]:
     return [
         _entry(_("Tips"), "citizens:tip_new"),
         _entry(_("Receipt"), "citizens:receipt_campaign"),
-        _entry(_("Survey"), "core:home", anchor="#undersokningar"),
-        _entry(_("Map"), "core:home", anchor="#kartor"),
+        _entry(_("Survey"), "site:home", anchor="#undersokningar"),
+        _entry(_("Map"), "site:home", anchor="#kartor"),
         _entry(_("What we do"), "measures:public"),
     ]
 
@@ -38,7 +39,7 @@ def staff_entries(user) -> list[Entry]:
     reach = access.reach(user)
     roles = set(reach.org_roles.values())
     coordinating = user.is_superuser or bool(roles & access.COORDINATING_ROLES)
-    entries = [_entry(_("Start"), "core:home")]
+    entries = [_entry(_("Start"), "site:home")]
     if access.can_report(user):
         entries += [_entry(_("Report"), "incidents:report"), _entry(_("My reports"), "incidents:mine")]
     only_reporting = not coordinating and roles <= {Role.REPORTER, Role.SCREENING_OFFICER}
@@ -62,16 +63,14 @@ def staff_entries(user) -> list[Entry]:
     if access.screening_municipalities(user):
         entries.append(_entry(_("Screening"), "screening:index"))
     if access.can_see_jobs(user):
-        entries.append(_entry(_("Jobs"), "core:jobs"))
+        entries.append(_entry(_("Jobs"), "site:jobs"))
     if administers(user):
         entries.append(_entry(_("Administration"), "orgs:admin"))
     return entries
 
 
 def _takes_part_in_walks(user) -> bool:
-    from trygg.walks.access import visible_walks
-
-    return visible_walks(user).exists()
+    return Walk.objects.restrict(user).exists()
 
 
 def administers(user) -> bool:

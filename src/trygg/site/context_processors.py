@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from trygg.core import menu
 from trygg.orgs import access
+from trygg.site import menu
 
 
 def trygg(request):
