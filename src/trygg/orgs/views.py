@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from trygg.audit import log
 from trygg.audit.models import AuditEvent
 from trygg.core import geo
-from trygg.orgs import access, invitations, notices, partners
+from trygg.orgs import access, invitations, notices, partners, place_references
 from trygg.orgs.forms import (
     AcceptForm,
     ExistingPartnerForm,
@@ -568,29 +568,16 @@ def place_edit(request, code: str, pk: int | None = None):
     )
 
 
-def place_references(place: Place) -> dict[str, int]:
-    """What refers to the place and would lose it: surveys and their answers, goals of agreements."""
-    from trygg.citizens.models import Survey, SurveyResponse
-    from trygg.measures.models import Goal
-
-    counts = {
-        "surveys": Survey.objects.filter(areas=place).count(),
-        "responses": SurveyResponse.objects.filter(area=place).count(),
-        "goals": Goal.objects.filter(area=place).count(),
-    }
-    return {k: v for k, v in counts.items() if v}
-
-
 @login_required
 def place_delete(request, code: str, pk: int):
     municipality = _municipality(request, code)
     place = access.fetch(Place, request.user, "change", pk=pk, municipality=municipality)
-    references = place_references(place)
+    references = place_references.count(place)
     confirmed = request.method == "POST" and request.POST.get("confirm") == "yes"  # not an empty POST
     if confirmed and not references:
         with transaction.atomic():
             locked = Place.objects.select_for_update().filter(pk=place.pk).first()
-            references = place_references(locked) if locked is not None else {}
+            references = place_references.count(locked) if locked is not None else {}
             if locked is not None and not references:
                 name, pk_ = locked.name, locked.pk
                 snapshot = log.snapshot(locked, PLACE_FIELDS)
