@@ -5,6 +5,7 @@ replayed through HTTP, the request answered by the right and by the wrong admins
 from __future__ import annotations
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -74,6 +75,9 @@ def test_a_partner_of_another_municipality_joins_only_when_that_municipalitys_ad
     assert not waiting_for(world, "orebro.admin")  # not Örebro's to answer
     [request] = waiting_for(world, "hammaro.admin")
     assert request.organisation == hammaro and request.cooperation == coop and request.status == "pending"
+    [message] = mail.outbox  # the asked admin is told, with the link to the request
+    assert message.to == ["hammaro.admin@example.se"]
+    assert reverse("orgs:partner_request", args=[request.pk]) in message.body
     page = karlstad_admin.get(reverse("orgs:cooperation", args=[coop.slug]))
     assert [(r.organisation, r.status) for r in page.context["partner_requests"]] == [(hammaro, "pending")]
 
@@ -159,3 +163,17 @@ def test_a_request_is_answered_only_by_the_admins_of_the_municipality_it_waits_f
     refusals = AuditEvent.objects.filter(action="denied", object_type="orgs.partnerrequest", object_id=str(request.pk))
     assert refusals.count() == 2 * len(wrong)
     assert decide(client_of(world, "hammaro.admin"), 999_999, "accept").status_code == 404
+
+
+def test_a_municipality_without_an_admin_in_trygg_is_answered_by_a_superuser(world):
+    coop = world["coop"]
+    url = reverse("orgs:cooperation_partner", args=[coop.slug])
+    new = {"new": "1", "new-name": "Kils Fastigheter AB", "new-kind": "property_owners", "new-municipalities": ["1715"]}
+    response = client_of(world, "karlstad.admin").post(url, new, follow=True)
+    assert "superanvändare" in " ".join(str(m) for m in response.context["messages"])
+    created = Organisation.objects.get(name="Kils Fastigheter AB")
+    assert not mail.outbox and created not in coop.organisations.all()
+    world["users"]["root"] = User.objects.create_superuser("root", password="x" * 14)
+    [request] = waiting_for(world, "root")
+    assert decide(client_of(world, "root"), request.pk, "accept").status_code == 302
+    assert created in coop.organisations.all()

@@ -436,13 +436,22 @@ def cooperation_partner(request, slug: str):
                 _("%(org)s is waiting already for an answer from the admins of %(names)s.")
                 % {"org": organisation.name, "names": names},
             )
-        else:
+        elif partners.answerers(outcome.request):
             partners.notify(outcome.request)
             messages.success(
                 request,
                 _(
                     "%(org)s works in %(names)s: the admins of that municipality were asked, and it joins the "
                     "cooperation when they accept."
+                )
+                % {"org": organisation.name, "names": names},
+            )
+        else:
+            messages.warning(
+                request,
+                _(
+                    "%(org)s works in %(names)s, whose municipality has no admin in Trygg yet: the request waits for "
+                    "a superuser (IT) to answer it."
                 )
                 % {"org": organisation.name, "names": names},
             )
