@@ -5,6 +5,7 @@ all categories and the default period."""
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, render
 
 from . import tips
@@ -12,6 +13,7 @@ from .publicmap import PERIODS, parse_weeks, public_cells, statistics_categories
 from .views import _map_context
 
 
+@login_not_required
 def public_map(request, code: str):
     municipality = get_object_or_404(tips.active_municipalities(), code=code)
     categories = statistics_categories()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -241,6 +241,7 @@ def _refused(request, reason: str, status: int):
     return render(request, "orgs/accept.html", {"refused": reason}, status=status)
 
 
+@login_not_required
 def accept(request, token: str):
     """The link in the invitation: a new account (user name and password), or — when the address belongs to an
     account — the membership added to it after its owner logs in."""

@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 NEXT_KEY = "sso_next"
 
 
+@login_not_required
 @require_GET
 def start(request: HttpRequest, name: str) -> HttpResponse:
     """Off to the provider's sign-in page; back at :func:`callback`."""
@@ -52,6 +53,7 @@ def _refused(request: HttpRequest, provider, message: str, status: int) -> HttpR
     return render(request, "sso/refused.html", {"provider": provider, "message": message}, status=status)
 
 
+@login_not_required
 @require_GET
 def callback(request: HttpRequest, name: str) -> HttpResponse:
     """The provider sends the browser back with a code: exchange it, check the ID token, sign in."""
