@@ -131,7 +131,8 @@ def _handler(hostile: Hostile):
             def ok():
                 ids = [i for i in query.get("service_request_id", "").split(",") if i]
                 with hostile.lock:
-                    found = [{"service_request_id": i, "status": hostile.statuses[i]} for i in ids if i in hostile.statuses]
+                    found = [{"service_request_id": i, "status": hostile.statuses[i]} for i in ids
+                             if i in hostile.statuses]  # fmt: skip
                 self._json(200, found)
 
             self._answer(hostile.choose("GET", parts.path, query), ok)

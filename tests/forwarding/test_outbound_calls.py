@@ -234,15 +234,14 @@ def test_a_send_that_crashed_after_its_claim_counts_and_ends_as_needing_a_person
     at MAX_ATTEMPTS it needs a person."""
     tip = new_tip("Lampan")
     now = timezone.now()
-    Forwarding.objects.filter(tip=tip).update(state="sending", attempts=sending.MAX_ATTEMPTS,
-                                              claimed_at=now - sending.STUCK_AFTER - dt.timedelta(minutes=1))  # fmt: skip
+    long_ago = now - sending.STUCK_AFTER - dt.timedelta(minutes=1)
+    Forwarding.objects.filter(tip=tip).update(state="sending", attempts=sending.MAX_ATTEMPTS, claimed_at=long_ago)
     jobs.run_now("tip_forwarding", now=now)
     forwarding = Forwarding.objects.get(tip=tip)
     assert forwarding.needs_person and "interrupted" in forwarding.last_error
     assert hostile.posts == []
     other = new_tip("Lampan igen")  # fewer attempts: tried again
-    Forwarding.objects.filter(tip=other).update(state="sending", attempts=2,
-                                                claimed_at=now - sending.STUCK_AFTER - dt.timedelta(minutes=1))  # fmt: skip
+    Forwarding.objects.filter(tip=other).update(state="sending", attempts=2, claimed_at=long_ago)
     jobs.run_now("tip_forwarding", now=now + dt.timedelta(minutes=1))
     assert Forwarding.objects.get(tip=other).state == "sent" and Forwarding.objects.get(tip=other).attempts == 3
 
@@ -327,7 +326,7 @@ def test_a_coordinator_cannot_choose_another_municipalitys_key_in_the_form(login
 
 
 @pytest.mark.django_db
-def test_another_municipalitys_key_is_never_sent(demo_orgs, department, monkeypatch, django_capture_on_commit_callbacks):
+def test_another_municipalitys_key_is_never_sent(demo_orgs, department, monkeypatch):
     """A Karlstad destination whose stored key name points at Örebro's variable (older data, or the database
     edited) sends nothing: the variable read is always Karlstad's own."""
     monkeypatch.setenv("TRYGG_OPEN311_KEY_1880_GATA", "orebros-nyckel")

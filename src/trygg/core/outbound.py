@@ -75,7 +75,7 @@ BLOCKED_NETWORKS: tuple[IPNetwork, ...] = tuple(
 )  # fmt: skip
 
 _HOST_CHARS = frozenset(string.ascii_lowercase + string.digits + ".-")
-_URL_CHARS = frozenset(string.ascii_letters + string.digits + "-._~:/?[]!$&'()*+,;=%")
+_URL_CHARS = frozenset(string.ascii_letters + string.digits + "-._~:/?[]@!$&'()*+,;=%")  # RFC 3986, no #
 
 
 class OutboundError(Exception):
@@ -200,12 +200,12 @@ def parse_target(url: str) -> Target:
     if scheme not in DEFAULT_PORTS:
         raise AddressRefused("the address must start with https:// (or http:// where IT allows it)", "scheme")
     host = (parsed.host or "").lower().strip("[]")
-    port = parsed.port or DEFAULT_PORTS[scheme]
+    port = DEFAULT_PORTS[scheme] if parsed.port is None else parsed.port
     path = parsed.path or "/"
     agree = (
         split.scheme.lower() == scheme
         and (split.hostname or "").lower() == host
-        and (split_port or DEFAULT_PORTS[scheme]) == port
+        and (DEFAULT_PORTS[scheme] if split_port is None else split_port) == port
         and (split.path or "/") == path
         and (split.query or None) == parsed.query
     )
