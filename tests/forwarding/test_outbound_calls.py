@@ -357,3 +357,25 @@ def test_a_key_set_under_the_old_unprefixed_name_is_not_read_and_the_error_tells
     assert department.attempts == []
     told = [str(reason) for reason in destination.why_not_sending()]  # on the pages, in the user's language
     assert any(f"TRYGG_OPEN311_KEY_{KEY_NAME} " in r and f"TRYGG_OPEN311_KEY_1780_{KEY_NAME}" in r for r in told)
+
+
+@pytest.mark.django_db
+def test_the_migration_keeps_a_key_name_that_already_named_its_own_municipality(demo_orgs):
+    """Before keys were per municipality, "1780_GATA" read TRYGG_OPEN311_KEY_1780_GATA: it becomes "GATA", which
+    reads the same variable now. Other names are kept (their variable gains the code; the pages say so)."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("trygg.forwarding.migrations.0003_outbound_keys_per_municipality")
+    own = Destination.objects.create(municipality_id="1780", name="A", base_url="https://a.example/",
+                                     key_name="1780_GATA")  # fmt: skip
+    other = Destination.objects.create(municipality_id="1780", name="B", base_url="https://b.example/",
+                                       key_name="KARLSTAD_GATA")  # fmt: skip
+    foreign = Destination.objects.create(municipality_id="1780", name="C", base_url="https://c.example/",
+                                         key_name="1880_GATA")  # fmt: skip
+    migration.own_code_out_of_key_names(apps, None)
+    names = dict(Destination.objects.values_list("pk", "key_name"))
+    assert (names[own.pk], names[other.pk], names[foreign.pk]) == ("GATA", "KARLSTAD_GATA", "1880_GATA")
+    own.refresh_from_db()
+    assert own.key_variable == "TRYGG_OPEN311_KEY_1780_GATA"

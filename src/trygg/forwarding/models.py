@@ -82,8 +82,8 @@ class Destination(models.Model):
     def legacy_key_variable(self) -> str:
         """The variable an older Trygg read (``TRYGG_OPEN311_KEY_<NAME>``, not per municipality) when it is still
         set and the new one is not: IT renames it (it is never read, see the module's docstring)."""
-        old = f"{KEY_PREFIX}{self.key_name}"
-        return old if not self.api_key() and os.environ.get(old, "").strip() else ""
+        old = f"{KEY_PREFIX}{self.key_name}"  # a valid name starts with a letter: never another code's variable
+        return old if self.key_name_valid and not self.api_key() and os.environ.get(old, "").strip() else ""
 
     def key_problem(self) -> str:
         """Why no key can be read, in words for IT and the coordinator ("" when it is set)."""
