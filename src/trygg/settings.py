@@ -279,6 +279,7 @@ TRYGG_JOB_SCHEDULES = {
     "resident_followup": "0 10 * * *",
     "retention": "30 3 * * *",
     "tip_forwarding": "*/10 * * * *",  # tips to the departments' Open311 endpoints, and their status back
+    "public_map_release": "0 1 * * *",  # the residents' public map, after the day has closed (trygg.citizens)
 }
 TRYGG_JOB_SCHEDULES |= {
     key.removeprefix("TRYGG_SCHEDULE_").lower(): value

@@ -7,8 +7,9 @@ class CitizensConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:  # the app's recurring jobs, messages and start-page items
-        from trygg.citizens import notices, todo
+        from trygg.citizens import notices, public_map_release, todo
         from trygg.core import todo as start_page
 
         notices.register()
+        public_map_release.register()
         start_page.register(todo.items)
