@@ -261,9 +261,14 @@ TRYGG_BASE_URL = os.environ.get("TRYGG_BASE_URL", "http://127.0.0.1:8000")
 # Recurring jobs (trygg.core.jobs): cron expressions in local time; TRYGG_SCHEDULE_<NAME> overrides one,
 # e.g. TRYGG_SCHEDULE_WEEKLY_DIGEST="0 6 * * 1". `trygg jobs` lists them with their last run.
 # Hosts of departments' Open311 endpoints Trygg may send residents' tips to (trygg.forwarding), e.g.
-# "open311.karlstad.se,10.1.2.3": set by whoever sets the endpoints' keys, so that a coordinator's typing
-# cannot point the server at another internal address. Empty: tips are forwarded nowhere.
+# "open311.karlstad.se,open311.orebro.se:8443": set by whoever sets the endpoints' keys, so that a coordinator's
+# typing cannot point the server at another internal address. Empty: tips are forwarded nowhere.
 TRYGG_OPEN311_HOSTS = env_list("TRYGG_OPEN311_HOSTS")
+# Outbound calls (trygg.core.outbound; docs/operations.md, "Utgående anrop / Outbound calls"). An entry of
+# TRYGG_OPEN311_HOSTS is "host" (https on 443), "host:port" (https) or "http://host:port" (plain http: the key
+# travels unencrypted). The host must resolve to public addresses only, unless they lie in a network listed here
+# (CIDR, e.g. "10.1.2.0/24" for a department's server inside the municipality's network).
+TRYGG_OUTBOUND_ALLOW_NETWORKS = env_list("TRYGG_OUTBOUND_ALLOW_NETWORKS")
 
 TRYGG_JOB_SCHEDULES = {
     "police_events": "*/15 * * * *",  # police events of the counties served
@@ -274,6 +279,7 @@ TRYGG_JOB_SCHEDULES = {
     "resident_followup": "0 10 * * *",
     "retention": "30 3 * * *",
     "tip_forwarding": "*/10 * * * *",  # tips to the departments' Open311 endpoints, and their status back
+    "public_map_release": "0 1 * * *",  # the residents' public map, after the day has closed (trygg.citizens)
 }
 TRYGG_JOB_SCHEDULES |= {
     key.removeprefix("TRYGG_SCHEDULE_").lower(): value

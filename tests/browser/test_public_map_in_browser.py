@@ -1,4 +1,6 @@
-"""The residents' public map in a browser: choosing a category and a period updates the map, legend and table."""
+"""The residents' public map in a browser: choosing a category and a period updates the map, legend and table.
+
+The page shows the day's release (made at the first visit here), in whole weeks that have ended and in steps of k."""
 
 from __future__ import annotations
 
@@ -32,17 +34,19 @@ def square_points(east: int, north: int, n: int) -> list[tuple[float, float]]:
 @pytest.mark.parametrize("mobile", [False, True], ids=["desktop", "phone"])
 def test_choosing_category_and_period_updates_legend_map_and_table(page_for, live_demo, mobile):
     org = live_demo["orgs"]["centrum-karlstad"]
-    now = timezone.now()
-    for p in square_points(0, 0, 6):
-        make_incident(org=org, category="klotter", visibility="public", point=p, when=now - dt.timedelta(days=2))
-    for p in square_points(-8, 0, 5):  # 20 weeks old: only in the 26 and 52 week views
-        make_incident(org=org, category="brand", visibility="public", point=p, when=now - dt.timedelta(weeks=20))
+    today = timezone.localdate()
+    monday = dt.datetime.combine(today - dt.timedelta(days=today.weekday()), dt.time(), timezone.get_current_timezone())
+    for p in square_points(0, 0, 6):  # in the last whole week
+        make_incident(org=org, category="klotter", visibility="public", point=p, when=monday - dt.timedelta(days=2))
+    for p in square_points(-8, 0, 5):  # 20 weeks before: only in the 26 and 52 week views
+        make_incident(org=org, category="brand", visibility="public", point=p, when=monday - dt.timedelta(weeks=20))
     page = page_for(None, mobile=mobile)
     page.goto(live_demo["url"] + "/karta/1780/")
     rows = page.locator("#public-squares tbody tr")
-    assert rows.count() == 1 and rows.first.locator("td.num").inner_text() == "6"
-    assert page.locator(".leaflet-tooltip.cell-count").all_inner_texts() == ["6"]
-    assert "12" in page.locator("#legend-selection").inner_text()
+    assert rows.count() == 1 and rows.first.locator("td.num").inner_text() == "5–9"  # 6, in steps of 5
+    assert page.locator(".leaflet-tooltip.cell-count").all_inner_texts() == ["5–9"]
+    assert "de 12 hela veckorna" in page.locator("#legend-selection").inner_text()
+    assert "en gång per dygn" in page.locator("#legend-release").inner_text()
 
     page.select_option("#map-category", "brand")
     page.click(".public-map-choice button[type=submit]")
@@ -54,14 +58,14 @@ def test_choosing_category_and_period_updates_legend_map_and_table(page_for, liv
     page.select_option("#map-weeks", "26")
     page.click(".public-map-choice button[type=submit]")
     page.wait_for_url("**/karta/1780/?kategori=brand&weeks=26")
-    assert page.locator("#public-squares tbody td.num").all_inner_texts() == ["5"]
-    assert page.locator(".leaflet-tooltip.cell-count").all_inner_texts() == ["5"]
+    assert page.locator("#public-squares tbody td.num").all_inner_texts() == ["5–9"]
+    assert page.locator(".leaflet-tooltip.cell-count").all_inner_texts() == ["5–9"]
     legend = page.locator("#legend-selection").inner_text()
-    assert "26" in legend and "12" not in legend
+    assert "de 26 hela veckorna" in legend and "de 12 hela" not in legend
     assert page.locator("#map-weeks").input_value() == "26"
     # no individual point reaches the browser: the map data holds squares only
     data = page.evaluate("JSON.parse(document.getElementById('public-cells').textContent)")
-    assert [sorted(c) for c in data] == [["class", "count", "place", "polygon"]]
+    assert [sorted(c) for c in data] == [["class", "high", "low", "place", "polygon"]]
     page.wait_for_load_state("networkidle")
     found = violations(page)  # with a square, its tooltip and a table row on the page
     assert found == [], json.dumps(found, ensure_ascii=False, indent=1)

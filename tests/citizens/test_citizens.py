@@ -17,7 +17,7 @@ from tests.factories import make_incident
 from trygg.analysis.survey import change_between_waves, group_index, respondent_index
 from trygg.citizens import surveys
 from trygg.citizens.models import ReceiptReport, Survey, SurveyCode, SurveyResponse, Tip, Venue
-from trygg.citizens.publicmap import public_cells
+from trygg.citizens.publicmap import publication
 from trygg.core import photos
 from trygg.incidents.models import Incident
 from trygg.orgs.models import Municipality
@@ -34,19 +34,21 @@ def offset(lat, lon, north, east):
 
 def test_the_public_map_shows_only_cells_with_at_least_k_and_no_points(client, demo_orgs):
     org = demo_orgs["orgs"]["centrum-karlstad"]
+    today = timezone.localdate()
+    last_week = timezone.now() - dt.timedelta(days=today.weekday() + 3)  # the map counts whole weeks that ended
     for i in range(5):
-        make_incident(org=org, visibility="public", point=offset(59.3794, 13.5035, 3 * i, 0))
+        make_incident(org=org, visibility="public", point=offset(59.3794, 13.5035, 3 * i, 0), when=last_week)
     for i in range(4):  # another cell, 1 km away: below k
-        make_incident(org=org, visibility="public", point=offset(59.3794, 13.5035, 1000 + 3 * i, 0))
+        make_incident(org=org, visibility="public", point=offset(59.3794, 13.5035, 1000 + 3 * i, 0), when=last_week)
     for i in range(10):  # not public
-        make_incident(org=org, visibility="partners", point=offset(59.3794, 13.5035, 2000 + 3 * i, 0))
-    data = public_cells(Municipality.objects.get(code="1780"))
-    assert [c["count"] for c in data["cells"]] == [5]
-    assert data["hidden"] == 4
+        make_incident(org=org, visibility="partners", point=offset(59.3794, 13.5035, 2000 + 3 * i, 0), when=last_week)
+    data = publication(Municipality.objects.get(code="1780"), today)["views"]["/12"]
+    assert [c["low"] for c in data["cells"]] == [5]
+    assert data["hidden"] == {"kind": "fewer", "n": 10}  # 4, given as a range
     page = client.get("/karta/1780/").content.decode()
     assert "59.3794," not in page and "13.5035" not in page  # no incident coordinates
     with override_settings(TRYGG_PUBLIC_MAP_K=6):
-        assert public_cells(Municipality.objects.get(code="1780"))["cells"] == []
+        assert publication(Municipality.objects.get(code="1780"), today)["views"]["/12"]["cells"] == []
 
 
 def test_photo_metadata_is_stripped_and_orientation_kept(tmp_path, settings):

@@ -1,7 +1,8 @@
 """The residents' public map per category and period: k per selection, no differencing, places instead of points.
 
 Incidents are planted in known 250 m squares (SWEREF 99 TM squares computed here with pyproj, not with the
-grid module), and the page is read as a visitor would read it: the JSON for the map and the table.
+grid module), in whole weeks that have ended, and the page is read as a visitor would read it: the JSON for the map
+and the table. The page shows the day's release, every count in steps of k (``test_public_map_releases``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.utils import timezone
 from pyproj import Transformer
 
@@ -43,8 +45,26 @@ def square_of(polygon) -> tuple[int, int]:
     return round((sum(xs) / 4 - X0) / CELL), round((sum(ys) / 4 - Y0) / CELL)
 
 
+# the start of this week (local time): the page counts the whole weeks before it
+MONDAY = dt.datetime.combine(
+    timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday()),
+    dt.time.min,
+    timezone.get_current_timezone(),
+)
+
+
+def steps(n: int) -> int:
+    """A count as the page publishes it: the lower end of its band of k (7 → 5, 10 → 10, 4 → not shown)."""
+    return n // K * K
+
+
+def release() -> None:
+    """A new release of the map (the scheduled job, run at once as an operator would): the page shows it."""
+    call_command("jobs", "run", "public_map_release")
+
+
 def plant(org, square, n, category, days=3, visibility="public", **extra):
-    when = timezone.now() - dt.timedelta(days=days)
+    when = MONDAY - dt.timedelta(days=days)
     for i in range(n):
         make_incident(
             org=org,
@@ -56,7 +76,8 @@ def plant(org, square, n, category, days=3, visibility="public", **extra):
         )
 
 
-# The planted squares: (east, north) → {category: count}, all public, exact, 3 days old unless said otherwise.
+# The planted squares: (east, north) → {category: count}, all public, exact, 3 days before this week unless said
+# otherwise.
 A, B, C, D, E, F, G, H, X = (0, 0), (4, 0), (0, 4), (0, -4), (-4, 0), (8, 0), (0, 8), (-8, 0), (8, 8)
 RECENT = {
     A: {"klotter": 6},
@@ -75,7 +96,7 @@ def planted(demo_orgs):
     for square, counts in RECENT.items():
         for category, n in counts.items():
             plant(org, square, n, category)
-    plant(org, H, 5, "brand", days=20 * 7)  # 20 weeks old: in 26 and 52 weeks, not in 4 or 12
+    plant(org, H, 5, "brand", days=20 * 7)  # 20 weeks before this week: in 26 and 52 weeks, not in 4 or 12
     # never counted: not public, or not placed to a street or better
     plant(org, X, 10, "klotter", visibility="partners")
     plant(org, X, 10, "klotter", visibility="internal")
@@ -104,7 +125,8 @@ def view(client, category="", weeks=None):
             rows.append(cols)
     return {
         "page": page,
-        "cells": {square_of(c["polygon"]): c["count"] for c in cells},
+        "cells": {square_of(c["polygon"]): c["low"] for c in cells},
+        "bands": {square_of(c["polygon"]): (c["low"], c["high"]) for c in cells},
         "json": cells,
         "rows": rows,
         "table": table,
@@ -114,7 +136,8 @@ def view(client, category="", weeks=None):
 
 def expected(category="", weeks=12) -> dict:
     """What must be shown, worked out by hand from the planted squares (see the module ``publicmap`` for the
-    rule): a square shows a category only with ≥ k of it, and not where "all" minus it would leave 1…k−1."""
+    rule): a square shows a category only with ≥ k of it, and not where "all" minus it would leave 1…k−1. These
+    are the exact counts; the page gives their bands (``steps``)."""
     by_view = {
         ("", 12): {A: 6, B: 7, C: 10, F: 6, G: 10},
         ("klotter", 12): {A: 6},  # B has 5 graffiti, but "all" (7) − 5 would reveal 2 vandalism
@@ -144,7 +167,9 @@ def expected(category="", weeks=12) -> dict:
     ],
 )
 def test_squares_appear_exactly_where_the_selection_has_at_least_k(client, planted, category, weeks):
-    assert view(client, category, weeks)["cells"] == expected(category, weeks)
+    shown = view(client, category, weeks)
+    assert shown["cells"] == {square: steps(n) for square, n in expected(category, weeks).items()}
+    assert all(high == low + K - 1 for low, high in shown["bands"].values())
 
 
 def test_a_category_below_k_is_never_shown_not_even_among_the_main_categories(client, planted):
@@ -167,41 +192,61 @@ def test_a_category_below_k_is_never_shown_not_even_among_the_main_categories(cl
             assert all(n >= K for n in view(client, category, weeks)["cells"].values())
 
 
+def hidden_range(hidden: dict) -> tuple[int, int]:
+    """The range of the count in squares not shown, as the legend states it."""
+    if hidden["kind"] == "band":
+        return hidden["low"], hidden["high"]
+    if hidden["kind"] == "fewer":
+        return 0, hidden["n"] - 1
+    return hidden["n"] - hidden["step"] // 2, hidden["n"] + hidden["step"] // 2 - 1
+
+
 def test_no_small_count_can_be_derived_by_subtracting_published_numbers(client, planted):
-    """The attacker reads every view (every category × every period) and subtracts whatever is nested."""
+    """The attacker reads every view (every category × every period) and subtracts whatever is nested. Each
+    number is a range (a band of k), so what they derive is a range too: it must never pin a count to 1 … k−1
+    (every value in it small and not 0)."""
     codes = list(Category.objects.current().filter(in_statistics=True).values_list("code", flat=True))
-    published: dict[tuple, dict] = {}  # square → {(category, weeks): count}
+    published: dict[tuple, dict] = {}  # square → {(category, weeks): (low, high)}
     totals = {}
     for category, weeks in itertools.product(["", *codes], (4, 12, 26, 52)):
         seen = view(client, category, weeks)
-        for square, n in seen["cells"].items():
-            published.setdefault(square, {})[(category, weeks)] = n
-        data = seen["context"]["data"]
-        if data["hidden_known"]:
-            totals[(category, weeks)] = sum(seen["cells"].values()) + data["hidden"]
-    assert published[B][("", 12)] == 7  # the trap is there …
+        for square, band in seen["bands"].items():
+            published.setdefault(square, {})[(category, weeks)] = band
+        hidden = seen["context"]["data"]["hidden"]
+        if hidden["kind"] == "band" or (hidden["kind"] == "fewer" and hidden["n"] == K):  # the total is given
+            low, high = hidden_range(hidden)
+            totals[(category, weeks)] = (
+                sum(b[0] for b in seen["bands"].values()) + low,
+                sum(b[1] for b in seen["bands"].values()) + high,
+            )
+    assert published[B][("", 12)] == (5, 9)  # the trap is there (7) …
     assert ("klotter", 12) not in published[B]  # … and graffiti in B is not, so 7 − 5 cannot be done
 
     def contains(big, small):
         return (big[0] == "" or big[0] == small[0]) and big[1] >= small[1] and big != small
 
-    def safe(n):
-        return n == 0 or n >= K
+    def safe(low, high):
+        return not (max(low, 0) >= 1 and high <= K - 1)
 
     for square, numbers in published.items():
         for big, small in itertools.permutations(numbers, 2):
             if contains(big, small):
-                assert safe(numbers[big] - numbers[small]), (square, big, small, numbers)
+                difference = (numbers[big][0] - numbers[small][1], numbers[big][1] - numbers[small][0])
+                assert safe(*difference), (square, big, small, numbers)
         for weeks in (4, 12, 26, 52):
             if ("", weeks) in numbers:  # all minus every category shown for the same square and period
-                rest = numbers[("", weeks)] - sum(n for (c, w), n in numbers.items() if c and w == weeks)
-                assert safe(rest), (square, weeks, numbers)
-    for (category, weeks), total in totals.items():  # the municipality's total minus a square's number
+                parts = [band for (c, w), band in numbers.items() if c and w == weeks]
+                rest = (
+                    numbers[("", weeks)][0] - sum(p[1] for p in parts),
+                    numbers[("", weeks)][1] - sum(p[0] for p in parts),
+                )
+                assert safe(*rest), (square, weeks, numbers)
+    for (category, weeks), (low, high) in totals.items():  # the municipality's total minus a square's number
         for square, numbers in published.items():
-            for selection, n in numbers.items():
+            for selection, band in numbers.items():
                 if selection == (category, weeks) or contains((category, weeks), selection):
-                    assert safe(total - n), (category, weeks, square, selection)
-    assert totals[("", 12)] == 46  # the municipality's total is given here (7 hidden ≥ k)
+                    assert safe(low - band[1], high - band[0]), (category, weeks, square, selection)
+    assert totals[("", 12)][0] <= 46 <= totals[("", 12)][1]  # the municipality's total: 7 hidden ≥ k, as 5–9
 
 
 def test_only_public_incidents_placed_to_a_street_or_better_are_counted(client, planted):
@@ -210,14 +255,19 @@ def test_only_public_incidents_placed_to_a_street_or_better_are_counted(client, 
             assert X not in view(client, category, weeks)["cells"]
     overview = view(client)
     planted_counted = sum(sum(c.values()) for c in RECENT.values())  # 46, all within 12 weeks
-    assert sum(overview["cells"].values()) + overview["context"]["data"]["hidden"] == planted_counted
-    assert overview["context"]["data"]["hidden"] == 4 + 3  # D and E
+    low, high = hidden_range(overview["context"]["data"]["hidden"])
+    assert (low, high) == (5, 9)  # D and E: 4 + 3, in the band of k
+    assert sum(b[0] for b in overview["bands"].values()) + low <= planted_counted
+    assert planted_counted <= sum(b[1] for b in overview["bands"].values()) + high
 
 
 def test_the_period_changes_what_is_counted(client, planted):
     assert H not in view(client, "", 12)["cells"] and H not in view(client, "brand", 4)["cells"]
     assert view(client, "", 26)["cells"][H] == 5 and view(client, "brand", 52)["cells"][H] == 5
-    assert "in the last 26 weeks" in view(client, "brand", 26)["page"]
+    legend = view(client, "brand", 26)["page"]
+    first = (MONDAY - dt.timedelta(weeks=26)).date()
+    last = (MONDAY - dt.timedelta(days=1)).date()
+    assert f"in the 26 whole weeks from {first.day} {first:%B %Y} to {last.day} {last:%B %Y}" in legend
 
 
 @pytest.mark.parametrize(
@@ -241,7 +291,7 @@ def test_bad_parameters_fall_back_to_the_defaults(client, planted, query):
     if "kategori=klotter&kategori=brand" not in query:
         assert data["weeks"] == 12 and data["category"] == ""
         default = view(client)["context"]["data"]["cells"]
-        assert [(c["count"], c["polygon"]) for c in data["cells"]] == [(c["count"], c["polygon"]) for c in default]
+        assert [(c["low"], c["polygon"]) for c in data["cells"]] == [(c["low"], c["polygon"]) for c in default]
 
 
 def test_the_table_names_places_and_the_page_carries_no_points(client, planted):
@@ -251,7 +301,7 @@ def test_the_table_names_places_and_the_page_carries_no_points(client, planted):
     assert re.fullmatch(r"(9|10|11)\d0 m east of Stora torget", places[B]), places[B]  # 1000 m, the square's size
     assert [row[0] for row in seen["rows"]] == [c["place"] for c in seen["json"]]
     assert not re.search(r"\d+\.\d{3,}", seen["table"])  # no coordinates in the table
-    assert all(set(c) == {"count", "class", "polygon", "place"} for c in seen["json"])
+    assert all(set(c) == {"low", "high", "class", "polygon", "place"} for c in seen["json"])
     for square, counts in RECENT.items():
         for i in range(max(counts.values())):
             lat, lon = point(*square, i)
@@ -262,13 +312,15 @@ def test_the_legend_states_k_the_classes_the_period_and_the_hidden_count(client,
     page = view(client)["page"]
     legend = re.search(r'<section class="public-map-legend".*?</section>', page, re.S)[0]
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.unescape(legend)))
-    assert "in the last 12 weeks" in text and "250 × 250 m" in text
+    assert "in the 12 whole weeks from" in text and "250 × 250 m" in text
+    assert "updated once a day" in text and "shown in steps of 5 (5–9, 10–14 …)" in text
+    assert f"Last updated: {timezone.localdate().day} {timezone.localdate():%B %Y}" in text
     assert "5–9 reports" in text and "10–19 reports" in text and "20 reports or more" in text
     assert "Squares with fewer than 5 reports" in text
-    assert "7 reports are in such squares and are not shown." in text
+    assert "5–9 reports are in such squares and are not shown." in text  # 7, in its band
     assert "made public" in text and "placed to a street or better" in text
     rows = {tuple(row[:3]) for row in view(client)["rows"]}
-    assert ("At Stora torget", "6", "5–9") in rows  # the class also in words, not only in colour
+    assert ("At Stora torget", "5–9", "5–9") in rows  # 6; the class also in words, not only in colour
 
 
 def test_the_hidden_count_is_withheld_when_it_would_be_below_k(client, demo_orgs):
@@ -276,27 +328,32 @@ def test_the_hidden_count_is_withheld_when_it_would_be_below_k(client, demo_orgs
     plant(org, A, 6, "klotter")
     plant(org, D, 4, "vald_hot")  # the only other reports: "4 hidden" would be a count below k
     seen = view(client)
-    assert seen["cells"] == {A: 6}
-    assert seen["context"]["data"]["hidden_known"] is False
+    assert seen["cells"] == {A: 5}
+    assert seen["context"]["data"]["hidden"] == {"kind": "fewer", "n": 10}
     assert "4 reports" not in seen["page"]
-    assert "Fewer than 10 reports are in such squares" in seen["page"]  # a range at least k wide
+    assert "Fewer than 10 reports are in such squares" in seen["page"]  # a range at least 2k wide
     # 16 hidden in the last 12 weeks (D and three more squares with 4 each) would be ≥ k, but D also has 4
     # older ones: D is shown for 26 weeks (8), and "12-week total − shown squares" next to it would not be
     # safe to give exactly (the rule cannot tell it apart from D's 4 in 12 weeks): "about 20", not 16
     plant(org, D, 4, "vald_hot", days=20 * 7)
     for square in [(0, -8), (0, -12), (0, -16)]:
         plant(org, square, 4, "vald_hot")
+    assert view(client)["cells"] == {A: 5} and "Fewer than 10" in view(client)["page"]  # the day's release
+    release()
     seen = view(client)
-    assert seen["context"]["data"]["hidden_known"] is False
+    assert seen["context"]["data"]["hidden"]["kind"] == "about"
     assert "About 20 reports are in such squares" in seen["page"] and "16 reports" not in seen["page"]
-    assert view(client, "", 26)["cells"] == {A: 6, D: 8}
+    assert view(client, "", 26)["cells"] == {A: 5, D: 5}  # 6 and 8
 
 
 def test_generated_demo_data_is_labelled(client, demo_orgs):
     org = demo_orgs["orgs"]["centrum-karlstad"]
     plant(org, A, 6, "klotter")
     assert 'class="notice generated"' not in view(client)["page"]
-    make_incident(org=org, visibility="public", point=point(*A, 7), is_generated=True)
+    make_incident(
+        org=org, visibility="public", point=point(*A, 7), is_generated=True, when=MONDAY - dt.timedelta(days=2)
+    )
+    release()
     page = view(client)["page"]
     assert 'class="notice generated"' in page and "generated demo data" in page
-    assert view(client)["cells"] == {A: 7}
+    assert view(client)["cells"] == {A: 5}  # 7

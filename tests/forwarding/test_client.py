@@ -56,33 +56,46 @@ def test_requests_read_back_and_statuses_mapped():
     text = json.dumps([
         {"service_request_id": "1", "status": "open", "status_notes": None, "updated_datetime": "2026-03-01T10:00Z"},
         {"service_request_id": "2", "status": "Closed", "status_notes": "Lagad"},
+        {"status": "open"},  # no id: cannot be anyone's, left out
+        {"service_request_id": "9", "status": "lost"},  # mapped per request: does not spoil the others
     ])  # fmt: skip
-    first, second = client.parse_requests(200, text)
+    first, second, unknown = client.parse_requests(200, text)
     assert (first.closed, first.status_notes, second.closed, second.status_notes) == (False, "", True, "Lagad")
     assert client.map_status("in_progress") == "open" and client.map_status("fixed") == "closed"
     with pytest.raises(Open311ClientError, match=r"request 9: unknown status 'lost' \(expected open or closed\)"):
-        client.parse_requests(200, '[{"service_request_id": "9", "status": "lost"}]')
-    with pytest.raises(Open311ClientError, match="item 1 has no service_request_id"):
-        client.parse_requests(200, '[{"status": "open"}]')
+        client.map_status(unknown.status, where="reading the requests: request 9")
     assert client.parse_token(200, '[{"token": "t", "service_request_id": null}]') == ""
     assert client.parse_token(200, '[{"token": "t", "service_request_id": "55"}]') == "55"
 
 
-def test_an_endpoint_that_cannot_be_reached_is_named(monkeypatch):
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[" * 200_000, "nested deeper than 32 levels"),
+        ("[" * 40 + "]" * 40, "nested deeper than 32 levels"),
+        ('[{"service_request_id": NaN}]', "NaN, which is not JSON"),
+        ('[{"service_request_id": ' + "9" * 5000 + "}]", "a number of more than 4300 digits"),
+    ],
+)
+def test_a_hostile_answer_is_a_clear_error_not_a_crash(text, message):
+    with pytest.raises(Open311ClientError, match=f"^posting the request: the answer (is|holds) .*{message}"):
+        client.parse_post(201, text)
+
+
+def test_an_endpoint_that_cannot_be_reached_is_named(settings, monkeypatch):
     import socket
 
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    monkeypatch.setattr(client, "TIMEOUT", (1, 1))
-    with pytest.raises(Open311ClientError, match=f"could not connect to http://127.0.0.1:{port}/v2/requests.json"):
+    settings.TRYGG_OPEN311_HOSTS = [f"http://127.0.0.1:{port}"]
+    monkeypatch.setattr(client, "CONNECT_TIMEOUT", 1)
+    with pytest.raises(Open311ClientError, match=f"posting the request: could not connect to http://127.0.0.1:{port}$"):
         client.post(f"http://127.0.0.1:{port}/v2", {"service_code": "x"})
 
 
 def test_a_host_the_installation_does_not_allow_is_never_called(settings, department):
     """A destination typed by a coordinator cannot point the server at another internal address."""
-    from trygg.forwarding import client
-
     settings.TRYGG_OPEN311_HOSTS = ["open311.karlstad.se"]
     before = len(department.attempts)
     with pytest.raises(client.Open311ClientError, match="TRYGG_OPEN311_HOSTS"):

@@ -22,7 +22,7 @@ from trygg.core.models import SentMessage
 from trygg.forwarding import sending
 from trygg.forwarding.models import Forwarding
 
-from .conftest import LIGHT
+from .conftest import KEY_VARIABLE, LIGHT
 
 pytestmark = pytest.mark.django_db
 
@@ -232,11 +232,11 @@ def test_failures_are_retried_with_backoff_shown_on_the_page_then_need_a_person(
 def test_a_missing_key_is_an_error_that_names_the_variable(
     destination, department, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.delenv("TRYGG_OPEN311_KEY_KARLSTAD_GATA")
+    monkeypatch.delenv(KEY_VARIABLE)
     tip = new_tip(django_capture_on_commit_callbacks)
     run_job()
     forwarding = Forwarding.objects.get(tip=tip)
-    assert forwarding.state == "failed" and "TRYGG_OPEN311_KEY_KARLSTAD_GATA is not set" in forwarding.last_error
+    assert forwarding.state == "failed" and f"{KEY_VARIABLE} is not set" in forwarding.last_error
     assert not department.attempts
 
 

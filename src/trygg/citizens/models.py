@@ -286,3 +286,21 @@ class ReceiptReport(models.Model):
 
 def token() -> str:
     return uuid.uuid4().hex
+
+
+class PublicMapRelease(models.Model):
+    """One publication of a municipality's public map (``trygg.citizens.publicmap.publication``): what residents
+    see until the next one. Made once a day after the day has closed (``trygg.citizens.public_map_release``); holds
+    the numbers only as published, in steps of k, and squares, never exact counts or points."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="public_map_releases")
+    day = models.DateField(help_text="The day the release is for: it counts the whole weeks before this day's week.")
+    created_at = models.DateTimeField(default=timezone.now)
+    data = models.JSONField()
+
+    class Meta:
+        ordering = ["-day", "-id"]
+        indexes = [models.Index(fields=["municipality", "day", "id"], name="public_map_release_day")]
+
+    def __str__(self) -> str:
+        return f"public map {self.municipality_id} {self.day}"

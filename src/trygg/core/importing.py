@@ -11,7 +11,6 @@ import csv
 import gzip
 import io
 import json
-import urllib.request
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -103,15 +102,35 @@ def open_binary(path: str | Path) -> BinaryIO:
     return raw
 
 
+FETCH_MAX_BYTES = 50_000_000  # the police events feed is a few hundred kB
+FETCH_DEADLINE = 120.0  # seconds for the whole download
+
+
 def fetch_url(url: str, timeout: float = 30.0) -> bytes:
-    """Fetch a URL the user explicitly asked for (HTTP(S) only)."""
+    """Fetch a URL IT or an operator gave (HTTP(S) only), through ``trygg.core.outbound``: no address policy (the
+    address is the installation's own), but one deadline for the whole download, at most FETCH_MAX_BYTES (also
+    after un-gzipping), redirects followed only within https."""
+    from trygg.core import outbound
+
     if not url.startswith(("https://", "http://")):
         raise RecordError(f"only http(s) URLs can be fetched, not {url!r}")
-    request = urllib.request.Request(url, headers={"User-Agent": "Trygg/0.1 (+https://github.com/)"})  # noqa: S310
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-        data = response.read()
+    headers = {"User-Agent": "Trygg/0.1 (+https://github.com/)"}
+    try:
+        answer = outbound.request("GET", url, policy=outbound.UNGUARDED, headers=headers, max_bytes=FETCH_MAX_BYTES,
+                                  deadline=FETCH_DEADLINE, connect_timeout=timeout)  # fmt: skip
+    except outbound.OutboundError as exc:
+        raise RecordError(f"{url}: {exc}") from None
+    if not 200 <= answer.status < 300:
+        raise RecordError(f"{url}: HTTP {answer.status}")
+    data = answer.body
     if data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)
+        unpacker = zlib.decompressobj(wbits=47)  # gzip
+        try:
+            data = unpacker.decompress(data, FETCH_MAX_BYTES + 1)
+        except zlib.error as exc:
+            raise RecordError(f"{url}: the gzip data is damaged ({exc})") from None
+        if len(data) > FETCH_MAX_BYTES:
+            raise RecordError(f"{url}: the answer is larger than {FETCH_MAX_BYTES} bytes unpacked")
     return data
 
 

@@ -1,5 +1,7 @@
 """Trygg as an Open311 GeoReport v2 client (http://wiki.open311.org/GeoReport_v2): small functions that build
-what is posted, read what comes back and map statuses, and three thin HTTP calls with timeouts.
+what is posted, read what comes back and map statuses, and three thin HTTP calls through the guarded outbound
+client (``trygg.core.outbound``: the address checked at every call, the connection pinned to the checked address,
+no redirects, one deadline for the whole exchange and a cap on the answer's size).
 
 * ``POST {base}requests.json`` — ``api_key``, ``jurisdiction_id`` (if the destination has one),
   ``service_code``, ``lat``/``long`` (or ``address_string`` when the tip has no position) and ``description``.
@@ -11,7 +13,9 @@ what is posted, read what comes back and map statuses, and three thin HTTP calls
 
 Every problem raises :class:`Open311ClientError` with a message that says what was wrong and where (the HTTP
 status, the department's own error description, the field missing from the answer, the first characters of an
-answer that is not JSON) — it is shown to the coordinator on the forwardings page.
+answer that is not JSON) — it is shown to the coordinator on the forwardings page. Answers are parsed defensively
+(:func:`trygg.core.outbound.loads_json`: a depth limit, no NaN, no endless integers): a hostile answer is an error
+of that forwarding, never a crash of the job.
 """
 
 from __future__ import annotations
@@ -20,11 +24,13 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode
 
-import requests
+from trygg.core import outbound
 
-TIMEOUT = (5, 15)  # seconds to connect, and to wait for the answer
+DEADLINE = 20.0  # seconds for a whole exchange: connecting, sending and the complete answer
+CONNECT_TIMEOUT = 5.0  # seconds for one connection attempt (within the deadline)
+MAX_ANSWER = 1_000_000  # bytes: the largest answer read (a batch of 20 requests is a few kB)
 MAX_DESCRIPTION = 4000  # the specification's limit
 USER_AGENT = "Trygg (Open311 GeoReport v2 client)"
 
@@ -99,14 +105,17 @@ def post_body(
 
 def _items(status_code: int, text: str, what: str) -> list[dict[str, Any]]:
     """The answer's list of objects; an HTTP error or an answer of another shape raises, saying which."""
+    problem = ""
     try:
-        data = json.loads(text) if text.strip() else None
-    except ValueError:
-        data = _NOT_JSON
+        data = outbound.loads_json(text) if text.strip() else None
+    except outbound.BadJSON as exc:
+        data, problem = _NOT_JSON, str(exc)
     if not 200 <= status_code < 300:
         detail = _error_description(data) or _snippet(text)
         raise Open311ClientError(f"{what}: HTTP {status_code} from the department" + (f": {detail}" if detail else ""))
     if data is _NOT_JSON:
+        if not problem.startswith("the answer is not JSON"):  # too deep, NaN, an endless number
+            raise Open311ClientError(f"{what}: {problem}")
         raise Open311ClientError(f"{what}: the answer is not JSON: {_snippet(text)!r}")
     if isinstance(data, dict):  # some endpoints wrap the list: {"service_requests": [...]}
         lists = [v for k, v in data.items() if k in ("service_requests", "requests", "request") and isinstance(v, list)]
@@ -156,16 +165,15 @@ def parse_token(status_code: int, text: str) -> str:
 
 
 def parse_requests(status_code: int, text: str) -> list[RemoteRequest]:
-    """The requests read back; each needs a ``service_request_id`` and a ``status`` the mapping knows."""
+    """The requests read back, as the department wrote them. An item without a ``service_request_id`` is left out
+    (its forwarding is told that the answer lacks it); a status is mapped per request (:func:`map_status`), so one
+    request with a status Trygg does not know never keeps the others of its batch from being read."""
     found = []
-    for i, item in enumerate(_items(status_code, text, "reading the requests")):
+    for item in _items(status_code, text, "reading the requests"):
         request_id, status = _text(item, "service_request_id"), _text(item, "status")
-        if not request_id:
-            raise Open311ClientError(f"reading the requests: item {i + 1} has no service_request_id")
-        map_status(status, where=f"reading the requests: request {request_id}")
-        found.append(
-            RemoteRequest(request_id[:200], status[:60], _text(item, "status_notes"), _text(item, "updated_datetime"))
-        )
+        if request_id:
+            found.append(RemoteRequest(request_id[:200], status[:60], _text(item, "status_notes"),
+                                       _text(item, "updated_datetime")[:40]))  # fmt: skip
     return found
 
 
@@ -182,40 +190,63 @@ def map_status(value: str, where: str = "status") -> str:
 # -- HTTP ----------------------------------------------------------------------------------------------------
 
 
-def host_allowed(address: str) -> bool:
-    """Whether the installation lets Trygg send to this address's host (``settings.TRYGG_OPEN311_HOSTS``)."""
+def policy() -> outbound.Policy:
+    """Where the installation lets Trygg send: ``TRYGG_OPEN311_HOSTS`` (host, host:port or http://host:port) and,
+    for a host whose address is internal, ``TRYGG_OUTBOUND_ALLOW_NETWORKS``."""
     from django.conf import settings
 
-    host = (urlsplit(address).hostname or "").lower()
-    return bool(host) and host in {h.lower() for h in settings.TRYGG_OPEN311_HOSTS}
+    return outbound.Policy(
+        origins=outbound.parse_origins(settings.TRYGG_OPEN311_HOSTS, "TRYGG_OPEN311_HOSTS"),
+        allow_networks=outbound.parse_networks(settings.TRYGG_OUTBOUND_ALLOW_NETWORKS),
+        origins_setting="TRYGG_OPEN311_HOSTS",
+    )
 
 
-def _call(method: str, address: str, what: str, **kwargs) -> requests.Response:
-    if not host_allowed(address):
-        host = urlsplit(address).hostname
-        raise Open311ClientError(f"{what}: the host {host!r} is not among the hosts allowed in TRYGG_OPEN311_HOSTS")
-    headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+def check_address(address: str, *, resolve_names: bool = True) -> None:
+    """The check every call makes, without calling (the destination form's, at saving):
+    :class:`trygg.core.outbound.AddressRefused` saying why an address may not be called."""
+    outbound.check_url(address, policy(), resolve_names=resolve_names)
+
+
+def host_allowed(address: str) -> bool:
+    """Whether the installation lets Trygg send to this address's scheme, host and port (without DNS)."""
     try:
-        return requests.request(method, address, headers=headers, timeout=TIMEOUT, allow_redirects=False, **kwargs)
-    except requests.Timeout:
-        raise Open311ClientError(f"{what}: no answer from {address} within {TIMEOUT[1]} s") from None
-    except requests.ConnectionError as exc:
-        raise Open311ClientError(f"{what}: could not connect to {address}: {_snippet(str(exc), 200)}") from None
-    except requests.RequestException as exc:
-        raise Open311ClientError(f"{what}: {address}: {_snippet(str(exc), 200)}") from None
+        check_address(address, resolve_names=False)
+    except outbound.AddressRefused:
+        return False
+    return True
+
+
+def _call(method: str, address: str, what: str, *, data: dict[str, str] | None = None) -> outbound.Answer:
+    headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+    body = None
+    if data is not None:
+        body = urlencode(data).encode()
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    try:
+        return outbound.request(
+            method, address, policy=policy(), headers=headers, body=body, max_bytes=MAX_ANSWER, deadline=DEADLINE,
+            connect_timeout=CONNECT_TIMEOUT,
+        )  # fmt: skip
+    except outbound.OutboundError as exc:
+        raise Open311ClientError(f"{what}: {exc}") from None
 
 
 def post(base_url: str, body: dict[str, str]) -> Posted:
-    response = _call("POST", url(base_url, "requests.json"), "posting the request", data=body)
-    return parse_post(response.status_code, response.text)
+    answer = _call("POST", url(base_url, "requests.json"), "posting the request", data=body)
+    return parse_post(answer.status, answer.text())
+
+
+def _with_query(address: str, params: dict[str, str]) -> str:
+    return address + ("?" + urlencode(params) if params else "")
 
 
 def read_token(base_url: str, token: str, jurisdiction_id: str = "") -> str:
     """GET of a token (the key is not sent on reads: a query string ends up in logs)."""
     params = {"jurisdiction_id": jurisdiction_id} if jurisdiction_id else {}
     address = url(base_url, f"tokens/{quote(token, safe='')}.json")
-    response = _call("GET", address, "reading the token", params=params)
-    return parse_token(response.status_code, response.text)
+    answer = _call("GET", _with_query(address, params), "reading the token")
+    return parse_token(answer.status, answer.text())
 
 
 def read_requests(base_url: str, ids: Sequence[str], jurisdiction_id: str = "") -> list[RemoteRequest]:
@@ -223,5 +254,5 @@ def read_requests(base_url: str, ids: Sequence[str], jurisdiction_id: str = "") 
     params = {"service_request_id": ",".join(ids)}
     if jurisdiction_id:
         params["jurisdiction_id"] = jurisdiction_id
-    response = _call("GET", url(base_url, "requests.json"), "reading the requests", params=params)
-    return parse_requests(response.status_code, response.text)
+    answer = _call("GET", _with_query(url(base_url, "requests.json"), params), "reading the requests")
+    return parse_requests(answer.status, answer.text())

@@ -3,7 +3,9 @@
 A *destination* is a department's own Open311 GeoReport v2 endpoint (http://wiki.open311.org/GeoReport_v2);
 its *routes* say which Trygg tip categories (``Tip.service_code``) go there and under which of the department's
 service codes. A category without a route stays in Trygg (the coordinator's triage), as before. The API key is
-not stored: the destination names an environment variable (``TRYGG_OPEN311_KEY_<NAME>``) that holds it.
+not stored: the destination names an environment variable that holds it, always of its own municipality
+(``TRYGG_OPEN311_KEY_<SCB code>_<NAME>``, e.g. ``TRYGG_OPEN311_KEY_1780_GATA``), so that one municipality's
+coordinator cannot send with another municipality's key.
 
 A *forwarding* is one tip sent (or to be sent) to one destination: the remote id or token, the state, attempts,
 the last error and the department's status as last read. What is posted is the description and the position —
@@ -13,7 +15,7 @@ never the resident's e-mail address or any other contact detail.
 from __future__ import annotations
 
 import os
-from urllib.parse import urlsplit
+import re
 
 from django.conf import settings
 from django.db import models
@@ -25,6 +27,8 @@ from trygg.orgs.models import Municipality
 from trygg.orgs.restrict import RestrictedQuerySet
 
 KEY_PREFIX = "TRYGG_OPEN311_KEY_"
+KEY_NAME = re.compile(r"^[A-Z][A-Z0-9_]{0,44}$")  # the <NAME> of TRYGG_OPEN311_KEY_<code>_<NAME>
+MAX_POLL_FAILURES = 5  # status reads in a row that failed: then reading stops and a person is needed
 
 
 class ForwardingQuerySet(RestrictedQuerySet):
@@ -63,7 +67,10 @@ class Destination(models.Model):
     key_name = models.CharField(
         _("name of the API key"),
         max_length=50,
-        help_text=_("Capital letters, digits and _: the key is read from the variable TRYGG_OPEN311_KEY_<name>."),
+        help_text=_(
+            "Capital letters, digits and _, starting with a letter: the key is read from the variable "
+            "TRYGG_OPEN311_KEY_<municipality code>_<name>, e.g. TRYGG_OPEN311_KEY_1780_GATA."
+        ),
     )
     active = models.BooleanField(
         _("send tips"), default=True, help_text=_("Off: nothing is sent; the categories stay in Trygg.")
@@ -81,22 +88,62 @@ class Destination(models.Model):
 
     @property
     def key_variable(self) -> str:
-        return f"{KEY_PREFIX}{self.key_name}"
+        """The environment variable of the key: always one of the destination's own municipality."""
+        return f"{KEY_PREFIX}{self.municipality_id}_{self.key_name}"
+
+    @property
+    def key_name_valid(self) -> bool:
+        return bool(KEY_NAME.match(self.key_name or ""))
 
     def api_key(self) -> str:
-        """The key from the environment ("" when the variable is not set)."""
-        return os.environ.get(self.key_variable, "").strip()
+        """The key from the environment ("" when the variable is not set, or the name is not a valid one)."""
+        return os.environ.get(self.key_variable, "").strip() if self.key_name_valid else ""
+
+    def legacy_key_variable(self) -> str:
+        """The variable an older Trygg read (``TRYGG_OPEN311_KEY_<NAME>``, not per municipality) when it is still
+        set and the new one is not: IT renames it (it is never read, see the module's docstring)."""
+        old = f"{KEY_PREFIX}{self.key_name}"  # a valid name starts with a letter: never another code's variable
+        return old if self.key_name_valid and not self.api_key() and os.environ.get(old, "").strip() else ""
+
+    def key_problem(self) -> str:
+        """Why no key can be read, in words for IT and the coordinator ("" when it is set)."""
+        if not self.key_name_valid:
+            return (
+                f"the key name {self.key_name!r} is not valid (capital letters, digits and _, starting with a letter)"
+            )
+        if self.api_key():
+            return ""
+        legacy = self.legacy_key_variable()
+        if legacy:
+            return (
+                f"{self.key_variable} is not set ({legacy} is, but keys are per municipality now: IT renames it to "
+                f"{self.key_variable})"
+            )
+        return f"{self.key_variable} is not set"
 
     def why_not_sending(self) -> list[str]:
         """What keeps tips from being sent here, in words for the coordinator (empty: they are sent)."""
         reasons = []
         if not self.active:
             reasons.append(_("sending is turned off"))
-        host = (urlsplit(self.base_url).hostname or "").lower()
-        if host not in {h.lower() for h in settings.TRYGG_OPEN311_HOSTS}:
-            reasons.append(_("the server's TRYGG_OPEN311_HOSTS does not name %(host)s") % {"host": host})
+        from trygg.core import outbound
+
+        from . import client
+
+        try:
+            client.check_address(self.base_url, resolve_names=False)  # no DNS while a page is drawn
+        except outbound.AddressRefused as exc:
+            if exc.code == "origin":
+                reasons.append(
+                    _("the server's TRYGG_OPEN311_HOSTS does not name %(host)s") % {"host": exc.params["host"]}
+                )
+            else:
+                reasons.append(_("the address is not allowed: %(reason)s") % {"reason": exc})
         if not self.api_key():
             reasons.append(_("the API key %(variable)s is not set") % {"variable": self.key_variable})
+            if self.legacy_key_variable():
+                message = _("%(old)s is set, but keys are per municipality now: IT renames it to %(new)s")
+                reasons.append(message % {"old": self.legacy_key_variable(), "new": self.key_variable})
         return reasons
 
 
@@ -146,6 +193,9 @@ class Forwarding(models.Model):
     remote_status_notes = models.TextField(blank=True)
     remote_updated = models.CharField(max_length=40, blank=True, help_text="The department's updated_datetime.")
     remote_fingerprint = models.CharField(max_length=16, blank=True, help_text="Of the status and notes last read.")
+    poll_failures = models.PositiveIntegerField(
+        default=0, help_text="Status reads in a row that failed; at MAX_POLL_FAILURES reading stops: needs a person."
+    )
     notice_update = models.ForeignKey(
         TipUpdate,
         null=True,
@@ -169,11 +219,24 @@ class Forwarding(models.Model):
         return f"{self.tip_id} → {self.destination_id} ({self.state})"
 
     @property
+    def reading_stopped(self) -> bool:
+        """Sent, but its status could not be read MAX_POLL_FAILURES times in a row: Trygg stopped reading it."""
+        return self.state == self.State.SENT and self.poll_failures >= MAX_POLL_FAILURES
+
+    @property
     def needs_person(self) -> bool:
-        return self.state == self.State.FAILED and self.next_attempt_at is None
+        return (self.state == self.State.FAILED and self.next_attempt_at is None) or self.reading_stopped
+
+    @classmethod
+    def needs_person_q(cls) -> models.Q:
+        """The rows of :attr:`needs_person`, for a queryset."""
+        failed = models.Q(state=cls.State.FAILED, next_attempt_at__isnull=True)
+        return failed | models.Q(state=cls.State.SENT, poll_failures__gte=MAX_POLL_FAILURES)
 
     @property
     def state_label(self) -> str:
+        if self.reading_stopped:
+            return str(_("Sent – its status cannot be read, needs a person"))
         if self.needs_person:
             return str(_("Failed – needs a person"))
         return str(self.get_state_display())

@@ -9,7 +9,13 @@
   retried after 10 min, 30 min, 2 h and 6 h; the fifth failure leaves it "failed — needs a person" (the page's
   "Try again now" gives it another attempt). A send interrupted for ``STUCK_AFTER`` (a killed worker) is tried
   again: that may post it twice, and so may a success whose answer was lost — the department's endpoint has
-  no way to ask "did you get this?", and Trygg chooses sending twice over not sending.
+  no way to ask "did you get this?", and Trygg chooses sending twice over not sending. Every claim counts as
+  an attempt, an interrupted one too: after ``MAX_ATTEMPTS`` a send that keeps crashing needs a person instead
+  of being posted again every ``STUCK_AFTER``.
+* One forwarding never stops the others: the job sends, reads and tells each one on its own (an unexpected
+  error is logged with its traceback and recorded on that forwarding). A status read that fails counts on the
+  forwarding (``poll_failures``); the reads back off (9 min, 18 min, 36 min, …) and after ``MAX_POLL_FAILURES``
+  in a row they stop and the forwarding needs a person ("Try again now" reads it again).
 * The job ``tip_forwarding`` (every 10 minutes) sends what is due, resolves tokens into ids, reads the status
   of sent requests (claimed per row by ``last_polled_at``) and turns each change the department makes into one
   public update of the tip (``TipUpdate``, signed by the municipality on the status page) and one message to
@@ -40,7 +46,7 @@ from trygg.core import jobs
 from trygg.core.importing import RecordError
 
 from . import client
-from .models import Destination, Forwarding, Route
+from .models import MAX_POLL_FAILURES, Destination, Forwarding, Route
 
 logger = logging.getLogger(__name__)
 
@@ -132,11 +138,19 @@ def forward_manually(tip: Tip, route: Route, user) -> Forwarding:
 
 
 def retry_now(forwarding: Forwarding, user) -> bool:
-    """ "Try again now": a failed (or waiting) forwarding is due at once; False when it is not failed/waiting."""
+    """ "Try again now": a failed (or waiting) forwarding is due at once, and one whose status could not be read is
+    read again by the next run; False when it is neither."""
     with transaction.atomic():
         won = Forwarding.objects.filter(pk=forwarding.pk, state__in=[State.FAILED, State.PENDING]).update(
             state=State.PENDING, next_attempt_at=timezone.now()
         )
+        reread = Forwarding.objects.filter(pk=forwarding.pk, state=State.SENT, poll_failures__gt=0).update(
+            poll_failures=0, last_polled_at=None
+        )
+        if reread:
+            changes = {"poll_failures": forwarding.poll_failures, "last_error": forwarding.last_error[:300]}
+            log.record(user, "update", forwarding, summary="forwarding: read the status again", changes=changes)
+            return True
         if won:
             changes = {"attempts": forwarding.attempts, "last_error": forwarding.last_error[:300]}
             log.record(user, "update", forwarding, summary="forwarding: try again now", changes=changes)
@@ -167,7 +181,7 @@ def send(pk: int, now: dt.datetime | None = None) -> str:
     try:
         key = destination.api_key()
         if not key:
-            raise client.Open311ClientError(f"the API key is missing: {destination.key_variable} is not set")
+            raise client.Open311ClientError(f"the API key is missing: {destination.key_problem()}")
         body = client.post_body(
             service_code=forwarding.service_code,
             description=tip.description or BY_CODE[tip.service_code].name,
@@ -180,6 +194,10 @@ def send(pk: int, now: dt.datetime | None = None) -> str:
         posted = client.post(destination.base_url, body)
     except client.Open311ClientError as exc:
         _fail(forwarding, str(exc), now)
+        return "failed"
+    except Exception:  # a fault of Trygg's own: this attempt fails, and is retried as any other
+        logger.exception("forwarding %s: sending failed unexpectedly", pk)
+        _fail(forwarding, "sending failed because of an error in Trygg (logged for IT)", now)
         return "failed"
     _sent(forwarding, posted, now)
     return "sent"
@@ -217,13 +235,34 @@ def _sent(forwarding: Forwarding, posted: client.Posted, now: dt.datetime) -> No
 
 
 def unstick(now: dt.datetime) -> int:
-    """Sends interrupted for STUCK_AFTER (a worker killed mid-send) are due again."""
-    return Forwarding.objects.filter(state=State.SENDING, claimed_at__lt=now - STUCK_AFTER).update(
+    """Sends interrupted for STUCK_AFTER (a worker killed or crashed mid-send) are due again — the claim counted
+    as an attempt, so after MAX_ATTEMPTS interrupted or failed ones the forwarding needs a person."""
+    stuck = Forwarding.objects.filter(state=State.SENDING, claimed_at__lt=now - STUCK_AFTER)
+    again = stuck.filter(attempts__lt=MAX_ATTEMPTS).update(
         state=State.FAILED,
         next_attempt_at=now,
         claimed_at=None,
         last_error="the send was interrupted; it is tried again (the department may have received it already)",
     )
+    given_up = list(stuck.filter(attempts__gte=MAX_ATTEMPTS))
+    for forwarding in given_up:
+        message = (
+            f"the send was interrupted {forwarding.attempts} times or failed; it is not tried again by itself "
+            "(the department may have received it already)"
+        )
+        if Forwarding.objects.filter(pk=forwarding.pk, state=State.SENDING, claimed_at=forwarding.claimed_at).update(
+            state=State.FAILED, next_attempt_at=None, claimed_at=None, last_error=message
+        ):
+            log.record(ACTOR, "update", forwarding, summary="forwarding failed: needs a person",
+                       changes={"attempts": forwarding.attempts, "error": message})  # fmt: skip
+    return again + len(given_up)
+
+
+def _crashed(pk: int, now: dt.datetime) -> None:
+    """A send that raised after its claim (outside ``send``'s own handling): the attempt failed."""
+    forwarding = Forwarding.objects.filter(pk=pk, state=State.SENDING, claimed_at=now).first()
+    if forwarding is not None:
+        _fail(forwarding, "sending failed because of an error in Trygg (logged for IT)", now)
 
 
 # -- the department's status ---------------------------------------------------------------------------------
@@ -243,61 +282,109 @@ def _claim_poll(forwarding: Forwarding, now: dt.datetime) -> bool:
 
 
 def _poll_error(forwarding: Forwarding, message: str) -> None:
-    Forwarding.objects.filter(pk=forwarding.pk).update(last_error=f"reading the status: {message}"[:2000])
+    """A failed status read of one forwarding: counted; at MAX_POLL_FAILURES in a row reading stops."""
+    failures = forwarding.poll_failures + 1
+    text = f"reading the status: {message}"
+    if failures >= MAX_POLL_FAILURES:
+        text += f" — not read again by itself after {failures} failed reads in a row"
+    Forwarding.objects.filter(pk=forwarding.pk).update(last_error=text[:2000], poll_failures=F("poll_failures") + 1)
+    if failures == MAX_POLL_FAILURES:
+        log.record(ACTOR, "update", forwarding, summary="reading the status failed: needs a person",
+                   changes={"poll_failures": failures, "error": message[:300]})  # fmt: skip
+
+
+def _unexpected(forwarding: Forwarding, what: str) -> None:
+    logger.exception("forwarding %s: %s failed unexpectedly", forwarding.pk, what)
+    _poll_error(forwarding, f"{what} failed because of an error in Trygg (logged for IT)")
+
+
+def _due_for_reading(now: dt.datetime) -> Q:
+    """Sent requests whose status is due: every POLL_EVERY, twice as long after each failed read in a row."""
+    due = Q(last_polled_at__isnull=True, poll_failures__lt=MAX_POLL_FAILURES)
+    for failures in range(MAX_POLL_FAILURES):
+        due |= Q(poll_failures=failures, last_polled_at__lte=now - POLL_EVERY * 2**failures)
+    return due
 
 
 def poll(now: dt.datetime) -> tuple[int, int]:
-    """Read the status of the sent requests that are due; (read, changed)."""
-    due = Forwarding.objects.filter(state=State.SENT).filter(
-        Q(last_polled_at__isnull=True) | Q(last_polled_at__lte=now - POLL_EVERY)
-    )
+    """Read the status of the sent requests that are due; (read, changed). Each destination, batch and
+    forwarding on its own: one that fails or answers something hostile never keeps the others from being read."""
+    due = Forwarding.objects.filter(state=State.SENT).filter(_due_for_reading(now))
     claimed = [f for f in due.select_related("destination").order_by("pk")[:1000] if _claim_poll(f, now)]
     per_destination: dict[int, list[Forwarding]] = defaultdict(list)
     for forwarding in claimed:
         per_destination[forwarding.destination_id].append(forwarding)
     read = changed = 0
     for group in per_destination.values():
-        destination = group[0].destination
         for forwarding in [f for f in group if not f.service_request_id]:  # the token flow: an id yet?
-            try:
-                request_id = client.read_token(destination.base_url, forwarding.token, destination.jurisdiction_id)
-            except client.Open311ClientError as exc:
-                _poll_error(forwarding, str(exc))
-                continue
-            if request_id:
-                Forwarding.objects.filter(pk=forwarding.pk).update(service_request_id=request_id, last_error="")
-                forwarding.service_request_id = request_id
+            _read_token(forwarding)
         with_ids = [f for f in group if f.service_request_id]
         for start in range(0, len(with_ids), POLL_BATCH):
-            batch = with_ids[start : start + POLL_BATCH]
-            try:
-                remote = client.read_requests(
-                    destination.base_url, [f.service_request_id for f in batch], destination.jurisdiction_id
-                )
-            except client.Open311ClientError as exc:
-                for forwarding in batch:
-                    _poll_error(forwarding, str(exc))
-                continue
-            by_id = {r.service_request_id: r for r in remote}
-            for forwarding in batch:
-                found = by_id.get(forwarding.service_request_id)
-                if found is None:
-                    _poll_error(forwarding, f"the answer does not include request {forwarding.service_request_id!r}")
-                    continue
-                read += 1
-                changed += apply_remote(forwarding, found, now)
+            batch_read, batch_changed = _read_batch(with_ids[start : start + POLL_BATCH], now)
+            read, changed = read + batch_read, changed + batch_changed
+    return read, changed
+
+
+def _read_token(forwarding: Forwarding) -> None:
+    destination = forwarding.destination
+    try:
+        request_id = client.read_token(destination.base_url, forwarding.token, destination.jurisdiction_id)
+    except client.Open311ClientError as exc:
+        _poll_error(forwarding, str(exc))
+        return
+    except Exception:
+        _unexpected(forwarding, "reading the token")
+        return
+    if request_id:
+        Forwarding.objects.filter(pk=forwarding.pk).update(
+            service_request_id=request_id, last_error="", poll_failures=0
+        )
+        forwarding.service_request_id, forwarding.poll_failures = request_id, 0
+    elif forwarding.poll_failures:
+        Forwarding.objects.filter(pk=forwarding.pk).update(poll_failures=0)
+
+
+def _read_batch(batch: list[Forwarding], now: dt.datetime) -> tuple[int, int]:
+    destination = batch[0].destination
+    try:
+        remote = client.read_requests(destination.base_url, [f.service_request_id for f in batch],
+                                      destination.jurisdiction_id)  # fmt: skip
+    except client.Open311ClientError as exc:
+        for forwarding in batch:
+            _poll_error(forwarding, str(exc))
+        return 0, 0
+    except Exception:
+        for forwarding in batch:
+            _unexpected(forwarding, "reading the requests")
+        return 0, 0
+    by_id = {r.service_request_id: r for r in remote}
+    read = changed = 0
+    for forwarding in batch:
+        found = by_id.get(forwarding.service_request_id)
+        if found is None:
+            _poll_error(forwarding, f"the answer does not include request {forwarding.service_request_id!r}")
+            continue
+        try:
+            changed += apply_remote(forwarding, found, now)
+        except client.Open311ClientError as exc:
+            _poll_error(forwarding, str(exc))
+            continue
+        except Exception:
+            _unexpected(forwarding, "recording the status")
+            continue
+        read += 1
     return read, changed
 
 
 def apply_remote(forwarding: Forwarding, remote: client.RemoteRequest, now: dt.datetime) -> bool:
     """Record the department's status of a sent request; True when it changed. A change the resident should
     hear about (closed, reopened, a new note) becomes one public update of the tip and one message."""
-    status = client.map_status(remote.status)
+    status = client.map_status(remote.status, where=f"reading the requests: request {remote.service_request_id}")
     notes = remote.status_notes.strip()[:2000]
     new = fingerprint(status, notes)
     if new == forwarding.remote_fingerprint:
-        if forwarding.last_error:
-            Forwarding.objects.filter(pk=forwarding.pk).update(last_error="")
+        if forwarding.last_error or forwarding.poll_failures:
+            Forwarding.objects.filter(pk=forwarding.pk).update(last_error="", poll_failures=0)
         return False
     previous = "closed" if forwarding.state == State.CLOSED else "open"
     tell = status != previous or bool(notes and notes != forwarding.remote_status_notes)
@@ -306,7 +393,7 @@ def apply_remote(forwarding: Forwarding, remote: client.RemoteRequest, now: dt.d
         won = Forwarding.objects.filter(pk=forwarding.pk, remote_fingerprint=forwarding.remote_fingerprint).update(
             remote_status=remote.status, remote_status_notes=notes, remote_fingerprint=new,
             remote_updated=remote.updated_datetime[:40], state=State.CLOSED if status == "closed" else State.SENT,
-            last_error="",
+            last_error="", poll_failures=0,
         )  # fmt: skip
         if not won or not tell:
             return bool(won)
@@ -380,10 +467,18 @@ def run(context: jobs.JobContext) -> str:
     due = Forwarding.objects.filter(state__in=[State.PENDING, State.FAILED], next_attempt_at__lte=now)
     outcomes: Counter[str] = Counter()
     for pk in list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:500]):
-        outcomes[send(pk, now)] += 1
+        try:
+            outcomes[send(pk, now)] += 1
+        except Exception:  # one forwarding never stops the others
+            logger.exception("forwarding %s: the send crashed", pk)
+            _crashed(pk, now)
+            outcomes["failed"] += 1
     read, changed = poll(now)
-    for pk in Forwarding.objects.filter(notice_update__isnull=False).values_list("pk", flat=True)[:500]:
-        deliver_notice(pk)
+    for pk in list(Forwarding.objects.filter(notice_update__isnull=False).values_list("pk", flat=True)[:500]):
+        try:
+            deliver_notice(pk)
+        except Exception:
+            logger.exception("forwarding %s: the resident's message crashed", pk)
     erased = (
         Tip.objects.filter(status=Tip.Status.FORWARDED, forwardings__sent_at__lt=now - KEEP_ADDRESS)
         .exclude(email="")
@@ -418,6 +513,4 @@ def public_forwarding(tip: Tip) -> Forwarding | None:
 
 
 def needs_person_count(codes) -> int:
-    return Forwarding.objects.filter(
-        tip__municipality__in=codes, state=State.FAILED, next_attempt_at__isnull=True
-    ).count()
+    return Forwarding.objects.filter(Forwarding.needs_person_q(), tip__municipality__in=codes).count()

@@ -194,6 +194,9 @@ ACCESS: dict[str, Rule] = {
         Who.ANYONE, anonymous=200, denied=200, note="Who is logged in and a form token, for the service worker."
     ),
     "core:offline": Rule(Who.ANYONE, anonymous=200, denied=200, note="The page shown without network (no data)."),
+    "set_language": Rule(
+        Who.ANYONE, get=302, anonymous=302, denied=302, note="The language menu: a POST sets it; back to the page."
+    ),
     "site:jobs": Rule(Who.ORG_ADMINS, note="The scheduled jobs, their last run and outcome."),
     # administration
     "orgs:admin": Rule(Who.LOGGED_IN, note="Lists only what the user administers."),

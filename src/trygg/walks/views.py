@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,8 +68,8 @@ def _map_data(municipality: Municipality) -> dict:
 @login_required
 def plan(request, code: str, pk: int | None = None):
     """Plan a walk (or change a planned one): where, when, who and with which checklist."""
-    municipality = access.fetch(Municipality, request.user, "view", code=code)
-    walk = get_object_or_404(Walk, pk=pk, municipality=municipality) if pk else None  # then: is it in it?
+    municipality = access.fetch(Municipality, request.user, "view", code=code)  # 403 outside the user's reach
+    walk = access.fetch(Walk, request.user, "manage", pk=pk, municipality=municipality) if pk else None  # 404: not here
     municipality = access.fetch(Municipality, request.user, "coordinate", code=code)
     for cooperation in choices.cooperations_of(municipality):
         checklists.ensure_default(cooperation)

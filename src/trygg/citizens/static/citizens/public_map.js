@@ -1,4 +1,5 @@
-// The residents' public map: squares with their counts (aggregated on the server; no points are sent).
+// The residents' public map: squares with their counts in steps of k, from the day's release (aggregated on the
+// server; no points are sent).
 (function (T) {
   var el = document.getElementById("public-map");
   if (!el) { return; }
@@ -14,9 +15,10 @@
   var group = L.featureGroup().addTo(map);
   (T.readJSON("public-cells") || []).forEach(function (c) {
     var ring = c.polygon.map(function (p) { return [p[1], p[0]]; });
+    var range = c.low + "\u2013" + c.high;  // "5–9", as in the table
     L.polygon(ring, styles[c["class"]] || styles[0])
-      .bindTooltip(String(c.count), { permanent: true, direction: "center", className: "cell-count" })
-      .bindPopup(T.escape(c.place) + ": " + T.escape(c.count))
+      .bindTooltip(range, { permanent: true, direction: "center", className: "cell-count" })
+      .bindPopup(T.escape(c.place) + ": " + T.escape(range))
       .addTo(group);
   });
   // never closer than zoom 14: a single square would otherwise fill the map and hide where it is
