@@ -132,10 +132,14 @@ TEMPLATES = [
 ]
 
 _sqlite_path = VAR_DIR / "trygg.sqlite3"
+# Connections are kept TRYGG_DB_CONN_MAX_AGE seconds; with health checks a kept connection is tested before a
+# request (or a worker's next task) uses it and replaced if the database dropped it (a restart, a failover), so
+# the first requests after the database returns do not fail.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{_sqlite_path}",
         conn_max_age=env_int("TRYGG_DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -144,6 +148,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # the test database is a file as in production, so that concurrent transactions wait for each other's lock
     # (an in-memory database with a shared cache fails them instead)
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # a database host that does not answer (rather than refusing) fails a connection in 10 s, not minutes
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {

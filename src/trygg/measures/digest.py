@@ -19,6 +19,7 @@ from trygg.core.periods import current
 from trygg.incidents.models import Incident
 from trygg.measures import meetings
 from trygg.measures.models import Decision, Measure, Meeting
+from trygg.orgs import senders
 from trygg.orgs.access import COORDINATING_ROLES
 from trygg.orgs.models import Cooperation, Membership, Municipality
 
@@ -46,7 +47,7 @@ def weekly_digest(context: jobs.JobContext) -> str:
         sent += mail.send(mail.Outgoing(
             KIND, f"{KIND}:{week.key}:user:{user.pk}", user.email, f"Veckobrev {last.label_sv}",
             "measures/mail/digest", {**body, "user": user, "week": last, "coordinating": coordinating},
-            user=user, sender_name=mail.sender_name(user),
+            user=user, sender_name=senders.sender_name(user),
         ))  # fmt: skip
     return f"{sent} veckobrev skickade ({last.key})"
 
