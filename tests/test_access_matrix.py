@@ -67,6 +67,28 @@ def test_every_url_pattern_is_in_the_access_table():
         assert rule.words, name
 
 
+def _views(resolver: URLResolver | None = None, prefix: str = "") -> Iterator[tuple[str, object]]:
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            yield from _views(pattern, f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix)
+        elif pattern.name:
+            yield prefix + pattern.name, pattern.callback
+
+
+def test_pages_are_closed_unless_the_table_opens_them():
+    """Closed by default (``LoginRequiredMiddleware``): exactly the pages the table opens to anyone are marked
+    ``login_not_required`` — a new view needs a login until someone declares otherwise, in both places."""
+    wrong = [
+        f"{name}: the table says {ACCESS[name].who}, the view {'is closed' if closed else 'is open'}"
+        for name, view in _views()
+        if name in ACCESS and (ACCESS[name].who == Who.ANYONE) == (closed := getattr(view, "login_required", True))
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
 # -- who is asking -------------------------------------------------------------------------------------------
 
 
