@@ -561,6 +561,8 @@ class _MediaTarget:
             _unpack(folder, name, entry, keys, self.staged / relative)
 
     def swap(self, stamp: str) -> str | None:
+        if self.live.is_dir() and not any(self.live.iterdir()):
+            self.live.rmdir()  # nothing to keep
         if self.live.exists():
             self.kept = self.live.with_name(f"{self.live.name}.before-restore-{stamp}")
             os.rename(self.live, self.kept)
