@@ -363,7 +363,25 @@ def read_manifest(folder: str | Path, *, allow_unsigned: bool = False) -> tuple[
             f"the backup's format is {found}, this Trygg reads format {FORMAT} (signed, with table digests); "
             "restore a format-1 backup with the Trygg version that wrote it, then back up again"
         )
+    _check_shape(manifest)
     return manifest, signed
+
+
+def _check_shape(manifest: dict) -> None:
+    """The fields a restore reads are there and of their kind (an unsigned manifest may be anything)."""
+    wrong = [key for key in ("vendor", "database") if not isinstance(manifest.get(key), str)]
+    for key, field_names in (("files", ("size", "sha256")), ("tables", ("rows", "sha256"))):
+        entries = manifest.get(key)
+        if not isinstance(entries, dict):
+            wrong.append(key)
+            continue
+        for name, entry in entries.items():
+            if not isinstance(entry, dict) or not all(isinstance(entry.get(f), int | str) for f in field_names):
+                wrong.append(f"{key}[{name!r}]")
+    if wrong:
+        raise BackupError(
+            f"{MANIFEST} is not a Trygg manifest ({', '.join(wrong[:SHOWN])} missing or wrong). {_NOTHING}"
+        )
 
 
 def _safe_relative(name: str) -> PurePosixPath:
