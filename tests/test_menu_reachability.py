@@ -21,6 +21,7 @@ from trygg.orgs.access_table import ACCESS
 # pages reached otherwise than by a link on a page, and why
 NOT_BY_LINK = {
     "logout": "a POST from the header's button",
+    "set_language": "a POST from the header's language menu",
     "citizens:tip_action": "the triage buttons post to it",
     "citizens:tip_nearby": "asked by the tip form's script",
     "citizens:tip_me_too": "a POST from the tip form's script",

@@ -17,6 +17,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from trygg.core.env import env_bool, env_int, env_list
+from trygg.core.private_files import create_private_file, make_private_dir, restrict_local_data
 from trygg.sso.config import providers_from_env
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -32,10 +33,13 @@ def _local_secret_key() -> str:
     path = VAR_DIR / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    make_private_dir(VAR_DIR, exist_ok=True)
     key = secrets.token_urlsafe(50)
-    path.write_text(key)
-    path.chmod(0o600)
+    try:
+        with os.fdopen(create_private_file(path), "w") as file:  # 0600 from the start
+            file.write(key)
+    except FileExistsError:  # another process made it first
+        return path.read_text().strip()
     return key
 
 
@@ -132,18 +136,25 @@ TEMPLATES = [
 ]
 
 _sqlite_path = VAR_DIR / "trygg.sqlite3"
+# Connections are kept TRYGG_DB_CONN_MAX_AGE seconds; with health checks a kept connection is tested before a
+# request (or a worker's next task) uses it and replaced if the database dropped it (a restart, a failover), so
+# the first requests after the database returns do not fail.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{_sqlite_path}",
         conn_max_age=env_int("TRYGG_DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    make_private_dir(VAR_DIR, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     # the test database is a file as in production, so that concurrent transactions wait for each other's lock
     # (an in-memory database with a shared cache fails them instead)
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # a database host that does not answer (rather than refusing) fails a connection in 10 s, not minutes
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
@@ -292,3 +303,18 @@ TRYGG_JOB_SCHEDULES |= {
 # accounts (password and a second factor) remain for partners without one.
 TRYGG_OIDC_PROVIDERS = providers_from_env(os.environ)
 TRYGG_INVITE_DAYS = env_int("TRYGG_INVITE_DAYS", 7)  # an invitation link works this many days
+
+# Backups (`trygg backup` / `trygg restore`, trygg.core.backup; docs/operations.md). The manifest is signed with
+# HMAC-SHA256 with the key in the environment variable TRYGG_BACKUP_KEY or in the file TRYGG_BACKUP_KEY_FILE (read
+# only by those commands, never written into a backup); without one, production refuses to back up. Backups are
+# encrypted with age to the public keys in TRYGG_BACKUP_RECIPIENTS ("age1...", comma-separated) when it is set;
+# restoring them needs the secret key's file TRYGG_BACKUP_IDENTITY_FILE, kept off this server.
+TRYGG_BACKUP_KEY_FILE = os.environ.get("TRYGG_BACKUP_KEY_FILE", "")
+TRYGG_BACKUP_RECIPIENTS = env_list("TRYGG_BACKUP_RECIPIENTS")
+TRYGG_BACKUP_IDENTITY_FILE = os.environ.get("TRYGG_BACKUP_IDENTITY_FILE", "")
+# var/, the media folder and the SQLite database readable by Trygg's user only (0700/0600; older installs tightened)
+restrict_local_data(
+    VAR_DIR,
+    MEDIA_ROOT,
+    Path(DATABASES["default"]["NAME"]) if DATABASES["default"]["ENGINE"].endswith("sqlite3") else None,
+)

@@ -3,6 +3,7 @@ from a real SMTP server on loopback."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -10,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from tests import processes
 from tests.at_once import at_once
 from tests.factories import make_incident
 from tests.mailserver import smtp  # noqa: F401 - the fixture
@@ -136,6 +138,32 @@ def test_monday_digest_arrives_once_per_recipient_with_two_schedulers_at_once(de
     assert "agenda" in smtp.text(smtp.to(coordinator.email)[0]) or "dagordning" in smtp.text(
         smtp.to(coordinator.email)[0]
     )
+
+
+@pytest.mark.django_db
+def test_a_message_is_sent_only_when_accepted_and_a_claim_is_left_to_its_holder_until_it_expires(smtp, settings):  # noqa: F811
+    to = "boende@example.org"
+    message = mail.Outgoing("tip_reply", "tip_reply:test", to, "Svar om ditt tips", "citizens/mail/reply",
+                            {"update": {"text": "Lampan är lagad."}}, tip_id=1)  # fmt: skip
+    claim = SentMessage.objects.create(kind=message.kind, key=message.key, claimed_by="elsewhere:1:1")
+    assert not mail.send(message), "a fresh claim of another process is being sent there"
+    SentMessage.objects.filter(pk=claim.pk).update(claimed_at=timezone.now() - mail.CLAIM_EXPIRES)
+    assert mail.send(message), "a claim older than CLAIM_EXPIRES was left by a process that died: sent now"
+    claim.refresh_from_db()
+    assert (claim.status, claim.attempts, claim.sent_at is not None) == (SentMessage.Status.SENT, 2, True)
+    assert len(smtp.to(to)) == 1
+    assert not mail.send(message), "sent: not again"
+
+    refused = dataclasses.replace(message, key="tip_reply:test-refused")
+    smtp_port, settings.EMAIL_PORT = settings.EMAIL_PORT, processes.free_port()  # nothing listens there
+    with pytest.raises(ConnectionRefusedError):
+        mail.send(refused)
+    failed = SentMessage.objects.get(key=refused.key)
+    assert failed.status == SentMessage.Status.FAILED and failed.sent_at is None
+    assert "ConnectionRefusedError" in failed.error
+    settings.EMAIL_PORT = smtp_port
+    assert mail.send(refused), "a failed message is tried again by the next run"
+    assert len(smtp.to(to)) == 2
 
 
 @pytest.mark.django_db

@@ -71,3 +71,28 @@ def test_a_stored_evaluation_counts_what_partners_see(place, demo_orgs):
     result = evaluate.evaluate(measure, start, middle, middle, today + dt.timedelta(days=1))
     assert shared.occurred_start.date() > middle
     assert result["counts"]["after"]["treated"] == 1  # the shared report, not the internal one
+
+
+def test_the_digest_names_only_open_measures_the_reporter_may_see(place, demo_orgs):
+    """A reporter of Hammarö (outside the cooperation) who reports near a Karlstad problem place is not told of
+    Karlstad's measure there in the Monday digest (it named every municipality's open measures)."""
+    from trygg.measures.digest import open_measures_near
+    from trygg.orgs.models import Membership, Organisation, User
+
+    orgs = demo_orgs["orgs"]
+    Measure.objects.create(
+        title="Kameror vid torget", kind="cameras", municipality_id="1780", owner=orgs["karlstads-kommun"],
+        problem_place=place, status="ongoing",
+    )  # fmt: skip
+    hammaro = Organisation.objects.create(name="Hammarö Bostäder", slug="hammaro-bostader", kind="housing_company")
+    hammaro.municipalities.set(["1715"])
+    reporter = User.objects.create_user("hammaro.rapportor")
+    Membership.objects.create(user=reporter, organisation=hammaro, role="reporter")
+    make_incident(municipality="1715", county="17", org=hammaro, point=(LAT + 0.001, LON))
+    karlstad_reporter = demo_orgs["users"]["centrum.rapportor"]
+    make_incident(org=orgs["centrum-karlstad"], point=(LAT + 0.001, LON))
+    today = timezone.localdate()
+    assert open_measures_near(reporter, [hammaro.pk], today) == []
+    assert [m["title"] for m in open_measures_near(karlstad_reporter, [orgs["centrum-karlstad"].pk], today)] == [
+        "Kameror vid torget"
+    ]

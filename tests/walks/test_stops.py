@@ -74,9 +74,11 @@ def test_the_same_key_twice_stores_one_stop(login, demo_orgs, walk):
     client = login(demo_orgs["users"]["centrum.rapportor"])
     data = {**STORA_TORGET, "answer-skotsel": "problem", "note": "Klotter", "idempotency_key": key()}
     first = client.post(url(walk), data)
-    again = client.post(url(walk), {**data, "note": "Klotter (skickat igen)"})
+    again = client.post(url(walk), data)
     assert first.status_code == again.status_code == 302
     assert again["Location"] == first["Location"] and again["X-Trygg-Replayed"] == "1"
+    reused = client.post(url(walk), {**data, "note": "Klotter (en annan stopp)"})  # the key of another stop: 409
+    assert reused.status_code == 409 and "X-Trygg-Replayed" not in reused
     assert Stop.objects.count() == 1 and Stop.objects.get().note == "Klotter"
     other = client.post(url(walk), {**data, "idempotency_key": key()})
     assert other.status_code == 302 and list(Stop.objects.values_list("number", flat=True)) == [1, 2]

@@ -17,6 +17,7 @@ from django.urls import reverse
 from trygg.audit import log
 from trygg.core import jobs, mail
 from trygg.core.notifications import on_resident_unsubscribe
+from trygg.orgs import senders
 from trygg.orgs.access import COORDINATING_ROLES
 
 from .models import Tip, TipUpdate
@@ -37,7 +38,7 @@ STATUS_WORDS = {
 def _resident(tip: Tip, kind: str, key: str, subject: str, template: str, context: dict) -> bool:
     return mail.send(mail.Outgoing(
         kind, key, tip.email, subject, template, {"tip": tip, "service": BY_CODE[tip.service_code].name, **context},
-        tip_id=tip.pk, sender_name=mail.sender_name(municipality_code=tip.municipality_id),
+        tip_id=tip.pk, sender_name=senders.sender_name(municipality_code=tip.municipality_id),
     ))  # fmt: skip
 
 
@@ -155,7 +156,7 @@ def tip_notices(context: jobs.JobContext) -> str:
         sent += mail.send(mail.Outgoing(
             "tip_notices", f"tip_notices:{context.period_key}:user:{user_id}", user.email, "Nya tips från invånare",
             "citizens/mail/new_tips", {"rows": sorted(rows), "triage_url": triage}, user=user,
-            sender_name=mail.sender_name(user),
+            sender_name=senders.sender_name(user),
         ))  # fmt: skip
     return f"{sum(counts.values())} nya tips, {sent} meddelanden"
 

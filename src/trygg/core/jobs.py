@@ -22,9 +22,11 @@ from dataclasses import dataclass
 
 from cronsim import CronSim, CronSimError
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
 from django_tasks import task
+
+from trygg.core.outage import DATABASE_ERRORS, Outage
 
 log = logging.getLogger(__name__)
 
@@ -243,24 +245,36 @@ def consecutive_failures(name: str, before: dt.datetime) -> tuple[int, dt.dateti
 
 
 def scheduler_loop(interval: float = 30.0, stop: Callable[[], bool] = lambda: False) -> None:
-    """``trygg scheduler``: a tick every ``interval`` seconds until ``stop()``."""
+    """``trygg scheduler``: a tick every ``interval`` seconds until ``stop()``. While the database is away it
+    waits with back-off (logged once per outage) and takes up the ticks again on a fresh connection."""
+    outage = Outage("scheduler")
     while not stop():
+        close_old_connections()  # a kept connection the database dropped is replaced (CONN_HEALTH_CHECKS)
         try:
             tick()
-        except Exception:  # a database hiccup must not end the scheduler
+        except DATABASE_ERRORS as error:
+            time.sleep(outage.failed(error))
+            continue
+        except Exception:  # any other failure of one tick must not end the scheduler either
             log.exception("scheduler tick failed")
+        else:
+            outage.over()
         time.sleep(interval)
 
 
-@task()
-def run_job(run_id: int, now: str) -> None:
-    """Background task: execute a claimed run (the task worker, database or Redis Queue, runs it)."""
+@task(takes_context=True)
+def run_job(context, run_id: int, now: str) -> None:
+    """Background task: execute a claimed run (the task worker, database or Redis Queue, runs it).
+
+    The task takes the queued run, noting its own id on it; a second delivery of the run (another task) finds it
+    taken and does nothing. The same task run again — ``trygg worker`` queues a task again that the database
+    vanished under — takes up its own run where it was left as running."""
     from trygg.core.models import JobRun
 
-    run = JobRun.objects.filter(pk=run_id, status=JobRun.Status.QUEUED).first()
-    if run is None:  # a doubled delivery of the task: the run is already taken
-        return
+    task_id = str(context.task_result.id)
+    runs = JobRun.objects.filter(pk=run_id)
     with transaction.atomic():
-        won = JobRun.objects.filter(pk=run_id, status=JobRun.Status.QUEUED).update(status=JobRun.Status.RUNNING)
+        won = runs.filter(status=JobRun.Status.QUEUED).update(status=JobRun.Status.RUNNING, task_id=task_id)
+        won = won or runs.filter(status=JobRun.Status.RUNNING, task_id=task_id).exists()
     if won:
-        execute(run, dt.datetime.fromisoformat(now))
+        execute(runs.get(), dt.datetime.fromisoformat(now))

@@ -2,7 +2,11 @@
 
 A message has a *kind* (registered by the app that sends it, with the Swedish name people choose by) and a
 *key* that names what it is about and for whom. The key is claimed in the database before sending
-(``SentMessage``, unique), so two workers or a retried job send a message once; a failed send gives the key back.
+(``SentMessage``, unique), so two workers or a retried job do not both send it; it is marked sent only after the
+SMTP server accepted it, and a failed send is recorded and tried again by the next run. A process killed between
+claim and send leaves a claim that the next run takes over once it is older than ``CLAIM_EXPIRES``. Delivery is
+therefore *at least once*: a process cut off after the server accepted a message and before it was marked sent
+sends it again on the next run (exactly once is not possible over SMTP).
 Staff choose per kind what they get (every kind is on until turned off); each message carries a signed link
 that turns its kind off for its recipient in one click (RFC 8058 ``List-Unsubscribe``). A resident's address
 belongs to their own tip: their link forgets it. Subjects never hold names, places or descriptions.
@@ -10,7 +14,11 @@ belongs to their own tip: their link forgets it. Subjects never hold names, plac
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import os
+import socket
+import threading
 from dataclasses import dataclass
 from email.utils import formataddr
 
@@ -18,12 +26,16 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 log = logging.getLogger(__name__)
 SALT = "trygg.mail.unsubscribe"
+# A claim this old without the message sent was left by a process that died (sending takes at most
+# EMAIL_TIMEOUT, 30 s, per attempt): the next run sends the message.
+CLAIM_EXPIRES = dt.timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -77,19 +89,6 @@ def read_token(token: str) -> dict:
     return data
 
 
-def sender_name(user=None, municipality_code: str = "") -> str:
-    """The cooperation the message comes from: the user's (first by name), or the municipality's."""
-    from trygg.orgs.models import Cooperation
-
-    coops = Cooperation.objects.order_by("name")
-    if user is not None:
-        coops = coops.filter(organisations__memberships__user=user)
-    elif municipality_code:
-        coops = coops.filter(organisations__municipalities__code=municipality_code, organisations__kind="municipality")
-    name = coops.values_list("name", flat=True).first()
-    return name or "Trygg"
-
-
 def absolute(path: str) -> str:
     return settings.TRYGG_BASE_URL.rstrip("/") + path
 
@@ -108,26 +107,60 @@ class Outgoing:
 
 
 def send(message: Outgoing, connection=None) -> bool:
-    """Send unless already sent or not wanted; True when sent now."""
+    """Send unless already sent, being sent by another process, or not wanted; True when the SMTP server
+    accepted it now. A failure is recorded on the claim and raised (the job's retry sends it)."""
     from trygg.core.models import SentMessage
 
     if not message.to:
         return False
     if message.user is not None and not wants(message.user, message.kind):
         return False
-    try:
-        with transaction.atomic():
-            claim = SentMessage.objects.create(kind=message.kind, key=message.key, user=message.user)
-    except IntegrityError:  # sent before (or being sent by another worker)
+    claim = claim_message(message)
+    if claim is None:
         return False
+    mine = SentMessage.objects.filter(pk=claim.pk, status=SentMessage.Status.CLAIMED, claimed_by=claim.claimed_by)
     try:
         email = build(message)
         email.connection = connection
-        email.send()
-    except Exception:
-        claim.delete()  # so that a retry sends it
+        if not email.send():
+            raise RuntimeError("the mail backend sent nothing")
+    except Exception as exc:
+        mine.update(status=SentMessage.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:500])
         raise
+    mine.update(status=SentMessage.Status.SENT, sent_at=timezone.now(), error="")
     return True
+
+
+def claimant() -> str:
+    """Who is sending: this host, process and thread. A claim of one's own that is still open was cut short (one
+    thread sends one message at a time), so it is taken over at once rather than after ``CLAIM_EXPIRES``."""
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"[:200]
+
+
+def claim_message(message: Outgoing):
+    """The message's ``SentMessage`` row, claimed for this sender; None when it is sent or another sender has it.
+    Free to take: a new key, a failed attempt, a claim older than ``CLAIM_EXPIRES``, a claim of one's own."""
+    from trygg.core.models import SentMessage
+
+    me, now = claimant(), timezone.now()
+    try:
+        with transaction.atomic():
+            return SentMessage.objects.create(
+                kind=message.kind, key=message.key, user=message.user, claimed_at=now, claimed_by=me
+            )
+    except IntegrityError:  # sent before, or claimed before
+        pass
+    Status = SentMessage.Status
+    left = Q(claimed_at__lt=now - CLAIM_EXPIRES) | Q(claimed_by=me)
+    free = Q(status=Status.FAILED) | Q(status=Status.CLAIMED) & left
+    taken = SentMessage.objects.filter(free, key=message.key).update(
+        status=Status.CLAIMED, claimed_at=now, claimed_by=me, attempts=F("attempts") + 1
+    )
+    if not taken:
+        return None
+    claim = SentMessage.objects.get(key=message.key)
+    log.info("message %s claimed again (attempt %d)", claim.key, claim.attempts)
+    return claim
 
 
 def build(message: Outgoing) -> EmailMultiAlternatives:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,6 +29,7 @@ class JobRun(models.Model):
     duration = models.FloatField(null=True, help_text="seconds")
     outcome = models.CharField(max_length=500, blank=True)
     error = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True, help_text="the background task that took the run")
 
     class Meta:
         ordering = ["-period"]
@@ -38,17 +40,29 @@ class JobRun(models.Model):
 
 
 class SentMessage(models.Model):
-    """That a message was sent: its kind and a key naming what it is about and for whom (e.g.
-    ``weekly_digest:2026-W49:user:12``). The address is not kept. The key is claimed before sending, so a
-    doubled or retried job sends it once."""
+    """A message sent once: its kind and a key naming what it is about and for whom (e.g.
+    ``weekly_digest:2026-W49:user:12``); the address is not kept. The row is *claimed* before sending (the unique
+    key lets one worker of several have it), *sent* only after the SMTP server accepted the message, and *failed*
+    when sending raised (the next run tries again). A claim left behind by a process killed between claim and
+    send is taken over by the next run once it is older than ``trygg.core.mail.CLAIM_EXPIRES``."""
+
+    class Status(models.TextChoices):
+        CLAIMED = "claimed", _("Claimed")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     kind = models.CharField(max_length=40)
     key = models.CharField(max_length=200, unique=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    sent_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.CLAIMED)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    claimed_by = models.CharField(max_length=200, blank=True, help_text="host:process:thread that claimed it")
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="when the SMTP server accepted it")
+    attempts = models.PositiveSmallIntegerField(default=1)
+    error = models.CharField(max_length=500, blank=True, help_text="why the last attempt failed")
 
     def __str__(self) -> str:
-        return self.key
+        return f"{self.key} ({self.status})"
 
 
 class MessagePreference(models.Model):

@@ -1,7 +1,7 @@
 """The demo's forwarding: Karlstad's street and lighting department as the destination of broken lights —
 configured, but turned off ("send tips" off), so that the demo never calls out. Its address is under
 ``.example`` (reserved, RFC 2606); to try forwarding for real, point it at a department's Open311 endpoint,
-set ``TRYGG_OPEN311_KEY_KARLSTAD_GATA`` and turn it on at ``/vidarebefordran/``. Idempotent."""
+set ``TRYGG_OPEN311_KEY_1780_KARLSTAD_GATA`` and turn it on at ``/vidarebefordran/``. Idempotent."""
 
 from __future__ import annotations
 

@@ -22,9 +22,7 @@ def tip_status_part(tip: Tip, request) -> tuple[str, dict] | None:
 
 def triage_part(_obj, request) -> tuple[str, dict]:
     """Links to the forwarding pages and how many forwarded tips need a person, of the user's municipalities."""
-    waiting = Forwarding.objects.restrict(request.user, "manage").filter(
-        state=Forwarding.State.FAILED, next_attempt_at__isnull=True
-    )
+    waiting = Forwarding.objects.restrict(request.user, "manage").filter(Forwarding.needs_person_q())
     return "forwarding/_triage_links.html", {"needs_person": waiting.count()}
 
 

@@ -41,18 +41,18 @@ def index(request):
     if request.user.is_superuser:  # every municipality: only those where Trygg is used
         municipalities = municipalities.filter(organisations__kind="municipality").distinct()
     destinations = Destination.objects.restrict(request.user, "manage").prefetch_related("routes")
+    forwarded = Forwarding.objects.restrict(request.user, "manage")
     per_municipality = {m.code: [] for m in municipalities}
     for destination in destinations:
         destination.key_set = bool(destination.api_key())
         destination.route_rows = [(BY_CODE.get(r.category), r) for r in destination.routes.all()]
         per_municipality.setdefault(destination.municipality_id, []).append(destination)
-    waiting = Forwarding.objects.restrict(request.user, "manage").filter(state=Forwarding.State.FAILED)
     return render(
         request,
         "forwarding/index.html",
         {
             "rows": [(m, per_municipality.get(m.code, [])) for m in municipalities],
-            "needs_person": waiting.filter(next_attempt_at__isnull=True).count(),
+            "needs_person": forwarded.filter(Forwarding.needs_person_q()).count(),
         },
     )
 
@@ -114,7 +114,7 @@ def destination_edit(request, pk: int):
 
 
 STATE_FILTERS = {
-    "needs_person": Q(state=Forwarding.State.FAILED, next_attempt_at__isnull=True),
+    "needs_person": Forwarding.needs_person_q(),
     "retrying": Q(state=Forwarding.State.FAILED, next_attempt_at__isnull=False),
     "pending": Q(state__in=[Forwarding.State.PENDING, Forwarding.State.SENDING]),
     "sent": Q(state=Forwarding.State.SENT),
@@ -156,8 +156,12 @@ def forwardings(request):
 @require_POST
 def retry(request, pk: int):
     forwarding = access.fetch(Forwarding.objects.select_related("tip"), request.user, "manage", pk=pk)
+    reading = forwarding.reading_stopped
     if sending.retry_now(forwarding, request.user):
-        messages.success(request, _("It is sent again now. Reload the page in a minute to see how it went."))
+        if reading:
+            messages.success(request, _("Its status is read again at the next run, within ten minutes."))
+        else:
+            messages.success(request, _("It is sent again now. Reload the page in a minute to see how it went."))
     else:
         messages.error(request, _("Only a failed or waiting forwarding can be tried again."))
     if request.POST.get("back") == "tip":  # the button on the tip's page

@@ -18,7 +18,8 @@ from trygg.core import geo, jobs, mail
 from trygg.core.periods import current
 from trygg.incidents.models import Incident
 from trygg.measures import meetings
-from trygg.measures.models import Decision, Meeting
+from trygg.measures.models import Decision, Measure, Meeting
+from trygg.orgs import senders
 from trygg.orgs.access import COORDINATING_ROLES
 from trygg.orgs.models import Cooperation, Membership, Municipality
 
@@ -46,7 +47,7 @@ def weekly_digest(context: jobs.JobContext) -> str:
         sent += mail.send(mail.Outgoing(
             KIND, f"{KIND}:{week.key}:user:{user.pk}", user.email, f"Veckobrev {last.label_sv}",
             "measures/mail/digest", {**body, "user": user, "week": last, "coordinating": coordinating},
-            user=user, sender_name=mail.sender_name(user),
+            user=user, sender_name=senders.sender_name(user),
         ))  # fmt: skip
     return f"{sent} veckobrev skickade ({last.key})"
 
@@ -65,7 +66,9 @@ def prepare_meetings(week: str, last_week: str, today: dt.date) -> dict[int, Mee
 
 def reporter_context(user, org_ids: list[int], last, today: dt.date) -> dict:
     start, end = _bounds(last)
-    reported = Incident.objects.filter(reporter_org__in=org_ids, reported_at__gte=start, reported_at__lt=end)
+    reported = Incident.objects.restrict(user).filter(
+        reporter_org__in=org_ids, reported_at__gte=start, reported_at__lt=end
+    )
     statuses = Counter(dict(reported.values_list("status").annotate(n=Count("id"))))
     categories = list(reported.values_list("category__label_sv").annotate(n=Count("id")).order_by("-n")[:5])
     coops = Cooperation.objects.filter(organisations__in=org_ids).distinct()
@@ -75,13 +78,14 @@ def reporter_context(user, org_ids: list[int], last, today: dt.date) -> dict:
         "statuses": [(STATUS_SV.get(s, s), n) for s, n in sorted(statuses.items())],
         "categories": categories,
         "decisions": list(decisions),
-        "nearby": open_measures_near(org_ids, today),
+        "nearby": open_measures_near(user, org_ids, today),
         "reports": report_links(Municipality.objects.filter(incidents__reporter_org__in=org_ids).distinct(), last),
     }
 
 
-def open_measures_near(org_ids: list[int], today: dt.date) -> list[dict]:
-    """Open measures whose problem place is within 500 m of the organisations' reports of the last 12 weeks."""
+def open_measures_near(user, org_ids: list[int], today: dt.date) -> list[dict]:
+    """Open measures the user may see whose problem place is within 500 m of the organisations' reports of the last
+    12 weeks."""
     since = timezone.now() - dt.timedelta(weeks=12)
     points = np.array(
         list(Incident.objects.filter(reporter_org__in=org_ids, reported_at__gte=since).values_list("lon", "lat")), float
@@ -90,8 +94,8 @@ def open_measures_near(org_ids: list[int], today: dt.date) -> list[dict]:
         return []
     found = []
     for measure in (
-        meetings.open_measures(Municipality.objects.all())
-        .filter(problem_place__isnull=False)
+        Measure.objects.restrict(user)
+        .filter(status__in=[Measure.Status.PLANNED, Measure.Status.ONGOING], problem_place__isnull=False)
         .select_related("problem_place", "owner")
     ):
         shape = geo.shape_from_geojson(measure.problem_place.geometry)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from trygg.core import jobs, mail
 from trygg.measures.models import Decision, Measure
+from trygg.orgs import senders
 from trygg.orgs.access import COORDINATING_ROLES, REPORTING_ROLES
 
 KIND = "measure_reminders"
@@ -80,13 +81,13 @@ def measure_reminders(context: jobs.JobContext) -> str:
             sent += mail.send(mail.Outgoing(
                 KIND, f"{KIND}:decision:{item['decision_id']}:user:{user_id}", user.email,
                 "Påminnelse: ett beslut saknar åtgärd", "measures/mail/reminder",
-                {"user": user, "items": [item]}, user=user, sender_name=mail.sender_name(user),
+                {"user": user, "items": [item]}, user=user, sender_name=senders.sender_name(user),
             ))  # fmt: skip
         if others:
             sent += mail.send(mail.Outgoing(
                 KIND, f"{KIND}:{context.period_key}:user:{user_id}", user.email,
                 "Påminnelse: åtgärder efter sitt slutdatum", "measures/mail/reminder",
-                {"user": user, "items": others}, user=user, sender_name=mail.sender_name(user),
+                {"user": user, "items": others}, user=user, sender_name=senders.sender_name(user),
             ))  # fmt: skip
     return f"{sent} påminnelser skickade"
 

@@ -34,7 +34,9 @@ def items(user) -> list[Item]:
                            reverse("measures:measure", args=[m.pk]), urgent=True, order=20))  # fmt: skip
     own_orgs = reach.org_ids(REPORTING_ROLES)
     late_ids = {m.pk for m in late}
-    mine = Measure.objects.filter(owner__in=own_orgs, status__in=[Measure.Status.PLANNED, Measure.Status.ONGOING])
+    mine = Measure.objects.restrict(user).filter(
+        owner__in=own_orgs, status__in=[Measure.Status.PLANNED, Measure.Status.ONGOING]
+    )
     for m in mine.order_by("due", "title")[:10]:
         if m.pk in late_ids:
             continue

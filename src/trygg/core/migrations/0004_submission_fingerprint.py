@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_submission'),
+        ('core', '0003_message_states_and_job_task'),
     ]
 
     operations = [
