@@ -98,6 +98,13 @@ class PartnerRequest(models.Model):
         return f"{self.organisation} → {self.cooperation} ({self.status})"
 
 
+class PartnerConsentQuerySet(RestrictedQuerySet):
+    """``view`` — the answers of the requests the user may view (see :class:`PartnerRequestQuerySet`)."""
+
+    def rule(self, user, action: str) -> Q:
+        return Q(request__in=PartnerRequest.objects.restrict(user, "view").values("pk"))
+
+
 class PartnerConsent(models.Model):
     """One asked municipality's answer to a :class:`PartnerRequest` (blank while it waits)."""
 
@@ -113,6 +120,8 @@ class PartnerConsent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PartnerConsentQuerySet.as_manager()
 
     class Meta:
         ordering = ["municipality__name"]
