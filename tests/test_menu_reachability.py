@@ -57,6 +57,7 @@ NOT_BY_LINK = {
     },
     "two_factor_verify": "linked from the account page when off; asked for at login when on",
     "orgs:accept": "the link in the invitation e-mail",
+    "orgs:partner_request": "linked from the Administration page of the asked admins, and in their e-mail",
     "orgs:member_remove": "a POST from the member's page",
     "orgs:invitation_withdraw": "a POST from the members page",
     "orgs:cooperation_remove": "a POST from the cooperation's page",

@@ -90,6 +90,7 @@ MIDDLEWARE = [
     # closed by default: every page needs a login unless its view is marked @login_not_required (the public pages
     # of trygg/orgs/access_table.py, held by tests/test_access_matrix.py)
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "trygg.orgs.restrict.RefusalAuditMiddleware",  # a refusal inside a view's transaction is audited after it
     "django_otp.middleware.OTPMiddleware",
     "trygg.orgs.two_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

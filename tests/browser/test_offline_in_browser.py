@@ -73,10 +73,19 @@ def add_stop(page, index: int) -> None:
     form.locator("button[type=submit].primary").click()
 
 
+def _keep_report_post(request, kept: list) -> None:
+    if request.method == "POST" and request.url.endswith("/report/") and "idempotency-key" in request.headers:
+        wanted = ("content-type", "idempotency-key", "x-trygg-queue")
+        headers = {k: v for k, v in request.headers.items() if k in wanted}
+        kept.append({"url": request.url, "headers": headers, "body": request.post_data_buffer})
+
+
 def test_reports_a_photo_and_a_walk_made_offline_arrive_exactly_once(browser, live_demo, planned_walk, tmp_path):
     context, page = phone(browser, live_demo)
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    sent_reports = []  # what the phone posted, byte for byte, to send one of them again below
+    context.on("request", lambda request: _keep_report_post(request, sent_reports))
     walk_url = f"{live_demo['url']}/trygghetsvandringar/{planned_walk.pk}/"
     kept_on_the_phone(page, live_demo["url"] + "/report/mina/")
     kept_on_the_phone(page, walk_url)
@@ -121,19 +130,23 @@ def test_reports_a_photo_and_a_walk_made_offline_arrive_exactly_once(browser, li
     assert len({(stop.lat, stop.lon) for stop in stops}) == 3  # three taps, three places
     assert Submission.objects.filter(user__username="centrum.rapportor").count() == 6
 
-    # the answer of one of them is lost and the phone sends it again: still one report
-    item = Submission.objects.filter(user__username="centrum.rapportor", path="/report/").first()
-    resent = page.evaluate(
+    # the answer of one of them is lost and the phone sends the same report again: still one report
+    first = sent_reports[0]
+    again = context.request.post(first["url"], headers=first["headers"], data=first["body"])
+    assert again.ok and again.json()["replayed"]
+    # the key of a stored report with another report under it: refused (409), never dropped in silence
+    item = Submission.objects.get(user__username="centrum.rapportor", key=first["headers"]["idempotency-key"])
+    reused = page.evaluate(
         """async (key) => {
             const body = new FormData();
             body.append("csrfmiddlewaretoken", document.cookie.match(/csrftoken=([^;]+)/)[1]);
             body.append("idempotency_key", key);
             const response = await fetch("/report/", {method: "POST", body, headers: {"X-Trygg-Queue": "1"}});
-            return response.json();
+            return response.status;
         }""",
         item.key,
     )
-    assert resent["ok"] and resent["replayed"]
+    assert reused == 409
     for description in DESCRIPTIONS:
         assert Incident.objects.filter(description=description).count() == 1
     assert Stop.objects.filter(walk=planned_walk).count() == 3

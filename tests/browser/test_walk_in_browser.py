@@ -32,7 +32,7 @@ def test_a_participant_adds_a_stop_on_the_phone(page_for, live_demo, planned, tm
     page.click(f'a[href="/trygghetsvandringar/{planned.pk}/"]')
     assert planned.title in page.locator("h1").inner_text()
     page.click("#stop-form .js-locate")
-    page.wait_for_function("document.querySelector('#stop-form input[name=lat]').value !== ''")
+    page.wait_for_function("() => document.querySelector('#stop-form input[name=lat]').value !== ''")
     assert abs(float(page.locator("#stop-form input[name=lat]").input_value()) - 59.37935) < 1e-4
     page.check("input[name=answer-belysning][value=problem]")
     page.fill("input[name=comment-belysning]", "Släckt lampa vid trappan")

@@ -30,6 +30,7 @@ NO_RULE_NEEDED = {
     "orgs.cooperation_organisations": "the link table, read through the cooperations' rules",
     "incidents.policetypemapping": "the taxonomy's mapping of police event types, the same for everyone",
     "citizens.apiclient": "partner keys: read only by `trygg open311_key` (a command for IT) and the key check",
+    "citizens.publicmaprelease": "the public map as published to everyone (numbers in steps of k, no points)",
     "citizens.venue": "the municipality's public register of venues",
     "citizens.surveycode": "one-time codes: only their hash is stored, checked by the public survey page",
     "citizens.survey_areas": "the link table, read through the surveys' rules",
@@ -50,6 +51,7 @@ NO_RULE_NEEDED = {
     "walks.answer": "read only through a stop of a walk fetched through the walk's rule",
     "walks.walk_organisations": "the link table, read through the walks' rules",
     "walks.walk_participants": "the link table, read through the walks' rules",
+    "orgs.partnerconsent": "read only through a partner request fetched through the request's rule",
     "sso.externalidentity": "the sign-in's own binding of a person at a provider, never shown on a page",
     "core.messagepreference": "the user's own",
 }

@@ -110,9 +110,7 @@ def idempotent(view):
             return _replay(request, earlier, sent)
         try:
             with transaction.atomic():
-                claim = Submission.objects.create(
-                    user=request.user, key=key, path=request.path[:300], fingerprint=sent
-                )
+                claim = Submission.objects.create(user=request.user, key=key, path=request.path[:300], fingerprint=sent)
                 response = view(request, *args, **kwargs)
                 if response.status_code in _SUCCESS:
                     claim.location = response["Location"][:500]

@@ -180,7 +180,7 @@ def _map_centre(municipality: Municipality | None, places) -> list[float] | None
 @idempotent
 @keep_offline
 def report(request):
-    access.require(access.can_report(request.user))
+    access.require(access.can_report(request.user), request.user, "report")
     organisations = access.reporting_organisations(request.user)
     municipalities = Municipality.objects.filter(organisations__in=organisations).distinct().order_by("name")
     if not municipalities.exists():
@@ -247,7 +247,7 @@ def report(request):
 @login_required
 def import_file(request):
     """Upload a partner's own incident log as CSV: check it (nothing written) or import the valid rows."""
-    access.require(access.can_report(request.user))
+    access.require(access.can_report(request.user), request.user, "import incidents")
     organisations = access.reporting_organisations(request.user)
     form = IncidentImportForm(request.POST or None, request.FILES or None, organisations=organisations)
     result, error = None, ""

@@ -92,7 +92,7 @@ class Who(StrEnum):
     ORG_ADMINS = "org_admins"
     ORGANISATION_ADMINS = "organisation_admins"
     COOPERATION_ADMINS = "cooperation_admins"
-    ANY_COOPERATION_ADMIN = "any_cooperation_admin"
+    PARTNER_REQUEST_ANSWERERS = "partner_request_answerers"
     WALK_PARTICIPANTS = "walk_participants"
 
 
@@ -122,8 +122,8 @@ WORDS: dict[Who, str] = {
     Who.ORGANISATION_ADMINS: "Organisation admins of the organisation in the URL (and superusers).",
     Who.COOPERATION_ADMINS: "Organisation admins of a municipality organisation that is a member of the cooperation "
     "(and superusers).",
-    Who.ANY_COOPERATION_ADMIN: "Organisation admins of a municipality organisation that is in a cooperation (and "
-    "superusers); the page shows only the organisations of the cooperations they administer.",
+    Who.PARTNER_REQUEST_ANSWERERS: "Organisation admins of the own (municipality) organisation of a municipality "
+    "the request asks (and superusers).",
     Who.WALK_PARTICIPANTS: "The users taking part in the safety walk and the members of its organising and "
     "participating organisations; coordinators and admins of an organisation working in the walk's municipality.",
     Who.SCREENING_OFFICERS: "Screening officers of a municipality, with a second factor.",
@@ -214,8 +214,13 @@ ACCESS: dict[str, Rule] = {
         denied=400,
         note="Without the provider's code and this session's state: 400.",
     ),
-    "sso:mappings": Rule(Who.ANY_COOPERATION_ADMIN, note="Which group at which identity provider gives which role."),
-    "sso:mapping_delete": Rule(Who.COOPERATION_ADMINS, get=405, gate=Who.LOGGED_IN),
+    "sso:mappings": Rule(
+        Who.ORG_ADMINS,
+        note="Which group at which identity provider gives which role: only in the organisations they administer.",
+    ),
+    "sso:mapping_delete": Rule(
+        Who.ORGANISATION_ADMINS, get=405, gate=Who.LOGGED_IN, note="The mapping's organisation."
+    ),
     "orgs:members": Rule(Who.ORGANISATION_ADMINS),
     "orgs:member": Rule(Who.ORGANISATION_ADMINS),
     "orgs:member_remove": Rule(Who.ORGANISATION_ADMINS, get=405, gate=Who.LOGGED_IN),
@@ -231,6 +236,10 @@ ACCESS: dict[str, Rule] = {
     "orgs:cooperation": Rule(Who.COOPERATION_ADMINS),
     "orgs:cooperation_partner": Rule(Who.COOPERATION_ADMINS),
     "orgs:cooperation_remove": Rule(Who.COOPERATION_ADMINS, get=405, gate=Who.LOGGED_IN),
+    "orgs:partner_request": Rule(
+        Who.PARTNER_REQUEST_ANSWERERS,
+        note="Accept or decline taking an organisation that works in their municipality into a cooperation.",
+    ),
     "orgs:places": Rule(Who.MUNICIPALITY_COORDINATORS),
     "orgs:place_new": Rule(Who.MUNICIPALITY_COORDINATORS),
     "orgs:place_edit": Rule(Who.MUNICIPALITY_COORDINATORS),

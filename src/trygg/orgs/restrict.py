@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, Self
 
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.http import Http404
 
@@ -56,6 +56,42 @@ class RestrictedQuerySet(models.QuerySet):
         return self.filter(self.rule(user, action))
 
 
+class Refused(PermissionDenied):
+    """A 403 whose audit entry is written when the refusal leaves the view: an entry written inside the view's own
+    transaction would be rolled back with it (:class:`RefusalAuditMiddleware`; outside a transaction at once)."""
+
+    def __init__(self, user, **entry):
+        super().__init__()
+        self.user, self.entry, self.recorded = user, entry, False
+
+    def record(self) -> None:
+        if not self.recorded:
+            self.recorded = True
+            log.record(self.user, "denied", **self.entry)
+
+
+def refuse(user, **entry) -> None:
+    """Raise a 403 whose refusal is audited (``entry``: the audit entry's fields)."""
+    refused = Refused(user, **entry)
+    if not transaction.get_connection().in_atomic_block:
+        refused.record()
+    raise refused
+
+
+class RefusalAuditMiddleware:
+    """Writes the audit entry of a refusal raised inside a transaction, after that transaction is over."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Refused):
+            exception.record()
+
+
 def fetch(queryset: models.QuerySet | type[models.Model], user, action: str = "view", **lookup) -> Any:
     """The one object matching ``lookup`` that ``user`` may use for ``action``: 404 when none matches the lookup,
     403 (written to the audit log) when one matches but the rule refuses it."""
@@ -69,15 +105,13 @@ def fetch(queryset: models.QuerySet | type[models.Model], user, action: str = "v
     if existing is None:
         raise Http404(f"No {model._meta.verbose_name} matches the given query.")
     purpose = model._base_manager.get(pk=existing) if queryset.refusal_is_purpose else ""
-    log.record(
+    refuse(
         user,
-        "denied",
         object_type=model._meta.label_lower,
         object_id=existing,
         summary=f"refused: {action}",
         purpose=purpose,
     )
-    raise PermissionDenied
 
 
 def allowed(obj: models.Model | None, user, action: str = "view") -> bool:
@@ -87,10 +121,10 @@ def allowed(obj: models.Model | None, user, action: str = "view") -> bool:
     return type(obj)._default_manager.restrict(user, action).filter(pk=obj.pk).exists()
 
 
-def require(allowed_: bool, user=None, what: str = "") -> None:
-    """403 unless ``allowed_`` — for page-level rules that name no object (e.g. "may report at all"); a refusal of
-    a named ``user`` is audited."""
+def require(allowed_: bool, user, what: str) -> None:
+    """403 unless ``allowed_`` — for page-level rules that name no object (e.g. "may report at all"); the refusal
+    is audited."""
     if not allowed_:
-        if user is not None and is_user(user):
-            log.record(user, "denied", object_type="page", summary=f"refused: {what}"[:300])
+        if is_user(user):
+            refuse(user, object_type="page", summary=f"refused: {what}"[:300])
         raise PermissionDenied
