@@ -22,22 +22,21 @@ def _settings(**env: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", READ], env=environ, capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.parametrize("word", ["true", "True", "1", "yes", "on"])
-def test_every_on_off_variable_reads_the_same_words_as_on(word):
-    done = _settings(TRYGG_EMAIL_USE_TLS=word, TRYGG_POLICE_FETCH=word, TRYGG_DEBUG=word)
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)[:3] == [True, True, True]
+def test_every_on_off_variable_reads_the_same_words_as_on():
+    for words in (("true", "True", "1"), ("yes", "on", "TRUE")):
+        done = _settings(TRYGG_EMAIL_USE_TLS=words[0], TRYGG_POLICE_FETCH=words[1], TRYGG_DEBUG=words[2])
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)[:3] == [True, True, True], words
 
 
 def test_off_and_unset_are_off():
-    environ = {"TRYGG_EMAIL_USE_TLS": "false", "TRYGG_POLICE_FETCH": "0"}
-    done = _settings(**environ)
+    done = _settings(TRYGG_EMAIL_USE_TLS="false", TRYGG_POLICE_FETCH="0")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)[:2] == [False, False]
 
 
-@pytest.mark.parametrize(("name", "value"), [("TRYGG_EMAIL_USE_TLS", "ture"), ("TRYGG_EMAIL_PORT", "25a")])
-def test_a_mistyped_value_stops_the_start_naming_the_variable(name, value):
-    done = _settings(**{name: value})
-    assert done.returncode != 0
-    assert "ImproperlyConfigured" in done.stderr and name in done.stderr and value in done.stderr
+def test_a_mistyped_value_stops_the_start_naming_the_variable():
+    for name, value in (("TRYGG_EMAIL_USE_TLS", "ture"), ("TRYGG_EMAIL_PORT", "25a")):
+        done = _settings(**{name: value})
+        assert done.returncode != 0
+        assert "ImproperlyConfigured" in done.stderr and name in done.stderr and value in done.stderr
