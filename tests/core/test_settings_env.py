@@ -9,8 +9,6 @@ import os
 import subprocess
 import sys
 
-import pytest
-
 READ = (
     "import django, json; django.setup(); from django.conf import settings as s; "
     "print(json.dumps([s.EMAIL_USE_TLS, s.TRYGG_POLICE_FETCH, s.DEBUG, s.EMAIL_PORT]))"
