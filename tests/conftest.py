@@ -117,3 +117,9 @@ def demo_world(url: str) -> dict:
 def live_demo(transactional_db, live_server):
     """Base data and the demo organisations, visible to the live server thread."""
     return demo_world(live_server.url)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The long tests first: with several workers (``-n 2``), a test of minutes that starts last keeps one worker
+    busy alone at the end; started first, the others fill the time beside it (longest processing time first)."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)

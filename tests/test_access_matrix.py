@@ -625,6 +625,7 @@ def new_officer():
 # -- the matrix ----------------------------------------------------------------------------------------------
 
 
+@pytest.mark.long
 @override_settings(TRYGG_LAGESBILD_OPTIONS=FAST, TRYGG_RATE_LIMITS=NO_LIMITS)
 def test_access_matrix(screening_data, tmp_path, settings, monkeypatch, capsys, oidc_provider):  # noqa: F811
     settings.MEDIA_ROOT = tmp_path

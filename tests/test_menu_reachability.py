@@ -158,6 +158,7 @@ def test_every_page_of_the_access_table_is_reached_by_a_link_or_named_here():
     assert not declared - set(ACCESS), f"names here that are not pages: {sorted(declared - set(ACCESS))}"
 
 
+@pytest.mark.long
 @pytest.mark.django_db(transaction=True)
 def test_each_role_reaches_its_pages_from_its_start_page_by_links(shared_data):
     from tests.conftest import ensure_base_data

@@ -77,6 +77,7 @@ def crawl_for_english(client: Client) -> dict[str, list[str]]:
     return found
 
 
+@pytest.mark.long
 @pytest.mark.django_db(transaction=True)
 def test_every_page_of_every_role_reads_as_swedish(shared_data):
     from tests.conftest import ensure_base_data

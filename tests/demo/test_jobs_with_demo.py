@@ -16,6 +16,7 @@ from tests.mailserver import smtp  # noqa: F401 - the fixture
 from trygg.citizens.models import Tip
 
 
+@pytest.mark.long
 @pytest.mark.django_db(transaction=True)
 def test_the_demos_messages_arrive_when_their_jobs_are_run(shared_data, smtp):  # noqa: F811
     from tests.conftest import ensure_base_data

@@ -19,6 +19,7 @@ from trygg.orgs.models import Membership, Municipality, Organisation, Place, Rol
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.long
 def test_demo_loads_on_an_empty_database_and_reloading_adds_nothing(db, shared_data):
     Municipality.objects.all().delete()
     out = io.StringIO()

@@ -87,6 +87,7 @@ def test_the_checker_finds_what_the_old_export_got_wrong():
     assert "no property 'colour'" in found
 
 
+@pytest.mark.long
 def test_the_export_of_the_demo_validates(demo_orgs, shared_data, tmp_path):
     demo_screening.load(shared_data)
     names = [demo_screening.REGISTRY_NAME, demo_screening.OWN_LIST_NAME, "OFAC SDN"]

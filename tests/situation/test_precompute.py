@@ -30,6 +30,7 @@ def test_which_periods_end_on_a_day():
     assert keys(dt.date(2026, 12, 2)) == []
 
 
+@pytest.mark.long
 @pytest.mark.django_db
 def test_last_weeks_brief_is_ready_for_each_view_and_shared(demo_orgs):
     orgs, users = demo_orgs["orgs"], demo_orgs["users"]
