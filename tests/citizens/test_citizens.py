@@ -132,7 +132,7 @@ def test_only_coordinators_triage(client, login, demo_orgs):
         assert page.status_code == 403, username
 
 
-def test_nearby_open_tips_are_answered_per_public_grid_cell(client, settings):
+def test_nearby_open_tips_are_answered_per_public_grid_cell(base_data, client, settings):
     from trygg.analysis.grid import to_lonlat, to_projected
 
     near = Tip.objects.create(municipality_id="1780", service_code="klotter", lat=59.3794, lon=13.5035)
