@@ -55,6 +55,21 @@ def test_bad_sdn_rows_are_rejected_with_their_line_and_nothing_is_stored(base_da
     assert len(before) == 2
 
 
+def test_a_nul_character_is_rejected_at_its_line_and_the_list_is_unchanged(base_data):
+    """A damaged file with a NUL (which PostgreSQL cannot store) is refused with its line, not a database error."""
+    import_ofac(csv_bytes(OFAC_ROWS), "Lista")
+    before = sorted(Entity.objects.filter(dataset__name="Lista").values_list("key", "name", "properties"))
+    damaged = [list(row) for row in OFAC_ROWS]
+    damaged[1][3] = "SDGT\x00"
+    report = import_ofac(csv_bytes(damaged), "Lista")
+    assert [(r.line, "NUL" in r.reason) for r in report.rejected] == [(2, True)] and not report.stored
+    assert sorted(Entity.objects.filter(dataset__name="Lista").values_list("key", "name", "properties")) == before
+    line = json.dumps({"id": "nul-1", "schema": "Person", "properties": {"name": ["A\u0000B"]}})
+    report = import_ftm(io.BytesIO(line.encode()), "FtM")
+    assert [(r.line, "NUL" in r.reason) for r in report.rejected] == [(1, True)]
+    assert not Entity.objects.filter(key="nul-1").exists()
+
+
 def test_followthemoney_round_trip(base_data):
     lines = [
         {

@@ -163,9 +163,11 @@ def _iter_json_lines(text: str) -> Iterator[tuple[int, Any]]:
         if not line.strip():
             continue
         try:
-            yield number, json.loads(line)
+            yield number, refuse_nul(json.loads(line), number)
         except json.JSONDecodeError as exc:
             yield number, ReadError(number, f"malformed JSON ({exc.msg} at column {exc.colno})")
+        except ReadError as exc:
+            yield number, exc
 
 
 def _iter_json_array(text: str) -> Iterator[tuple[int, Any]]:
@@ -200,9 +202,33 @@ def _iter_json_array(text: str) -> Iterator[tuple[int, Any]]:
             reason = f"the JSON array is truncated ({exc.msg})" if truncated else f"malformed JSON ({exc.msg})"
             yield exc.lineno, ReadError(exc.lineno, reason)
             return
-        yield line, value
+        try:
+            yield line, refuse_nul(value, line)
+        except ReadError as exc:
+            yield line, exc
         pos = end
         expect_value, first = False, False
+
+
+NUL_REASON = "the record contains a NUL character (\\u0000), which no text field can store — a damaged file?"
+
+
+def refuse_nul(value: Any, line: int) -> Any:
+    """``value`` unchanged, or ReadError when a string in it (key or value, at any depth) holds a NUL character:
+    PostgreSQL's text and JSON types cannot store one, so such a record would fail the whole import at the
+    database instead of being rejected with its line."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                raise ReadError(line, NUL_REASON)
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return value
 
 
 MAX_FIELD_CHARS = 131_072  # as csv's default limit, enforced whatever another library set it to
@@ -227,7 +253,7 @@ def decode_text(data: bytes) -> str:
 
 def iter_csv_records(stream: BinaryIO, required: tuple[str, ...] = ()) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield ``(line, row)`` from a CSV with a header row (comma, semicolon or tab separated; UTF-8 or
-    Windows-1252). A file whose structure breaks (a field over 128 KiB, a NUL byte, an unclosed quote at the
+    Windows-1252). A file whose structure breaks (a field over 128 KiB, a NUL character, an unclosed quote at the
     end) raises ReadError with the line, after the rows before it."""
     text = io.StringIO(decode_text(read_all(stream)), newline="")
     sample = text.read(4096)
@@ -247,6 +273,7 @@ def iter_csv_records(stream: BinaryIO, required: tuple[str, ...] = ()) -> Iterat
                 raise ReadError(
                     reader.line_num, f"line {reader.line_num}: a field is longer than {MAX_FIELD_CHARS} characters"
                 )
+            refuse_nul(list(row.values()), reader.line_num)
             yield reader.line_num, row
     except csv.Error as exc:
         line = reader.line_num + 1  # the record that could not be read starts after the lines read

@@ -32,7 +32,14 @@ from django.utils.translation import gettext as _
 
 from trygg.core.bulk import insert_rows
 from trygg.core.identity import IdentityError, parse_organisation_number, parse_personal_number
-from trygg.core.importing import ImportReport, ReadError, RecordError, iter_csv_records, iter_json_records
+from trygg.core.importing import (
+    ImportReport,
+    ReadError,
+    RecordError,
+    iter_csv_records,
+    iter_json_records,
+    refuse_nul,
+)
 from trygg.screening import ftm
 from trygg.screening.index import index_entities, refresh_frequencies
 from trygg.screening.models import Dataset, Entity, Relation, Schema
@@ -225,7 +232,7 @@ def _csv_rows(stream) -> Iterator[tuple[int, list[str]]]:
     reader = csv.reader(text, strict=True)
     try:
         for row in reader:
-            yield reader.line_num, row
+            yield reader.line_num, refuse_nul(row, reader.line_num)
     except csv.Error as exc:
         raise ReadError(reader.line_num, f"the file breaks off or is malformed here ({exc})") from exc
 

@@ -9,11 +9,13 @@
   var lat = form.querySelector('input[name="lat"]'), lon = form.querySelector('input[name="lon"]');
   var service = form.querySelector('select[name="service"]');
   var status = form.querySelector(".js-position"), nearby = document.getElementById("nearby");
-  var marker = null;
+  var marker = null, asked = 0;
   function checkNearby() {
     if (!lat.value) { return; }
+    var question = ++asked;  // an answer to an earlier question (another kind, another spot) is dropped
     var url = "/tips/nara/?service=" + encodeURIComponent(service.value) + "&lat=" + lat.value + "&lon=" + lon.value;
     fetch(url, { headers: { "Accept": "application/json" } }).then(function (r) { return r.json(); }).then(function (data) {
+      if (question !== asked) { return; }
       nearby.textContent = "";
       if (!data.tips || !data.tips.length) { nearby.hidden = true; return; }
       var title = document.createElement("p");
