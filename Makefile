@@ -58,8 +58,8 @@ test: install-dev browser office
 	@echo "== tests on SQLite"
 	$(TEST_ENV) DATABASE_URL= $(BIN)/pytest -n 2 --junitxml=var/test/junit-sqlite.xml $(PYTEST_ARGS)
 	@if [ -n "$$DATABASE_URL" ]; then \
-		echo "== tests on PostgreSQL ($$DATABASE_URL)"; \
-		$(TEST_ENV) $(BIN)/pytest -n 2 --junitxml=var/test/junit-postgresql.xml $(PYTEST_ARGS); \
+		echo "== tests on PostgreSQL ($$DATABASE_URL): those that use the database (the others ran above)"; \
+		$(TEST_ENV) $(BIN)/pytest -n 2 --database-only --junitxml=var/test/junit-postgresql.xml $(PYTEST_ARGS); \
 	fi
 
 # The long property-based run over every importer and free-text form (CI runs the short profile in `make test`).

@@ -146,7 +146,30 @@ def live_demo(transactional_db, live_server):
     return demo_world(live_server.url)
 
 
+# fixtures through which a test reaches the database (``item.fixturenames`` holds every fixture a test uses)
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-only",
+        action="store_true",
+        help="run only the tests that use the database (the second pass of 'make test', on PostgreSQL: the others "
+        "do not depend on the database and ran in the first pass)",
+    )
+
+
+def uses_database(item) -> bool:
+    return item.get_closest_marker("django_db") is not None or bool(DATABASE_FIXTURES & set(item.fixturenames))
+
+
 def pytest_collection_modifyitems(session, config, items):
-    """The long tests first: with several workers (``-n 2``), a test of minutes that starts last keeps one worker
-    busy alone at the end; started first, the others fill the time beside it (longest processing time first)."""
+    """With ``--database-only``, the tests that never touch a database are left out. The long tests first: with
+    several workers (``-n 2``), a test of minutes that starts last keeps one worker busy alone at the end; started
+    first, the others fill the time beside it (longest processing time first)."""
+    if config.getoption("--database-only"):
+        without = [item for item in items if not uses_database(item)]
+        if without:
+            config.hook.pytest_deselected(items=without)
+            items[:] = [item for item in items if uses_database(item)]
     items.sort(key=lambda item: item.get_closest_marker("long") is None)
