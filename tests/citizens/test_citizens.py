@@ -299,3 +299,14 @@ def test_unsafe_places_leave_the_server_only_as_cells_with_enough_respondents(lo
     for lat, lon in (p for points in crowd + loner + repeat for p in points):
         assert f"{lat:.5f}" not in page and f"{lon:.5f}" not in page
     assert '"respondents": 7' in page
+
+
+def test_a_new_installation_without_organisations_answers_every_public_page(base_data, client):
+    """Before any municipality organisation exists, the tip form says so instead of failing (a 500 before)."""
+    for path in ("/", "/tips/", "/tips/?m=1780", "/kvitto/", "/kvitto/rapportera/", "/vad-vi-gor/", "/karta/1780/"):
+        response = client.get(path)
+        assert response.status_code in (200, 404), (path, response.status_code)
+    page = client.get("/tips/").content.decode()
+    assert "Ingen kommun tar emot tips eller rapporter genom den här tjänsten ännu." in page and "112" in page
+    posted = client.post("/tips/", {"municipality": "1780", "service": "klotter", "description": "x"})
+    assert posted.status_code == 200

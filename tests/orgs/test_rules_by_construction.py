@@ -171,3 +171,37 @@ def test_every_rule_knows_only_its_declared_actions():
             except ValueError:
                 continue
             raise AssertionError(f"{model.__name__}.objects.restrict accepts an action it does not declare")
+
+
+def _required_pages() -> set[str]:
+    """What the views' page-level ``require(…, user, "what")`` calls name (a trailing number stands for an id)."""
+    named = set()
+    for path in SRC.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "require":
+                what = node.args[2] if len(node.args) == 3 else None
+                if isinstance(what, ast.Constant):
+                    named.add(what.value)
+                elif isinstance(what, ast.JoinedStr):
+                    named.add("".join(part.value if isinstance(part, ast.Constant) else "7" for part in what.values))
+    return named
+
+
+def test_every_refusal_reads_in_swedish_in_the_log():
+    """The audit log shows a refusal ("refused: <action>") in Swedish for every action of every rule and every
+    page-level rule, not in the recorded English."""
+    from django.utils import translation
+
+    from trygg.audit.wording import detail
+
+    actions = set()
+    for model in apps.get_models():
+        queryset = model._default_manager.all()
+        if isinstance(queryset, RestrictedQuerySet):
+            actions |= set(queryset.actions)
+    pages = _required_pages()
+    assert {"view", "change"} <= actions and "new measure" in pages and "evaluate measure 7" in pages
+    with translation.override("sv"):
+        untranslated = [what for what in sorted(actions | pages) if not detail(f"refused: {what}").startswith("nekades: ")
+                        or what in detail(f"refused: {what}")]  # fmt: skip
+    assert not untranslated, untranslated

@@ -21,6 +21,30 @@ ROLES = {
     "viewer": _("Viewer"),
 }
 
+# what a refused user tried (trygg.orgs.restrict: a rule's action, or the page-level rule ``require`` names)
+REFUSED = {
+    "view": _("to open it"),
+    "change": _("to change it"),
+    "coordinate": _("to coordinate"),
+    "report": _("to report"),
+    "residents": _("residents' data"),
+    "screen": _("screening"),
+    "handle": _("to handle it"),
+    "manage": _("to manage it"),
+    "learn": _("the experience of the measure"),
+    "administer": _("to administer it"),
+    "answer": _("to answer the request"),
+    "member": _("an organisation the user is not a member of"),
+    "forwarding": _("forwarding to departments"),
+    "import incidents": _("to import incidents"),
+    "jobs": _("the scheduled jobs"),
+    "new measure": _("a new measure"),
+    "new problem place": _("a new problem place"),
+    "residents' data": _("residents' data"),
+    "sign-in mappings": _("the sign-in mappings"),
+}
+REFUSED_NUMBERED = {"evaluate measure": _("to evaluate measure %(n)s"), "write meeting": _("to write meeting %(n)s")}
+
 PATTERNS: list[tuple[re.Pattern, object]] = [
     (re.compile(r"^case list$"), _("the list of cases")),
     (re.compile(r"^case viewed$"), _("opened the case")),
@@ -77,7 +101,17 @@ PATTERNS: list[tuple[re.Pattern, object]] = [
     (re.compile(r"^organisation created: (?P<org>.+)$"), _("created the organisation %(org)s")),
     (re.compile(r"^sharing changed$"), _("changed what the cooperation shares")),
     (re.compile(r"^named place (?P<name>.+)$"), _("the named place %(name)s")),
+    (re.compile(r"^refused: (?P<refused>.+)$"), _("refused: %(refused)s")),
 ]
+
+
+def _refused(what: str) -> str:
+    if what in REFUSED:
+        return str(REFUSED[what])
+    head, _space, number = what.rpartition(" ")
+    if head in REFUSED_NUMBERED and number.isdigit():
+        return str(REFUSED_NUMBERED[head]) % {"n": number}
+    return what
 
 
 def detail(summary: str) -> str:
@@ -91,6 +125,8 @@ def detail(summary: str) -> str:
                 values["recommendation"] = str(RECOMMENDATIONS.get(values["recommendation"], values["recommendation"]))
             if "judgement" in values:
                 values["judgement"] = str(JUDGEMENTS[values["judgement"]])
+            if "refused" in values:
+                values["refused"] = _refused(values["refused"])
             for key in ("role", "old", "new"):
                 if key in values:
                     values[key] = str(ROLES.get(values[key], values[key]))

@@ -80,6 +80,8 @@ def tip_new(request):
     if municipality is None:
         code = request.POST.get("municipality") or request.GET.get("m") or "1780"
         municipality = tips.active_municipalities().filter(code=code).first() or tips.active_municipalities().first()
+    if municipality is None:  # a new installation: no municipality organisation yet
+        return render(request, "citizens/not_open.html", {"title": _("Send a tip")})
     return render(request, "citizens/tip_form.html", {"form": form, **_map_context(municipality)})
 
 
@@ -187,6 +189,8 @@ def tip_status(request, public_id: str):
 def receipt_new(request):
     code = request.POST.get("municipality") or request.GET.get("m") or "1780"
     municipality = tips.active_municipalities().filter(code=code).first() or tips.active_municipalities().first()
+    if municipality is None:  # a new installation: no municipality organisation yet
+        return render(request, "citizens/not_open.html", {"title": _("Report a missing receipt")})
     venues = Venue.objects.filter(municipality__in=tips.active_municipalities()).select_related("municipality")
     form = ReceiptForm(request.POST or None, venues=venues.defer("municipality__boundary"),
                        initial={"municipality": municipality.code})  # fmt: skip
