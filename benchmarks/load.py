@@ -55,7 +55,7 @@ def build(tips: int) -> None:
     now = timezone.now()
     rows = [
         Tip(municipality_id="1780", service_code="klotter", description=f"Klotter på fasaden {i}",
-            lat=59.38 + rng.normal(0, 0.004), lon=13.50 + rng.normal(0, 0.008))
+            lat=59.38 + rng.normal(0, 0.004), lon=13.50 + rng.normal(0, 0.008), reference=f"B-{i:05d}")
         for i in range(tips)
     ]  # fmt: skip
     Tip.objects.bulk_create(rows, batch_size=2000)

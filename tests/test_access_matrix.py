@@ -578,6 +578,14 @@ def partner_request(orgs: dict, users: dict, add) -> None:
     )
     PartnerConsent.objects.create(request=asked, municipality_id="1880")
     add("orgs:partner_request", kwargs={"pk": asked.pk}, owners=(orgs["orebro-kommun"].pk,))
+    coop = asked.cooperation
+    owners = tuple(coop.organisations.filter(kind="municipality").values_list("pk", flat=True))
+    add(
+        "orgs:partner_request_withdraw",
+        kwargs={"slug": coop.slug, "pk": asked.pk},
+        owners=owners,
+        cooperation=coop.pk,
+    )
 
 
 def single_sign_on(orgs: dict, add) -> None:
@@ -761,6 +769,7 @@ CHANGES = {
     "orgs:member_remove": {},
     "orgs:invitation_withdraw": {},
     "orgs:cooperation_remove": {},
+    "orgs:partner_request_withdraw": {},
     "orgs:partner_request": {"decision": "accept"},
     "orgs:place_delete": {"confirm": "yes"},
     "walks:status": {"status": "walking"},

@@ -61,6 +61,7 @@ NOT_BY_LINK = {
     "orgs:member_remove": "a POST from the member's page",
     "orgs:invitation_withdraw": "a POST from the members page",
     "orgs:cooperation_remove": "a POST from the cooperation's page",
+    "orgs:partner_request_withdraw": "a POST from the cooperation's page, beside a waiting request",
     "sso:start": "the identity provider's button on the login page (shown when one is configured)",
     "sso:callback": "where the identity provider sends the browser back",
     "sso:mapping_delete": "a POST from the sign-in mappings page",

@@ -177,3 +177,54 @@ def test_a_municipality_without_an_admin_in_trygg_is_answered_by_a_superuser(wor
     [request] = waiting_for(world, "root")
     assert decide(client_of(world, "root"), request.pk, "accept").status_code == 302
     assert created in coop.organisations.all()
+
+
+def test_the_requesting_admin_withdraws_a_waiting_request_and_it_can_no_longer_be_accepted(world):
+    coop, hammaro, incident = world["coop"], world["hammaro"], world["incident"]
+    add_existing(client_of(world, "karlstad.admin"), coop, hammaro)
+    [request] = waiting_for(world, "hammaro.admin")
+    url = reverse("orgs:partner_request_withdraw", args=[coop.slug, request.pk])
+    assert client_of(world, "hammaro.admin").post(url).status_code == 403  # not Hammarö's cooperation
+    assert client_of(world, "centrum.rapportor").post(url).status_code in (403, 404)
+    request.refresh_from_db()
+    assert request.status == "pending"
+    page = client_of(world, "karlstad.admin").get(reverse("orgs:cooperation", args=[coop.slug])).content.decode()
+    assert url in page  # the button is shown to the requesting side
+    assert client_of(world, "karlstad.admin").post(url).status_code == 302
+    request.refresh_from_db()
+    assert request.status == "withdrawn" and request.decided_by == world["users"]["karlstad.admin"]
+    assert not waiting_for(world, "hammaro.admin")
+    assert decide(client_of(world, "hammaro.admin"), request.pk, "accept").status_code == 302  # too late
+    assert hammaro not in coop.organisations.all() and reads(world, "centrum.rapportor", incident) == 403
+    assert AuditEvent.objects.for_object(coop).filter(summary="partner request withdrawn: Hammarö kommun").exists()
+    with translation.override("sv"):
+        event = AuditEvent.objects.for_object(coop).get(summary="partner request withdrawn: Hammarö kommun")
+        assert event.detail == "återkallade förfrågan om att ta in Hammarö kommun"
+
+
+def test_another_municipalitys_partner_is_its_admins_to_take_out_and_its_own_organisation_goes_with_them(world):
+    """The outside check: a Karlstad admin took Örebro kommun out of the joint cooperation, unasked, and then
+    alone decided what it shared of Örebro's partners. Now a partner of Örebro is Örebro's admins' to take out;
+    taking out Örebro kommun ends the cooperation with Örebro: its partners that work only there go with it."""
+    coop, orgs = world["coop"], {o.slug: o for o in world["coop"].organisations.all()}
+    karlstad = client_of(world, "karlstad.admin")
+    page = karlstad.get(reverse("orgs:cooperation", args=[coop.slug]))
+    assert page.context["removable"] == {o.pk for o in orgs.values() if o.municipalities.filter(code="1780")}
+    city = reverse("orgs:cooperation_remove", args=[coop.slug, orgs["city-orebro"].pk])
+    assert karlstad.post(city).status_code == 403 and orgs["city-orebro"] in coop.organisations.all()
+    assert AuditEvent.objects.filter(action="denied", actor=world["users"]["karlstad.admin"]).exists()
+    karlstad_partner = reverse("orgs:cooperation_remove", args=[coop.slug, orgs["centrum-karlstad"].pk])
+    assert client_of(world, "orebro.admin").post(karlstad_partner).status_code == 403
+    assert (
+        karlstad.post(karlstad_partner).status_code == 302 and orgs["centrum-karlstad"] not in coop.organisations.all()
+    )
+
+    only_orebro = {o for o in orgs.values() if set(o.municipalities.values_list("code", flat=True)) == {"1880"}}
+    assert orgs["orebro-kommun"] in only_orebro and orgs["city-orebro"] in only_orebro
+    assert (
+        karlstad.post(reverse("orgs:cooperation_remove", args=[coop.slug, orgs["orebro-kommun"].pk])).status_code == 302
+    )
+    assert not only_orebro & set(coop.organisations.all())
+    assert all(o.municipalities.filter(code="1780").exists() for o in coop.organisations.all())  # regional stay
+    removed = AuditEvent.objects.for_object(coop).filter(summary__startswith="partner removed: ")
+    assert {e.summary.split(": ", 1)[1] for e in removed} >= {o.name for o in only_orebro}

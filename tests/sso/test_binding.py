@@ -74,6 +74,26 @@ def test_an_address_never_links_a_superuser_or_a_closed_account(idp, demo_orgs):
     assert not closed.is_active and not ExternalIdentity.objects.filter(user=closed).exists()
 
 
+def test_a_refused_sign_in_by_address_changes_nothing_in_the_account_it_would_have_linked(idp, demo_orgs):
+    """A person whom the groups give no role, with the address of a local account never bound at the provider:
+    403, and the account keeps its roles (the outside check saw them stripped) and stays unbound."""
+    local = demo_orgs["users"]["karlstad.samordnare"]
+    local.email = "carl@karlstad.example"
+    local.save()
+    before = roles(local)
+    idp.add("carl", groups=[], email=local.email)
+    response, _ = sign_in(Client(), idp, "carl")
+    assert response.status_code == 403
+    assert roles(local) == before == [("karlstads-kommun", "coordinator")]
+    assert not ExternalIdentity.objects.filter(user=local).exists()
+    refused = AuditEvent.objects.get(action="sso_refused")
+    assert refused.changes["account not linked"] == local.username and "Karlstads kommun" not in refused.changes
+    idp.people["carl"].groups = ["trygg-samordnare"]  # given a role at the provider: linked and signed in
+    assert sign_in(Client(), idp, "carl")[0].status_code == 302 and account_of(idp, "carl") == local
+    idp.people["carl"].groups = []  # bound now: the directory's answer takes the governed role away
+    assert sign_in(Client(), idp, "carl")[0].status_code == 403 and roles(local) == []
+
+
 def test_the_binding_is_the_providers_issuer_and_subject_whatever_trygg_calls_the_provider(
     oidc_provider, settings, demo_orgs
 ):

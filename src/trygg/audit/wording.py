@@ -42,6 +42,7 @@ REFUSED = {
     "new problem place": _("a new problem place"),
     "residents' data": _("residents' data"),
     "sign-in mappings": _("the sign-in mappings"),
+    "remove a partner of another municipality": _("to take another municipality's partner out of a cooperation"),
 }
 REFUSED_NUMBERED = {"evaluate measure": _("to evaluate measure %(n)s"), "write meeting": _("to write meeting %(n)s")}
 
@@ -90,6 +91,7 @@ PATTERNS: list[tuple[re.Pattern, object]] = [
         _("accepted %(org)s into the cooperation for %(names)s"),
     ),
     (re.compile(r"^partner request declined: (?P<org>.+)$"), _("declined %(org)s as a partner of the cooperation")),
+    (re.compile(r"^partner request withdrawn: (?P<org>.+)$"), _("withdrew the request to take in %(org)s")),
     (
         re.compile(r"^last admin kept: (?P<username>\S+)$"),
         _("%(username)s stays admin: the identity provider's groups would have left the organisation without one"),

@@ -240,6 +240,12 @@ ACCESS: dict[str, Rule] = {
         Who.PARTNER_REQUEST_ANSWERERS,
         note="Accept or decline taking an organisation that works in their municipality into a cooperation.",
     ),
+    "orgs:partner_request_withdraw": Rule(
+        Who.COOPERATION_ADMINS,
+        get=405,
+        gate=Who.LOGGED_IN,
+        note="Take back a request to another municipality that is still waiting.",
+    ),
     "orgs:places": Rule(Who.MUNICIPALITY_COORDINATORS),
     "orgs:place_new": Rule(Who.MUNICIPALITY_COORDINATORS),
     "orgs:place_edit": Rule(Who.MUNICIPALITY_COORDINATORS),

@@ -62,6 +62,7 @@ class PartnerRequest(models.Model):
         PENDING = "pending", _("Waiting for an answer")
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     cooperation = models.ForeignKey(
         "orgs.Cooperation", on_delete=models.CASCADE, related_name="partner_requests", verbose_name=_("cooperation")

@@ -100,6 +100,48 @@ def open_for(user, request: PartnerRequest):
     return waiting if is_superuser(user) else waiting.filter(municipality__in=answering_codes(user))
 
 
+def removable(user, organisations) -> set[int]:
+    """Which of ``organisations`` (in a cooperation ``user`` administers) the user may take out of it: one they
+    administer themselves (leaving), or one working in a municipality whose own organisation they administer. An
+    organisation of only other municipalities — another municipality's own among them — is theirs to take out."""
+    organisations = list(organisations)
+    if is_superuser(user):
+        return {o.pk for o in organisations}
+    ids = [o.pk for o in organisations]
+    own = set(Organisation.objects.restrict(user, "administer").filter(pk__in=ids).values_list("pk", flat=True))
+    answered = Organisation.objects.filter(pk__in=ids, municipalities__in=answering_codes(user))
+    return own | set(answered.values_list("pk", flat=True))
+
+
+def leaving_with(coop: Cooperation, organisation: Organisation) -> list[Organisation]:
+    """When another municipality's own organisation is taken out of ``coop`` (the cooperation with that
+    municipality ends), the partners that work only in its municipalities go with it: nothing of that
+    municipality stays shared without its admins in the cooperation."""
+    codes = set(organisation.municipalities.values_list("code", flat=True))
+    others = coop.organisations.exclude(pk=organisation.pk).prefetch_related("municipalities")
+    return [o for o in others if {m.code for m in o.municipalities.all()} <= codes and codes]
+
+
+def withdraw(user, request: PartnerRequest) -> bool:
+    """The requesting side (an admin of the cooperation) takes a pending request back; ``False`` when it had been
+    settled meanwhile. Answers already given stay in the record."""
+    with transaction.atomic():
+        coop = Cooperation.objects.select_for_update().get(pk=request.cooperation_id)
+        locked = PartnerRequest.objects.select_for_update().select_related("organisation").get(pk=request.pk)
+        if locked.status != PartnerRequest.Status.PENDING:
+            return False
+        locked.status, locked.decided_by, locked.decided_at = PartnerRequest.Status.WITHDRAWN, user, timezone.now()
+        locked.save(update_fields=["status", "decided_by", "decided_at"])
+        log.record(
+            user,
+            "decide",
+            coop,
+            summary=f"partner request withdrawn: {locked.organisation.name}",
+            changes={"organisation": locked.organisation_id, "request": locked.pk},
+        )
+        return True
+
+
 def answer(user, request: PartnerRequest, accept: bool) -> str:
     """Record ``user``'s answer for the municipalities they answer for: ``"accepted"`` (the organisation is now in
     the cooperation), ``"waiting"`` (accepted; other municipalities still to answer), ``"declined"``, or

@@ -22,6 +22,11 @@ urlpatterns = [
     path("samverkan/<slug:slug>/ny-partner/", views.cooperation_partner, name="cooperation_partner"),
     path("samverkan/<slug:slug>/ta-bort/<int:org>/", views.cooperation_remove, name="cooperation_remove"),
     path("samverkan/forfragan/<int:pk>/", views.partner_request, name="partner_request"),
+    path(
+        "samverkan/<slug:slug>/forfragan/<int:pk>/dra-tillbaka/",
+        views.partner_request_withdraw,
+        name="partner_request_withdraw",
+    ),
     path("kommun/<str:code>/platser/", views.places, name="places"),
     path("kommun/<str:code>/platser/ny/", views.place_edit, name="place_new"),
     path("kommun/<str:code>/platser/<int:pk>/", views.place_edit, name="place_edit"),

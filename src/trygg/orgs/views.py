@@ -393,6 +393,7 @@ def cooperation(request, slug: str):
             "form": form,
             "organisations": organisations,
             "last_municipality": municipality_orgs[0].pk if len(municipality_orgs) == 1 else None,
+            "removable": partners.removable(request.user, organisations),
             "partner_requests": PartnerRequest.objects.restrict(request.user, "view")
             .filter(cooperation=coop)
             .select_related("organisation", "requested_by", "decided_by")
@@ -498,26 +499,51 @@ def partner_request(request, pk: int):
 
 @login_required
 @require_POST
+def partner_request_withdraw(request, slug: str, pk: int):
+    """The cooperation's admin takes back a request that other municipalities have not settled."""
+    coop = _cooperation(request, slug)
+    asked = access.fetch(PartnerRequest.objects.filter(cooperation=coop), request.user, "view", pk=pk)
+    if partners.withdraw(request.user, asked):
+        messages.success(request, _("The request is withdrawn: %(org)s does not join.") % {"org": asked.organisation})
+    else:
+        messages.info(request, _("The request had been answered already: nothing was changed."))
+    return redirect("orgs:cooperation", slug=coop.slug)
+
+
+@login_required
+@require_POST
 def cooperation_remove(request, slug: str, org: int):
     coop = _cooperation(request, slug)
     with transaction.atomic():
         Cooperation.objects.select_for_update().get(pk=coop.pk)
         organisation = get_object_or_404(coop.organisations, pk=org)
+        # a partner of another municipality is its admins' to take out; another municipality's own organisation
+        # may be (the cooperation with that municipality ends), with the partners that work only there
+        own = organisation.pk in partners.removable(request.user, [organisation])
+        whole_municipality = organisation.kind == Organisation.Kind.MUNICIPALITY
+        access.require(own or whole_municipality, request.user, "remove a partner of another municipality")
+        going = [] if own else partners.leaving_with(coop, organisation)
         municipalities = coop.organisations.filter(kind=Organisation.Kind.MUNICIPALITY)
         if organisation.kind == Organisation.Kind.MUNICIPALITY and municipalities.count() <= 1:
             messages.error(
                 request, _("A cooperation needs a municipality: %(org)s is its last one.") % {"org": organisation.name}
             )
             return redirect("orgs:cooperation", slug=coop.slug)
-        coop.organisations.remove(organisation)
-        log.record(
-            request.user,
-            "update",
-            coop,
-            summary=f"partner removed: {organisation.name}",
-            changes={"organisation": organisation.pk},
-        )
+        for leaving in [organisation, *going]:
+            coop.organisations.remove(leaving)
+            log.record(
+                request.user,
+                "update",
+                coop,
+                summary=f"partner removed: {leaving.name}",
+                changes={"organisation": leaving.pk, "with": organisation.pk if going else None},
+            )
     messages.success(request, _("%(org)s is no longer in the cooperation.") % {"org": organisation.name})
+    if going:
+        names = ", ".join(o.name for o in going)
+        messages.info(
+            request, _("With it, the partners that work only in its municipality: %(names)s.") % {"names": names}
+        )
     if not access.allowed(coop, request.user, "administer"):
         return redirect("orgs:admin")
     return redirect("orgs:cooperation", slug=coop.slug)

@@ -142,6 +142,10 @@ def _sign_in(provider: Provider, claims: dict[str, Any]) -> Outcome:
         kept_ids = {o.pk for o in kept}
         kept_elsewhere = bool(kept) or any(org_id not in governed for org_id in existing)
         if not wanted and not kept_elsewhere and not (user and user.is_superuser):
+            if identity is None and user is not None:  # an account found by its address only, not bound: a
+                transaction.set_rollback(True)  # refused sign-in is no link, and changes nothing in it
+                notes = {k: v for k, v in changes.items() if k in ("linked by e-mail", "not linked")}
+                return Outcome(None, refused="no_role", changes=notes | {"account not linked": user.username})
             return Outcome(user, refused="no_role", changes=changes)
         if user is None:
             user = User(username=_free_username(f"{provider.name}-{claims.get('preferred_username') or subject}"))
