@@ -80,7 +80,11 @@ def test_an_event_is_stored_with_centroid_precision_and_its_fields(base_data):
 def test_county_events_and_case_differences_in_location_names(base_data):
     report = run(
         jsonl(
-            event(1, location={"name": "Värmlands län", "gps": "59.729,13.235"}),
+            event(
+                1,
+                name="5 mars 13:40, Skadegörelse, Värmlands län",
+                location={"name": "Värmlands län", "gps": "59.729,13.235"},
+            ),
             event(2, location={"name": "Upplands väsby", "gps": "59.51,17.91"}),
         )
     )
@@ -219,3 +223,56 @@ def test_url_fetches_over_http_the_same_way(base_data, police_api, settings):
 def test_file_and_url_together_is_an_error(base_data):
     with pytest.raises(CommandError, match="either a FILE or --url"):
         call_command("import_police_events", "x.json", "--url", "http://127.0.0.1:1/")
+
+
+ORE_LAN = {"name": "Örebro län", "gps": "59.535036,15.006573"}  # the county and its centroid, as since 2026-02
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("title", "municipality"),
+    [
+        ("03 mars 10.00, Mord/dråp, Degerfors", "1862"),  # the municipality at the end of the title
+        ("02 mars 16.54, Stöld, Örebro", "1880"),
+        ("01 mars 07.20, Sammanfattning natt, Örebro län", None),  # about the county: stays county-level
+        ("02 mars 16.54, Stöld, Karlstad", None),  # a municipality of another county: not trusted
+        ("02 mars 16.54, Stöld, Ingenstans", None),
+    ],
+)
+def test_a_county_named_event_belongs_to_the_municipality_its_title_ends_with(base_data, title, municipality):
+    """The feed's format since 2026-02 (county in ``location.name``): Örebro's own events count for Örebro."""
+    from trygg.orgs.models import Municipality
+
+    report = run(jsonl(event(7, name=title, location=ORE_LAN)))
+    assert report.created == 1 and report.ok
+    incident = Incident.objects.get(source="police", external_id="7")
+    assert incident.municipality_id == municipality and incident.county_id == "18"
+    if municipality is None:
+        assert incident.precision == "county" and (incident.lat, incident.lon) == (59.535036, 15.006573)
+    else:  # placed at the municipality's centroid, not the county's
+        place = Municipality.objects.get(code=municipality)
+        assert incident.precision == "municipality"
+        assert (incident.lat, incident.lon) == (place.centroid_lat, place.centroid_lon)
+
+
+@pytest.mark.django_db
+def test_only_areas_keeps_a_municipalitys_events_in_both_formats(base_data):
+    old = event(1, name="5 mars 13:40, Stöld, Örebro", location={"name": "Örebro", "gps": "59.27,15.21"})
+    new = event(2, name="5 mars 13:40, Stöld, Örebro", location=ORE_LAN)
+    elsewhere = event(3, name="5 mars 13:40, Stöld, Lindesberg", location=ORE_LAN)
+    report = run(jsonl(old, new, elsewhere), only_areas={"1880"})
+    assert report.created == 2 and report.skipped == 1
+    assert set(Incident.objects.values_list("external_id", flat=True)) == {"1", "2"}
+
+
+@pytest.mark.django_db
+def test_the_shared_file_gives_orebro_its_own_events_after_the_format_changed(base_data):
+    """On the real file: Örebro's municipality-level police events of 2026-03 were 0 (all county-level)."""
+    only = {"1880", "1780"}
+    with gzip.open(POLICE_FILE, "rt", encoding="utf-8") as fh:
+        lines = [line for line in fh if '"2026-03' in line]
+    report = import_events(iter_json_records("".join(lines).encode()), source="test", only_areas=only)
+    assert report.ok
+    march = Incident.objects.filter(source="police", occurred_start__year=2026, occurred_start__month=3)
+    counts = {code: march.filter(municipality_id=code).count() for code in only}
+    assert counts["1880"] >= 20 and counts["1780"] >= 10, counts

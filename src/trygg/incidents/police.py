@@ -41,15 +41,33 @@ class AreaResolver:
 
     def __init__(self) -> None:
         self._by_name: dict[str, Area] = {}
+        self._centroids: dict[str, tuple[float | None, float | None]] = {}
         for county in County.objects.all():
             self._by_name[county.name.casefold()] = Area(None, county.code, Precision.COUNTY)
-        for code, name, county in Municipality.objects.values_list("code", "name", "county_id"):
+        rows = Municipality.objects.values_list("code", "name", "county_id", "centroid_lat", "centroid_lon")
+        for code, name, county, lat, lon in rows:
             self._by_name[name.casefold()] = Area(code, county, Precision.MUNICIPALITY)
+            self._centroids[code] = (lat, lon)
         if not self._by_name:
             raise RecordError("no municipalities are loaded; run 'trygg load_municipalities' first")
 
     def resolve(self, name: str) -> Area | None:
         return self._by_name.get(" ".join(name.split()).casefold())
+
+    def resolve_event(self, location_name: str, title: str) -> tuple[Area | None, tuple[float, float] | None]:
+        """The event's area, and the municipality's centroid when it was read from the title. Since 2026-02 the
+        feed names the county in ``location.name`` (its centroid in ``gps``) and the municipality at the end of
+        the title ("03 mars 10.00, Mord/dråp, Degerfors"); such an event belongs to that municipality when it
+        lies in the named county. A title that ends with the county ("Sammanfattning natt, Örebro län") or
+        with no known municipality of that county stays county-level."""
+        area = self.resolve(location_name)
+        if area is None or area.municipality is not None:
+            return area, None
+        named = self.resolve(title.rsplit(",", 1)[-1]) if "," in title else None
+        if named is None or named.municipality is None or named.county != area.county:
+            return area, None
+        lat, lon = self._centroids.get(named.municipality, (None, None))
+        return named, (lat, lon) if lat is not None and lon is not None else None
 
 
 class CategoryResolver:
@@ -128,7 +146,9 @@ def event_to_row(record: dict[str, Any], areas: AreaResolver, categories: Catego
     location = _require(record, "location", dict)
     location_name = _require(location, "name", str)
     lat, lon = parse_gps(location.get("gps"))
-    area = areas.resolve(location_name)
+    area, centroid = areas.resolve_event(location_name, name)
+    if centroid is not None:  # the municipality's centroid, not the county's the feed gave
+        lat, lon = centroid
     if area is None:
         raise RecordError(f"unknown location {location_name!r} (not a municipality or county name)")
     occurred = occurred_from_name(name, published) or published
@@ -160,7 +180,8 @@ def _outside(record: dict[str, Any], areas: AreaResolver, only_areas: set[str]) 
     """True when the event's location resolves to an area that is not wanted (unresolvable: validate later)."""
     location = record.get("location")
     name = location.get("name") if isinstance(location, dict) else None
-    area = areas.resolve(name) if isinstance(name, str) else None
+    title = record.get("name") if isinstance(record.get("name"), str) else ""
+    area = areas.resolve_event(name, title)[0] if isinstance(name, str) else None
     return area is not None and (area.municipality or area.county) not in only_areas
 
 
