@@ -30,6 +30,7 @@ def test_a_participant_adds_a_stop_on_the_phone(page_for, live_demo, planned, tm
     page.context.set_geolocation({"latitude": 59.37935, "longitude": 13.50390, "accuracy": 10})
     page.goto(live_demo["url"] + "/trygghetsvandringar/")
     page.click(f'a[href="/trygghetsvandringar/{planned.pk}/"]')
+    page.wait_for_load_state("load")  # the page's script has bound the buttons (a click before it did nothing)
     assert planned.title in page.locator("h1").inner_text()
     page.click("#stop-form .js-locate")
     page.wait_for_function("() => document.querySelector('#stop-form input[name=lat]').value !== ''")
