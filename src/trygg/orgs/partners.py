@@ -122,6 +122,11 @@ def leaving_with(coop: Cooperation, organisation: Organisation) -> list[Organisa
     return [o for o in others if {m.code for m in o.municipalities.all()} <= codes and codes]
 
 
+def _settle(locked: PartnerRequest, status: str, user, when) -> None:
+    locked.status, locked.decided_by, locked.decided_at = status, user, when
+    locked.save(update_fields=["status", "decided_by", "decided_at"])
+
+
 def withdraw(user, request: PartnerRequest) -> bool:
     """The requesting side (an admin of the cooperation) takes a pending request back; ``False`` when it had been
     settled meanwhile. Answers already given stay in the record."""
@@ -130,8 +135,7 @@ def withdraw(user, request: PartnerRequest) -> bool:
         locked = PartnerRequest.objects.select_for_update().select_related("organisation").get(pk=request.pk)
         if locked.status != PartnerRequest.Status.PENDING:
             return False
-        locked.status, locked.decided_by, locked.decided_at = PartnerRequest.Status.WITHDRAWN, user, timezone.now()
-        locked.save(update_fields=["status", "decided_by", "decided_at"])
+        _settle(locked, PartnerRequest.Status.WITHDRAWN, user, timezone.now())
         log.record(
             user,
             "decide",
@@ -162,8 +166,7 @@ def answer(user, request: PartnerRequest, accept: bool) -> str:
         names = _names(c.municipality for c in mine)
         changes = {"organisation": organisation.pk, "request": locked.pk, "for": [c.municipality_id for c in mine]}
         if not accept:
-            locked.status, locked.decided_by, locked.decided_at = PartnerRequest.Status.DECLINED, user, now
-            locked.save(update_fields=["status", "decided_by", "decided_at"])
+            _settle(locked, PartnerRequest.Status.DECLINED, user, now)
             log.record(user, "decide", coop, summary=f"partner request declined: {organisation.name}", changes=changes)
             return "declined"
         log.record(
@@ -171,8 +174,7 @@ def answer(user, request: PartnerRequest, accept: bool) -> str:
         )
         if locked.consents.filter(answer="").exists():
             return "waiting"
-        locked.status, locked.decided_by, locked.decided_at = PartnerRequest.Status.ACCEPTED, user, now
-        locked.save(update_fields=["status", "decided_by", "decided_at"])
+        _settle(locked, PartnerRequest.Status.ACCEPTED, user, now)
         coop.organisations.add(organisation)
         log.record(
             user,
