@@ -16,6 +16,16 @@ the same run.
   control, and with a 205-day before period against a 38-day after period; power: a 30 % reduction of 200
   events a period.
 * Knox: null maps (no space–time interaction) with and without the correction across the table.
+* Sources (issue 24): three years of a police feed (about one event a day) and a partner's reports; the feed
+  silent for the last seven months or complete. Old: the month's total against its baseline ("färre än
+  vanligt"); new: the source check names the gap and the comparison leaves the feed out on both sides.
+* Short histories (issue 24): 15-row tables against 2, 3 and 5 earlier years, gamma week effects of shape 1
+  and 4 common to all rows or per row, ±30 % season; and a gamma factor per period. Old: the dispersion
+  plugged in as known (beta-binomial); new: pooled two-way dispersion with Student's t.
+* New hot spots (issue 24): ``calibration_spacetime.py`` — the space–time permutation scan against the old
+  "hot now, not hot four weeks ago" comparison.
+* Measure effects (issue 24): ``calibration_effect.py`` — exact/quasi-Poisson difference-in-differences
+  against the WDD, under no effect with overdispersion and a common trend, and the power to see a halving.
 
     python benchmarks/calibration.py [--reps 100] [--seed 2026] [--quick]
 
@@ -36,10 +46,11 @@ import numpy as np
 from scipy import stats
 
 from _setup import table
-from trygg.analysis.change import Row, compare_table
+from trygg.analysis.change import Row, compare_table, compare_table_beta_binomial
 from trygg.analysis.evaluation import Counts, weighted_displacement
 from trygg.analysis.hotspots import fdr, gi_star_fdr, hotspot_test, window_neighbours
 from trygg.analysis.nearrepeat import knox_test
+from trygg.analysis.sources import check_source
 
 warnings.filterwarnings("ignore")
 
@@ -256,13 +267,96 @@ def knox_table(reps: int, seed: int, simulations: int) -> str:
                   ["Benjamini–Hochberg across the 12 cells (new)", reps, f"{corrected / reps:.0%}"]])  # fmt: skip
 
 
+# -- sources ---------------------------------------------------------------------------------------------
+def sources_table(reps: int, seed: int) -> str:
+    """Police about 1,1 a day (weekly gamma shape 2), a partner about 1 a day, three years and a month; the month
+    compared with the same month and its neighbours of the two years before."""
+    rng = np.random.default_rng(seed)
+    days = 3 * 365 + 31
+    month = (days - 31, days)
+    baseline = [(a, a + 30) for y in (1, 2) for a in (days - 31 - 365 * y - 30, days - 31 - 365 * y,
+                                                       days - 31 - 365 * y + 31)]  # fmt: skip
+    rows = []
+    for silent in (True, False):
+        old_down = new_missing = new_flag = 0
+        for _ in range(reps):
+            week = np.repeat(rng.gamma(2.0, 0.5, days // 7 + 1), 7)[:days]
+            police = rng.poisson(1.1 * week)
+            partner = rng.poisson(1.0 * np.repeat(rng.gamma(2.0, 0.5, days // 7 + 1), 7)[:days])
+            if silent:
+                police[days - 214 :] = 0
+            months = [(a, min(a + 30, days)) for a in range(0, days, 30)]
+            gap = check_source(police, months).gaps
+            missing = any(g.start < month[1] and g.end > month[0] for g in gap)
+            total = police + partner
+            use = partner if missing else total
+
+            def month_row(y):
+                return {"t": Row(int(y[month[0] : month[1]].sum()), [int(y[a:b].sum()) for a, b in baseline])}
+
+            old = compare_table(month_row(total), 31, [30] * 6)["t"]
+            new = compare_table(month_row(use), 31, [30] * 6)["t"]
+            old_down += old.direction == "down"
+            new_missing += missing
+            new_flag += new.direction in ("up", "down")
+        label = "police silent for 7 months" if silent else "every source complete"
+        rows.append([label, reps, f"{old_down / reps:.0%}", f"{new_missing / reps:.0%}", f"{new_flag / reps:.0%}"])
+    return table(["scenario", "logs", "old: total 'färre än vanligt'", "new: feed named missing",
+                  "new: total flagged"], rows)  # fmt: skip
+
+
+# -- short histories -------------------------------------------------------------------------------------
+def short_history(rng, earlier: int, shape: float, how: str) -> dict[str, Row]:
+    rows = 15
+    if how == "per period":
+        mu = np.exp(rng.uniform(np.log(3), np.log(300), rows))
+        years = rng.poisson(mu[:, None] * rng.gamma(shape, 1 / shape, (rows, earlier + 1)))
+    else:
+        rate = np.geomspace(0.03, 4.0, rows)
+        n = (earlier + 1) * 365
+        season = 1 + 0.3 * np.sin(2 * np.pi * np.arange(n) / 365)
+        week = rng.gamma(shape, 1 / shape, (1 if how == "weeks, common" else rows, n // 7 + 1))
+        daily = rng.poisson(rate[:, None] * season[None, :] * np.repeat(week, 7, axis=1)[:, :n])
+        years = daily.reshape(rows, earlier + 1, 365).sum(axis=2)
+    out = {str(i): Row(int(y[-1]), [int(v) for v in y[:-1]]) for i, y in enumerate(years)}
+    out["_total"] = Row(int(years[:, -1].sum()), [int(v) for v in years[:, :-1].sum(axis=0)])
+    return out
+
+
+def short_table(reps: int, seed: int) -> str:
+    rng = np.random.default_rng(seed)
+    rows = []
+    for earlier in (2, 3, 5):
+        for how, shape in (("weeks, common", 1.0), ("weeks, common", 4.0), ("weeks, per row", 1.0),
+                           ("weeks, per row", 4.0), ("per period", 1.0), ("per period", 4.0)):  # fmt: skip
+            cells = {"old": 0, "new": 0}
+            tables = {"old": 0, "new": 0}
+            n = 0
+            for _ in range(reps):
+                t = short_history(rng, earlier, shape, how)
+                total = t.pop("_total")
+                old = compare_table_beta_binomial(t, 365, [365] * earlier)
+                old.update(compare_table_beta_binomial({"_total": total}, 365, [365] * earlier))
+                new = compare_table({**t, "_total": total}, 365, [365] * earlier, not_pooled=["_total"])
+                for name, result in (("old", old), ("new", new)):
+                    flags = [c.direction in ("up", "down") for c in result.values()]
+                    cells[name] += sum(flags)
+                    tables[name] += any(flags)
+                n += len(old)
+            rows.append([earlier, how, shape, reps, f"{cells['old'] / n:.1%}", f"{cells['new'] / n:.1%}",
+                         f"{tables['old'] / reps:.0%}", f"{tables['new'] / reps:.0%}"])  # fmt: skip
+    return table(["earlier periods", "variation", "gamma shape", "tables", "old: rows flagged (≤5 %)",
+                  "new: rows flagged", "old: tables flagged (≤10 %)", "new: tables flagged"], rows)  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reps", type=int, default=100, help="maps, logs and measures per scenario")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--permutations", type=int, default=999)
     parser.add_argument("--quick", action="store_true", help="a tenth of the repetitions (a smoke run)")
-    parser.add_argument("--only", default="hotspots,change,wdd,knox", help="which tables (comma separated)")
+    parser.add_argument("--only", default="hotspots,change,wdd,knox,sources,short,scan,effect",
+                        help="which tables (comma separated)")  # fmt: skip
     args = parser.parse_args()
     reps = max(4, args.reps // 10) if args.quick else args.reps
     esda = importlib.util.find_spec("esda") is not None
@@ -279,7 +373,25 @@ def main() -> None:
         print(wdd_table(reps * 20, args.seed), "\n")
     if "knox" in only:
         print("Near repeats")
-        print(knox_table(max(10, reps // 2), args.seed, 299))
+        print(knox_table(max(10, reps // 2), args.seed, 299), "\n")
+    if "sources" in only:
+        print("A source that goes silent (a month against the same months of two earlier years)")
+        print(sources_table(reps, args.seed), "\n")
+    if "short" in only:
+        print("Flags on short histories (15 unchanged rows and their total, yearly counts)")
+        print(short_table(max(10, reps // 2), args.seed), "\n")
+    if "scan" in only:
+        import calibration_spacetime
+
+        print("New hot spots: share of maps with an alarm (null scenarios) or with the venue found")
+        headers = ["scenario", "maps", "new scan: week 1", "new scan: ≤ 2 weeks", "old: week 1", "old: ≤ 2 weeks",
+                   "old: new cells claimed"]  # fmt: skip
+        print(table(headers, calibration_spacetime.calibration_rows(reps, args.seed)), "\n")
+    if "effect" in only:
+        import calibration_effect
+
+        print("Measure effects: false verdicts without an effect, and the power to see a halving")
+        print(table(calibration_effect.HEADERS, calibration_effect.calibration_rows(reps * 4, args.seed)))
 
 
 if __name__ == "__main__":

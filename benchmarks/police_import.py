@@ -3,7 +3,9 @@
     python benchmarks/police_import.py                      # SQLite (temporary file)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/x python benchmarks/police_import.py   # a new PG database
 
-Aim (issue 2): the full import under 60 s on a 2-core machine.
+Aim (issue 24): the first import under 2 s and the re-import (every event already present) under 0.5 s on a
+2-core machine (issue 2 asked for under 60 s). "cpu s" is the process's own CPU time, which other work on a shared
+machine does not inflate as it does the wall-clock seconds.
 """
 
 from __future__ import annotations
@@ -27,13 +29,14 @@ load_municipalities(data)
 
 rows = []
 for run in ("first import", "re-import"):
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     with open_binary(path) as fh:
         report = import_events(iter_json_records(fh), source=str(path))
-    seconds = time.perf_counter() - start
-    rows.append([run, report.read, report.created, report.already_present, len(report.rejected),
-                 f"{seconds:.2f}", f"{report.read / seconds:,.0f}"])  # fmt: skip
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    rows.append([run, report.read, report.created, report.county_level, report.already_present, len(report.rejected),
+                 f"{seconds:.2f}", f"{cpu:.2f}", f"{report.read / seconds:,.0f}"])  # fmt: skip
 
 print(f"Police-event import, {backend}, Python {platform.python_version()}, {platform.machine()}")
-print(table(["run", "read", "created", "already present", "rejected", "seconds", "events/s"], rows))
+headers = ["run", "read", "created", "of them county level", "already present", "rejected", "seconds", "cpu s"]
+print(table([*headers, "events/s"], rows))
 print(f"incidents in database: {Incident.objects.count()}")

@@ -53,9 +53,10 @@ def ensure_base_data() -> None:
     from trygg.incidents import taxonomy
     from trygg.incidents.models import Category, PoliceTypeMapping, TaxonomyVersion
     from trygg.orgs.loaders import load_municipalities
-    from trygg.orgs.models import County, Municipality
+    from trygg.orgs.models import County, Municipality, OfficialStatistic
 
-    models = (TaxonomyVersion, Category, PoliceTypeMapping, County, Municipality)
+    # OfficialStatistic: load_municipalities also loads the reported-crime rates, which a flush removes too
+    models = (TaxonomyVersion, Category, PoliceTypeMapping, County, Municipality, OfficialStatistic)
     if Municipality.objects.count() >= 290 and Category.objects.exists():
         if not _BASE_ROWS:
             _BASE_ROWS.extend((model, list(model.objects.order_by("pk"))) for model in models)

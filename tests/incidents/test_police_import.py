@@ -276,3 +276,158 @@ def test_the_shared_file_gives_orebro_its_own_events_after_the_format_changed(ba
     march = Incident.objects.filter(source="police", occurred_start__year=2026, occurred_start__month=3)
     counts = {code: march.filter(municipality_id=code).count() for code in only}
     assert counts["1880"] >= 20 and counts["1780"] >= 10, counts
+
+
+@pytest.mark.django_db
+def test_the_report_counts_the_events_that_could_be_placed_only_in_their_county(base_data):
+    text = jsonl(
+        event(1),  # Karlstad
+        event(2, name="03 mars 10.00, Mord/dråp, Degerfors", location=ORE_LAN),  # placed in Degerfors
+        event(3, name="01 mars 07.20, Sammanfattning natt, Örebro län", location=ORE_LAN),
+        event(4, name="5 mars 13:40, Brand, Värmlands län", location={"name": "Värmlands län", "gps": "59.729,13.235"}),
+        event(5, location={"name": "Atlantis", "gps": "59.4,13.5"}),  # rejected: not counted anywhere
+    )
+    report = run(text)
+    assert (report.created, report.county_level, len(report.rejected)) == (4, 2, 1)
+    assert Incident.objects.filter(source="police", municipality=None).count() == 2
+    assert "nya 4 (bara på länsnivå 2)," in report.summary()
+
+    again = run(text)  # nothing created: nothing counted, and the summary does not mention it
+    assert (again.already_present, again.county_level) == (4, 0)
+    assert "länsnivå" not in again.summary()
+
+
+@pytest.mark.django_db
+def test_events_of_one_place_are_each_placed_by_their_own_title_and_coordinates(base_data):
+    """The importer remembers places (location name, the title's last part, gps): each event still gets its own."""
+    from trygg.orgs.models import Municipality
+
+    records = [
+        event(1, name="03 mars 10.00, Stöld, Degerfors", location=ORE_LAN),
+        event(2, name="03 mars 11.00, Stöld, Örebro", location=ORE_LAN),
+        event(3, name="03 mars 12.00, Inbrott, Degerfors", location=ORE_LAN),
+        event(4, name="03 mars 13.00, Stöld, Örebro län", location=ORE_LAN),
+        event(5, location={"name": "Karlstad", "gps": "59.402724,13.511497"}),
+        event(6, location={"name": "karlstad", "gps": "59.5,13.6"}),
+        event(7, location={"name": "Karlstad", "gps": "north"}),  # a known place, but its coordinates are wrong
+        event(8, name="03 mars 14.00, Stöld, Degerfors", location={"name": "Örebro län", "gps": "95,15"}),
+        event(9, name="03 mars 15.00, Stöld, Degerfors", location={"name": "Värmlands län", "gps": "59.729,13.235"}),
+    ]
+    report = run(jsonl(*records))
+    assert report.created == 7 and [r.line for r in report.rejected] == [7, 8]
+    assert "'location.gps'" in report.rejected[0].reason and "out of range" in report.rejected[1].reason
+    stored = {
+        int(i): (m, c, lat, lon, p)
+        for i, m, c, lat, lon, p in Incident.objects.values_list(
+            "external_id", "municipality_id", "county_id", "lat", "lon", "precision"
+        )
+    }
+    places = {m.code: (m.centroid_lat, m.centroid_lon) for m in Municipality.objects.filter(code__in=["1862", "1880"])}
+    assert stored[1] == stored[3] == ("1862", "18", *places["1862"], "municipality")
+    assert stored[2] == ("1880", "18", *places["1880"], "municipality")
+    assert stored[4] == (None, "18", 59.535036, 15.006573, "county")
+    assert stored[5] == ("1780", "17", 59.402724, 13.511497, "municipality")
+    assert stored[6] == ("1780", "17", 59.5, 13.6, "municipality")
+    assert stored[9] == (None, "17", 59.729, 13.235, "county")  # Degerfors is not in Värmland
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2022-09-26 15:55:23 +02:00",
+        "2023-03-24 7:46:36 +01:00",
+        "2023-03-26 02:30:00 +01:00",
+        "2023-01-02 5:07:09",
+        "2023-01-02T05:07:09Z",
+        " 2023-01-02 05:07:09 +0100 ",
+        "2023-01-02 05:07:09 +14:30",
+        "2023-02-30 10:00:00 +01:00",
+        "2023-02-28 24:00:00 +01:00",
+        "2023-02-28 10:00:00 +25:00",
+        "２０２３-01-02 05:07:09 +01:00",
+        "igår",
+        20260305,
+        None,
+    ],
+)
+def test_the_feeds_own_datetime_form_is_read_as_parse_published_reads_it(value):
+    from trygg.core.importing import RecordError
+    from trygg.incidents.police import _published
+
+    try:
+        expected = parse_published(value)
+    except RecordError as exc:
+        with pytest.raises(RecordError) as caught:
+            _published(value)
+        assert str(caught.value) == str(exc)
+    else:
+        got = _published(value)
+        assert (got, got.utcoffset()) == (expected, expected.utcoffset())
+
+
+@pytest.mark.django_db
+def test_a_nul_character_is_rejected_at_its_line_and_an_escaped_backslash_is_not_one(base_data):
+    lines = [json.dumps(event(1, summary="a\x00b")), json.dumps(event(2, summary="C:\\u0000")), json.dumps(event(3))]
+    assert "\\u0000" in lines[0] and "\\\\u0000" in lines[1]
+    report = run("\n".join(lines))
+    assert report.created == 2 and [r.line for r in report.rejected] == [1]
+    assert "NUL" in report.rejected[0].reason
+    assert Incident.objects.get(external_id="2").description == "C:\\u0000"
+
+
+@pytest.mark.django_db
+def test_spaces_around_a_json_line_are_allowed_and_text_after_it_is_malformed_json(base_data):
+    lines = [json.dumps(event(1)) + "  ", json.dumps(event(2)) + " x", "\t" + json.dumps(event(3))]
+    report = run("\n".join(lines))
+    assert report.created == 2 and [r.line for r in report.rejected] == [2]
+    with pytest.raises(json.JSONDecodeError) as caught:
+        json.loads(lines[1])
+    assert report.rejected[0].reason == f"malformed JSON ({caught.value.msg} at column {caught.value.colno})"
+
+
+def many_events(n: int) -> list[dict]:
+    """Events every 7 minutes from 2 March 2026, each published 20 minutes after it happened."""
+    start = dt.datetime(2026, 3, 2, tzinfo=STHLM)
+    times = [start + dt.timedelta(minutes=7 * i) for i in range(n)]
+    return [
+        event(
+            1000 + i,
+            datetime=f"{t + dt.timedelta(minutes=20):%Y-%m-%d %H:%M:%S} +01:00",
+            name=f"{t.day} mars {t:%H:%M}, Stöld, Karlstad",
+        )
+        for i, t in enumerate(times)
+    ]
+
+
+@pytest.mark.django_db
+def test_more_events_than_one_insert_statement_holds_are_stored_in_the_files_order(base_data):
+    records = many_events(1234)
+    report = run(jsonl(*records))
+    assert report.created == 1234 and report.ok
+    assert list(Incident.objects.order_by("id").values_list("external_id", flat=True)) == [
+        str(r["id"]) for r in records
+    ]
+    start = dt.datetime(2026, 3, 2, tzinfo=STHLM)
+    for i, (record, incident) in enumerate(zip(records, Incident.objects.order_by("id"), strict=True)):
+        assert incident.occurred_start == start + dt.timedelta(minutes=7 * i)
+        assert incident.reported_at == incident.occurred_start + dt.timedelta(minutes=20)
+        assert incident.reported_at == parse_published(record["datetime"])
+        assert incident.created_at == incident.updated_at
+
+
+@pytest.mark.django_db
+def test_a_row_the_database_refuses_stores_nothing_of_the_import(base_data):
+    """All-or-nothing in the database: a refused row (here a latitude out of range) rolls back the rows before it,
+    also those already sent in earlier statements, and the error is Django's."""
+    from django.db import IntegrityError
+
+    from trygg.core.bulk import insert_rows
+    from trygg.incidents.police import INSERT_FIELDS, AreaResolver, CategoryResolver, EventRows
+
+    convert = EventRows(AreaResolver(), CategoryResolver())
+    rows = [list(convert.row(record, str(record["id"]))) for record in many_events(1200)]
+    rows[1100][INSERT_FIELDS.index("lat")] = 95.0
+    with pytest.raises(IntegrityError):
+        insert_rows(Incident, INSERT_FIELDS, rows)
+    assert not Incident.objects.filter(source="police").exists()
+    assert insert_rows(Incident, INSERT_FIELDS, rows[:1100]) == 1100

@@ -249,3 +249,44 @@ def test_annual_action_plan_html_and_pdf(login, measure, demo_orgs):
     page = client.get("/atgarder/1780/plan/2025/")
     assert [m.title for m in page.context["done"]] == ["Belysning"]
     assert client.get("/atgarder/1780/plan/2025/?format=pdf").content.startswith(b"%PDF")
+
+
+def test_a_halving_of_littering_is_a_decrease_with_displacement_answered_apart(demo_orgs):
+    """The demo's Stortorget case in numbers: treated 80 → 42, control 100 → 112 over a year each, spread evenly
+    over the weeks; the buffer unchanged. The WDD with the control reused for the buffer said "Ingen påvisbar
+    förändring"; treated against control (exact conditional test: p = 0,0016 by the doubled Fisher tail) it is
+    a decrease, and displacement is its own answer."""
+    import numpy as np
+    from scipy import stats
+
+    org = demo_orgs["orgs"]["centrum-karlstad"]
+    cleaning = Measure.objects.create(
+        title="Helgstädning", kind="other", municipality_id="1780", owner=demo_orgs["orgs"]["karlstads-kommun"],
+        start=dt.date(2025, 5, 1), treated_area=box(T_LAT, T_LON), control_area=box(C_LAT, C_LON), buffer_m=100,
+        categories=["nedskrapning"],
+    )  # fmt: skip
+    before, after = dt.date(2024, 5, 1), dt.date(2025, 5, 1)
+
+    def spread(lat, lon, n, start):
+        for i in range(n):
+            day = start + dt.timedelta(days=int(i * 364 / n))
+            make_incident(org=org, point=(lat + (i % 7) * 1e-5, lon), when=at(day), category="nedskrapning")
+
+    spread(T_LAT, T_LON, 80, before)
+    spread(T_LAT, T_LON, 42, after)
+    spread(C_LAT, C_LON, 100, before)
+    spread(C_LAT, C_LON, 112, after)
+    spread(T_LAT + 110 / 111_320, T_LON, 30, before)  # the buffer ring, unchanged
+    spread(T_LAT + 110 / 111_320, T_LON, 31, after)
+    result = evaluate(cleaning, before, after, after, dt.date(2026, 5, 1))
+    assert result["counts"]["before"] == {"treated": 80, "control": 100, "buffer": 30}
+    assert result["counts"]["after"] == {"treated": 42, "control": 112, "buffer": 31}
+    assert result["wdd_verdict"] == "no_detectable_change"  # the old verdict on the same counts
+    assert result["verdict"] == "decrease"
+    assert result["verdict_sv"].startswith("Minskning")
+    table = np.array([[80, 42], [100, 112]])
+    p = min(1.0, 2 * min(stats.fisher_exact(table, alternative="less")[1], stats.fisher_exact(table, "greater")[1]))
+    assert result["effect"]["p_value"] == pytest.approx(p, abs=1e-5)
+    assert result["effect"]["percent"] == pytest.approx(((42 / 80) / (112 / 100) - 1) * 100, abs=0.1)
+    assert result["displacement"]["verdict"] == "no_detectable_change"
+    assert "∞" not in result["verdict_sv"] + result["displacement"]["verdict_sv"]

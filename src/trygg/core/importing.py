@@ -42,6 +42,7 @@ class ImportReport:
     updated: int = 0
     already_present: int = 0
     skipped: int = 0
+    county_level: int = 0  # of those created, how many could be placed only in their county (police events)
     rejected: list[Rejection] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     stored: bool = True  # False when an all-or-nothing import refused the file because of a rejected record
@@ -55,9 +56,12 @@ class ImportReport:
 
     def summary(self) -> str:
         """One line for people, in the active language (Swedish in commands and pages)."""
+        created = _("created %(n)s") % {"n": self.created}
+        if self.county_level:
+            created += " " + _("(county level only %(n)s)") % {"n": self.county_level}
         parts = [
             _("%(source)s: read %(n)s") % {"source": self.source, "n": self.read},
-            _("created %(n)s") % {"n": self.created},
+            created,
             _("already present %(n)s") % {"n": self.already_present},
         ]
         if self.updated:
@@ -158,12 +162,26 @@ def iter_json_records(stream: BinaryIO | bytes) -> Iterator[tuple[int, Any]]:
         yield from _iter_json_lines(text)
 
 
+_scan = json.JSONDecoder().scan_once  # what json.loads uses; see _json_line
+
+
+def _json_line(line: str) -> Any:
+    """``json.loads(line)``, a little quicker for a line that is one JSON value from its first to its last character
+    (anything else, including every error, is json.loads's own doing)."""
+    try:
+        value, end = _scan(line, 0)
+    except (StopIteration, json.JSONDecodeError):
+        return json.loads(line)
+    return value if end == len(line) else json.loads(line)
+
+
 def _iter_json_lines(text: str) -> Iterator[tuple[int, Any]]:
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            yield number, refuse_nul(json.loads(line), number)
+            value = _json_line(line)
+            yield number, refuse_nul(value, number) if NUL_ESCAPE in line else value
         except json.JSONDecodeError as exc:
             yield number, ReadError(number, f"malformed JSON ({exc.msg} at column {exc.colno})")
         except ReadError as exc:
@@ -203,13 +221,16 @@ def _iter_json_array(text: str) -> Iterator[tuple[int, Any]]:
             yield exc.lineno, ReadError(exc.lineno, reason)
             return
         try:
-            yield line, refuse_nul(value, line)
+            yield line, refuse_nul(value, line) if text.find(NUL_ESCAPE, pos, end) != -1 else value
         except ReadError as exc:
             yield line, exc
         pos = end
         expect_value, first = False, False
 
 
+# The only way a decoded JSON value can hold a NUL character: JSON text cannot hold a raw one (not even in a string),
+# so a record whose text lacks this escape has none and need not be searched.
+NUL_ESCAPE = "\\u0000"
 NUL_REASON = "the record contains a NUL character (\\u0000), which no text field can store — a damaged file?"
 
 

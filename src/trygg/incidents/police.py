@@ -9,11 +9,11 @@ centroid of the municipality or county named in ``location.name``, so events are
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trygg.core.bulk import insert_rows
@@ -42,11 +42,13 @@ class AreaResolver:
     def __init__(self) -> None:
         self._by_name: dict[str, Area] = {}
         self._centroids: dict[str, tuple[float | None, float | None]] = {}
+        # (location.name, the title's last part) -> resolve_event's answer: the feed repeats a few hundred places
+        self._events: dict[tuple[str, str | None], tuple[Area | None, tuple[float, float] | None]] = {}
         for county in County.objects.all():
-            self._by_name[county.name.casefold()] = Area(None, county.code, Precision.COUNTY)
+            self._by_name[county.name.casefold()] = Area(None, county.code, Precision.COUNTY.value)
         rows = Municipality.objects.values_list("code", "name", "county_id", "centroid_lat", "centroid_lon")
         for code, name, county, lat, lon in rows:
-            self._by_name[name.casefold()] = Area(code, county, Precision.MUNICIPALITY)
+            self._by_name[name.casefold()] = Area(code, county, Precision.MUNICIPALITY.value)
             self._centroids[code] = (lat, lon)
         if not self._by_name:
             raise RecordError("no municipalities are loaded; run 'trygg load_municipalities' first")
@@ -60,10 +62,17 @@ class AreaResolver:
         the title ("03 mars 10.00, Mord/dråp, Degerfors"); such an event belongs to that municipality when it
         lies in the named county. A title that ends with the county ("Sammanfattning natt, Örebro län") or
         with no known municipality of that county stays county-level."""
+        key = (location_name, title.rsplit(",", 1)[-1] if "," in title else None)
+        answer = self._events.get(key)
+        if answer is None:
+            answer = self._events[key] = self._resolve_event(*key)
+        return answer
+
+    def _resolve_event(self, location_name: str, last_part: str | None):
         area = self.resolve(location_name)
         if area is None or area.municipality is not None:
             return area, None
-        named = self.resolve(title.rsplit(",", 1)[-1]) if "," in title else None
+        named = self.resolve(last_part) if last_part is not None else None
         if named is None or named.municipality is None or named.county != area.county:
             return area, None
         lat, lon = self._centroids.get(named.municipality, (None, None))
@@ -78,15 +87,16 @@ class CategoryResolver:
             m.police_type: m.category
             for m in PoliceTypeMapping.objects.filter(category__in=current).select_related("category")
         }
+        self._ids = {police_type: category.pk for police_type, category in self._by_type.items()}
         self.unmapped: dict[str, int] = {}
 
     def resolve(self, police_type: str) -> int:
         """The category id for a police type (the fallback category if the type is unknown)."""
-        category = self._by_type.get(police_type)
+        category = self._ids.get(police_type)
         if category is None:
             self.unmapped[police_type] = self.unmapped.get(police_type, 0) + 1
             return self._fallback.pk
-        return category.pk
+        return category
 
 
 def _require(record: dict[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
@@ -118,9 +128,12 @@ INSERT_FIELDS = (
     "status",
     "is_generated",
     "assessment",
-    "created_at",
-    "updated_at",
-)
+)  # created_at and updated_at: insert_rows gives them the time of the import, as auto_now fields
+
+_MUNICIPALITY = INSERT_FIELDS.index("municipality")
+# the choices' values as plain text (as are the areas' precisions), which SQLite's driver binds without first asking
+# how to adapt them
+_POLICE, _PUBLIC, _CONFIRMED = Source.POLICE.value, Visibility.PUBLIC.value, Status.CONFIRMED.value
 
 
 def event_id(record: Any) -> str:
@@ -129,51 +142,101 @@ def event_id(record: Any) -> str:
     return str(_require(record, "id", int))
 
 
-def event_to_row(record: dict[str, Any], areas: AreaResolver, categories: CategoryResolver, now: dt.datetime) -> tuple:
+# The feed's own form of ``datetime`` ("2022-09-26 15:55:23 +02:00", the hour perhaps of one digit): read without
+# parse_published's general steps, to the same value; anything else (or a date that does not exist) goes there.
+_PUBLISHED = re.compile(r"(\d{4}-\d\d-\d\d) (\d\d?):(\d\d:\d\d) ([+-]\d\d:\d\d)", re.ASCII)
+
+
+def _published(value: Any) -> dt.datetime:
+    match = _PUBLISHED.fullmatch(value) if type(value) is str else None
+    if match is not None:
+        date, hour, rest, zone = match.groups()
+        try:
+            return dt.datetime.fromisoformat(f"{date}T{hour:0>2}:{rest}{zone}")
+        except ValueError:
+            pass
+    return parse_published(value)
+
+
+class EventRows:
+    """Validates events and makes their Incident rows, remembering what the feed repeats: a few hundred places
+    (``location.name`` with the title's last part and ``gps``) and about a hundred types."""
+
+    def __init__(self, areas: AreaResolver, categories: CategoryResolver) -> None:
+        self.areas = areas
+        self.categories = categories
+        self._places: dict[tuple[str, str | None, str], tuple[Area, float, float]] = {}
+        self._types: dict[str, str] = {}
+
+    def row(self, record: dict[str, Any], external_id: str) -> tuple:
+        """The event's row in ``INSERT_FIELDS`` order (``external_id`` from :func:`event_id`); raises RecordError.
+
+        The checks are made in the order they always were, so that an event with several faults is rejected for
+        the same one.
+        """
+        published = _published(record.get("datetime"))
+        name = record.get("name")
+        if type(name) is not str:
+            name = _require(record, "name", str)
+        raw_type = record.get("type")
+        police_type = self._types.get(raw_type) if type(raw_type) is str else None
+        if police_type is None:
+            police_type = normalise_police_type(_require(record, "type", str))
+            if not police_type:
+                raise RecordError("'type' is empty")
+            self._types[raw_type] = police_type
+        summary = record.get("summary") or ""
+        if not isinstance(summary, str):
+            raise RecordError(f"'summary' must be str, not {type(summary).__name__}")
+        url = record.get("url") or ""
+        if not isinstance(url, str):
+            raise RecordError(f"'url' must be str, not {type(url).__name__}")
+        location = record.get("location")
+        if type(location) is not dict:
+            location = _require(record, "location", dict)
+        location_name = location.get("name")
+        if type(location_name) is not str:
+            location_name = _require(location, "name", str)
+        gps = location.get("gps")
+        place = (location_name, name.rsplit(",", 1)[-1] if "," in name else None, gps) if type(gps) is str else None
+        known = self._places.get(place) if place is not None else None
+        if known is None:
+            lat, lon = parse_gps(gps)
+            area, centroid = self.areas.resolve_event(location_name, name)
+            if centroid is not None:  # the municipality's centroid, not the county's the feed gave
+                lat, lon = centroid
+            if area is None:
+                raise RecordError(f"unknown location {location_name!r} (not a municipality or county name)")
+            if place is not None:
+                self._places[place] = (area, lat, lon)
+        else:
+            area, lat, lon = known
+        occurred = occurred_from_name(name, published) or published
+        return (
+            self.categories.resolve(police_type),
+            _POLICE,
+            external_id,
+            police_type,
+            name[:200],
+            summary,
+            (POLICE_BASE_URL + url if url.startswith("/") else url)[:400],
+            area.municipality,
+            area.county,
+            lat,
+            lon,
+            area.precision,
+            occurred,
+            published,
+            _PUBLIC,
+            _CONFIRMED,
+            False,
+            "",
+        )
+
+
+def event_to_row(record: dict[str, Any], areas: AreaResolver, categories: CategoryResolver) -> tuple:
     """Validate one event and return its Incident row in ``INSERT_FIELDS`` order; raises RecordError."""
-    external_id = event_id(record)
-    published = parse_published(record.get("datetime"))
-    name = _require(record, "name", str)
-    police_type = normalise_police_type(_require(record, "type", str))
-    if not police_type:
-        raise RecordError("'type' is empty")
-    summary = record.get("summary") or ""
-    if not isinstance(summary, str):
-        raise RecordError(f"'summary' must be str, not {type(summary).__name__}")
-    url = record.get("url") or ""
-    if not isinstance(url, str):
-        raise RecordError(f"'url' must be str, not {type(url).__name__}")
-    location = _require(record, "location", dict)
-    location_name = _require(location, "name", str)
-    lat, lon = parse_gps(location.get("gps"))
-    area, centroid = areas.resolve_event(location_name, name)
-    if centroid is not None:  # the municipality's centroid, not the county's the feed gave
-        lat, lon = centroid
-    if area is None:
-        raise RecordError(f"unknown location {location_name!r} (not a municipality or county name)")
-    occurred = occurred_from_name(name, published) or published
-    return (
-        categories.resolve(police_type),
-        Source.POLICE,
-        external_id,
-        police_type,
-        name[:200],
-        summary,
-        (POLICE_BASE_URL + url if url.startswith("/") else url)[:400],
-        area.municipality,
-        area.county,
-        lat,
-        lon,
-        area.precision,
-        occurred,
-        published,
-        Visibility.PUBLIC,
-        Status.CONFIRMED,
-        False,
-        "",
-        now,
-        now,
-    )
+    return EventRows(areas, categories).row(record, event_id(record))
 
 
 def _outside(record: dict[str, Any], areas: AreaResolver, only_areas: set[str]) -> bool:
@@ -194,23 +257,27 @@ def import_events(
 
     ``only_areas`` keeps events whose ``location.name`` is one of these municipalities (by code) or, for
     county codes, county-level events of that county. An id seen twice in the input is rejected the second
-    time; an id already in the database counts as "already present" and is not read further.
+    time; an id already in the database counts as "already present" and is not read further (nor placed).
+    ``county_level`` in the report counts the events created that could be placed only in their county.
     """
     report = ImportReport(source=source)
     areas = AreaResolver()
     categories = CategoryResolver()
-    existing = set(Incident.objects.filter(source=Source.POLICE).values_list("external_id", flat=True))
+    # an event's id is never empty, so the ids can be read from the unique index alone (in no particular order)
+    police = Incident.objects.filter(source=Source.POLICE).exclude(external_id="").order_by()
+    existing = set(police.values_list("external_id", flat=True))
     seen_in_file: dict[str, int] = {}
-    now = timezone.now()
+    convert = EventRows(areas, categories)
 
     def rows():
         for line, record in records:
-            if isinstance(record, ReadError):
+            if type(record) is not dict and isinstance(record, ReadError):
                 report.reject(record.line, str(record))
                 continue
             report.read += 1
             try:
-                key = event_id(record)
+                key = record.get("id") if type(record) is dict else None
+                key = str(key) if type(key) is int else event_id(record)
                 if key in seen_in_file:
                     raise RecordError(f"duplicate event id {key} (first seen on line {seen_in_file[key]})")
                 seen_in_file[key] = line
@@ -220,10 +287,12 @@ def import_events(
                 if key in existing:
                     report.already_present += 1
                     continue
-                row = event_to_row(record, areas, categories, now)
+                row = convert.row(record, key)
             except RecordError as exc:
                 report.reject(line, str(exc))
                 continue
+            if row[_MUNICIPALITY] is None:
+                report.county_level += 1
             yield row
 
     report.created = insert_rows(Incident, INSERT_FIELDS, rows())

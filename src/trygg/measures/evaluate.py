@@ -1,4 +1,7 @@
-"""Evaluating a measure: before/after counts in treated, control and buffer areas, WDD and WDQ, a chart."""
+"""Evaluating a measure: before/after counts in treated, control and buffer areas; the effect as treated against
+control (:mod:`trygg.analysis.effect`: exact conditional difference-in-differences, or quasi-Poisson when the
+before period's weeks vary more than chance), displacement to the buffer as a separate answer, the weighted
+displacement difference beside them for comparison; and a chart."""
 
 from __future__ import annotations
 
@@ -6,7 +9,8 @@ import datetime as dt
 
 from django.db.models import Min
 
-from trygg.analysis.evaluation import Counts, verdict_sv, weighted_displacement
+from trygg.analysis import effect
+from trygg.analysis.evaluation import Counts, weighted_displacement
 from trygg.core.rendering import plt, to_svg
 from trygg.incidents.models import Incident
 from trygg.measures.areas import AreaError, buffer_ring, count_in, validate_areas, weekly_counts
@@ -43,6 +47,28 @@ def evaluate(measure, before_start: dt.date, before_end: dt.date, after_start: d
         after_days=after_days if before_days != after_days else None,
     )
     result = weighted_displacement(counts)
+    _, weeks = weekly_counts(incidents, areas, measure.municipality, measure.categories, before_start, before_end)
+    lengths = {"before_days": before_days, "after_days": after_days}
+    main = effect.treatment_effect(
+        before["treated"],
+        after["treated"],
+        before["control"],
+        after["control"],
+        treated_weeks=weeks["treated"],
+        control_weeks=weeks["control"],
+        **lengths,
+    )
+    moved = None
+    if ring:
+        moved = effect.displacement(
+            before["buffer"],
+            after["buffer"],
+            before["control"],
+            after["control"],
+            buffer_weeks=weeks["buffer"],
+            control_weeks=weeks["control"],
+            **lengths,
+        )
     return {
         "periods": {
             "before": [before_start.isoformat(), before_end.isoformat()],
@@ -61,10 +87,34 @@ def evaluate(measure, before_start: dt.date, before_end: dt.date, after_start: d
         "z": round(result.z, 3),
         "p_value": round(result.p_value, 4),
         "wdq": None if result.wdq is None else round(result.wdq, 3),
-        "verdict": result.verdict,
-        "verdict_sv": verdict_sv(result, counts),
+        "verdict": main.verdict,
+        "verdict_sv": effect.verdict_sv(main),
+        "effect": _effect_json(main),
+        "displacement": None if moved is None else {**_effect_json(moved), "verdict_sv": effect.verdict_sv(moved)},
+        "wdd_verdict": result.verdict,
         "buffer_m": measure.buffer_m,
         "categories": measure.categories,
+    }
+
+
+def _effect_json(result: effect.EffectResult) -> dict:
+    def r(value, digits=4):
+        return None if value is None else round(float(value), digits)
+
+    return {
+        "ratio": r(result.ratio),
+        "ratio_low": r(result.ratio_low),
+        "ratio_high": r(result.ratio_high),
+        "percent": r(result.percent, 1),
+        "low": r(result.low, 1),
+        "high": r(result.high, 1),
+        "p_value": r(result.p_value, 5),
+        "method": result.method,
+        "dispersion": r(result.dispersion, 3),
+        "df": result.df,
+        "expected_after": r(result.expected_after, 1),
+        "verdict": result.verdict,
+        "reasons": list(result.reasons),
     }
 
 

@@ -52,22 +52,26 @@ def overdue(municipalities, today: dt.date):
 
 
 def build_agenda(cooperation, week: str, today: dt.date | None = None) -> dict:
-    """New hot cells and categories above their 4-week mean per municipality, overdue measures, and what
-    happened to the previous meeting's decisions."""
+    """Per municipality: sources missing this week, new hot spots (a test of change), hot spots and categories
+    above the usual; overdue measures, and what happened to the previous meeting's decisions."""
     today = today or timezone.localdate()
     period = parse_period(week)
     items = []
     for municipality in cooperation_municipalities(cooperation):
         report = ReportBuilder(municipality, period, options=AGENDA_OPTIONS).build()
         spatial = report.get("spatial") or {}
-        change = spatial.get("weekly_change") or {}
+        scan = spatial.get("new_hotspots") or {}
         items.append(
             {
                 "municipality": municipality.name,
                 "code": municipality.code,
                 "incidents": report["totals"]["incidents"],
-                "new_hot_cells": len(change.get("new", [])),
-                "persisting_hot_cells": len(change.get("persisting", [])),
+                "new_hotspots": [
+                    {"where": c["where"], "observed": c["observed"], "expected": c["expected"], "since": c["since"]}
+                    for c in scan.get("clusters", [])
+                ],
+                "new_hotspots_tested": bool(scan.get("enough_history")),
+                "sources_missing": report.get("sources_check", {}).get("missing_now", []),
                 "categories_up": [
                     {"label": c["label"], "count": c["count"], "expected": c["expected"]}
                     for c in report["categories"]

@@ -44,14 +44,14 @@ from trygg.core.periods import Period
 from trygg.incidents.models import Category, Incident, Source
 from trygg.orgs.models import Municipality, OfficialStatistic, Place
 from trygg.situation import data as d
-from trygg.situation import sections
+from trygg.situation import plain, sections, source_check
 from trygg.situation.models import Narrative
 from trygg.situation.places import NamedPlace, Namer
 from trygg.situation.spatial import SpatialSection, rounded
 from trygg.situation.study_area import StudyAreaError, observed, study_area
-from trygg.situation.trends import comparison_periods, exposure_days
+from trygg.situation.trends import NONE, comparison_periods, exposure_days, years_earlier
 
-SCHEMA = 4  # bumped when the report's shape or methods change; part of the cache fingerprint
+SCHEMA = 5  # bumped when the report's shape or methods change; part of the cache fingerprint
 SERIES_LENGTH = {"week": 12, "month": 12, "tertial": 6, "year": 4}
 WEEK_PLACE_ITEMS = 40  # incidents listed per place in the weekly brief (all are counted)
 SOURCES = [
@@ -78,7 +78,7 @@ def _period_json(period: Period) -> dict:
     return {
         "key": period.key,
         "kind": period.kind,
-        "label": period.label_sv,
+        "label": plain.week_label(period) if period.kind == "week" else period.label_sv,
         "start": period.start.isoformat(),
         "end": (period.end - dt.timedelta(days=1)).isoformat(),
     }
@@ -112,11 +112,20 @@ class ReportBuilder:
         data = d.frame(d.in_period(self.base, start, end))
         return d.in_area(data, self.place)
 
-    def category_counts(self, period: Period) -> Counter:
+    def category_counts(self, period: Period, leave_out=None) -> Counter:
+        """Incidents per category in ``period``, without those matching ``leave_out`` (a Q) if given."""
+        base = self.base if leave_out is None else self.base.exclude(leave_out)
         if self.place is None:
-            return Counter(d.counts_by_category(d.in_period(self.base, period.start, period.end)))
-        data, _ = self.frame_for(period.start, period.end)
+            return Counter(d.counts_by_category(d.in_period(base, period.start, period.end)))
+        data, _ = in_area_of(base, period, self.place)
         return Counter(data.category.tolist())
+
+    def sources(self, baseline: list[Period]) -> tuple[list[source_check.SourceStatus], dt.date, dt.date]:
+        """Every source's gaps over the days the comparison and the series read (:mod:`.source_check`)."""
+        series = self.period.previous(SERIES_LENGTH[self.period.kind] - 1)
+        first = min(p.start for p in [*baseline, *series, self.period])
+        last = min(self.period.end, self.today + dt.timedelta(days=1))
+        return source_check.statuses(self.base, first, last), first, last
 
     def covered(self, period: Period) -> bool:
         """Whether the data reach back to the start of ``period`` (see the module docstring)."""
@@ -178,6 +187,8 @@ class ReportBuilder:
     def build(self) -> dict:
         current, excluded_area = self.frame_for(self.period.start, self.period.end)
         baseline, method = comparison_periods(self.period, self.covered)
+        found, first, last = self.sources(baseline)
+        use = source_check.comparable(self.period, baseline, found)
         self.progress(0.1)
         report = {
             "schema": SCHEMA,
@@ -190,7 +201,7 @@ class ReportBuilder:
             },
             "area": {"name": self.place.name, "geometry": self.place.geometry} if self.place else None,
             "period": _period_json(self.period),
-            "generated_at": timezone.now().isoformat(timespec="seconds"),
+            "generated_at": timezone.localtime().isoformat(timespec="minutes"),
             "scope": self.scope.description_in(self.municipality),
             "options": {
                 "cell_m": self.options.cell,
@@ -198,9 +209,10 @@ class ReportBuilder:
                 "knox_simulations": self.options.knox_simulations,
             },
             "totals": self.totals(current, excluded_area),
-            "coverage": self.coverage(baseline, method),
-            "categories": self.categories(current, baseline),
-            "series": self.series(),
+            "coverage": self.coverage(use.baseline, method if use.baseline else NONE),
+            "sources_check": source_check.report_json(found, first, last, self.period, use),
+            "categories": self.categories(current, use),
+            "series": self.series(found),
             "by_source": dict(Counter(current.source.tolist())),
             "by_organisation": [
                 {"name": name, "count": n}
@@ -223,8 +235,23 @@ class ReportBuilder:
             report["week_places"] = self.week_places(current)
         self.progress(0.3)
         report["spatial"] = self.spatial(current)
+        report["year_on_year"] = self.year_on_year(current, found)
+        report["key_points"] = plain.key_points(report)
         self.progress(1.0)
         return report
+
+    def year_on_year(self, current: d.Frame, found: list[source_check.SourceStatus]) -> dict:
+        """This period against the same days of the same period last year, in plain counts."""
+        last = years_earlier(self.period, 1)
+        days = exposure_days(self.period, self.today)
+        same_days = Period(last.kind, last.year, last.number, last.start, last.start + dt.timedelta(days=days))
+        if days == 0 or not self.covered(same_days):
+            return plain.year_on_year({}, None, self.labels)
+        table = plain.year_on_year(Counter(current.category.tolist()), self.category_counts(same_days), self.labels)
+        table["last_label"] = last.label_sv if last.kind != "week" else plain.week_label(last)
+        table["partial_days"] = days if days < self.period.days else None
+        table["sources_missing"] = sorted({s.label for s in found for p in (self.period, same_days) if s.missing_in(p)})
+        return table
 
     def totals(self, current: d.Frame, excluded_area: int) -> dict:
         precise = current.radius <= self.options.cell
@@ -245,21 +272,23 @@ class ReportBuilder:
             "county_level_police": county_level,
         }
 
-    def categories(self, current: d.Frame, baseline: list[Period]) -> list[dict]:
-        """Each category's count against its baseline (rates per day; see :mod:`trygg.analysis.change`)."""
-        previous = [self.category_counts(p) for p in baseline]
-        now = Counter(current.category.tolist())
+    def categories(self, current: d.Frame, use: source_check.Comparable) -> list[dict]:
+        """Each category's count against its baseline (rates per day; see :mod:`trygg.analysis.change`), over the
+        sources complete both now and in the baseline (:func:`trygg.situation.source_check.comparable`)."""
+        baseline = use.baseline
+        leave_out = use.exclude_q()
+        previous = [self.category_counts(p, leave_out) for p in baseline]
+        now = Counter(current.category.tolist()) if leave_out is None else self.category_counts(self.period, leave_out)
         codes = sorted(set(now) | set().union(*previous), key=lambda c: (-now.get(c, 0), c))
         days = exposure_days(self.period, self.today)
         if days == 0:
             baseline, previous = [], []
         base_days = [p.days for p in baseline]
         rows = {code: Row(now.get(code, 0), [p.get(code, 0) for p in previous]) for code in codes}
-        table = compare_table(rows, max(days, 1), base_days)
-        total = compare_table({"_total": Row(len(current), [sum(p.values()) for p in previous])}, max(days, 1),
-                              base_days)["_total"]  # fmt: skip
+        rows["_total"] = Row(sum(now.values()), [sum(p.values()) for p in previous])
+        table = compare_table(rows, max(days, 1), base_days, not_pooled=["_total"])  # the total tested with the rows
         out = [self._row(code, self.labels.get(code, code), table[code]) for code in codes]
-        out.append(self._row("_total", "Totalt", total))
+        out.append(self._row("_total", "Totalt", table["_total"]))
         return out
 
     @staticmethod
@@ -279,14 +308,15 @@ class ReportBuilder:
             "direction": change.direction,
         }
 
-    def series(self) -> dict:
+    def series(self, found: list[source_check.SourceStatus]) -> dict:
         periods = [*self.period.previous(SERIES_LENGTH[self.period.kind] - 1), self.period]
         counts = [self.category_counts(p) for p in periods]
         top = [code for code, _ in sum(counts, Counter()).most_common(5)]
+        incomplete = source_check.incomplete_periods(found, periods)
         return {
             "periods": [p.key for p in periods],
             "labels": [p.label_sv for p in periods],
-            "covered": [self.covered(p) for p in periods],
+            "covered": [self.covered(p) and not gap for p, gap in zip(periods, incomplete, strict=True)],
             "total": [sum(c.values()) for c in counts],
             "by_category": {code: [c.get(code, 0) for c in counts] for code in top},
             "category_labels": {code: self.labels.get(code, code) for code in top},
@@ -400,6 +430,10 @@ class ReportBuilder:
             cold=self.place is not None,  # the observed area's edges are sparse by construction
         )
         return section.build(precise, self.period, self.data_from, self.progress)
+
+
+def in_area_of(base, period: Period, place: Place) -> tuple[d.Frame, int]:
+    return d.in_area(d.frame(d.in_period(base, period.start, period.end)), place)
 
 
 def build_report(municipality, period, place=None, scope=None, options=None, progress=None) -> dict:

@@ -21,6 +21,7 @@ from trygg.analysis.grid import Grid, bin_counts, to_lonlat, to_projected
 from trygg.analysis.hotspots import DEFAULT_ALPHA, HotspotResult, hotspot_test, peaks
 from trygg.analysis.kde import default_bandwidth, kde_surface
 from trygg.analysis.nearrepeat import SAME_LOCATION_M, knox_test
+from trygg.analysis.spacetime import MIN_WEEKS, space_time_scan
 from trygg.situation import data as d
 from trygg.situation.places import Namer, when_pattern
 from trygg.situation.study_area import StudyArea
@@ -30,6 +31,9 @@ SPACE_BANDS = [0, 100, 200, 400]
 TIME_BANDS = [0, 7, 14, 28]
 VIEW_MARGIN_CELLS = 3
 HOTSPOTS_LISTED = 10
+SCAN_WEEKS = 52  # history of the new-hot-spot scan, the current week included
+SCAN_RADIUS_CELLS = 3  # circles up to three cells from their centre (300 m on the default grid)
+SCAN_SIMULATIONS = 999
 
 
 def rounded(value, digits: int = 4):
@@ -134,7 +138,7 @@ class SpatialSection:
             "concentration": self.concentration(counts),
         }
         if period.kind == "week":
-            spatial["weekly_change"] = self.weekly_change(period, data_from, view)
+            spatial["new_hotspots"] = self.new_hotspots(period, data_from, view)
         else:
             spatial["emerging"] = self.emerging(period, located, view)
             progress(0.8)
@@ -243,38 +247,61 @@ class SpatialSection:
             ],
         }
 
-    # -- change of hot spots -----------------------------------------------------------------------------
-    def window_hot(self, start: dt.date, end: dt.date) -> set[tuple[int, int]]:
-        data = self.frame_for(start, end)
+    # -- new hot spots ----------------------------------------------------------------------------------
+    def new_hotspots(self, period, data_from: dt.date | None, view) -> dict:
+        """Places where the last one or two weeks hold more incidents than their own history and the map's recent
+        volume predict: a prospective space–time permutation scan (:mod:`trygg.analysis.spacetime`) over up to
+        ``SCAN_WEEKS`` weeks of precisely located incidents, the current week last."""
+        first = period.end - dt.timedelta(weeks=SCAN_WEEKS)
+        if data_from is not None and data_from > first:
+            first = period.end - dt.timedelta(weeks=max(0, (period.end - data_from).days // 7))
+        weeks = (period.end - first).days // 7
+        out = {"from": first.isoformat(), "to": (period.end - dt.timedelta(days=1)).isoformat(), "weeks": weeks,
+               "enough_history": False, "alpha": DEFAULT_ALPHA, "clusters": []}  # fmt: skip
+        if weeks < MIN_WEEKS:
+            return out
+        data = self.frame_for(first, period.end)
         data = data.subset(data.radius <= self.grid.cell)
-        if len(data) == 0:
-            return set()
         located, _ = Located.of(data, self.area)
-        result = hotspot_test(located.counts(self.grid), self.area.mask, cold=self.cold)
-        return {(int(r), int(c)) for r, c in zip(*np.nonzero(result.hot(95)), strict=True)}
-
-    def weekly_change(self, period, data_from: dt.date | None, view) -> dict:
-        a_start = period.start - dt.timedelta(weeks=3)
-        b_start = a_start - dt.timedelta(weeks=4)
-        now = self.window_hot(a_start, period.end)
-        before = self.window_hot(b_start, a_start)
+        day = np.array([(t.date() - first).days for t in located.frame.occurred], dtype=int)
+        cube = np.zeros((weeks, self.grid.nrows, self.grid.ncols), dtype=np.int64)
+        np.add.at(cube, (np.clip(day // 7, 0, weeks - 1), located.row, located.col), 1)
+        result = space_time_scan(cube, self.area.mask, max_radius_cells=SCAN_RADIUS_CELLS, max_weeks=2,
+                                 simulations=SCAN_SIMULATIONS, seed=self.seed)  # fmt: skip
+        out["enough_history"] = result.enough_history
+        out["events"] = result.events
         r0, _, c0, _ = view
-
-        def cells(keys):
-            return [
-                {"row": r - r0, "col": c - c0, "polygon": self.grid.cell_polygon_lonlat(r, c)} for r, c in sorted(keys)
-            ]
-
-        # When the data begin inside the earlier window, every hot cell would look "new": no comparison then.
-        covered = data_from is not None and b_start >= data_from
-        return {
-            "window_now": [a_start.isoformat(), (period.end - dt.timedelta(days=1)).isoformat()],
-            "window_before": [b_start.isoformat(), (a_start - dt.timedelta(days=1)).isoformat()],
-            "covered": covered,
-            "new": cells(now - before) if covered else [],
-            "persisting": cells(now & before) if covered else [],
-            "ended": cells(before - now) if covered else [],
-        }
+        for cluster in result.clusters:
+            if cluster.p_value > DEFAULT_ALPHA:
+                continue
+            inside = np.array(
+                [(int(r), int(c)) in set(cluster.cells) for r, c in zip(located.row, located.col, strict=True)],
+                dtype=bool,
+            )
+            recent = inside & (day >= (weeks - cluster.weeks) * 7)
+            x, y = float(located.x[recent].mean()), float(located.y[recent].mean())
+            events = located.frame.subset(recent)
+            out["clusters"].append(
+                {
+                    "where": self.namer.describe(x, y),
+                    "observed": cluster.observed,
+                    "expected": rounded(cluster.expected, 2),
+                    "weeks": cluster.weeks,
+                    "since": (period.end - dt.timedelta(weeks=cluster.weeks)).isoformat(),
+                    "radius_m": int(cluster.radius_cells * self.grid.cell + self.grid.cell / 2),
+                    "p_value": rounded(cluster.p_value, 4),
+                    "categories": [
+                        {"label": self.labels.get(k, k), "count": n}
+                        for k, n in Counter(events.category.tolist()).most_common(3)
+                    ],
+                    "generated": int(events.generated.sum()),
+                    "cells": [
+                        {"row": r - r0, "col": c - c0, "polygon": self.grid.cell_polygon_lonlat(r, c)}
+                        for r, c in cluster.cells
+                    ],
+                }
+            )
+        return out
 
     # -- emerging hot spots ------------------------------------------------------------------------------
     def emerging(self, period, located: Located, view) -> dict:

@@ -1,7 +1,8 @@
 import base64
+import datetime as dt
 
 from django import template
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -104,6 +105,7 @@ def change_label(direction: str) -> str:
         "down": _("fewer than usual"),
         "no_change": _("as usual"),
         "too_few": _("too few incidents to say"),
+        "short_history": _("one earlier period only: too short a history to judge"),
         "no_data": _("nothing to compare with"),
     }.get(direction, direction)
 
@@ -124,11 +126,11 @@ def interval(row: dict) -> str:
     if row.get("ratio") is None and row.get("low") is None:
         return "–"
 
-    def fmt(value):
-        return "∞" if value is None else number_format(value, 2)
-
     ratio = "–" if row.get("ratio") is None else number_format(row["ratio"], 2)
-    return f"{ratio} ({fmt(row.get('low'))}–{fmt(row.get('high'))})"
+    low, high = row.get("low"), row.get("high")
+    if high is None:  # unbounded above (reports made before issue 24): say so in words, never "∞"
+        return f"{ratio} ({_('at least')} {number_format(low or 0, 2)})"
+    return f"{ratio} ({number_format(low or 0, 2)}–{number_format(high, 2)})"
 
 
 @register.filter
@@ -138,3 +140,25 @@ def signed_percent(ratio) -> str:
         return "–"
     change = round((float(ratio) - 1) * 100)
     return f"+{change} %" if change > 0 else f"−{abs(change)} %" if change < 0 else "±0 %"
+
+
+@register.filter
+def source_gaps(check: dict | None) -> bool:
+    """Whether any source of a report's source check has a gap in the days the report reads."""
+    return bool(check) and any(s["gaps"] for s in check.get("sources", []))
+
+
+@register.filter
+def date_sv(value: str | None) -> str:
+    """An ISO date as the reader writes it: '2026-02-01' → '1 februari 2026' (in the active language)."""
+    if not value:
+        return ""
+    return date_format(dt.date.fromisoformat(str(value)[:10]), "j F Y")
+
+
+@register.filter
+def scan_sure(p_value) -> str:
+    """How sure a new hot spot is, in words a reader can check: how often a week without change shows as much."""
+    if p_value is not None and float(p_value) <= 0.01:
+        return _("Very clear: a map without any change shows something this clear in fewer than 1 week in 100.")
+    return _("Clear: a map without any change shows something this clear in fewer than 1 week in 20.")

@@ -1,0 +1,171 @@
+"""Which sources of a lägesbild are complete in which periods, and what a comparison may therefore use.
+
+Each source — the police's events, each partner organisation's reports, residents' tips, Open311, safety
+walks — is judged against its own usual volume over the days the report reads
+(:mod:`trygg.analysis.sources`). A source silent or far below its normal for at least ``MISSING_SHARE`` of a
+period is *missing* in that period. The category comparison then compares like with like
+(:func:`comparable`): a source missing now is left out of the comparison on both sides; a baseline period in
+which another source is missing is dropped, or — when that would drop more than half of the baseline, or
+leave fewer than ``MIN_BASELINE`` periods — the source is left out instead. The report names every gap at its
+top, so a missing source is never read as fewer incidents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils.translation import gettext as _
+
+from trygg.analysis.sources import Health, check_source
+from trygg.core.periods import Period
+from trygg.incidents.models import Source
+from trygg.orgs.models import Organisation
+from trygg.situation import data as d
+
+MIN_BASELINE = 2  # fewer baseline periods cannot show how much periods vary: rather leave a source out
+MISSING_SHARE = 0.1  # a source missing for this share of a period's days makes the period incomplete for it
+
+Key = tuple[str, int | None]  # (source, reporting organisation)
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    key: Key
+    label: str
+    first_day: dt.date  # the span's first day: day indices of ``health`` count from it
+    health: Health
+
+    def missing_share(self, period: Period) -> float:
+        return self.health.missing_share((period.start - self.first_day).days, (period.end - self.first_day).days)
+
+    def missing_in(self, period: Period) -> bool:
+        start = max(period.start, self.first_day)
+        end = min(period.end, self.first_day + dt.timedelta(days=self.health.days))
+        if end <= start:
+            return False
+        share = self.health.missing_share((start - self.first_day).days, (end - self.first_day).days)
+        return share >= MISSING_SHARE
+
+    def gaps_json(self) -> list[dict]:
+        return [
+            {
+                "from": (self.first_day + dt.timedelta(days=g.start)).isoformat(),
+                "to": (self.first_day + dt.timedelta(days=g.end - 1)).isoformat(),
+                "kind": g.kind,
+                "observed": g.observed,
+                "expected": round(g.expected, 1),
+            }
+            for g in self.health.gaps
+        ]
+
+
+def _label(source: str, org: int | None, names: dict[int, str]) -> str:
+    if source == Source.POLICE:
+        return str(_("The police's events"))
+    if org is not None:
+        return names.get(org, str(org))
+    return str(Source(source).label) if source in Source.values else source
+
+
+def _months(first: dt.date, last: dt.date) -> list[tuple[int, int]]:
+    """Calendar months inside ``[first, last)`` and every run of three of them, as day-index pairs (the first
+    and last month may be partial): a month shows a sharp drop, three months a lasting partial one."""
+    edges, start = [first], first
+    while start < last:
+        start = min((start.replace(day=1) + dt.timedelta(days=32)).replace(day=1), last)
+        edges.append(start)
+    index = [(e - first).days for e in edges]
+    months = list(itertools.pairwise(index))
+    quarters = [(index[i], index[i + 3]) for i in range(len(index) - 3)]
+    return months + quarters
+
+
+def statuses(qs: QuerySet, first: dt.date, last: dt.date) -> list[SourceStatus]:
+    """Every source with an event in ``qs`` during ``[first, last)``, with its gaps there."""
+    if last <= first:
+        return []
+    rows = (
+        d.in_period(qs, first, last)
+        .annotate(day=TruncDate("occurred_start", tzinfo=d.LOCAL))
+        .values_list("source", "reporter_org", "day")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    span = (last - first).days
+    daily: dict[Key, np.ndarray] = defaultdict(lambda: np.zeros(span, dtype=int))
+    for source, org, day, n in rows:
+        index = (day - first).days
+        if 0 <= index < span:
+            daily[(source, org)][index] += n
+    names = dict(Organisation.objects.filter(pk__in=[k[1] for k in daily if k[1]]).values_list("pk", "name"))
+    blocks = _months(first, last)
+    out = [SourceStatus(key, _label(*key, names), first, check_source(counts, blocks)) for key, counts in daily.items()]
+    return sorted(out, key=lambda s: (s.key[0] != Source.POLICE, s.label))
+
+
+@dataclass(frozen=True)
+class Comparable:
+    """What the category comparison may use."""
+
+    baseline: list[Period]
+    excluded: list[SourceStatus]  # left out on both sides
+    dropped: list[Period]  # baseline periods left out because a source is missing in them
+
+    def exclude_q(self) -> Q | None:
+        """The incidents of the excluded sources, or None when nothing is excluded."""
+        if not self.excluded:
+            return None
+        where = Q(pk__in=[])
+        for s in self.excluded:
+            source, org = s.key
+            where |= Q(source=source, reporter_org__isnull=True) if org is None else Q(source=source, reporter_org=org)
+        return where
+
+
+def comparable(current: Period, baseline: list[Period], found: list[SourceStatus]) -> Comparable:
+    """The like-with-like comparison (module docstring)."""
+    excluded = [s for s in found if s.missing_in(current)]
+    rest = [s for s in found if s not in excluded]
+    for s in list(rest):
+        if baseline and sum(s.missing_in(p) for p in baseline) * 2 > len(baseline):
+            excluded.append(s)
+            rest.remove(s)
+    kept = [p for p in baseline if not any(s.missing_in(p) for s in rest)]
+    if len(kept) < MIN_BASELINE <= len(baseline):
+        # dropping would leave too little to compare with: leave the gappy sources out instead
+        excluded += [s for s in rest if any(s.missing_in(p) for p in baseline)]
+        kept = list(baseline)
+    dropped = [p for p in baseline if p not in kept]
+    return Comparable(kept, excluded, dropped)
+
+
+def incomplete_periods(found: list[SourceStatus], periods: list[Period]) -> list[bool]:
+    """For each period, whether some source is missing in it."""
+    return [any(s.missing_in(p) for s in found) for p in periods]
+
+
+def report_json(found: list[SourceStatus], first: dt.date, last: dt.date, current: Period, use: Comparable) -> dict:
+    """The report's "sources" section: every source with gaps in the days read, and what the comparison left out."""
+    return {
+        "from": first.isoformat(),
+        "to": (last - dt.timedelta(days=1)).isoformat(),
+        "sources": [
+            {
+                "label": s.label,
+                "events": s.health.events,
+                "per_week": round(s.health.rate * 7, 1),
+                "gaps": s.gaps_json(),
+                "missing_now": s.missing_in(current),
+            }
+            for s in found
+        ],
+        "missing_now": [s.label for s in found if s.missing_in(current)],
+        "excluded": [s.label for s in use.excluded],
+        "dropped": [p.label_sv for p in use.dropped],
+    }

@@ -1,0 +1,91 @@
+"""A source that goes silent is named and never read as fewer incidents (issue 24, scope 1).
+
+Three years of police events (traffic, about one a day) and a partner's reports (graffiti, about one a day) in
+Karlstad, placed by hand; then the police feed falls silent. Before this change the silent months read as
+"Trafik 0 vs 36, färre än vanligt".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from django.utils import timezone
+
+from trygg.core.periods import parse_period
+from trygg.incidents.models import Category, Incident
+from trygg.orgs.models import Municipality
+from trygg.situation.builder import Options, build_report
+
+pytestmark = pytest.mark.django_db
+TZ = timezone.get_default_timezone()
+FAST = Options(knox_simulations=99)
+START = dt.date(2023, 1, 1)
+END = dt.date(2026, 4, 1)
+
+
+def fill(org, police_silent: tuple[dt.date, dt.date] | None, seed: int = 24) -> None:
+    """Poisson(1) police traffic events and Poisson(1) partner graffiti reports per day from START to END."""
+    rng = np.random.default_rng(seed)
+    traffic = Category.objects.current().get(code="trafik")
+    graffiti = Category.objects.current().get(code="klotter")
+    rows = []
+    day = START
+    while day < END:
+        when = dt.datetime.combine(day, dt.time(12), TZ)
+        silent = police_silent is not None and police_silent[0] <= day < police_silent[1]
+        for i in range(0 if silent else int(rng.poisson(1.0))):
+            rows.append(Incident(category=traffic, municipality_id="1780", county_id="17", lat=59.40, lon=13.51,
+                                 precision="municipality", occurred_start=when, reported_at=when, source="police",
+                                 visibility="public", external_id=f"p{day}-{i}"))  # fmt: skip
+        for _ in range(int(rng.poisson(1.0))):
+            rows.append(Incident(category=graffiti, municipality_id="1780", county_id="17", lat=59.3794, lon=13.5035,
+                                 precision="exact", occurred_start=when, reported_at=when, reporter_org=org,
+                                 visibility="partners"))  # fmt: skip
+        day += dt.timedelta(days=1)
+    Incident.objects.bulk_create(rows, batch_size=2000)
+
+
+def row(report, code):
+    return next((c for c in report["categories"] if c["code"] == code), None)
+
+
+def test_a_silent_police_feed_is_named_first_and_is_not_fewer_incidents(demo_orgs):
+    fill(demo_orgs["orgs"]["centrum-karlstad"], police_silent=(dt.date(2026, 2, 1), END))
+    r = build_report(Municipality.objects.get(code="1780"), parse_period("2026-03"), options=FAST)
+    check = r["sources_check"]
+    assert check["missing_now"] == ["Polisens händelser"]
+    police = next(s for s in check["sources"] if s["label"] == "Polisens händelser")
+    assert [(g["from"], g["to"], g["kind"]) for g in police["gaps"]] == [("2026-02-01", "2026-03-31", "silent")]
+    assert 40 <= police["gaps"][0]["expected"] <= 80  # about one a day for 59 days
+    assert check["excluded"] == ["Polisens händelser"]
+    assert all(c["direction"] != "down" for c in r["categories"])  # nothing "fewer than usual"
+    traffic = row(r, "trafik")
+    assert traffic is None or (traffic["count"] == 0 and traffic["expected"] in (None, 0))
+    total = row(r, "_total")
+    graffiti = Incident.objects.filter(category__code="klotter", occurred_start__gte=dt.datetime(2026, 3, 1, tzinfo=TZ),
+                                       occurred_start__lt=dt.datetime(2026, 4, 1, tzinfo=TZ)).count()  # fmt: skip
+    assert total["count"] == graffiti  # the comparison is the partner's reports alone, on both sides
+    assert r["series"]["covered"][-2:] == [False, False]  # February and March drawn as incomplete
+    assert r["series"]["covered"][0] is True
+
+
+def test_a_baseline_month_without_police_events_is_left_out_of_the_comparison(demo_orgs):
+    fill(demo_orgs["orgs"]["centrum-karlstad"], police_silent=(dt.date(2025, 3, 1), dt.date(2025, 4, 1)))
+    r = build_report(Municipality.objects.get(code="1780"), parse_period("2026-03"), options=FAST)
+    check = r["sources_check"]
+    assert check["missing_now"] == [] and check["excluded"] == []
+    assert check["dropped"] == ["mars 2025"]
+    assert "2025-03" not in r["coverage"]["compared_with"]
+    assert "2024-03" in r["coverage"]["compared_with"]
+    assert row(r, "trafik")["direction"] == "no_change"
+
+
+def test_complete_sources_say_nothing_at_the_top(demo_orgs):
+    fill(demo_orgs["orgs"]["centrum-karlstad"], police_silent=None)
+    r = build_report(Municipality.objects.get(code="1780"), parse_period("2026-03"), options=FAST)
+    check = r["sources_check"]
+    assert check["missing_now"] == [] and check["excluded"] == [] and check["dropped"] == []
+    assert all(s["gaps"] == [] for s in check["sources"])
+    assert [s["label"] for s in check["sources"]] == ["Polisens händelser", demo_orgs["orgs"]["centrum-karlstad"].name]
