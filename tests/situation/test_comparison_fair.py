@@ -148,15 +148,18 @@ def test_a_missing_police_feed_is_named_and_not_compared(login, demo_orgs):
     assert client.get(URL).status_code == 200
     earlier = client.get("/lagesbild/jamforelse/?m=1780&m=1880&period=2025-11&format=json").json()
     assert earlier["police_compared"] is True and earlier["missing"] == []
-    assert earlier["police_ratio"]["units"] >= 30  # the weeks since March 2025 estimate the dispersion
+    r = earlier["police_ratio"]
+    assert r["units"] >= 30 and r["dispersion_checked"]  # the weeks since March 2025 estimate the dispersion
+    assert r["low"] <= r["poisson_low"] < r["poisson_high"] <= r["high"]
 
 
 # -- the pure statistics ---------------------------------------------------------------------------------
 def test_the_dispersion_by_hand():
     # n = (40, 40), N = 80, p = 1/2: Σ (a − n p)² = 200, expected 1/4 · (80 − 3200/80) = 10, raw 20, df 1 → ×3
-    d = ratio.dispersion([10, 30], [30, 10])
+    d = ratio.dispersion([10, 30], [30, 10], min_df=1)
     assert (d.raw, d.df, d.phi) == (pytest.approx(20.0), 1, pytest.approx(60.0))
-    assert ratio.dispersion([5], [7]).checked is False  # one time unit: cannot be estimated
+    assert ratio.dispersion([10, 30], [30, 10]).checked is False  # fewer than MIN_DF degrees of freedom
+    assert ratio.dispersion([5], [7], min_df=0).checked is False  # one time unit: cannot be estimated
     assert ratio.dispersion([4, 4, 4, 4], [4, 4, 4, 4]).phi == 1.0  # never below 1
     # a weighted count: two events of weight 1 and two of 1/4 → Σw² / Σw = 2.125 / 2.5
     assert ratio.variance_factor([1, 1, 0.25, 0.25]) == pytest.approx(0.85)

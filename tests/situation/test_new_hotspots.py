@@ -66,3 +66,15 @@ def test_ten_incidents_at_a_new_place_are_a_new_hot_spot_named_after_it(demo_org
     assert found["observed"] >= 10 and found["expected"] < 3
     assert found["since"] in ("2026-03-02", "2026-02-23") and found["p_value"] <= 0.05
     assert found["categories"][0] == {"label": "Nedskräpning", "count": 10}
+
+
+def test_weeks_are_counted_from_local_midnight_across_daylight_saving():
+    from trygg.situation.data import Points
+
+    when = [dt.datetime(2026, 3, 29, 23, 30, tzinfo=TZ), dt.datetime(2026, 3, 30, 0, 30, tzinfo=TZ),
+            dt.datetime(2026, 3, 23, 0, 0, tzinfo=TZ), dt.datetime(2026, 3, 22, 23, 59, tzinfo=TZ),
+            dt.datetime(2026, 4, 6, 0, 0, tzinfo=TZ)]  # fmt: skip
+    seconds = np.array([t.timestamp() for t in when])
+    points = Points(np.zeros(5), np.zeros(5), seconds, np.array(["x"] * 5, dtype=object), np.zeros(5, bool))
+    # summer time begins on Sunday 29 March 2026 at 02:00: the week of 30 March starts at its local midnight
+    assert points.week_of(dt.date(2026, 3, 23), 2).tolist() == [0, 1, 0, -1, -1]

@@ -31,10 +31,10 @@ ch. 6), where:
 
 The time units are the weeks (months for a year) of the period *and the year before*, so that a short period
 still has enough units to estimate ``φ̂``; a difference between the municipalities that changed during that
-time shows as variation of the share, and widens the interval rather than narrowing it. Without two time
-units with events ``φ̂`` cannot be estimated: the interval is then the Poisson one (``φ = 1``, normal reference)
-and :attr:`RatioInterval.dispersion_checked` is False. A ratio with no events on one side is undefined
-(None), never infinite.
+time shows as variation of the share, and widens the interval rather than narrowing it. With fewer than
+``MIN_DF + 1`` time units with events (fewer cannot show how much the units vary) ``φ̂`` is not estimated: the
+interval is then the Poisson one (``φ = 1``, normal reference) and :attr:`RatioInterval.dispersion_checked` is
+False, which the caller says. A ratio with no events on one side is undefined (None), never infinite.
 
 References
 ----------
@@ -55,6 +55,8 @@ import numpy as np
 from scipy import stats
 
 from trygg.analysis.temporal import poisson_interval
+
+MIN_DF = 4  # time units with events − 1 needed before the dispersion is estimated
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,7 @@ def dispersion(
     series_b: Sequence[float] | np.ndarray,
     d_a: float = 1.0,
     d_b: float = 1.0,
+    min_df: int = MIN_DF,
 ) -> Dispersion:
     """The guarded dispersion of ``A``'s share over the time units (module docstring); the series must cover the
     same time units in the same order."""
@@ -111,7 +114,7 @@ def dispersion(
     a, n = a[keep], n[keep]
     df = int(n.size) - 1
     total = float(n.sum())
-    if df < 1 or a.sum() <= 0 or a.sum() >= total:
+    if df < max(min_df, 1) or a.sum() <= 0 or a.sum() >= total:
         return Dispersion(1.0, None, None)
     share = float(a.sum()) / total
     mix = (1.0 - share) * d_a + share * d_b

@@ -129,7 +129,12 @@ def _copy_rows(table: str, columns: list[str], rows: Iterable[Sequence[Any]]) ->
     qn = connection.ops.quote_name
     statement = f"COPY {qn(table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN"
     count = 0
-    with transaction.atomic(), connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+    with (
+        transaction.atomic(),
+        connection.cursor() as cursor,
+        connection.wrap_database_errors,  # a refused row raises Django's error, as an INSERT would
+        cursor.cursor.copy(statement) as copy,
+    ):
         for row in rows:
             copy.write_row(row)
             count += 1

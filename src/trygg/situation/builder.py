@@ -423,7 +423,7 @@ class ReportBuilder:
             area=area,
             namer=self.namer,
             labels=self.labels,
-            frame_for=lambda start, end: self.frame_for(start, end)[0],
+            points_for=lambda start, end: d.points(d.in_period(self.base, start, end)),
             view_bounds_lonlat=d.precise_bounds_lonlat(lookback) if self.place is None else None,
             knox_simulations=self.options.knox_simulations,
             seed=self.options.seed,

@@ -156,6 +156,41 @@ def frame(qs: QuerySet) -> Frame:
     )
 
 
+@dataclass
+class Points:
+    """Precisely located incidents as plain arrays: what a scan over many weeks needs, read cheaply (no
+    per-row time-zone conversion; weeks are found by comparing instants with local midnights)."""
+
+    lon: np.ndarray
+    lat: np.ndarray
+    seconds: np.ndarray  # POSIX time of occurred_start
+    category: np.ndarray  # codes (object)
+    generated: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.lon.size)
+
+    def subset(self, mask: np.ndarray) -> Points:
+        return Points(self.lon[mask], self.lat[mask], self.seconds[mask], self.category[mask], self.generated[mask])
+
+    def week_of(self, first: dt.date, weeks: int) -> np.ndarray:
+        """The week (0 … weeks − 1) from local midnight of ``first`` each incident falls in; −1 outside."""
+        edges = np.array([local_midnight(first + dt.timedelta(weeks=k)).timestamp() for k in range(weeks + 1)])
+        index = np.searchsorted(edges, self.seconds, side="right") - 1
+        return np.where((index >= 0) & (index < weeks), index, -1)
+
+
+def points(qs: QuerySet) -> Points:
+    rows = list(qs.filter(precision__in=PRECISE).values_list("lon", "lat", "occurred_start", "category__code",
+                                                               "is_generated"))  # fmt: skip
+    if not rows:
+        empty = np.array([], dtype=float)
+        return Points(empty, empty, empty, np.array([], dtype=object), np.array([], dtype=bool))
+    lon, lat, when, category, generated = zip(*rows, strict=True)
+    return Points(np.array(lon, float), np.array(lat, float), np.array([t.timestamp() for t in when], float),
+                  np.array(category, dtype=object), np.array(generated, bool))  # fmt: skip
+
+
 def in_period(qs: QuerySet, start: dt.date, end: dt.date) -> QuerySet:
     return qs.filter(occurred_start__gte=local_midnight(start), occurred_start__lt=local_midnight(end))
 

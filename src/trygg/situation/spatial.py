@@ -76,7 +76,7 @@ class SpatialSection:
         area: StudyArea,
         namer: Namer,
         labels: dict[str, str],
-        frame_for: Callable[[dt.date, dt.date], d.Frame],
+        points_for: Callable[[dt.date, dt.date], d.Points],
         view_bounds_lonlat: tuple[float, float, float, float] | None,
         knox_simulations: int,
         seed: int,
@@ -86,7 +86,7 @@ class SpatialSection:
         self.grid = area.grid
         self.namer = namer
         self.labels = labels
-        self.frame_for = frame_for
+        self.points_for = points_for
         self.view_bounds = view_bounds_lonlat
         self.knox_simulations = knox_simulations
         self.seed = seed
@@ -260,12 +260,14 @@ class SpatialSection:
                "enough_history": False, "alpha": DEFAULT_ALPHA, "clusters": []}  # fmt: skip
         if weeks < MIN_WEEKS:
             return out
-        data = self.frame_for(first, period.end)
-        data = data.subset(data.radius <= self.grid.cell)
-        located, _ = Located.of(data, self.area)
-        day = np.array([(t.date() - first).days for t in located.frame.occurred], dtype=int)
+        data = self.points_for(first, period.end)
+        x, y = to_projected(data.lon, data.lat, self.area.grid.crs)
+        row, col, inside = self.area.locate(x, y)
+        week = data.week_of(first, weeks)
+        keep = inside & (week >= 0)
+        data, x, y, row, col, week = data.subset(keep), x[keep], y[keep], row[keep], col[keep], week[keep]
         cube = np.zeros((weeks, self.grid.nrows, self.grid.ncols), dtype=np.int64)
-        np.add.at(cube, (np.clip(day // 7, 0, weeks - 1), located.row, located.col), 1)
+        np.add.at(cube, (week, row, col), 1)
         result = space_time_scan(cube, self.area.mask, max_radius_cells=SCAN_RADIUS_CELLS, max_weeks=2,
                                  simulations=SCAN_SIMULATIONS, seed=self.seed)  # fmt: skip
         out["enough_history"] = result.enough_history
@@ -274,16 +276,14 @@ class SpatialSection:
         for cluster in result.clusters:
             if cluster.p_value > DEFAULT_ALPHA:
                 continue
-            inside = np.array(
-                [(int(r), int(c)) in set(cluster.cells) for r, c in zip(located.row, located.col, strict=True)],
-                dtype=bool,
-            )
-            recent = inside & (day >= (weeks - cluster.weeks) * 7)
-            x, y = float(located.x[recent].mean()), float(located.y[recent].mean())
-            events = located.frame.subset(recent)
+            cells = set(cluster.cells)
+            member = np.array([(int(r), int(c)) in cells for r, c in zip(row, col, strict=True)], dtype=bool)
+            recent = member & (week >= weeks - cluster.weeks)
+            centre_x, centre_y = float(x[recent].mean()), float(y[recent].mean())
+            events = data.subset(recent)
             out["clusters"].append(
                 {
-                    "where": self.namer.describe(x, y),
+                    "where": self.namer.describe(centre_x, centre_y),
                     "observed": cluster.observed,
                     "expected": rounded(cluster.expected, 2),
                     "weeks": cluster.weeks,
