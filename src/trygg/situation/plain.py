@@ -17,6 +17,7 @@ from trygg.core.periods import MONTHS_SV, Period
 
 KEY_POINTS = 5
 FOLD_BELOW = 5  # categories with fewer events than this both years are one line of the year-on-year table
+PERCENT_FROM = 10  # a change in percent only from this many events last year: "+400 %" on 1 → 5 says nothing
 
 
 def week_label(period: Period) -> str:
@@ -96,15 +97,22 @@ def key_points(report: dict) -> list[str]:
             "sources": ", ".join(check["excluded"]),
             "point": points[index][0].lower() + points[index][1:],
         }
-    if not rows and total is not None and total["direction"] == "no_change":
+    tested = [r for r in report.get("categories", []) if r["code"] != "_total" and r["direction"] == "no_change"]
+    if not rows and tested:
         points.append(_("Nothing stands out: no category has clearly more or fewer incidents than usual."))
     hotspots = (report.get("spatial") or {}).get("hotspots") or []
     if hotspots:
         points.append(
-            _("Most incidents %(where)s: %(n)s within about 150 m, far more than chance explains.")
-            % {"where": _where(hotspots[0]["where"]), "n": hotspots[0]["count"]}
+            _("Most incidents %(where)s: %(n)s within about 150 m, more than an even spread would give (%(sure)s).")
+            % {"where": _where(hotspots[0]["where"]), "n": hotspots[0]["count"], "sure": _sure(hotspots[0]["level"])}
         )
     return points[:KEY_POINTS]
+
+
+def _sure(level: int) -> str:
+    from trygg.situation.templatetags.situation_extras import sure_text
+
+    return str(sure_text(level))
 
 
 def _where(place: dict | None) -> str:
@@ -132,7 +140,7 @@ def year_on_year(now: dict[str, int], last: dict[str, int] | None, labels: dict[
                 "now": a,
                 "last": b,
                 "change": a - b,
-                "percent": round((a - b) * 100 / b) if b else None,
+                "percent": round((a - b) * 100 / b) if b >= PERCENT_FROM else None,
             }
         )
     total_now, total_last = sum(now.values()), sum(last.values())
@@ -144,6 +152,6 @@ def year_on_year(now: dict[str, int], last: dict[str, int] | None, labels: dict[
             "now": total_now,
             "last": total_last,
             "change": total_now - total_last,
-            "percent": round((total_now - total_last) * 100 / total_last) if total_last else None,
+            "percent": round((total_now - total_last) * 100 / total_last) if total_last >= PERCENT_FROM else None,
         },
     }

@@ -52,7 +52,14 @@ class SourceStatus:
         share = self.health.missing_share((start - self.first_day).days, (end - self.first_day).days)
         return share >= MISSING_SHARE
 
-    def gaps_json(self) -> list[dict]:
+    def gaps_json(self, periods: list[Period] | None = None) -> list[dict]:
+        """The gaps (those touching ``periods`` when given), with local dates."""
+
+        def touches(gap) -> bool:
+            start = self.first_day + dt.timedelta(days=gap.start)
+            end = self.first_day + dt.timedelta(days=gap.end)
+            return periods is None or any(p.start < end and start < p.end for p in periods)
+
         return [
             {
                 "from": (self.first_day + dt.timedelta(days=g.start)).isoformat(),
@@ -62,6 +69,7 @@ class SourceStatus:
                 "expected": round(g.expected, 1),
             }
             for g in self.health.gaps
+            if touches(g)
         ]
 
 
@@ -151,7 +159,9 @@ def incomplete_periods(found: list[SourceStatus], periods: list[Period]) -> list
 
 
 def report_json(found: list[SourceStatus], first: dt.date, last: dt.date, current: Period, use: Comparable) -> dict:
-    """The report's "sources" section: every source with gaps in the days read, and what the comparison left out."""
+    """The report's "sources" section: every source with its gaps in the periods the report shows or compares
+    with (gaps elsewhere in the days read are not the reader's concern), and what the comparison left out."""
+    shown = [current, *use.baseline, *use.dropped]
     return {
         "from": first.isoformat(),
         "to": (last - dt.timedelta(days=1)).isoformat(),
@@ -160,7 +170,7 @@ def report_json(found: list[SourceStatus], first: dt.date, last: dt.date, curren
                 "label": s.label,
                 "events": s.health.events,
                 "per_week": round(s.health.rate * 7, 1),
-                "gaps": s.gaps_json(),
+                "gaps": s.gaps_json(shown),
                 "missing_now": s.missing_in(current),
             }
             for s in found

@@ -270,7 +270,9 @@ def comparison(request):
     else:
         if len(chosen) >= 2:
             with translation.override("sv"):
-                result = compare(chosen, period, Scope(request.user))
+                # the partners' view for every municipality: a user's own internal reports would count for
+                # their municipality only, and the comparison would not be like for like
+                result = compare(chosen, period, Scope(None))
             result["chart"] = charts_module.comparison_chart(result)
         else:
             error = _("Choose at least two municipalities.")

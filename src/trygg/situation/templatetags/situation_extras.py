@@ -162,3 +162,20 @@ def scan_sure(p_value) -> str:
     if p_value is not None and float(p_value) <= 0.01:
         return _("Very clear: a map without any change shows something this clear in fewer than 1 week in 100.")
     return _("Clear: a map without any change shows something this clear in fewer than 1 week in 20.")
+
+
+@register.filter
+def computed_at(value: str | None) -> str:
+    """A report's ISO timestamp as the reader writes it: '7 december 2026 09:27'."""
+    if not value:
+        return ""
+    return date_format(dt.datetime.fromisoformat(str(value)), "j F Y H:i")
+
+
+@register.filter
+def signed_int(value) -> str:
+    """A whole-number change with its sign, as the tables write it: 27 → '+27', −13 → '−13', 0 → '0'."""
+    if value is None:
+        return "–"
+    n = int(value)
+    return f"+{n}" if n > 0 else f"−{abs(n)}" if n < 0 else "0"

@@ -1,0 +1,60 @@
+"""The plain answers (trygg.situation.plain): each key point restates a tested result, no more."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+
+from trygg.core.periods import parse_period
+from trygg.situation.plain import KEY_POINTS, key_points, week_label, year_on_year
+
+
+def row(code, direction, count=10, expected=10.0, low=None, high=None, q=None):
+    return {"code": code, "label": code.capitalize(), "direction": direction, "count": count, "expected": expected,
+            "low": low, "high": high, "q_value": q}  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def swedish():
+    with translation.override("sv"):
+        yield
+
+
+def test_a_week_of_too_few_incidents_claims_nothing_about_categories():
+    report = {"categories": [row("klotter", "too_few", 2, 1.0), row("_total", "too_few", 3, 2.0)]}
+    assert key_points(report) == []
+
+
+def test_nothing_stands_out_only_when_rows_were_tested():
+    report = {"categories": [row("klotter", "no_change", 30, 28.0, 0.6, 1.6), row("_total", "no_change", 40, 38.0,
+                                                                               0.7, 1.5)]}  # fmt: skip
+    points = key_points(report)
+    assert any(p.startswith("Inget sticker ut") for p in points)
+    assert any("ingen säker skillnad" in p for p in points)
+
+
+def test_a_flag_is_told_with_its_interval_and_a_silent_source_comes_first():
+    report = {
+        "sources_check": {"missing_now": ["Polisens händelser"], "excluded": ["Polisens händelser"]},
+        "categories": [row("klotter", "up", 40, 12.0, 1.9, 5.2, 0.001), row("_total", "no_change", 60, 50.0, 0.8, 1.6)],
+        "spatial": {"hotspots": [{"where": {"kind": "at", "place": "Stora torget"}, "count": 9, "level": 95}]},
+    }
+    points = key_points(report)
+    assert points[0].startswith("Polisens händelser saknas")
+    assert "Klotter: fler än vanligt, 40 mot ungefär 12" in points[1] and "+90 % till +420 %" in points[1]
+    assert points[2].startswith("Utan Polisens händelser: totalt 60")
+    assert "Stora torget: 9" in points[3] and "95 %" in points[3]
+    assert len(points) <= KEY_POINTS and not any("∞" in p for p in points)
+
+
+def test_weeks_are_named_by_their_dates():
+    assert week_label(parse_period("2026-W49")) == "vecka 49, 30 nov – 6 dec 2026"
+    assert week_label(parse_period("2026-W01")) == "vecka 1, 29 dec 2025 – 4 jan 2026"
+
+
+def test_year_on_year_folds_small_rows_and_gives_no_percent_on_small_counts():
+    table = year_on_year({"a": 30, "b": 3, "c": 6}, {"a": 20, "b": 1, "c": 2}, {"a": "A", "b": "B", "c": "C"})
+    assert [(r["label"], r["change"], r["percent"]) for r in table["rows"]] == [("A", 10, 50), ("C", 4, None)]
+    assert table["folded"] == {"now": 3, "last": 1, "categories": 1, "change": 2}
+    assert table["total"] == {"now": 39, "last": 23, "change": 16, "percent": 70}
+    assert year_on_year({"a": 1}, None, {})["available"] is False
