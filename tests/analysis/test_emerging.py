@@ -86,3 +86,39 @@ def test_progress_is_reported():
     seen = []
     emerging_hotspots(np.ones((10, 4, 4)), progress=seen.append)
     assert seen[-1] == 1.0 and len(seen) == 11
+
+
+CHANGES = ("new", "consecutive", "oscillating", "historical", "intensifying", "diminishing")
+
+
+def stationary_maps(rng, maps=20):
+    """12 monthly slices of a map with three steady hot areas and a thin background, a common gamma factor per
+    slice (busy and quiet months): nothing emerges, nothing ends."""
+    base = np.full((60, 60), 0.05)
+    base[10:13, 10:13], base[40:42, 30:33], base[20, 45] = 1.5, 1.0, 2.0
+    for _ in range(maps):
+        yield rng.poisson(base[None] * rng.gamma(4, 0.25, (12, 1, 1))).astype(float), base
+
+
+def claims_change(result) -> bool:
+    return any(str(c).rpartition("_")[0] in CHANGES for c in result.categories.ravel())
+
+
+def test_stationary_maps_claim_no_change_beyond_the_nominal_rate(monkeypatch):
+    import trygg.analysis.emerging as emerging
+
+    new = sum(claims_change(emerging_hotspots(cube)) for cube, _ in stationary_maps(np.random.default_rng(3)))
+    monkeypatch.setattr(emerging, "CHANGE_ALPHA", 1.1)  # every class as the slices give it: the old behaviour
+    old = sum(claims_change(emerging_hotspots(cube)) for cube, _ in stationary_maps(np.random.default_rng(3)))
+    assert new <= 2 and old >= 8
+
+
+def test_a_cluster_that_appears_in_the_last_two_slices_is_still_found():
+    rng = np.random.default_rng(5)
+    found = 0
+    for cube, _ in stationary_maps(rng, 20):
+        cube[-2:, 30:32, 10:12] += rng.poisson(3.0, (2, 2, 2))
+        result = emerging_hotspots(cube)
+        found += any(str(result.categories[r, c]).startswith(("new", "consecutive"))
+                     for r in range(29, 33) for c in range(9, 13))  # fmt: skip
+    assert found >= 18

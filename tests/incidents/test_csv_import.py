@@ -181,3 +181,25 @@ def test_a_file_that_is_neither_utf8_nor_windows_1252_is_refused_whole(tmp_path,
     code, _, err = run(str(path))
     assert code == 1 and "neither UTF-8 nor Windows-1252" in err
     assert not Incident.objects.filter(source="csv").exists()
+
+
+def test_default_points_without_a_precision_are_not_stored_as_exact(tmp_path, demo_orgs):
+    """Twelve rows on the very same point and two at Karlstad's centroid, all without a precision: a reporting
+    tool's default point and the municipality's centre are not exact places (they would make a hot spot)."""
+    from trygg.orgs.models import Municipality
+
+    karlstad = Municipality.objects.get(code="1780")
+    stacked = [f"S-{i};klotter;2026-10-0{1 + i % 9} 12:00;;59.379100;13.503900;;;;;;" for i in range(12)]
+    centre = [f"C-{i};klotter;2026-10-02 12:00;;{karlstad.centroid_lat:.6f};{karlstad.centroid_lon:.6f};;;;;;"
+              for i in range(2)]  # fmt: skip
+    spread = [f"E-{i};klotter;2026-10-03 12:00;;59.37{80 + i};13.50{10 + i};;;;;;" for i in range(3)]
+    stated = [f"X-{i};klotter;2026-10-04 12:00;;59.379100;13.503900;;exact;;;;" for i in range(10)]
+    code, out, _ = run(write(tmp_path, [HEADER, *stacked, *centre, *spread, *stated]))
+    assert code == 0 and "created 27" in out
+    precision = dict(Incident.objects.filter(source="csv").values_list("external_id", "precision"))
+    assert {precision[f"centrum-karlstad:S-{i}"] for i in range(12)} == {"district"}
+    assert {precision[f"centrum-karlstad:C-{i}"] for i in range(2)} == {"municipality"}
+    assert {precision[f"centrum-karlstad:E-{i}"] for i in range(3)} == {"exact"}
+    assert {precision[f"centrum-karlstad:X-{i}"] for i in range(10)} == {"exact"}  # stated by the partner: kept
+    assert "12 rows without a precision share the point 59.3791, 13.5039" in out
+    assert "2 rows without a precision lie at the municipality's centre point" in out

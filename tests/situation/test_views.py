@@ -49,6 +49,28 @@ def week_committed(transactional_db):
 
 
 @override_settings(TRYGG_LAGESBILD_OPTIONS=FAST)
+def test_a_computation_cut_off_by_a_restart_is_queued_again(login, week_committed):
+    """A row left "running" by a worker that was stopped (no progress for over five minutes) does not keep the
+    page on "beräknas" for ever: the next visit queues the report again and a worker finishes it."""
+    client = login(week_committed["users"]["karlstad.samordnare"])
+    client.get(URL)
+    row = ReportCache.objects.get()
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO(), stderr=io.StringIO())
+    ReportCache.objects.filter(pk=row.pk).update(status="running", task_id="dead",
+                                                 updated_at=timezone.now() - dt.timedelta(minutes=4))  # fmt: skip
+    client.get(URL)
+    assert ReportCache.objects.get().task_id == "dead"  # four minutes silent: still taken to be working
+    ReportCache.objects.filter(pk=row.pk).update(updated_at=timezone.now() - dt.timedelta(minutes=6))
+    page = client.get(URL)
+    assert "progress" in page.content.decode()
+    requeued = ReportCache.objects.get()
+    assert requeued.task_id not in ("", "dead") and requeued.status == "pending"
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO(), stderr=io.StringIO())
+    assert ReportCache.objects.get().status == "done"
+    assert client.get(URL).context["r"]["totals"]["incidents"] == 3
+
+
+@override_settings(TRYGG_LAGESBILD_OPTIONS=FAST)
 def test_the_report_is_computed_in_the_background_with_progress(login, week_committed):
     week = week_committed
     client = login(week["users"]["karlstad.samordnare"])

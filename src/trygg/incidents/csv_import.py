@@ -12,7 +12,10 @@ column                  required  value
 ``occurred_end``        no        same form, not before ``occurred``
 ``lat``, ``lon``        yes*      WGS84 decimal degrees (*or a ``place`` instead)
 ``place``               no        the name of a named place in the municipality (used when no lat/lon)
-``precision``           no        ``exact`` (default), ``street`` or ``district`` (Swedish: exakt, gata, område)
+``precision``           no        ``exact`` (default), ``street`` or ``district`` (Swedish: exakt, gata, område);
+                                  without it, ten or more rows on the very same point are stored as
+                                  ``district`` and points at the municipality's centroid as located to the
+                                  municipality only, with a warning in the import report
 ``description``         no        free text; must not name people or hold personal identity numbers
 ``persons``             no        number of persons involved (0–1000)
 ``police_report``       no        ``ja``/``nej`` (or yes/no, true/false, 1/0); empty = unknown
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -226,7 +230,7 @@ class RowReader:
         if end is not None and end < start:
             raise RecordError(_("'occurred_end' is before 'occurred'"))
         lat, lon, precision, place, municipality = self.position(row)
-        return Incident(
+        incident = Incident(
             category=category,
             source=Source.CSV,
             external_id=external_id(self.organisation, row_id),
@@ -247,6 +251,49 @@ class RowReader:
             visibility=_choice(row, "visibility", VISIBILITIES, Visibility.PARTNERS),
             status=Status.NEW,
         )
+        # coordinates without a stated precision: checked for default points in coarsen_default_points
+        stated = (row.get("precision") or "").strip()
+        incident._precision_defaulted = bool((row.get("lat") or "").strip()) and not stated
+        return incident
+
+
+STACKED = 10  # rows at the very same point without a stated precision: a default point, not ten exact ones
+CENTROID_M = 150  # a point this close to the municipality's centroid is taken for the centroid
+
+
+def coarsen_default_points(incidents: list[Incident]) -> list[str]:
+    """Rows that gave coordinates but no precision are stored as exact; this catches the two ways such a file
+    is wrong (before anything is stored): ``STACKED`` or more rows on the very same point without a named place
+    (a reporting tool's default point: stored as *district*) and points at the municipality's centroid (stored
+    as *municipality*, so they are counted but not placed on the map). Returns the warnings for the report."""
+    defaulted = [i for i in incidents if getattr(i, "_precision_defaulted", False)]
+    warnings: list[str] = []
+    centroid = [i for i in defaulted if _near_centroid(i)]
+    for incident in centroid:
+        incident.precision = Precision.MUNICIPALITY
+    if centroid:
+        warnings.append(_("%(n)s rows without a precision lie at the municipality's centre point: stored as "
+                          "located to the municipality only") % {"n": len(centroid)})  # fmt: skip
+    stacks: dict[tuple[float, float], list[Incident]] = {}
+    for incident in defaulted:
+        if incident.precision == Precision.EXACT and incident.place_id is None:
+            stacks.setdefault((round(incident.lat, 6), round(incident.lon, 6)), []).append(incident)
+    for (lat, lon), group in stacks.items():
+        if len(group) >= STACKED:
+            for incident in group:
+                incident.precision = Precision.DISTRICT
+            warnings.append(_("%(n)s rows without a precision share the point %(lat)s, %(lon)s: stored as located to "
+                              "the area, not exactly") % {"n": len(group), "lat": lat, "lon": lon})  # fmt: skip
+    return warnings
+
+
+def _near_centroid(incident: Incident) -> bool:
+    m = incident.municipality
+    if m is None or m.centroid_lat is None:
+        return False
+    dy = (incident.lat - m.centroid_lat) * 111_320
+    dx = (incident.lon - m.centroid_lon) * 111_320 * math.cos(math.radians(m.centroid_lat))
+    return math.hypot(dx, dy) <= CENTROID_M
 
 
 def import_reports(
@@ -292,6 +339,7 @@ def import_reports(
             valid.append(reader.incident(row))
         except RecordError as exc:
             report.reject(line, str(exc))
+    report.warnings += coarsen_default_points(valid)
     report.created = len(valid)
     if not dry_run:
         with transaction.atomic():

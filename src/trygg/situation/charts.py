@@ -31,7 +31,7 @@ CLASS_LABEL_SV = {
     "cold_95": "Kall punkt 95 %",
 }
 _PATTERN_SV = {
-    "new": "ny",
+    "new": "tillkommen",  # not "ny": the weekly "ny het punkt" is the space-time scan
     "consecutive": "i följd",
     "intensifying": "intensifierad",
     "persistent": "ihållande",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import asdict
@@ -9,7 +10,7 @@ from dataclasses import asdict
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django_tasks import task
 
 from trygg.core import rendering
@@ -19,6 +20,8 @@ from trygg.situation import charts as charts_module
 from trygg.situation.builder import Options, ReportBuilder
 from trygg.situation.data import Scope
 from trygg.situation.models import ReportCache
+
+STALE_AFTER = dt.timedelta(minutes=5)  # a computation silent this long is taken for dead
 
 
 def options_from_settings(**overrides) -> Options:
@@ -58,26 +61,31 @@ def current_cache(municipality, period_key, place=None, user=None, options=None)
 
 
 def start(row: ReportCache, municipality, period_key, place=None, user=None) -> ReportCache:
-    """Queue the computation unless it is already queued or running."""
+    """Queue the computation unless it is already queued or running — and alive: a computation that has not
+    reported progress for ``STALE_AFTER`` (its worker was stopped, the server restarted) is queued anew."""
     with transaction.atomic():
         locked = ReportCache.objects.select_for_update().get(pk=row.pk)
-        if locked.status in (ReportCache.Status.RUNNING,) or (locked.task_id and locked.status == "pending"):
+        busy = locked.status == ReportCache.Status.RUNNING or (locked.task_id and locked.status == "pending")
+        if busy and locked.updated_at >= timezone.now() - STALE_AFTER:
             return locked
+        ReportCache.objects.filter(pk=locked.pk).update(status=ReportCache.Status.PENDING, task_id="",
+                                                        updated_at=timezone.now())  # fmt: skip
         result = compute_report.enqueue(
             row_id=locked.pk, municipality=municipality.code, period=period_key,
             place=place.pk if place else None, user=user.pk if user else None,
         )  # fmt: skip
-        ReportCache.objects.filter(pk=locked.pk, task_id="").update(task_id=str(result.id))
+        ReportCache.objects.filter(pk=locked.pk, task_id="").update(task_id=str(result.id), updated_at=timezone.now())
     row.refresh_from_db()
     return row
 
 
 def compute_into(row_id: int, municipality: Municipality, period_key: str, place=None, user=None) -> ReportCache:
     row = ReportCache.objects.get(pk=row_id)
-    ReportCache.objects.filter(pk=row_id).update(status=ReportCache.Status.RUNNING, progress=0.0, error="")
+    ReportCache.objects.filter(pk=row_id).update(status=ReportCache.Status.RUNNING, progress=0.0, error="",
+                                                 updated_at=timezone.now())  # fmt: skip
 
-    def progress(fraction: float) -> None:
-        ReportCache.objects.filter(pk=row_id).update(progress=round(0.9 * fraction, 3))
+    def progress(fraction: float) -> None:  # also the heartbeat that tells a running computation from a dead one
+        ReportCache.objects.filter(pk=row_id).update(progress=round(0.9 * fraction, 3), updated_at=timezone.now())
 
     builder = builder_for(municipality, period_key, place, user, progress=progress)
     fingerprint = builder.fingerprint()

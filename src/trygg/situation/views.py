@@ -103,6 +103,12 @@ def report(request, code: str, period: str):
     return render(request, "situation/report.html", _report_context(request, row, municipality, period_obj, place))
 
 
+def _period_label(period) -> str:
+    from trygg.situation.plain import week_label
+
+    return week_label(period) if period.kind == "week" else period.label_sv
+
+
 def _area_query(place) -> str:
     return f"?area={place.pk}" if place else ""
 
@@ -144,6 +150,8 @@ def _report_context(request, row, municipality, period, place) -> dict:
         "narrative_url": reverse("situation:narrative", args=[municipality.code, period.key]) + _area_query(place),
         "previous": period.shifted(-1).key,
         "next": period.shifted(1).key,
+        "previous_label": _period_label(period.shifted(-1)),
+        "next_label": _period_label(period.shifted(1)),
     }
 
 

@@ -48,4 +48,6 @@ class Command(BaseCommand):
             raise CommandError(f"{source}: {exc}") from exc
         prefix = _("check only (nothing written; new = would be created): ") if options["dry_run"] else ""
         self.stdout.write(prefix + report.summary())
+        for warning in report.warnings:
+            self.stdout.write(f"  {warning}")
         report_rejections(self, report, noun="row")
