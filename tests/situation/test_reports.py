@@ -114,6 +114,30 @@ def test_area_report_keeps_only_incidents_inside_the_area(week_data, demo_orgs):
     assert r["rate_per_10k"] is None
 
 
+def test_in_a_small_area_an_incident_inside_the_boundary_counts_where_its_cell_centre_is_outside(demo_orgs):
+    """A 4-cell area: the grid's cells straddle the boundary; an incident 10 m inside the north-east corner lies in
+    a cell whose centre is outside the polygon, and the centre rule alone dropped it from the map."""
+    from trygg.analysis.grid import to_lonlat, to_projected
+
+    karlstad = Municipality.objects.get(code="1780")
+    x0, y0 = to_projected(np.array([13.5035]), np.array([59.3794]), "EPSG:3006")
+    x0, y0 = float(x0[0]) // 100 * 100 + 10, float(y0[0]) // 100 * 100 + 10  # the grid's cells are whole 100 m
+    corners = [(x0, y0), (x0 + 230, y0), (x0 + 230, y0 + 230), (x0, y0 + 230), (x0, y0)]  # cell centres at +40, +140
+    lon, lat = to_lonlat(np.array([c[0] for c in corners]), np.array([c[1] for c in corners]), "EPSG:3006")
+    area = Place.objects.create(
+        municipality=karlstad, name="Liten ruta",
+        geometry={"type": "Polygon", "coordinates": [[[float(a), float(b)] for a, b in zip(lon, lat, strict=True)]]},
+    )  # fmt: skip
+    org = demo_orgs["orgs"]["centrum-karlstad"]
+    (elon,), (elat,) = to_lonlat(np.array([x0 + 225]), np.array([y0 + 225]), "EPSG:3006")  # its cell's centre: +240
+    make_incident(org=org, point=(float(elat), float(elon)), when=at(dt.date(2026, 3, 4)))
+    make_incident(org=org, point=offset(59.3794, 13.5035, 50, 50), when=at(dt.date(2026, 3, 5)))
+    r = build_report(karlstad, parse_period("2026-03"), place=area, options=FAST)
+    assert r["totals"]["incidents"] == 2
+    assert r["spatial"]["study_area"]["events"] == 2  # both on the map, the corner one too
+    assert r["spatial"]["study_area"]["outside"] == 0
+
+
 def test_a_planted_cluster_is_a_hot_spot_in_the_monthly_report(demo_orgs):
     org = demo_orgs["orgs"]["centrum-karlstad"]
     rng = np.random.default_rng(1)

@@ -48,7 +48,7 @@ from trygg.situation import plain, sections, source_check
 from trygg.situation.models import Narrative
 from trygg.situation.places import NamedPlace, Namer
 from trygg.situation.spatial import SpatialSection, rounded
-from trygg.situation.study_area import StudyAreaError, observed, study_area
+from trygg.situation.study_area import StudyAreaError, including, observed, study_area
 from trygg.situation.trends import NONE, comparison_periods, exposure_days, years_earlier
 
 SCHEMA = 6  # bumped when the report's shape or methods change; part of the cache fingerprint
@@ -406,6 +406,8 @@ class ReportBuilder:
         try:
             if self.place is not None and self.place.is_area:
                 area = study_area(self.place.name, self.place.geometry, self.options.cell, self.options.crs)
+                inside = current.subset(current.radius <= self.options.cell)  # in the polygon: see frame_for
+                area = including(area, *to_projected(inside.lon, inside.lat, area.grid.crs))
             else:
                 area = study_area(self.municipality.name, self.municipality.boundary, self.options.cell,
                                   self.options.crs)  # fmt: skip

@@ -96,3 +96,16 @@ def observed(area: StudyArea, x, y, radius_m: float = OBSERVED_RADIUS_M) -> Stud
     mask = ndimage.binary_dilation(seen, structure=disk) & area.mask
     mask.setflags(write=False)
     return StudyArea(name=area.name, grid=grid, mask=mask, observed_radius_m=radius_m)
+
+
+def including(area: StudyArea, x: np.ndarray, y: np.ndarray) -> StudyArea:
+    """The study area with the cells of these projected points added: incidents known to lie inside the
+    polygon (tested against its boundary) count even where their cell's centre falls just outside it — in a
+    small area of a few cells, the centre rule alone would drop them."""
+    row, col, inside = area.grid.cell_of(x, y)
+    if not inside.any() or area.mask[row[inside], col[inside]].all():
+        return area
+    mask = area.mask.copy()
+    mask[row[inside], col[inside]] = True
+    mask.setflags(write=False)
+    return StudyArea(name=area.name, grid=area.grid, mask=mask, observed_radius_m=area.observed_radius_m)
