@@ -269,3 +269,13 @@ def test_a_lone_event_anywhere_is_not_a_hot_spot(shape, where):
     assert not hotspot_test(counts).hot(95).any()
     counts[r, c] = 3  # three in one cell of an otherwise empty map: a hot spot
     assert hotspot_test(counts).hot(95)[r, c]
+
+
+def test_a_window_is_centred_on_events_that_all_lie_in_one_cell():
+    """Twelve events in one cell: the nine windows around it hold them all; the one named is the cell's own
+    (before, the first of the tie in row order — one cell up and left — was drawn)."""
+    from trygg.analysis.hotspots import hotspot_test, peaks
+
+    counts = np.zeros((40, 40))
+    counts[20, 25] = 12
+    assert peaks(hotspot_test(counts, np.ones((40, 40), bool))) == [(20, 25)]

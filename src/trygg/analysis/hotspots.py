@@ -250,12 +250,15 @@ def hotspot_test(counts: np.ndarray, mask: np.ndarray | None = None, cold: bool 
 def peaks(result: HotspotResult, min_level: int = 95, limit: int | None = None) -> list[tuple[int, int]]:
     """The hot spots to name: hot cells whose 3×3 windows do not overlap, the busiest window first.
 
-    Greedy: take the hot cell with the most events in its window (ties: larger z), drop every hot cell within
-    two cells of it (their windows would share cells), repeat. Each peak stands for its window's events.
+    Greedy: take the hot cell with the most events in its window (ties: more events in the cell itself, so that a
+    window is centred on the events rather than beside them when they all lie in one cell; then larger z),
+    drop every hot cell within two cells of it (their windows would share cells), repeat. Each peak stands for
+    its window's events.
     """
     hot = result.hot(min_level)
     rows, cols = np.nonzero(hot)
-    order = sorted(zip(rows, cols, strict=True), key=lambda rc: (-result.window[rc], -result.z[rc], rc))
+    order = sorted(zip(rows, cols, strict=True),
+                   key=lambda rc: (-result.window[rc], -result.counts[rc], -result.z[rc], rc))  # fmt: skip
     taken: list[tuple[int, int]] = []
     blocked = np.zeros(hot.shape, dtype=bool)
     for r, c in order:
