@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -161,17 +162,16 @@ class Points:
     """Precisely located incidents as plain arrays: what a scan over many weeks needs, read cheaply (no
     per-row time-zone conversion; weeks are found by comparing instants with local midnights)."""
 
+    ids: np.ndarray
     lon: np.ndarray
     lat: np.ndarray
     seconds: np.ndarray  # POSIX time of occurred_start
-    category: np.ndarray  # codes (object)
-    generated: np.ndarray
 
     def __len__(self) -> int:
         return int(self.lon.size)
 
     def subset(self, mask: np.ndarray) -> Points:
-        return Points(self.lon[mask], self.lat[mask], self.seconds[mask], self.category[mask], self.generated[mask])
+        return Points(self.ids[mask], self.lon[mask], self.lat[mask], self.seconds[mask])
 
     def week_of(self, first: dt.date, weeks: int) -> np.ndarray:
         """The week (0 … weeks − 1) from local midnight of ``first`` each incident falls in; −1 outside."""
@@ -181,14 +181,20 @@ class Points:
 
 
 def points(qs: QuerySet) -> Points:
-    rows = list(qs.filter(precision__in=PRECISE).values_list("lon", "lat", "occurred_start", "category__code",
-                                                               "is_generated"))  # fmt: skip
+    """No join: what the few incidents of a finding are is read afterwards by their ids."""
+    rows = list(qs.filter(precision__in=PRECISE).values_list("id", "lon", "lat", "occurred_start"))
     if not rows:
         empty = np.array([], dtype=float)
-        return Points(empty, empty, empty, np.array([], dtype=object), np.array([], dtype=bool))
-    lon, lat, when, category, generated = zip(*rows, strict=True)
-    return Points(np.array(lon, float), np.array(lat, float), np.array([t.timestamp() for t in when], float),
-                  np.array(category, dtype=object), np.array(generated, bool))  # fmt: skip
+        return Points(np.array([], dtype=np.int64), empty, empty, empty)
+    ids, lon, lat, when = zip(*rows, strict=True)
+    return Points(np.array(ids, np.int64), np.array(lon, float), np.array(lat, float),
+                  np.array([t.timestamp() for t in when], float))  # fmt: skip
+
+
+def kinds(ids) -> tuple[Counter, int]:
+    """The categories and the number of generated (demo) incidents among the incidents ``ids``."""
+    rows = list(Incident.objects.filter(pk__in=[int(i) for i in ids]).values_list("category__code", "is_generated"))
+    return Counter(code for code, _ in rows), sum(1 for _, generated in rows if generated)
 
 
 def in_period(qs: QuerySet, start: dt.date, end: dt.date) -> QuerySet:

@@ -31,7 +31,7 @@ SPACE_BANDS = [0, 100, 200, 400]
 TIME_BANDS = [0, 7, 14, 28]
 VIEW_MARGIN_CELLS = 3
 HOTSPOTS_LISTED = 10
-SCAN_WEEKS = 52  # history of the new-hot-spot scan, the current week included
+SCAN_WEEKS = 26  # history of the new-hot-spot scan, the current week included (half a year: enough to know a place)
 SCAN_RADIUS_CELLS = 3  # circles up to three cells from their centre (300 m on the default grid)
 SCAN_SIMULATIONS = 999
 
@@ -280,7 +280,7 @@ class SpatialSection:
             member = np.array([(int(r), int(c)) in cells for r, c in zip(row, col, strict=True)], dtype=bool)
             recent = member & (week >= weeks - cluster.weeks)
             centre_x, centre_y = float(x[recent].mean()), float(y[recent].mean())
-            events = data.subset(recent)
+            categories, generated = d.kinds(data.ids[recent])
             out["clusters"].append(
                 {
                     "where": self.namer.describe(centre_x, centre_y),
@@ -290,11 +290,8 @@ class SpatialSection:
                     "since": (period.end - dt.timedelta(weeks=cluster.weeks)).isoformat(),
                     "radius_m": int(cluster.radius_cells * self.grid.cell + self.grid.cell / 2),
                     "p_value": rounded(cluster.p_value, 4),
-                    "categories": [
-                        {"label": self.labels.get(k, k), "count": n}
-                        for k, n in Counter(events.category.tolist()).most_common(3)
-                    ],
-                    "generated": int(events.generated.sum()),
+                    "categories": [{"label": self.labels.get(k, k), "count": n} for k, n in categories.most_common(3)],
+                    "generated": generated,
                     "cells": [
                         {"row": r - r0, "col": c - c0, "polygon": self.grid.cell_polygon_lonlat(r, c)}
                         for r, c in cluster.cells
