@@ -213,14 +213,7 @@ def compare_table_beta_binomial(
     tested = [key for key, (row, _, expected, _) in prepared.items() if max(row.count, expected) >= MIN_COUNT]
     raw = {key: ratio_test(prepared[key][0].count, days, prepared[key][1], total_days, prepared[key][3], 0.95)[3]
            for key in tested}  # fmt: skip
-    m = len(tested)
-    q = (
-        dict(zip(tested, stats.false_discovery_control([raw[k] for k in tested], method="bh"), strict=True))
-        if m
-        else {}
-    )
-    flagged = sum(1 for key in tested if q[key] <= alpha)
-    level = 1.0 - alpha * max(flagged, 1) / max(m, 1)
+    q, level = _bh(tested, raw, alpha)
     out = {}
     for key, (row, base, expected, phi) in prepared.items():
         if key not in tested:
@@ -232,6 +225,16 @@ def compare_table_beta_binomial(
             direction = UP if (ratio is None or ratio > 1) else DOWN
         out[key] = Change(row.count, days, expected, ratio, low, high, level, p, float(q[key]), phi, periods, direction)
     return out
+
+
+def _bh(tested: list[str], raw: dict[str, float], alpha: float) -> tuple[dict[str, float], float]:
+    """Benjamini–Hochberg q-values of the tested rows and the matching false-coverage-rate interval level
+    ``1 − α·max(R, 1)/m`` (Benjamini & Yekutieli 2005) for ``R`` of ``m`` rows flagged."""
+    m = len(tested)
+    adjusted = stats.false_discovery_control([raw[k] for k in tested], method="bh") if m else []
+    q = dict(zip(tested, adjusted, strict=True))
+    flagged = sum(1 for key in tested if q[key] <= alpha)
+    return q, 1.0 - alpha * max(flagged, 1) / max(m, 1)
 
 
 def _validate(rows: Mapping[str, Row], days: float, baseline_days: Sequence[float]) -> np.ndarray:
@@ -421,14 +424,7 @@ def compare_table(
         row, base, expected, row_t, lr = prepared[key]
         small = ratio_test(row.count, days, base, total_days, 1.0 + row_t * expected, 0.95)[3]
         raw[key] = max(min(1.0, 2.0 * _t_sf(abs(lr.estimate) / lr.se, lr.df)), small)
-    m = len(tested)
-    q = (
-        dict(zip(tested, stats.false_discovery_control([raw[k] for k in tested], method="bh"), strict=True))
-        if m
-        else {}
-    )
-    flagged = sum(1 for key in tested if q[key] <= alpha)
-    level = 1.0 - alpha * max(flagged, 1) / max(m, 1)
+    q, level = _bh(tested, raw, alpha)
     out = {}
     for key, (row, base, expected, row_t, lr) in prepared.items():
         phi = 1.0 + row_t * expected
