@@ -175,12 +175,15 @@ TRYGG_TASK_BACKEND = os.environ.get("TRYGG_TASK_BACKEND", "db")
 TASKS = {
     "default": {
         "BACKEND": TASK_BACKENDS.get(TRYGG_TASK_BACKEND, TRYGG_TASK_BACKEND),
-        "QUEUES": ["default"],
+        "QUEUES": ["default", "background"],  # background: the night's precomputation, after users' own requests
     }
 }
 if TASKS["default"]["BACKEND"] == TASK_BACKENDS["rq"]:
     INSTALLED_APPS.append("django_rq")
-    RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 3600}}
+    RQ_QUEUES = {
+        name: {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 3600}
+        for name in TASKS["default"]["QUEUES"]
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -284,7 +287,8 @@ TRYGG_OUTBOUND_ALLOW_NETWORKS = env_list("TRYGG_OUTBOUND_ALLOW_NETWORKS")
 
 TRYGG_JOB_SCHEDULES = {
     "police_events": "*/15 * * * *",  # police events of the counties served
-    "lagesbild_precompute": "30 1 * * *",  # Mondays the week, the 1st the month (and tertial, year)
+    "lagesbild_precompute": "30 1 * * *",  # every report of the last 12 months that is not fresh (what ended first)
+    "lagesbild_current": "*/15 * * * *",  # the current week and month, where new data arrived
     "weekly_digest": "0 7 * * 1",  # Monday 07:00
     "measure_reminders": "0 8 * * 1-5",
     "tip_notices": "0 7-18 * * 1-5",  # new residents' tips, to their coordinators, hourly on working days
@@ -293,6 +297,7 @@ TRYGG_JOB_SCHEDULES = {
     "tip_forwarding": "*/10 * * * *",  # tips to the departments' Open311 endpoints, and their status back
     "public_map_release": "0 1 * * *",  # the residents' public map, after the day has closed (trygg.citizens)
 }
+TRYGG_LAGESBILD_PRECOMPUTE_MONTHS = env_int("TRYGG_LAGESBILD_PRECOMPUTE_MONTHS", 12)  # kept ready in the cache
 TRYGG_JOB_SCHEDULES |= {
     key.removeprefix("TRYGG_SCHEDULE_").lower(): value
     for key, value in os.environ.items()

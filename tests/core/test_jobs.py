@@ -52,8 +52,9 @@ def test_reminder_days_are_the_day_after_due_and_then_weekly():
 
 def test_every_job_of_the_issue_is_registered_with_a_valid_schedule():
     names = {j.name for j in jobs.all_jobs()}
-    assert names == {"police_events", "lagesbild_precompute", "weekly_digest", "measure_reminders", "tip_notices",
-                     "resident_followup", "retention", "tip_forwarding", "public_map_release"}  # fmt: skip
+    assert names == {"police_events", "lagesbild_precompute", "lagesbild_current", "weekly_digest",
+                     "measure_reminders", "tip_notices", "resident_followup", "retention", "tip_forwarding",
+                     "public_map_release"}  # fmt: skip
 
 
 @pytest.mark.django_db

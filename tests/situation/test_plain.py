@@ -58,3 +58,13 @@ def test_year_on_year_folds_small_rows_and_gives_no_percent_on_small_counts():
     assert table["folded"] == {"now": 3, "last": 1, "categories": 1, "change": 2}
     assert table["total"] == {"now": 39, "last": 23, "change": 16, "percent": 70}
     assert year_on_year({"a": 1}, None, {})["available"] is False
+
+
+def test_a_period_in_progress_says_so_first_with_the_last_day_counted():
+    week = {"start": "2026-11-30", "end": "2026-12-06"}
+    running = {"period": week, "coverage": {"days": 3}, "totals": {"incidents": 17},
+               "categories": [row("_total", "too_few", 17, 20.0)]}  # fmt: skip
+    said = "Perioden är inte slut: 17 händelser till och med 2 december, jämförda som antal per dag."
+    assert key_points(running) == [said]
+    over = {**running, "coverage": {"days": 7}}
+    assert key_points(over) == []

@@ -295,7 +295,7 @@ def import_events(
                 report.county_level += 1
             yield row
 
-    report.created = insert_rows(Incident, INSERT_FIELDS, rows())
+    report.created = insert_rows(Incident, INSERT_FIELDS, rows(), beside=True)  # rows(): no database
     for police_type, count in sorted(categories.unmapped.items()):
         report.warnings.append(
             _("unknown police event type %(type)s (%(n)s times) filed under %(category)s")

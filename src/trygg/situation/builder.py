@@ -418,14 +418,20 @@ class ReportBuilder:
             return {"available": False, "reason": "no_precise"}
         since = min(self.period.start, self.period.end - dt.timedelta(days=365))
         lookback = d.in_period(self.base, since, self.period.end)
+        year = d.points(lookback)  # read once: the observed area and the scan's weeks (within the year)
         if self.place is None:
-            lon, lat = d.precise_lonlat(lookback)
-            area = observed(area, *to_projected(lon, lat, area.grid.crs))
+            area = observed(area, *to_projected(year.lon, year.lat, area.grid.crs))
+
+        def points_for(start: dt.date, end: dt.date) -> d.Points:
+            if start >= since and end <= self.period.end:
+                return year.between(start, end)
+            return d.points(d.in_period(self.base, start, end))
+
         section = SpatialSection(
             area=area,
             namer=self.namer,
             labels=self.labels,
-            points_for=lambda start, end: d.points(d.in_period(self.base, start, end)),
+            points_for=points_for,
             view_bounds_lonlat=d.precise_bounds_lonlat(lookback) if self.place is None else None,
             knox_simulations=self.options.knox_simulations,
             seed=self.options.seed,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trygg.core import geo
+from trygg.core.dbfunc import EpochSeconds, numeric_rows
 from trygg.incidents.models import PRECISION_RADIUS_M, Incident, Precision, shared_with_partners
 from trygg.orgs import access
 from trygg.orgs.models import Municipality, Place
@@ -173,6 +174,11 @@ class Points:
     def subset(self, mask: np.ndarray) -> Points:
         return Points(self.ids[mask], self.lon[mask], self.lat[mask], self.seconds[mask])
 
+    def between(self, start: dt.date, end: dt.date) -> Points:
+        """The incidents from local midnight of ``start`` up to (not including) that of ``end``."""
+        return self.subset((self.seconds >= local_midnight(start).timestamp())
+                           & (self.seconds < local_midnight(end).timestamp()))  # fmt: skip
+
     def week_of(self, first: dt.date, weeks: int) -> np.ndarray:
         """The week (0 … weeks − 1) from local midnight of ``first`` each incident falls in; −1 outside."""
         edges = np.array([local_midnight(first + dt.timedelta(weeks=k)).timestamp() for k in range(weeks + 1)])
@@ -182,13 +188,9 @@ class Points:
 
 def points(qs: QuerySet) -> Points:
     """No join: what the few incidents of a finding are is read afterwards by their ids."""
-    rows = list(qs.filter(precision__in=PRECISE).values_list("id", "lon", "lat", "occurred_start"))
-    if not rows:
-        empty = np.array([], dtype=float)
-        return Points(np.array([], dtype=np.int64), empty, empty, empty)
-    ids, lon, lat, when = zip(*rows, strict=True)
-    return Points(np.array(ids, np.int64), np.array(lon, float), np.array(lat, float),
-                  np.array([t.timestamp() for t in when], float))  # fmt: skip
+    qs = qs.filter(precision__in=PRECISE).annotate(seconds=EpochSeconds("occurred_start"))
+    rows = numeric_rows(qs, "id", "lon", "lat", "seconds")
+    return Points(rows[:, 0].astype(np.int64), rows[:, 1], rows[:, 2], rows[:, 3])
 
 
 def kinds(ids) -> tuple[Counter, int]:
@@ -232,15 +234,6 @@ def precise_bounds_lonlat(qs: QuerySet) -> tuple[float, float, float, float] | N
     if agg["a"] is None:
         return None
     return (agg["a"], agg["b"], agg["c"], agg["d"])
-
-
-def precise_lonlat(qs: QuerySet) -> tuple[np.ndarray, np.ndarray]:
-    """Longitudes and latitudes of the precisely located incidents in ``qs``."""
-    rows = list(qs.filter(precision__in=PRECISE).values_list("lon", "lat"))
-    if not rows:
-        return np.array([]), np.array([])
-    lon, lat = np.array(rows, float).T
-    return lon, lat
 
 
 def first_day(qs: QuerySet) -> dt.date | None:

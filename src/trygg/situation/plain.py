@@ -37,6 +37,13 @@ def _percent(ratio: float) -> str:
 def key_points(report: dict) -> list[str]:
     """At most ``KEY_POINTS`` sentences, the most important first (module docstring)."""
     points: list[str] = []
+    period, days = report.get("period") or {}, (report.get("coverage") or {}).get("days")
+    if period.get("start") and days is not None:
+        start, end = dt.date.fromisoformat(period["start"]), dt.date.fromisoformat(period["end"])
+        if days <= (end - start).days:  # a period in progress: what follows is so far
+            last_day = date_format(start + dt.timedelta(days=max(days, 1) - 1), "j F")
+            text = _("The period is not over: %(n)s incidents up to and including %(day)s, compared as a rate per day.")
+            points.append(text % {"n": (report.get("totals") or {}).get("incidents", 0), "day": last_day})
     check = report.get("sources_check") or {}
     if check.get("missing_now"):
         points.append(

@@ -71,7 +71,8 @@ class Command(BaseCommand):
         backend = settings.TASKS["default"]["BACKEND"]
         if backend == settings.TASK_BACKENDS["rq"]:
             extra = ["--burst"] if options["burst"] else []
-            call_command("rqworker", "default", "--job-class", "django_tasks_rq.backend.Job", *extra)
+            queues = list(settings.TASKS["default"].get("QUEUES", ["default"]))  # RQ takes them in this order
+            call_command("rqworker", *queues, "--job-class", "django_tasks_rq.backend.Job", *extra)
         elif backend == settings.TASK_BACKENDS["db"]:
             self.run_database_worker(options["burst"], options["verbosity"])
         else:
