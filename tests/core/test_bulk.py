@@ -49,8 +49,7 @@ def test_a_failing_insert_stops_the_maker_instead_of_leaving_it_blocked():
     assert len(made) <= bulk.BESIDE_CHUNK * (bulk.BESIDE_DEPTH + 2)  # it stopped making rows
 
 
-@pytest.mark.django_db
-def test_a_refused_row_rolls_back_the_import_and_ends_the_maker():
+def test_a_refused_row_rolls_back_the_import_and_ends_the_maker(base_data):
     from django.db import IntegrityError
 
     from trygg.incidents.models import Category, Incident

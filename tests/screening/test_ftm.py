@@ -154,8 +154,10 @@ def test_a_file_written_by_followthemoney_imports_whole(base_data):
     objects = ftm_file()
     assert ftm_errors(objects) == []
     report = import_ftm(as_stream(objects), "FtM-register", kind="registry")
-    assert report.ok and report.stored and report.added == 5 and report.skipped == 1  # the Family link
-    assert report.relations == 6  # two owners, a director, a lessor, two address links
+    assert report.ok and report.stored and report.added == 5 and report.skipped == 0
+    assert report.relations == 7  # two owners, a director, a lessor, two address links and the Family link
+    cousin = Relation.objects.get(dataset__name="FtM-register", role="relative")
+    assert cousin.detail == "cousin" and cousin.valid_to is None
     entities = {e.name: e for e in Entity.objects.filter(dataset__name="FtM-register")}
     company, owner, ceo = (
         entities["Krogen Hamnen AB"],
@@ -180,6 +182,7 @@ def test_a_file_written_by_followthemoney_imports_whole(base_data):
         ("Nordlig Invest Holding AB", "lessor", "Krogen Hamnen AB", None),
         ("Krogen Hamnen AB", "address", "Hamngatan 10, 652 24 Karlstad", None),
         ("Anna Berg", "address", "Hamngatan 10, 652 24 Karlstad", None),
+        ("Vasiliy Aleksandrovich Khristoforov", "relative", "Anna Berg", None),
     }
     assert Relation.objects.get(role="owner", share=100).valid_from.isoformat() == "2019-01-01"
     again = list(
@@ -192,7 +195,7 @@ def test_a_file_written_by_followthemoney_imports_whole(base_data):
     assert person["properties"]["birthDate"] == ["1972-03"] and person["properties"]["idNumber"] == ["AB1234567"]
     assert person["properties"]["firstName"] == ["Vasiliy"]
     assert sorted(o["schema"] for o in again if o["schema"] not in ("Company", "Person", "Address")) == [
-        "Directorship", "Ownership", "Ownership", "UnknownLink"
+        "Directorship", "Family", "Ownership", "Ownership", "UnknownLink"
     ]  # fmt: skip
 
 

@@ -7,12 +7,15 @@ judgements on matches are applied: "not the same" suppresses a hit (kept as info
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from trygg.audit import log
 from trygg.screening import graph, index, network, ownership
@@ -29,7 +32,9 @@ from trygg.screening.models import (
     ScreeningRun,
 )
 from trygg.screening.rules import (
+    PHOENIX_YEARS,
     Appointment,
+    Bankruptcy,
     CaseFacts,
     ListedOwner,
     PartyFacts,
@@ -38,9 +43,11 @@ from trygg.screening.rules import (
     ownership_flags,
     recommend,
     red_flags,
+    when_left,
 )
 
 BOARD_ROLES = ("board_member", "deputy", "ceo", "signatory")
+KIN_WORDS = {"relative": "släkting", "associate": "närstående", "representative": "ombud"}
 CHANGE_ROLES = (*BOARD_ROLES, "owner", "beneficial_owner")
 PERSON_RESOLVE_SCORE = 0.92
 
@@ -115,6 +122,7 @@ class Hit:
     features: dict
     judgement: str | None
     excluded: bool = False  # the names match but the birth dates differ: shown as excluded, with the reason
+    to_check: bool = False  # below a hit, but the same full birth date: "att kontrollera"
 
 
 def watchlist_hits(parties: list[CaseParty], datasets: list[Dataset], t: Thresholds) -> list[Hit]:
@@ -132,6 +140,12 @@ def watchlist_hits(parties: list[CaseParty], datasets: list[Dataset], t: Thresho
             result = best_match(e, listed)
             if result.score >= t.watchlist_score or listed.pk in judgements:
                 hits.append(Hit(party, listed, result.score, result.features, judgements.get(listed.pk)))
+            elif (
+                result.score >= t.watchlist_check
+                and result.features.get("birth_date") == "same"
+                and len(listed.birth_date) == 10
+            ):  # a near miss on the names with the same full birth date: a person looks
+                hits.append(Hit(party, listed, result.score, result.features, None, to_check=True))
             elif result.features.get("birth_date") == "different":
                 names_only = best_match(e, listed, birth_dates=False)
                 if names_only.score >= t.watchlist_score:  # a namesake: excluded by the birth date
@@ -184,13 +198,16 @@ def excluded_finding(run: ScreeningRun, h: Hit) -> Finding:
     )
 
 
-def walk_from(starts, datasets: list[Dataset] | None = None) -> network.WalkResult:
+def walk_from(starts, datasets: list[Dataset] | None = None, since: dt.date | None = None) -> network.WalkResult:
+    """The walk over the relations in force on ``since`` or later (default: today's)."""
     t = thresholds()
     with graph.serial_plans():
         stamp = graph.data_stamp()
 
         def neighbours(frontier, only=None):  # the last step, into the flagged entities, from the cached map
-            return graph.neighbours(frontier) if only is None else graph.edges_into(frontier, only, stamp)
+            if only is None:
+                return graph.neighbours(frontier, since=since)
+            return graph.edges_into(frontier, only, stamp, since)
 
         return network.walk(
             starts,
@@ -198,8 +215,24 @@ def walk_from(starts, datasets: list[Dataset] | None = None) -> network.WalkResu
             flagged_ids(datasets, stamp),
             max_hops=t.network_hops,
             hub_cap=t.hub_cap,
-            degree=graph.degree,
+            degree=lambda nodes: graph.degree(nodes, since),
         )
+
+
+def ended_relations(relation_ids, today: dt.date) -> dict[int, dt.date]:
+    """The relations among ``relation_ids`` that have ended by ``today``, with the day they ended."""
+    return dict(Relation.objects.filter(pk__in=list(relation_ids), valid_to__lt=today).values_list("pk", "valid_to"))
+
+
+def versions(datasets: list[Dataset]) -> list[dict]:
+    """The list releases and registry extracts a run read (with the registries in use), for the record."""
+    used = {d.pk: d for d in datasets}
+    used.update({d.pk: d for d in Dataset.objects.filter(kind=Dataset.Kind.REGISTRY)})
+    return [
+        {"dataset": d.name, "kind": d.kind, "version": d.version,
+         "imported_at": d.imported_at.isoformat(timespec="minutes") if d.imported_at else None}
+        for d in sorted(used.values(), key=lambda d: (d.kind, d.name))
+    ]  # fmt: skip
 
 
 def receipt_complaints(org_number: str) -> int:
@@ -211,16 +244,69 @@ def receipt_complaints(org_number: str) -> int:
     return complaints_for_org_number(org_number)
 
 
-def gather_facts(case: Case, resolved: dict[int, Entity | None], hits: list[Hit], t: Thresholds) -> CaseFacts:
+LEGAL_FORMS = {"ab", "aktiebolag", "hb", "kb", "handelsbolag", "kommanditbolag", "ek", "för", "ekonomisk", "förening",
+               "ltd", "limited", "inc", "llc", "gmbh", "oy", "as", "aps", "i", "och", "&"}  # fmt: skip
+
+
+def _name_words(name: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", name.casefold()) if w not in LEGAL_FORMS}
+
+
+def similar_names(a: str, b: str) -> bool:
+    """Company names alike once the legal form is set aside: half or more of their words shared (Jaccard)."""
+    one, two = _name_words(a), _name_words(b)
+    return bool(one and two) and len(one & two) / len(one | two) >= 0.5
+
+
+def bankruptcies(applicant: Entity, people: dict[int, str], address_id: int | None, as_of: dt.date) -> list[Bankruptcy]:
+    """Companies bankrupt or in liquidation within ``PHOENIX_YEARS`` before ``as_of`` that share people or owners
+    (``people``: registry id → name) with the applicant, or its address (see :func:`rules.status_flags`)."""
+    since = as_of - dt.timedelta(days=round(365.25 * PHOENIX_YEARS))
+    held: dict[int, set[str]] = {}
+    for person, company in (
+        Relation.objects.filter(source__in=list(people), role__in=CHANGE_ROLES).exclude(target=applicant)
+        .values_list("source", "target")
+    ):  # fmt: skip
+        held.setdefault(company, set()).add(people[person])
+    at_address: set[int] = set()
+    if address_id is not None:
+        at_address = set(Relation.objects.filter(target_id=address_id, role="address").exclude(source=applicant)
+                         .values_list("source", flat=True)[:5000])  # fmt: skip
+    out = []
+    candidates = Entity.objects.filter(pk__in=list(held.keys() | at_address),
+                                       properties__status__in=["bankrupt", "liquidation"])  # fmt: skip
+    for company in candidates:
+        day = company.properties.get("status_date", "")
+        try:
+            when = dt.date.fromisoformat(day)
+        except ValueError:
+            continue  # no date: cannot say it was recent
+        if since <= when <= as_of:
+            shared = tuple(sorted(held.get(company.pk, ())))
+            out.append(Bankruptcy(company.name, company.properties["status"], when, shared, company.pk in at_address,
+                                  similar_names(company.name, applicant.name)))  # fmt: skip
+    return sorted(out, key=lambda b: b.date, reverse=True)
+
+
+def gather_facts(
+    case: Case, resolved: dict[int, Entity | None], hits: list[Hit], t: Thresholds, as_of: dt.date | None = None
+) -> CaseFacts:
     applicant = resolved.get(case.applicant_id)
-    facts = CaseFacts(application_date=case.received_on)
+    as_of = as_of or case.received_on
+    facts = CaseFacts(application_date=as_of)
     if applicant is not None:
         facts.company_registered_on = applicant.registered_on
+        facts.applicant_status = {k: applicant.properties[k] for k in ("status", "status_date")
+                                  if applicant.properties.get(k)}  # fmt: skip
         address = Relation.objects.filter(source=applicant, role="address").select_related("target").first()
         if address is not None:
             facts.address = address.target.name
             facts.companies_at_address = Relation.objects.filter(target=address.target, role="address").count()
         roles = list(Relation.objects.filter(target=applicant, role__in=CHANGE_ROLES).select_related("source"))
+        people = {r.source_id: r.source.name for r in roles
+                  if r.valid_to is None or r.valid_to >= as_of - graph.LOOKBACK}  # fmt: skip
+        people |= {e.pk: e.name for e in resolved.values() if e is not None and e.pk != applicant.pk}
+        facts.bankruptcies = bankruptcies(applicant, people, address.target_id if address else None, as_of)
         founded = applicant.registered_on
         for r in roles:
             # the first board, managing director and owners of a new company are its founding, not a change
@@ -229,7 +315,7 @@ def gather_facts(case: Case, resolved: dict[int, Entity | None], hits: list[Hit]
                 facts.changes.append(RoleChange(r.source.name, r.role, "joined", r.valid_from))
             if r.valid_to is not None:
                 facts.changes.append(RoleChange(r.source.name, r.role, "left", r.valid_to))
-        facts.appointments = appointments(applicant, roles, case.received_on)
+        facts.appointments = appointments(applicant, roles, as_of)
     facts.receipt_complaints = receipt_complaints(case.applicant.org_number)
     for party in case.parties.select_related("entity"):
         registry = resolved.get(party.entity_id)
@@ -253,7 +339,8 @@ def gather_facts(case: Case, resolved: dict[int, Entity | None], hits: list[Hit]
             )
         )
     for hit in hits:
-        if hit.listed.dataset.kind == Dataset.Kind.OWN_LIST and hit.judgement != "not_same" and not hit.excluded:
+        own = hit.listed.dataset.kind == Dataset.Kind.OWN_LIST
+        if own and hit.judgement != "not_same" and not hit.excluded and not hit.to_check:
             facts.own_list_entries.append(
                 {
                     "name": hit.listed.name,
@@ -311,15 +398,23 @@ MAX_CHAINS_SHOWN = 5
 
 
 def listed_owners(
-    applicant: Entity | None, datasets: list[Dataset] | None = None
+    applicant: Entity | None, datasets: list[Dataset] | None = None, days: Sequence[dt.date] = ()
 ) -> tuple[list[ListedOwner], set[int]]:
-    """Listed parties (on the lists ``datasets``) that own or control the applicant at any depth, and their
-    registry ids."""
+    """Listed parties (on the lists ``datasets``) that own or control the applicant at any depth on any of
+    ``days`` (the case's date first, then today; default today), and their registry ids. Each says on which of
+    the days it held its interest; the first day's chains are shown where it held one then."""
     if applicant is None:
         return [], set()
+    days = list(dict.fromkeys(days or [dt.date.today()]))
+    held: dict[int, list[dt.date]] = {}
+    interests = {}
     with graph.serial_plans():
-        analysed = ownership.analyse(applicant.pk, graph.holdings_into)
-    interests = {k: i for k, i in analysed.items() if i.owns_or_controls}
+        for day in days:
+            analysed = ownership.analyse(applicant.pk, lambda companies, day=day: graph.holdings_into(companies, day))
+            for k, interest in analysed.items():
+                if interest.owns_or_controls:
+                    interests.setdefault(k, interest)
+                    held.setdefault(k, []).append(day)
     flagged = {
         f.entity_id: f
         for f in case_flags(datasets)
@@ -337,8 +432,13 @@ def listed_owners(
         interest = interests[entity_id]
         ranked = sorted(interest.chains, key=lambda c: -_product(c))
         chain = ranked[0] if ranked else []
+        steps = [s.relation for s in [*chain, *(interest.control or [])]]
+        ended = ended_relations(steps, days[-1]) if len(days) > 1 else {}
         out.append(
             ListedOwner(
+                held_on=held[entity_id],
+                days=days,
+                ended_on=min(ended.values()) if ended else None,
                 name=names.get(entity_id, str(entity_id)),
                 listed_as=flag.listed.name,
                 list_name=flag.listed.dataset.name,
@@ -362,18 +462,24 @@ def _product(chain) -> float:
     return product
 
 
-def screen(case: Case, user=None) -> ScreeningRun:
-    """Screen the case now and store the run with its findings and recommendation (audited)."""
+def screen(case: Case, user=None, as_of: dt.date | None = None) -> ScreeningRun:
+    """Screen the case as of its date (``as_of``, default the day the application was received) and store the run
+    with its findings, recommendation and the versions of the data it read (audited).
+
+    Relations that ended up to :data:`graph.LOOKBACK` before that date, or after it, are walked and named with the
+    day they ended; ownership is computed as on that date and as today."""
     t = thresholds()
+    as_of = as_of or case.received_on
+    today = timezone.localdate()
     with graph.serial_plans():  # the reading: many small lookups, one transaction
         parties = list(case.parties.select_related("entity"))
         datasets = list_datasets(case)
         hits = watchlist_hits(parties, datasets, t)
         resolved = {p.entity_id: resolve(p.entity) for p in parties}
         starts = {r.pk: p for p in parties if (r := resolved[p.entity_id]) is not None}
-        walk = walk_from(starts, datasets)
-        facts = gather_facts(case, resolved, hits, t)
-        facts.listed_owners, owner_ids = listed_owners(resolved.get(case.applicant_id), datasets)
+        walk = walk_from(starts, datasets, since=min(as_of - graph.LOOKBACK, today))
+        facts = gather_facts(case, resolved, hits, t, as_of)
+        facts.listed_owners, owner_ids = listed_owners(resolved.get(case.applicant_id), datasets, [as_of, today])
     flags = red_flags(facts, t)
     owner_flags = ownership_flags(facts, t)
 
@@ -387,6 +493,7 @@ def screen(case: Case, user=None) -> ScreeningRun:
             "label": f"{h.party.entity.name} ~ {h.listed.name} ({h.listed.dataset.name})",
             "score": h.score,
             "confirmed": h.judgement == "same",
+            "to_check": h.to_check,
         }
         for h in sanction_hits
     ]
@@ -396,6 +503,9 @@ def screen(case: Case, user=None) -> ScreeningRun:
     for flag in case_flags(datasets).filter(entity__in=list(walk.reached)).select_related("listed__dataset"):
         if flag.entity_id not in strongest_flag or flag.score > strongest_flag[flag.entity_id].score:
             strongest_flag[flag.entity_id] = flag
+    on_paths = {r for p in walk.reached.values() for r in p.relations}
+    ended = ended_relations(on_paths, today)
+    kin = dict(Relation.objects.filter(pk__in=list(on_paths), role__in=KIN_WORDS).values_list("pk", "detail"))
     for node, path in walk.reached.items():
         if path.hops == 0:
             continue  # the party itself is listed: reported as a hit above, not as a link
@@ -405,7 +515,17 @@ def screen(case: Case, user=None) -> ScreeningRun:
         label = (
             f"{entities[path.nodes[0]].name} → {entities[node].name} ~ {flag.listed.name} ({flag.listed.dataset.name})"
         )
-        link_summaries.append({"label": label, "hops": path.hops, "node": node, "path": path, "flag": flag})
+        code = "network_link"
+        for relation, role in zip(path.relations, path.roles, strict=True):
+            if role in KIN_WORDS:  # a relative or an associate of a listed person
+                code = f"listed_{role}"
+                label += f" ({KIN_WORDS[role]}{': ' + kin[relation] if kin.get(relation) else ''})"
+        gone = [ended[r] for r in path.relations if r in ended]
+        if gone:  # a listed party who left (or a link that ended): a finding of its own, with the day
+            label += f" — {when_left(max(gone), as_of)}"
+            code = "listed_left"
+        link_summaries.append({"label": label, "hops": path.hops, "node": node, "path": path, "flag": flag,
+                               "code": code, "ended_on": max(gone) if gone else None})  # fmt: skip
     outcome = recommend(flags + owner_flags, hit_summaries, link_summaries, t)
 
     with transaction.atomic():
@@ -413,6 +533,8 @@ def screen(case: Case, user=None) -> ScreeningRun:
             case=case,
             created_by=user if getattr(user, "is_authenticated", False) else None,
             config=t.as_dict(),
+            as_of=as_of,
+            versions=versions(datasets),
             recommendation=outcome.recommendation,
             reasons=outcome.reasons,
         )
@@ -422,12 +544,13 @@ def screen(case: Case, user=None) -> ScreeningRun:
                 findings.append(excluded_finding(run, h))
                 continue
             suppressed = h.judgement == "not_same"
+            code = "own_list" if h.listed.dataset.kind == Dataset.Kind.OWN_LIST else "watchlist"
             findings.append(
                 Finding(
                     run=run,
                     party=h.party,
                     kind=Finding.Kind.WATCHLIST,
-                    code="own_list" if h.listed.dataset.kind == Dataset.Kind.OWN_LIST else "watchlist",
+                    code=f"{code}_check" if h.to_check else code,
                     severity="info"
                     if suppressed
                     else ("high" if h.judgement == "same" or h.score >= t.watchlist_strong else "medium"),
@@ -437,6 +560,7 @@ def screen(case: Case, user=None) -> ScreeningRun:
                         f"{h.party.entity.name} liknar {h.listed.name} på {h.listed.dataset.name}"
                         + (" — bedömd som inte samma av granskare" if suppressed else "")
                         + (" — bekräftad av granskare" if h.judgement == "same" else "")
+                        + (" — att kontrollera: samma födelsedatum, namnen skiljer sig" if h.to_check else "")
                     ),
                     evidence={
                         "features": h.features,
@@ -444,6 +568,7 @@ def screen(case: Case, user=None) -> ScreeningRun:
                         "flag": h.listed.flag,
                         "birth_date": h.listed.birth_date,
                         "program": h.listed.properties.get("program", ""),
+                        "sanctions": h.listed.properties.get("sanctions", []),
                         "judgement": h.judgement,
                         "party_key": party_key(h.party.entity),
                     },
@@ -458,7 +583,7 @@ def screen(case: Case, user=None) -> ScreeningRun:
                     run=run,
                     party=party,
                     kind=Finding.Kind.NETWORK,
-                    code="network_link",
+                    code=link["code"],
                     severity="high" if path.hops <= 1 else "medium",
                     score=link["flag"].score,
                     matched=link["flag"].listed,
@@ -467,6 +592,8 @@ def screen(case: Case, user=None) -> ScreeningRun:
                         "path": [{"entity": entities[n].name, "schema": entities[n].schema} for n in path.nodes],
                         "roles": path.roles,
                         "relations": path.relations,
+                        "ended": {str(r): ended[r].isoformat() for r in path.relations if r in ended},
+                        "as_of": as_of.isoformat(),
                         "match": link["flag"].features,
                     },
                     source="Registerutdrag och bevakningslistor",

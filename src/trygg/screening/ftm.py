@@ -29,7 +29,43 @@ from trygg.core.identity import IdentityError, parse_organisation_number, parse_
 from trygg.core.importing import RecordError
 
 ENTITY_SCHEMATA = {"Person", "Company", "Organization", "LegalEntity", "Address", "Vessel", "Airplane"}
-RELATION_SCHEMATA = {"Ownership", "Directorship", "UnknownLink"}
+RELATION_SCHEMATA = {"Ownership", "Directorship", "UnknownLink", "Family", "Associate", "Representation"}
+PERSON_LINKS = {  # FtM schema: (its two ends, Trygg's role)
+    "Family": ("person", "relative", "relative"),
+    "Associate": ("person", "associate", "associate"),
+    "Representation": ("agent", "client", "representative"),
+}
+# a company's status in FtM's or the registry's words (English or Swedish) -> Trygg's
+COMPANY_STATUS = {
+    "active": "active", "aktiv": "active", "registrerad": "active", "registered": "active",
+    "bankrupt": "bankrupt", "bankruptcy": "bankrupt", "konkurs": "bankrupt", "i konkurs": "bankrupt",
+    "liquidation": "liquidation", "in liquidation": "liquidation", "likvidation": "liquidation",
+    "i likvidation": "liquidation", "dissolved": "deregistered", "deregistered": "deregistered",
+    "avregistrerad": "deregistered", "struck off": "deregistered", "inactive": "deregistered",
+}  # fmt: skip
+
+
+def company_status(text: str) -> str:
+    """Trygg's status (active, bankrupt, liquidation, deregistered) for a status text; "" when unknown."""
+    return COMPANY_STATUS.get(" ".join(text.casefold().split()), "")
+
+
+def sanction_values(record: dict) -> tuple[str, dict[str, str]]:
+    """``(entity id, {authority, program, start, end, reason})`` of an FtM Sanction; raises RecordError."""
+    props = record.get("properties") or {}
+    entity = _first(props, "entity")
+    if not entity:
+        raise RecordError(f"Sanction {record['id']} names no 'entity'")
+    values = {
+        "authority": "; ".join(_values(props, "authority")),
+        "program": "; ".join(_values(props, "program")),
+        "start": _partial_date(_first(props, "startDate"), "startDate"),
+        "end": _partial_date(_first(props, "endDate"), "endDate"),
+        "reason": "; ".join(_values(props, "reason"))[:500],
+    }
+    return entity, {k: v for k, v in values.items() if v}
+
+
 COMPANY_SCHEMATA = {"Company", "Organization", "LegalEntity"}
 
 # FtM properties kept as given (under ``properties["ftm"]``) and written back on export.
@@ -170,6 +206,16 @@ def entity_values(record: dict) -> dict[str, Any]:
     properties: dict[str, Any] = {}
     if _first(props, "program"):
         properties["program"] = "; ".join(_values(props, "program"))
+    if schema in COMPANY_SCHEMATA and _first(props, "status"):
+        status = company_status(_first(props, "status"))
+        if status:
+            properties["status"] = status
+        else:
+            warnings.append(f"status {_first(props, 'status')!r} not understood: kept as given")
+            kept["status"] = _values(props, "status")
+    if schema in COMPANY_SCHEMATA and _first(props, "dissolutionDate"):
+        properties["status_date"] = _partial_date(_first(props, "dissolutionDate"), "dissolutionDate")
+        properties.setdefault("status", "deregistered")
     if kept:
         properties["ftm"] = kept
     values["properties"] = properties
@@ -194,6 +240,11 @@ def director_role(text: str) -> str:
     return "board_member"
 
 
+def link_role(record: dict) -> str:
+    """An UnknownLink's role as Trygg spells roles (``lessor``, ``financier``)."""
+    return _first(record.get("properties") or {}, "role").casefold().replace(" ", "_")
+
+
 def relation_values(record: dict) -> dict[str, Any] | None:
     """``{source, target, role, share, valid_from, valid_to}`` (ends as FtM ids) of an FtM edge, or None for an
     UnknownLink whose role Trygg does not use; raises RecordError."""
@@ -213,9 +264,12 @@ def relation_values(record: dict) -> dict[str, Any] | None:
     elif schema == "Directorship":
         source, target = _first(props, "director"), _first(props, "organization")
         role = director_role(_first(props, "role"))
+    elif schema in PERSON_LINKS:
+        one, other, role = PERSON_LINKS[schema]
+        source, target = _first(props, one), _first(props, other)
     else:
         source, target = _first(props, "subject"), _first(props, "object")
-        role = _first(props, "role").casefold().replace(" ", "_")
+        role = link_role(record)
         if role not in LINK_ROLES:
             return None
     if not source or not target:
@@ -231,6 +285,7 @@ def relation_values(record: dict) -> dict[str, Any] | None:
         # some time in a year, as ended on its last day
         "valid_from": _start_of(start) if start else None,
         "valid_to": _end_of(end) if end else None,
+        "detail": (_first(props, "relationship") or (_first(props, "role") if schema in PERSON_LINKS else ""))[:100],
     }
 
 
@@ -336,6 +391,11 @@ def relation_object(relation, source: str, target: str, dataset: str) -> dict:
     elif r.role in DIRECTOR_ROLES:
         schema = "Directorship"
         props |= {"director": [source], "organization": [target], "role": [DIRECTOR_ROLES[r.role]]}
+    elif (link := next((s for s, (_a, _b, role) in PERSON_LINKS.items() if role == r.role), None)) is not None:
+        schema, (one, other, _role) = link, PERSON_LINKS[link]
+        props |= {one: [source], other: [target]}
+        if r.detail:
+            props["relationship" if schema != "Representation" else "role"] = [r.detail]
     else:
         schema = "UnknownLink"
         props |= {"subject": [source], "object": [target], "role": [r.role]}

@@ -2,8 +2,13 @@
 
 A walk asks for the relations of hundreds to thousands of nodes per step. The queries are written in SQL so that
 each step is one round trip: on PostgreSQL the ids travel as one array parameter (``= ANY(%s)``), which keeps
-the statement the same whatever the number of ids; on SQLite they go in chunks of placeholders. Only current
-relations are read, and shared addresses are not followed (see :mod:`trygg.screening.network`).
+the statement the same whatever the number of ids; on SQLite they go in chunks of placeholders. Shared addresses
+are not followed (see :mod:`trygg.screening.network`).
+
+A screening answers as of the case's date: the walk reads every relation in force at some time from ``since``
+(twelve months before the application, :data:`LOOKBACK`) up to now — one who left the week after the
+application is still there, with the date they left — and ownership is computed as in force on a given day.
+Without a date, today's relations.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from trygg.screening.network import Edge
 from trygg.screening.ownership import CONTROL_ROLES, OWNER_ROLES, Holding
 
 SQLITE_CHUNK = 400
+LOOKBACK = dt.timedelta(days=365)  # relations that ended this long before the case's date are still walked
 
 
 @contextmanager
@@ -49,12 +55,13 @@ def _id_clauses(ids: Sequence[int]) -> Iterator[tuple[str, list]]:
         yield f"IN ({', '.join(['%s'] * len(chunk))})", chunk
 
 
-def _both_directions(nodes: Sequence[int], wrap: str = "{}") -> Iterator[tuple]:
-    """Rows ``(relation id, other end, node, role)`` of the current relations of ``nodes``, each direction read
-    through its own covering index and joined by UNION ALL; ``wrap`` is a query around that union."""
+def _both_directions(nodes: Sequence[int], wrap: str = "{}", since: dt.date | None = None) -> Iterator[tuple]:
+    """Rows ``(relation id, other end, node, role)`` of the relations of ``nodes`` in force on ``since`` or later
+    (default today), each direction read through its own covering index and joined by UNION ALL; ``wrap`` is a
+    query around that union."""
     table = connection.ops.quote_name(Relation._meta.db_table)
     current = "role <> 'address' AND (valid_to IS NULL OR valid_to >= %s)"
-    today = dt.date.today()
+    today = since or dt.date.today()
     with connection.cursor() as cursor:
         for clause, ids in _id_clauses(list(nodes)):
             union = (
@@ -66,21 +73,24 @@ def _both_directions(nodes: Sequence[int], wrap: str = "{}") -> Iterator[tuple]:
             yield from cursor.fetchall()
 
 
-def neighbours(frontier: Sequence[int], only: set[int] | None = None) -> dict[int, list[Edge]]:
-    """Current relations of the frontier nodes in both directions; with ``only``, just those leading into it."""
+def neighbours(
+    frontier: Sequence[int], only: set[int] | None = None, since: dt.date | None = None
+) -> dict[int, list[Edge]]:
+    """Relations of the frontier nodes in both directions in force on ``since`` or later (default today); with
+    ``only``, just those leading into it."""
     edges: dict[int, list[Edge]] = defaultdict(list)
     if frontier:
-        for relation, other, node, role in _both_directions(frontier):
+        for relation, other, node, role in _both_directions(frontier, since=since):
             if only is None or other in only:
                 edges[node].append((other, relation, role))
     return edges
 
 
-def degree(nodes: Sequence[int]) -> dict[int, int]:
-    """The number of current relations of each node (to tell hubs)."""
+def degree(nodes: Sequence[int], since: dt.date | None = None) -> dict[int, int]:
+    """The number of relations of each node in force on ``since`` or later (to tell hubs)."""
     counts: dict[int, int] = defaultdict(int)
     if nodes:
-        for node, n in _both_directions(nodes, "SELECT node, COUNT(*) FROM ({}) AS ends GROUP BY node"):
+        for node, n in _both_directions(nodes, "SELECT node, COUNT(*) FROM ({}) AS ends GROUP BY node", since):
             counts[node] += n
     return counts
 
@@ -102,23 +112,27 @@ def data_stamp() -> tuple:
         return (dt.date.today(), *cursor.fetchone())
 
 
-def edges_into(frontier: Sequence[int], targets: set[int], stamp: tuple | None = None) -> dict[int, list[Edge]]:
-    """The current relations of the frontier nodes that lead into ``targets`` (the flagged entities): the last
-    step of a walk. The relations of the few flagged entities are read once and kept (per process, until
-    :func:`data_stamp` changes) as a map from each of their neighbours to its edges, so that the last step —
-    the frontier's thousands of relations — needs no query at all."""
-    key = (stamp or data_stamp(), frozenset(targets))
+def edges_into(
+    frontier: Sequence[int], targets: set[int], stamp: tuple | None = None, since: dt.date | None = None
+) -> dict[int, list[Edge]]:
+    """The relations (in force on ``since`` or later) of the frontier nodes that lead into ``targets`` (the
+    flagged entities): the last step of a walk. The relations of the few flagged entities are read once and
+    kept (per process, until :func:`data_stamp` changes) as a map from each of their neighbours to its edges,
+    so that the last step — the frontier's thousands of relations — needs no query at all."""
+    key = (stamp or data_stamp(), frozenset(targets), since)
     if _ADJACENCY["stamp"] != key:
         adjacency: dict[int, list[Edge]] = defaultdict(list)
-        for relation, other, node, role in _both_directions(sorted(key[1])):
+        for relation, other, node, role in _both_directions(sorted(key[1]), since=since):
             adjacency[other].append((node, relation, role))  # "other" is the flagged entity's neighbour
         _ADJACENCY.update(stamp=key, edges=dict(adjacency))
     edges = _ADJACENCY["edges"]
     return {n: edges[n] for n in frontier if n in edges}
 
 
-def holdings_into(companies: Sequence[int]) -> dict[int, list[Holding]]:
-    """The current owners and role holders of each company (incoming relations), with ownership shares."""
+def holdings_into(companies: Sequence[int], on: dt.date | None = None) -> dict[int, list[Holding]]:
+    """The owners and role holders of each company (incoming relations) in force on the day ``on`` (default
+    today), with ownership shares."""
+    day = on or dt.date.today()
     table = connection.ops.quote_name(Relation._meta.db_table)
     roles = sorted(OWNER_ROLES | CONTROL_ROLES)
     role_list = ", ".join("%s" for _ in roles)
@@ -129,8 +143,9 @@ def holdings_into(companies: Sequence[int]) -> dict[int, list[Holding]]:
         for clause, ids in _id_clauses(list(companies)):
             cursor.execute(
                 f"SELECT id, source_id, target_id, role, share FROM {table} "  # noqa: S608
-                f"WHERE target_id {clause} AND role IN ({role_list}) AND (valid_to IS NULL OR valid_to >= %s)",
-                [*ids, *roles, dt.date.today()],
+                f"WHERE target_id {clause} AND role IN ({role_list}) AND (valid_to IS NULL OR valid_to >= %s) "
+                "AND (valid_from IS NULL OR valid_from <= %s)",
+                [*ids, *roles, day, day],
             )
             for relation, holder, company, role, share in cursor.fetchall():
                 out[company].append(Holding(holder, company, role, share, relation))

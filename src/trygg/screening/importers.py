@@ -9,13 +9,15 @@ transaction.
 
 Registry CSV (documented in README.md):
 
-* ``companies.csv``: ``org_number,name,registered_on,address,postal_code,city,country``
+* ``companies.csv``: ``org_number,name,registered_on,address,postal_code,city,country`` and, optionally,
+  ``status`` (active, bankrupt, liquidation, deregistered — or aktiv, konkurs, likvidation, avregistrerad) with
+  ``status_date`` (the day of the bankruptcy, liquidation or deregistration)
 * ``roles.csv``: ``org_number,role,personal_number,name,birth_date,country,share,valid_from,valid_to`` where a
   company owner is given with ``owner_org_number`` instead of a person; ``role`` is one of board_member,
   deputy, ceo, signatory, owner, beneficial_owner, financier, lessor, auditor.
 
-Own-list CSV: ``name,org_number,personal_number,birth_date,flag,date,reference`` with flag refused, revoked or
-debarred.
+Own-list CSV: ``name,org_number,personal_number,birth_date,flag,date,reference`` with flag refused, revoked,
+debarred, trading_ban (näringsförbud) or bankruptcy (konkurs).
 """
 
 from __future__ import annotations
@@ -59,7 +61,8 @@ ENTITY_FIELDS = (
     "properties",
 )
 ROLES = {choice for choice, _ in Relation.Role.choices}
-OWN_LIST_FLAGS = {"refused", "revoked", "debarred"}
+OWN_LIST_FLAGS = {"refused", "revoked", "debarred", "trading_ban", "bankruptcy"}
+FLAG_WORDS = {"näringsförbud": "trading_ban", "konkurs": "bankruptcy", "nekat": "refused", "återkallat": "revoked"}
 
 
 @dataclass
@@ -274,15 +277,23 @@ def import_ofac(stream, name: str = "OFAC SDN", version: str = "", allow_removal
 
 
 def import_ftm(
-    stream, name: str, kind: str = Dataset.Kind.WATCHLIST, source: str = "", allow_removals: bool = False
+    stream,
+    name: str,
+    kind: str = Dataset.Kind.WATCHLIST,
+    source: str = "",
+    allow_removals: bool = False,
+    version: str = "",
 ) -> SyncReport:
     """FollowTheMoney entities, one JSON object per line (see :mod:`trygg.screening.ftm`): Company, Person,
     Organization, LegalEntity, Address, Vessel, Airplane as entities; Ownership, Directorship and UnknownLink
-    (lessor, financier) as relations; ``addressEntity`` as address links. Other schemata are counted as
-    skipped. A file with a rejected record stores nothing."""
+    (lessor, financier), Family, Associate and Representation as relations; ``addressEntity`` as address links;
+    each ``Sanction`` kept on its entity (authority, programme, dates, reason). Other schemata are counted as
+    skipped, by schema, and named in the report. A file with a rejected record stores nothing."""
     report = SyncReport(source=name)
     entities: dict[str, dict] = {}
     lines: dict[str, int] = {}
+    sanctions: list[tuple[int, str, dict]] = []
+    skipped: dict[str, int] = {}
     links: list[tuple[int, str, str]] = []  # (line, entity id, address id)
     edges: list[tuple[int, str, dict]] = []
     for line, record in iter_json_records(stream):
@@ -301,18 +312,37 @@ def import_ftm(
             lines[key] = line
             if schema in ftm.RELATION_SCHEMATA:
                 values = ftm.relation_values(record)
-                if values is None:
+                if values is None:  # an UnknownLink of a role Trygg does not use
                     report.skipped += 1
+                    label = f"{schema} ({ftm.link_role(record) or '–'})"
+                    skipped[label] = skipped.get(label, 0) + 1
                 else:
                     edges.append((line, key, values))
+            elif schema == "Sanction":
+                sanctions.append((line, *ftm.sanction_values(record)))
             elif schema in ftm.ENTITY_SCHEMATA:
                 entities[key] = ftm.entity_values(record)
                 report.warnings.extend(f"line {line}: {w}" for w in entities[key].pop("warnings"))
                 links.extend((line, key, address) for address in ftm.address_links(record))
             else:
                 report.skipped += 1
+                skipped[str(schema)[:40]] = skipped.get(str(schema)[:40], 0) + 1
         except RecordError as exc:
             report.reject(line, str(exc))
+    for line, entity, sanction in sanctions:
+        if entity not in entities:
+            report.reject(line, f"the Sanction's entity {entity!r} is not an entity in the file")
+            continue
+        kept = entities[entity].setdefault("properties", {})
+        kept.setdefault("sanctions", []).append(sanction)
+        if sanction.get("program") and not kept.get("program"):
+            kept["program"] = sanction["program"]
+        entities[entity]["flag"] = entities[entity].get("flag") or "sanction"
+    if skipped:
+        report.extra["skipped"] = skipped
+        report.warnings.append(
+            "skipped (not used by Trygg): " + ", ".join(f"{n} × {schema}" for schema, n in sorted(skipped.items()))
+        )
     for line, key, values in edges:
         missing = [k for k in (values["source"], values["target"]) if k not in entities]
         if missing:
@@ -343,12 +373,13 @@ def import_ftm(
                 share=v["share"],
                 valid_from=v["valid_from"],
                 valid_to=v["valid_to"],
+                detail=v["detail"],
             )
             for _, key, v in edges
         ]
         Relation.objects.bulk_create(new, batch_size=2000)
         report.relations = len(new)
-        dataset.imported_at = timezone.now()
+        dataset.version, dataset.imported_at = version or dataset.version, timezone.now()
         dataset.save()
         refresh_frequencies()
     return report
@@ -380,6 +411,7 @@ def import_own_list(stream, name: str, owner=None, shared_with=None) -> SyncRepo
         report.read += 1
         try:
             flag = (row.get("flag") or "").strip().lower()
+            flag = FLAG_WORDS.get(flag, flag)
             if flag not in OWN_LIST_FLAGS:
                 raise RecordError(f"'flag' must be one of {', '.join(sorted(OWN_LIST_FLAGS))}, not {flag!r}")
             values: dict[str, Any] = {
@@ -417,9 +449,30 @@ def import_own_list(stream, name: str, owner=None, shared_with=None) -> SyncRepo
     return report
 
 
+def _status(row: dict) -> dict[str, str]:
+    """A company row's status and its date, as Trygg stores them (empty when the row says nothing)."""
+    text, day = (row.get("status") or "").strip(), (row.get("status_date") or "").strip()
+    if not text:
+        if day:
+            raise RecordError("'status_date' without a 'status'")
+        return {}
+    status = ftm.company_status(text)
+    if not status:
+        raise RecordError(f"'status' must be active, bankrupt, liquidation or deregistered, not {text!r}")
+    dated = _date(day, "status_date")
+    return {"status": status, **({"status_date": dated.isoformat()} if dated else {})}
+
+
 def import_registry(
-    companies_stream, roles_stream, name: str = "Registerutdrag", generated: bool = False, allow_removals: bool = False
+    companies_stream,
+    roles_stream,
+    name: str = "Registerutdrag",
+    generated: bool = False,
+    allow_removals: bool = False,
+    version: str = "",
 ) -> SyncReport:
+    """The registry extract (companies.csv, roles.csv); ``version`` names it (the extract's date, say), and each
+    screening run records it."""
     report = SyncReport(source=name)
     records: dict[str, dict] = {}
     addresses: dict[str, str] = {}
@@ -445,6 +498,7 @@ def import_registry(
                 "registered_on": _date(row.get("registered_on", ""), "registered_on"),
                 "country": (row.get("country") or "SE").strip().upper()[:2],
                 "address": full[:300],
+                "properties": _status(row),
             }
             if full:
                 address_key = "address:" + " ".join(full.casefold().split())
@@ -534,7 +588,7 @@ def import_registry(
         ]
         Relation.objects.bulk_create(relations, batch_size=5000)
         report.relations = len(relations)
-        dataset.imported_at = timezone.now()
+        dataset.version, dataset.imported_at = version, timezone.now()
         dataset.save()
         refresh_frequencies()
     return report

@@ -88,7 +88,9 @@ class Entity(models.Model):
     address = models.CharField(max_length=300, blank=True)
     registered_on = models.DateField(null=True, blank=True)
     flag = models.CharField(
-        max_length=20, blank=True, help_text="For list entries: sanction, refused, revoked, debarred."
+        max_length=20,
+        blank=True,
+        help_text="For list entries: sanction, refused, revoked, debarred, trading_ban, bankruptcy.",
     )
     properties = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -148,6 +150,9 @@ class Relation(models.Model):
         LESSOR = "lessor", _("Lessor of the premises")
         AUDITOR = "auditor", _("Auditor")
         ADDRESS = "address", _("Registered address")
+        RELATIVE = "relative", _("Relative")
+        ASSOCIATE = "associate", _("Associate")
+        REPRESENTATIVE = "representative", _("Representative")
 
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="relations")
     key = models.CharField(max_length=200, blank=True)
@@ -158,6 +163,7 @@ class Relation(models.Model):
     share = models.FloatField(null=True, blank=True, help_text="Ownership share, 0–100 %.")
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
+    detail = models.CharField(max_length=100, blank=True, help_text="How they are related: brother, business partner.")
 
     class Meta:
         # Covering both directions: the network walk reads a node's relations from the index alone, the
@@ -246,6 +252,10 @@ class ScreeningRun(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     config = models.JSONField(default=dict)
+    as_of = models.DateField(
+        _("screened as of"), null=True, blank=True, help_text="The case's date the run answered for."
+    )
+    versions = models.JSONField(default=list, blank=True, help_text="The list releases and registry extracts read.")
     recommendation = models.CharField(max_length=10, choices=Recommendation.choices)
     reasons = models.JSONField(default=list)
 

@@ -21,6 +21,7 @@ class Thresholds:
     receipt_complaints: int = 3  # "no receipt" reports about the venue
     watchlist_score: float = 0.80  # a name match at or above this is a hit
     watchlist_strong: float = 0.92  # a hit at or above this (or confirmed) counts as strong
+    watchlist_check: float = 0.70  # below a hit, but the same full birth date: shown "att kontrollera"
     network_hops: int = 3
     hub_cap: int = 50
     young_person_years: int = 25  # appointed before this age, shortly before the application: a straw-man sign
@@ -82,6 +83,9 @@ class ListedOwner:
     control_chain: list[dict]
     chains: list[list[dict]] = field(default_factory=list)  # the largest chains (up to five), largest first
     chain_count: int = 0  # how many ownership chains add up to the effective share
+    days: list[dt.date] = field(default_factory=list)  # the days asked about: the case's date, then today
+    held_on: list[dt.date] = field(default_factory=list)  # those on which it owned or controlled the applicant
+    ended_on: dt.date | None = None  # the day its (shown) chain ended, when it has
 
 
 @dataclass
@@ -96,6 +100,21 @@ class CaseFacts:
     receipt_complaints: int = 0
     own_list_entries: list[dict] = field(default_factory=list)  # earlier refusals/revocations/debarments
     listed_owners: list[ListedOwner] = field(default_factory=list)
+    applicant_status: dict = field(default_factory=dict)  # {"status", "status_date"} from the registry
+    bankruptcies: list[Bankruptcy] = field(default_factory=list)  # earlier companies of the same people
+
+
+@dataclass(frozen=True)
+class Bankruptcy:
+    """A company that went bankrupt (or into liquidation) shortly before the application and shares people or
+    owners with the applicant — the phoenix pattern — or its address or name."""
+
+    company: str
+    status: str  # bankrupt, liquidation
+    date: dt.date
+    shared: tuple[str, ...]  # the applicant's people who held roles in it
+    same_address: bool
+    similar_name: bool
 
 
 @dataclass
@@ -185,11 +204,12 @@ def red_flags(facts: CaseFacts, t: Thresholds) -> list[Flag]:
                 {"reports": facts.receipt_complaints, "threshold": t.receipt_complaints},
             )
         )
+    flags += status_flags(facts, t)
     for entry in facts.own_list_entries:
-        severity = "high" if entry.get("flag") == "revoked" else "medium"
+        severity = "high" if entry.get("flag") in ("revoked", "trading_ban") else "medium"
         flags.append(
             Flag(
-                "earlier_refusal",
+                "trading_ban" if entry.get("flag") == "trading_ban" else "earlier_refusal",
                 severity,
                 f"{entry['name']} finns på samverkansens lista: "
                 f"{LIST_FLAG_WORDS.get(entry.get('flag', ''), entry.get('flag') or 'utan angiven grund')} "
@@ -198,6 +218,39 @@ def red_flags(facts: CaseFacts, t: Thresholds) -> list[Flag]:
                 entry.get("party", ""),
             )
         )
+    return flags
+
+
+STATUS_WORDS = {"bankrupt": "gick i konkurs", "liquidation": "gick i likvidation", "deregistered": "avregistrerades"}
+PHOENIX_YEARS = 3
+
+
+def status_flags(facts: CaseFacts, t: Thresholds) -> list[Flag]:
+    """The applicant's own status, and the phoenix pattern: the applicant's people or owners held roles in a company
+    that went bankrupt within ``PHOENIX_YEARS`` years before the application — serious when it also had the same
+    address or a like name; a bankruptcy at the same address alone is low (addresses are shared)."""
+    flags = []
+    status = facts.applicant_status.get("status")
+    if status in STATUS_WORDS:
+        when = facts.applicant_status.get("status_date") or "okänt datum"
+        flags.append(Flag("applicant_status", "high", f"Sökanden {STATUS_WORDS[status]} ({when}) enligt registret.",
+                          dict(facts.applicant_status)))  # fmt: skip
+    for b in facts.bankruptcies:
+        years = (facts.application_date - b.date).days / 365.25
+        also = [w for w, on in (("samma adress", b.same_address), ("liknande namn", b.similar_name)) if on]
+        evidence = {"company": b.company, "status": b.status, "date": b.date.isoformat(), "shared": list(b.shared),
+                    "same_address": b.same_address, "similar_name": b.similar_name}  # fmt: skip
+        if b.shared:
+            severity = "high" if also else "medium"
+            people = ", ".join(b.shared)
+            text = (f"Konkursmönster: {people} hade roller i {b.company}, som {STATUS_WORDS[b.status]} "
+                    f"{b.date.isoformat()} ({years:.1f} år före ansökan)"
+                    + (f"; {' och '.join(also)} som sökanden." if also else "."))  # fmt: skip
+            flags.append(Flag("phoenix", severity, text, evidence))
+        elif b.same_address:
+            flags.append(Flag("bankruptcy_at_address", "low",
+                              f"{b.company} på samma adress {STATUS_WORDS[b.status]} {b.date.isoformat()} "
+                              f"({years:.1f} år före ansökan); inga gemensamma personer.", evidence))  # fmt: skip
     return flags
 
 
@@ -324,23 +377,51 @@ def ownership_flags(facts: CaseFacts, t: Thresholds) -> list[Flag]:
         if o.controls and not o.effective_share >= t.owner_share_serious:
             how += " och kontrollerar den"
         via = chain_sv(o.chain or o.control_chain)
+        when = held_when(o)
         flags.append(
             Flag(
                 "listed_owner",
                 "high" if serious else "medium",
-                f"{o.name} ({o.list_name}: {o.listed_as}) {how}" + (f": {via}." if via else "."),
+                f"{o.name} ({o.list_name}: {o.listed_as}) {how}{when}" + (f": {via}." if via else "."),
                 {"owner": o.name, "listed_as": o.listed_as, "list": o.list_name, "score": round(o.score, 3),
                  "effective_share": round(o.effective_share, 2), "unknown_share": o.unknown_share,
                  "controls": o.controls, "chain": o.chain, "control_chain": o.control_chain,
-                 "chains": o.chains if o.chain_count > 1 else [], "chain_count": o.chain_count},
+                 "chains": o.chains if o.chain_count > 1 else [], "chain_count": o.chain_count,
+                 "held_on": [d.isoformat() for d in o.held_on],
+                 "ended_on": o.ended_on.isoformat() if o.ended_on else None},
                 o.name,
             )
         )  # fmt: skip
     return flags
 
 
+def when_left(ended: dt.date, as_of: dt.date) -> str:
+    """``lämnade 2026-10-01, 16 dagar efter ansökan`` (the day a relation ended, against the case's date)."""
+    days = (ended - as_of).days
+    if days == 0:
+        return f"lämnade {ended.isoformat()}, samma dag som ansökan"
+    side = "efter" if days > 0 else "före"
+    return f"lämnade {ended.isoformat()}, {abs(days)} {'dag' if abs(days) == 1 else 'dagar'} {side} ansökan"
+
+
+def held_when(o: ListedOwner) -> str:
+    """When the interest held, where the case's date and today differ: `` vid ansökan (2026-09-15); lämnade
+    2026-10-01, 16 dagar efter ansökan`` or `` sedan ansökan (inte 2026-09-15)``."""
+    if len(o.days) < 2 or set(o.held_on) == set(o.days):
+        return ""
+    as_of = o.days[0]
+    if as_of in o.held_on:
+        text = f" vid ansökan ({as_of.isoformat()})"
+        if o.ended_on is not None:
+            text += f"; {when_left(o.ended_on, as_of)}"
+        return text
+    return f" sedan ansökan (inte {as_of.isoformat()})"
+
+
 # How list flags read in the (Swedish) finding text.
 LIST_FLAG_WORDS = {
+    "trading_ban": "näringsförbud",
+    "bankruptcy": "konkurs",
     "refused": "nekat tillstånd",
     "revoked": "återkallat tillstånd",
     "debarred": "utesluten från upphandling",
@@ -372,6 +453,9 @@ def recommend(flags: list[Flag], hits: list[dict], links: list[dict], t: Thresho
     serious: list[str] = []
     lesser: list[str] = []
     for hit in hits:
+        if hit.get("to_check"):
+            lesser.append(f"Att kontrollera: {hit['label']} (poäng {hit['score']:.2f}, samma födelsedatum)")
+            continue
         text = f"Träff på bevakningslista: {hit['label']} (poäng {hit['score']:.2f})"
         if hit.get("confirmed") or hit["score"] >= t.watchlist_strong:
             serious.append(text + (", bekräftad av granskare" if hit.get("confirmed") else ""))

@@ -5,6 +5,7 @@ Every page that shows a case, a person or a company writes the audit log with th
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from functools import wraps
 from urllib.parse import quote
@@ -170,6 +171,7 @@ def case_detail(request, pk: int):
             "case": case,
             "parties": parties,
             "run": run,
+            "as_of": case.received_on,
             "findings": findings,
             "seen_decision": newest.pk if newest else 0,
             "runs": case.runs.all(),
@@ -191,7 +193,15 @@ def log_entries(case: Case):
 @require_POST
 def case_run(request, pk: int):
     case = _case(request, pk)
-    run = engine.screen(case, request.user)
+    as_of = None
+    if request.POST.get("as_of"):
+        try:
+            as_of = dt.date.fromisoformat(request.POST["as_of"])
+        except ValueError:
+            messages.error(request, _("“%(value)s” is not a date (YYYY-MM-DD): nothing was screened.")
+                           % {"value": request.POST["as_of"][:20]})  # fmt: skip
+            return redirect("screening:case", pk=case.pk)
+    run = engine.screen(case, request.user, as_of=as_of)
     messages.success(request, _("Screening done: %(level)s.") % {"level": run.get_recommendation_display()})
     return redirect("screening:case", pk=case.pk)
 

@@ -244,7 +244,10 @@ def arabic_script_match(skeleton: str, latin: str) -> bool:
 
 
 # --- variants that are different names --------------------------------------------------------------------
-PATRONYMIC_SUFFIXES = ("ovich", "evich", "ovych", "evych", "ovna", "evna", "ivna", "ichna", "ogly", "kyzy")
+PATRONYMIC_SUFFIXES = (
+    "ovich", "evich", "ovych", "evych", "ovna", "evna", "ivna", "ichna", "ogly", "kyzy",
+    "ovitj", "evitj", "ovytj", "evytj", "ovitsj", "evitsj", "owitsch", "ewitsch", "owna", "ewna",  # Swedish, German
+)  # fmt: skip
 _SLAVIC_MALE = ("ski", "skii", "skij", "skiy", "sky", "skyj", "skyi", "tskii", "oi", "ii", "yi", "yj")
 _SLAVIC_FEMALE = ("ska", "skaia", "skaja", "skaya", "tskaia", "aia", "aja", "aya")
 
@@ -294,7 +297,7 @@ def distinguishing(a: str, b: str, raw_a: str = "", raw_b: str = "") -> str | No
     if a[:2] != b[:2]:  # the rules on equal stems cannot apply
         if _slavic_gender(a, b) or _slavic_gender(b, a):  # Sjtjerbakova / Shcherbakov
             return "gender"
-        if is_patronymic(a) != is_patronymic(b):
+        if is_patronymic(a) != is_patronymic(b) and _patronymic_of(a, b):
             return "patronymic"
         return _vowel_differs(a, b, raw_a, raw_b)
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
@@ -321,9 +324,18 @@ def distinguishing(a: str, b: str, raw_a: str = "", raw_b: str = "") -> str | No
     son, sen = ("sson", "son"), ("sen", "ssen", "dotter", "dottir", "dottar")
     if _stem_pair(a, b, son, sen, 2) or _stem_pair(b, a, son, sen, 2):
         return "patronymic_form"
-    if is_patronymic(a) != is_patronymic(b):
+    if is_patronymic(a) != is_patronymic(b) and _patronymic_of(a, b):
         return "patronymic"
     return _vowel_differs(a, b, raw_a, raw_b)
+
+
+def _patronymic_of(a: str, b: str) -> bool:
+    """Whether one token is a given name and the other a patronymic formed from it (Oleksandr / Oleksandrovych,
+    Aleksandr / Alexandrovitj) — not any name against any patronymic (Lindqvist / Petrovna is a surname the
+    other name lacks and a patronymic the first lacks, not a difference)."""
+    given, patronymic = (b, a) if is_patronymic(a) else (a, b)
+    stem = next(patronymic[: -len(s)] for s in PATRONYMIC_SUFFIXES if patronymic.endswith(s))
+    return JaroWinkler.normalized_similarity(sound_key(given), sound_key(stem)) >= 0.8
 
 
 def _vowel_differs(a: str, b: str, raw_a: str, raw_b: str) -> str | None:

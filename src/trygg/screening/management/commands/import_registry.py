@@ -19,6 +19,12 @@ class Command(BaseCommand):
         parser.add_argument("--ftm", help="FollowTheMoney JSON lines instead of CSV.")
         parser.add_argument("--name", default="Registerutdrag")
         parser.add_argument(
+            "--extract-version",
+            dest="extract",
+            default="",
+            help="The extract's version or date (recorded with each screening run that reads it).",
+        )
+        parser.add_argument(
             "--allow-removals",
             action="store_true",
             help="Accept a re-import that removes more than a tenth of the registry (refused otherwise).",
@@ -28,12 +34,14 @@ class Command(BaseCommand):
         try:
             if options["ftm"]:
                 with open_binary(options["ftm"]) as fh:
-                    report = import_ftm(fh, options["name"], kind="registry", allow_removals=options["allow_removals"])
+                    report = import_ftm(fh, options["name"], kind="registry", allow_removals=options["allow_removals"],
+                                        version=options["extract"])  # fmt: skip
             elif options["companies"] and options["roles"]:
                 with open_binary(options["companies"]) as companies, open_binary(options["roles"]) as roles:
                     report = import_registry(
-                        companies, roles, options["name"], allow_removals=options["allow_removals"]
-                    )
+                        companies, roles, options["name"], allow_removals=options["allow_removals"],
+                        version=options["extract"],
+                    )  # fmt: skip
             else:
                 raise CommandError("give --companies and --roles, or --ftm")
         except (RecordError, OSError) as exc:

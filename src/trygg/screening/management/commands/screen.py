@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 
 from django.core.management.base import BaseCommand, CommandError
@@ -16,6 +17,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("case_file")
+        parser.add_argument("--as-of", help="Screen as of this date (YYYY-MM-DD); default the case's received_on.")
 
     def handle(self, *args, **options):
         try:
@@ -35,7 +37,11 @@ class Command(BaseCommand):
                 case = create_case(data)
             except RecordError as exc:
                 raise CommandError(f"{options['case_file']}: {exc}") from exc
-        run = screen(case)
+        try:
+            as_of = dt.date.fromisoformat(options["as_of"]) if options["as_of"] else None
+        except ValueError as exc:
+            raise CommandError(f"--as-of {options['as_of']!r}: not a date (YYYY-MM-DD)") from exc
+        run = screen(case, as_of=as_of)
         output = {
             "case": {
                 "id": case.pk,
@@ -43,6 +49,8 @@ class Command(BaseCommand):
                 "kind": case.kind,
                 "municipality": case.municipality_id,
             },
+            "as_of": run.as_of.isoformat() if run.as_of else None,
+            "versions": run.versions,
             "recommendation": run.recommendation,
             "reasons": run.reasons,
             "findings": [
