@@ -68,3 +68,23 @@ def test_a_period_in_progress_says_so_first_with_the_last_day_counted():
     assert key_points(running) == [said]
     over = {**running, "coverage": {"days": 7}}
     assert key_points(over) == []
+
+
+def test_an_interval_from_a_halving_to_a_doubling_is_too_uncertain_not_as_usual():
+    wide = {**row("_total", "no_change", 12, 13.0, 0.1, 9.4), "wide": True}
+    points = key_points({"categories": [wide]})
+    assert points == ["Totalt 12 händelser: för osäkert för att säga om det är fler eller färre än vanligt "
+                      "(ungefär 13 väntade)."]  # fmt: skip
+
+
+def test_when_the_main_source_is_left_out_the_report_says_no_comparison_was_possible():
+    report = {"totals": {"incidents": 475}, "sources_check": {"excluded": ["Polisens händelser"]},
+              "categories": [row("_total", "too_few", 0, 0.0)]}  # fmt: skip
+    assert key_points(report)[0].startswith("Ingen jämförelse med tidigare perioder: utan Polisens händelser")
+
+
+def test_one_earlier_period_only_is_said_with_the_counts_and_no_verdict():
+    report = {"coverage": {"compared_labels": ["år 2024"]}, "categories": [row("_total", "short_history", 475, 395.9)]}
+    said = ("Totalt 475 händelser mot 396 år 2024: bara en tidigare period, för kort historik för att skilja en "
+            "förändring från den vanliga variationen mellan perioder.")  # fmt: skip
+    assert key_points(report) == [said]

@@ -59,11 +59,16 @@ def test_the_nights_queue_comes_after_a_visitors_request():
 
     db = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "background"]}}
     with override_settings(TASKS=db):
-        precompute(periods_kept(NIGHT.date(), 1), Municipality.objects.filter(code="1780"))
+        periods = periods_kept(NIGHT.date(), 1)
+        precompute(periods, Municipality.objects.filter(code="1780"))
         compute_report.enqueue(row_id=0, municipality="1780", period="2026-W49", place=None, user=None)
-        queued = list(DBTaskResult.objects.ready().order_by("-priority", "run_after", "enqueued_at"))
-    assert [r.task_path.rsplit(".", 1)[1] for r in queued] == ["compute_report", "precompute_municipality"]
-    assert queued[1].queue_name == "background" and queued[1].args_kwargs["kwargs"]["periods"][0] == "2026-W48"
+        queued = list(DBTaskResult.objects.ready().order_by("-priority", "run_after", "enqueued_at", "id"))
+    # the visitor's report first; then one short task per period, what ended yesterday first
+    assert [r.task_path.rsplit(".", 1)[1] for r in queued] == ["compute_report"] + ["precompute_municipality"] * len(
+        periods
+    )
+    assert [r.args_kwargs["kwargs"]["periods"] for r in queued[1:]] == [[p.key] for p in periods]
+    assert queued[1].queue_name == "background" and queued[1].args_kwargs["kwargs"]["periods"] == ["2026-W48"]
 
 
 @pytest.mark.long

@@ -89,3 +89,26 @@ def test_complete_sources_say_nothing_at_the_top(demo_orgs):
     assert check["missing_now"] == [] and check["excluded"] == [] and check["dropped"] == []
     assert all(s["gaps"] == [] for s in check["sources"])
     assert [s["label"] for s in check["sources"]] == ["Polisens händelser", demo_orgs["orgs"]["centrum-karlstad"].name]
+
+
+def test_the_main_source_missing_in_a_baseline_year_drops_the_year_not_the_source():
+    """An annual report of a town where the police's events are nearly everything: the police feed missing in
+    2023 drops 2023 (compared with 2024 alone) instead of leaving the police out of both sides, which would leave
+    a "Totalt 0" comparison; a small partner missing in 2023 is still left out rather than lose the year."""
+    from types import SimpleNamespace
+
+    from trygg.situation.source_check import comparable
+
+    def source(label, rate, missing):
+        return SimpleNamespace(label=label, health=SimpleNamespace(rate=rate), missing_in=lambda p: p.key in missing)
+
+    now, baseline = parse_period("2025"), [parse_period("2023"), parse_period("2024")]
+    police, partner = source("Polisens händelser", 1.2, {"2023"}), source("Centrumföreningen", 0.1, set())
+    use = comparable(now, baseline, [police, partner])
+    assert [p.key for p in use.baseline] == ["2024"] and [p.key for p in use.dropped] == ["2023"]
+    assert use.excluded == []
+    small = source("Fastighetsägarna", 0.05, {"2023"})
+    use = comparable(now, baseline, [source("Polisens händelser", 1.2, set()), small])
+    assert [p.key for p in use.baseline] == ["2023", "2024"] and use.excluded == [small]
+    everywhere = source("Polisens händelser", 1.2, {"2023", "2024"})  # no clean year left: left out, as before
+    assert comparable(now, baseline, [everywhere, partner]).excluded == [everywhere]

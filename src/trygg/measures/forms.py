@@ -2,12 +2,12 @@ import datetime as dt
 import json
 
 from django import forms
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from trygg.core import geo
 from trygg.core.concurrency import OptimisticLockMixin
 from trygg.core.form_choices import NamedEmptyChoicesMixin
+from trygg.core.numbers import number
 from trygg.incidents.models import Category
 from trygg.measures.areas import AreaError, validate_areas
 from trygg.measures.models import Agreement, Measure, Meeting, ProblemPlace
@@ -47,7 +47,7 @@ class AreaChoiceMixin:
 
 def km2(size: float) -> str:
     """An area for people: ``925,3`` in Swedish (decimal comma), two decimals below 10 km²."""
-    return number_format(size, decimal_pos=2 if size < 10 else 1, use_l10n=True, force_grouping=True)
+    return number(size, digits=2 if size < 10 else 1, use_l10n=True, force_grouping=True)
 
 
 def map_view(municipality, geometry: dict | None = None) -> dict | None:

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from shapely.geometry import shape as geojson_shape
 
 from trygg.analysis.grid import DEFAULT_CRS, to_projected
+from trygg.core.numbers import number
 
 AT_M = 200.0  # within this distance of a named point the spot is "at" it
 NEAR_M = 1000.0  # within this distance it is described from that point, before the area it lies in
@@ -137,7 +137,7 @@ def phrase(where: dict | None) -> str:
         return _("in %(place)s") % {"place": where["place"]}
     if kind == "near":
         distance = where["distance_m"]
-        text = f"{number_format(distance / 1000, 1)} km" if distance >= 1000 else f"{distance} m"
+        text = f"{number(distance / 1000, 1)} km" if distance >= 1000 else f"{distance} m"
         return f"{text} {BEARING_NAMES[where['bearing']]} {where['place']}"
     return ""
 

@@ -21,11 +21,11 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from trygg.audit import log
+from trygg.core.numbers import number
 from trygg.screening import diagram, engine
 from trygg.screening.models import Case, Dataset, Entity, EntityFlag, Finding, Relation
 from trygg.screening.templatetags.screening_extras import ROLE_NAMES
@@ -66,7 +66,7 @@ def kind_of(schema: str) -> str:
 def share_text(share: float) -> str:
     """60.0 → "60 %", 33.33 → "33,3 %" (in the active language's number format)."""
     value = round(share, 1)
-    return f"{number_format(value, 0 if value == int(value) else 1)} %"
+    return f"{number(value, 0 if value == int(value) else 1)} %"
 
 
 def role_phrase(role: str, share: float | None = None) -> str:

@@ -51,11 +51,13 @@ from trygg.situation.spatial import SpatialSection, rounded
 from trygg.situation.study_area import StudyAreaError, including, observed, study_area
 from trygg.situation.trends import NONE, comparison_periods, exposure_days, years_earlier
 
-SCHEMA = 6  # bumped when the report's shape or methods change; part of the cache fingerprint
+SCHEMA = 7  # bumped when the report's shape or methods change; part of the cache fingerprint
 SERIES_LENGTH = {"week": 12, "month": 12, "tertial": 6, "year": 4}
 WEEK_PLACE_ITEMS = 40  # incidents listed per place in the weekly brief (all are counted)
 SOURCES = [
-    "Polisens händelser (polisen.se, öppna data): plats anges som kommunens eller länets mittpunkt.",
+    "Polisens händelser (polisen.se, öppna data): plats anges som kommunens eller länets mittpunkt. Sedan februari "
+    "2026 anger polisen länet som plats och kommunen sist i rubriken; Trygg läser kommunen därifrån, och det som "
+    "inte kan placeras i en kommun räknas för länet.",
     "Rapporter från samverkansparterna (EST) i Trygg.",
     "Befolkning: SCB 2024. Anmälda brott per 100 000 invånare: Kolada N07540 (Brå).",
     "Kommungränser: Lantmäteriet.",
@@ -306,6 +308,10 @@ class ReportBuilder:
             "q_value": _round(change.q_value, 6),
             "dispersion": _round(change.dispersion, 2),
             "direction": change.direction,
+            # no flag, but the interval allows anything from a halving to a doubling: "too uncertain", not "as usual"
+            "wide": change.direction == "no_change"
+            and (change.low is None or change.low < 0.5)
+            and (change.high is None or change.high > 2.0),
         }
 
     def series(self, found: list[source_check.SourceStatus]) -> dict:
@@ -316,7 +322,11 @@ class ReportBuilder:
         return {
             "periods": [p.key for p in periods],
             "labels": [p.label_sv for p in periods],
-            "covered": [self.covered(p) and not gap for p, gap in zip(periods, incomplete, strict=True)],
+            # a period not yet over is drawn hollow like one with a gap: its count so far is not comparable
+            "covered": [
+                self.covered(p) and not gap and p.end <= self.today + dt.timedelta(days=1)
+                for p, gap in zip(periods, incomplete, strict=True)
+            ],
             "total": [sum(c.values()) for c in counts],
             "by_category": {code: [c.get(code, 0) for c in counts] for code in top},
             "category_labels": {code: self.labels.get(code, code) for code in top},
@@ -326,8 +336,12 @@ class ReportBuilder:
         weights = harm_weights(current.category.tolist(), self.options.harm_weights)
         total = float(weights.sum())
         population = self.municipality.population
+        heaviest = int(weights.argmax()) if weights.size else None
         return {
             "total": _round(total, 1),
+            # one grave event can be most of the figure: say so where it is shown
+            "largest_share": _round(float(weights[heaviest]) / total, 3) if heaviest is not None and total else None,
+            "largest_label": self.labels.get(current.category[heaviest], "") if heaviest is not None else "",
             "rate_per_10k": _round(total * 10_000 / population, 2) if population and not self.place else None,
             "weights": self.options.harm_weights,
             "method": "Minsta straff i dagar enligt brottsbalken per kategori (jfr Swedish Crime Harm Index).",

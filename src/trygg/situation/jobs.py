@@ -8,8 +8,9 @@ so after the first night only what changed is computed (a late import into an ol
 Every quarter of an hour (``lagesbild_current``) the current week and month, where new data arrived since they
 were computed. The PDF and the Word document are drawn from the same cached result.
 
-Each municipality is one background task (at a priority below a user's own request), so several workers share
-the night: ``benchmarks/precompute_workers.py`` measures it for 290 municipalities on Redis Queue.
+Each municipality's period is one background task (every view and named place of it; a few seconds), queued below a
+user's own request, so that a visitor waits at most for the task a worker is on, and several workers share the
+night: ``benchmarks/precompute_workers.py`` measures it for 290 municipalities on Redis Queue.
 """
 
 from __future__ import annotations
@@ -117,7 +118,8 @@ def using_trygg() -> list[Municipality]:
 
 
 def precompute(periods: list[Period], municipalities=None) -> str:
-    """Queue one task per municipality; the outcome in Swedish (counted where the tasks ran at once)."""
+    """Queue one task per municipality and period (the periods in the order given, all municipalities' first); the
+    outcome in Swedish (counted where the tasks ran at once)."""
     municipalities = using_trygg() if municipalities is None else list(municipalities)
     keys = [p.key for p in periods]
     computed = fresh = queued = 0
@@ -127,15 +129,16 @@ def precompute(periods: list[Period], municipalities=None) -> str:
     if backend.supports_priority:  # the database worker the highest priority first
         options["priority"] = PRIORITY
     background = precompute_municipality.using(**options)
-    for municipality in municipalities:
-        result = background.enqueue(municipality=municipality.code, periods=keys)
-        if result.status == TaskResultStatus.SUCCESSFUL:
-            done, already = result.return_value
-            computed, fresh = computed + done, fresh + already
-        else:
-            queued += 1
+    for key in keys:
+        for municipality in municipalities:
+            result = background.enqueue(municipality=municipality.code, periods=[key])
+            if result.status == TaskResultStatus.SUCCESSFUL:
+                done, already = result.return_value
+                computed, fresh = computed + done, fresh + already
+            else:
+                queued += 1
     if queued:
-        return f"{len(keys)} perioder för {queued} kommuner köade"
+        return f"{len(keys)} perioder för {len(municipalities)} kommuner: {queued} uppgifter köade"
     return f"{computed} lägesbilder beräknade, {fresh} redan aktuella"
 
 

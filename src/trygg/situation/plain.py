@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from trygg.core.numbers import number
 from trygg.core.periods import MONTHS_SV, Period
 
 KEY_POINTS = 5
@@ -59,7 +60,7 @@ def key_points(report: dict) -> list[str]:
                     "where": _where(cluster["where"]),
                     "n": cluster["observed"],
                     "since": date_format(dt.date.fromisoformat(cluster["since"]), "j F"),
-                    "e": number_format(cluster["expected"], 1),
+                    "e": number(cluster["expected"], 1),
                 }
             )
         if not scan["clusters"]:
@@ -69,7 +70,7 @@ def key_points(report: dict) -> list[str]:
         values = {
             "label": row["label"],
             "n": row["count"],
-            "e": number_format(row["expected"], 1),
+            "e": number(row["expected"], 1),
             "low": _percent(row["low"]),
             "high": _percent(row["high"]),
         }
@@ -80,11 +81,29 @@ def key_points(report: dict) -> list[str]:
         )
         points.append(text % values)
     total = next((r for r in report.get("categories", []) if r["code"] == "_total"), None)
+    incidents = (report.get("totals") or {}).get("incidents")
+    if total is not None and not total["count"] and incidents and check.get("excluded"):
+        points.append(
+            _("No comparison with earlier periods: without %(sources)s, which is missing in a period compared with, "
+              "nothing is left to compare.") % {"sources": ", ".join(check["excluded"])}
+        )  # fmt: skip
+    if total is not None and total["direction"] == "short_history":
+        compared = ", ".join((report.get("coverage") or {}).get("compared_labels") or []) or "–"
+        points.append(
+            _("In all %(n)s incidents against %(e)s in %(compared)s: one earlier period only, too short a history to "
+              "tell a change from the ordinary variation between periods.")
+            % {"n": total["count"], "e": number(total["expected"], 0), "compared": compared}
+        )  # fmt: skip
     if total is not None and total["direction"] in ("up", "down", "no_change"):
-        if total["direction"] == "no_change":
+        if total["direction"] == "no_change" and total.get("wide"):
+            text = _(
+                "In all %(n)s incidents: too uncertain to say whether more or fewer than usual (about %(e)s expected)."
+            )
+            points.append(text % {"n": total["count"], "e": number(total["expected"], 0)})
+        elif total["direction"] == "no_change":
             points.append(
                 _("In all %(n)s incidents, no clear difference from the usual at this time (about %(e)s expected).")
-                % {"n": total["count"], "e": number_format(total["expected"], 0)}
+                % {"n": total["count"], "e": number(total["expected"], 0)}
             )
         else:
             word = _("more") if total["direction"] == "up" else _("fewer")
@@ -93,7 +112,7 @@ def key_points(report: dict) -> list[str]:
                 % {
                     "n": total["count"],
                     "word": word,
-                    "e": number_format(total["expected"], 0),
+                    "e": number(total["expected"], 0),
                     "low": _percent(total["low"]),
                     "high": _percent(total["high"]),
                 }
@@ -110,7 +129,10 @@ def key_points(report: dict) -> list[str]:
     hotspots = (report.get("spatial") or {}).get("hotspots") or []
     if hotspots:
         points.append(
-            _("Most incidents %(where)s: %(n)s within about 150 m, more than an even spread would give (%(sure)s).")
+            _(
+                "Most incidents %(where)s: %(n)s within about 150 m, more than an even spread would give, %(sure)s. "
+                "That says where incidents gather, not that it is new: that is under “New hot spots”."
+            )
             % {"where": _where(hotspots[0]["where"]), "n": hotspots[0]["count"], "sure": _sure(hotspots[0]["level"])}
         )
     return points[:KEY_POINTS]

@@ -6,8 +6,10 @@ walks — is judged against its own usual volume over the days the report reads
 period is *missing* in that period. The category comparison then compares like with like
 (:func:`comparable`): a source missing now is left out of the comparison on both sides; a baseline period in
 which another source is missing is dropped, or — when that would drop more than half of the baseline, or
-leave fewer than ``MIN_BASELINE`` periods — the source is left out instead. The report names every gap at its
-top, so a missing source is never read as fewer incidents.
+leave fewer than ``MIN_BASELINE`` periods — the source is left out instead, unless it carries half of the events or
+more (the police in a town with few partner reports): then the periods are dropped as long as one is left, since a
+comparison of what remains without the main source would say nothing. The report names every gap at its top, so a
+missing source is never read as fewer incidents.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from trygg.incidents.models import Source
 from trygg.orgs.models import Organisation
 from trygg.situation import data as d
 
-MIN_BASELINE = 2  # fewer baseline periods cannot show how much periods vary: rather leave a source out
+MIN_BASELINE = 2  # fewer baseline periods cannot show how much periods vary: rather leave a source out …
+MAIN_SOURCE = 0.5  # … unless the sources left out would be this share of the events or more
 MISSING_SHARE = 0.1  # a source missing for this share of a period's days makes the period incomplete for it
 
 Key = tuple[str, int | None]  # (source, reporting organisation)
@@ -65,6 +68,7 @@ class SourceStatus:
                 "from": (self.first_day + dt.timedelta(days=g.start)).isoformat(),
                 "to": (self.first_day + dt.timedelta(days=g.end - 1)).isoformat(),
                 "kind": g.kind,
+                "at_start": g.start == 0,  # from the first day read: the source's record begins later
                 "observed": g.observed,
                 "expected": round(g.expected, 1),
             }
@@ -140,14 +144,20 @@ def comparable(current: Period, baseline: list[Period], found: list[SourceStatus
     """The like-with-like comparison (module docstring)."""
     excluded = [s for s in found if s.missing_in(current)]
     rest = [s for s in found if s not in excluded]
+    total_rate = sum(s.health.rate for s in rest) or 1.0
     for s in list(rest):
-        if baseline and sum(s.missing_in(p) for p in baseline) * 2 > len(baseline):
+        gaps = sum(s.missing_in(p) for p in baseline)
+        main = s.health.rate / total_rate >= MAIN_SOURCE and gaps < len(baseline)
+        if baseline and gaps * 2 > len(baseline) and not main:
             excluded.append(s)
             rest.remove(s)
     kept = [p for p in baseline if not any(s.missing_in(p) for s in rest)]
-    if len(kept) < MIN_BASELINE <= len(baseline):
-        # dropping would leave too little to compare with: leave the gappy sources out instead
-        excluded += [s for s in rest if any(s.missing_in(p) for p in baseline)]
+    gappy = [s for s in rest if any(s.missing_in(p) for p in baseline)]
+    carries = sum(s.health.rate for s in gappy) / (sum(s.health.rate for s in rest) or 1.0)
+    if len(kept) < MIN_BASELINE <= len(baseline) and not (kept and carries >= MAIN_SOURCE):
+        # dropping would leave too little to compare with: leave the gappy sources out instead — unless they are
+        # most of the data, when one clean period compared with is better than a comparison of what is left
+        excluded += gappy
         kept = list(baseline)
     dropped = [p for p in baseline if p not in kept]
     return Comparable(kept, excluded, dropped)

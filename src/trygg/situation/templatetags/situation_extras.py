@@ -2,10 +2,11 @@ import base64
 import datetime as dt
 
 from django import template
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from trygg.core.numbers import number
 from trygg.orgs import naming
 
 register = template.Library()
@@ -15,7 +16,7 @@ register = template.Library()
 def percent(value, digits: int = 0):
     if value is None:
         return "–"
-    return f"{number_format(float(value) * 100, int(digits))} %"
+    return f"{number(float(value) * 100, int(digits))} %"
 
 
 @register.filter
@@ -25,7 +26,7 @@ def pvalue(value):
     value = float(value)
     if value < 0.001:
         return "< 0,001"
-    return number_format(value, 3)
+    return number(value, 3)
 
 
 @register.filter
@@ -103,7 +104,7 @@ def change_label(direction: str) -> str:
     return {
         "up": _("more than usual"),
         "down": _("fewer than usual"),
-        "no_change": _("as usual"),
+        "no_change": _("no clear difference"),
         "too_few": _("too few incidents to say"),
         "short_history": _("one earlier period only: too short a history to judge"),
         "no_data": _("nothing to compare with"),
@@ -126,11 +127,11 @@ def interval(row: dict) -> str:
     if row.get("ratio") is None and row.get("low") is None:
         return "–"
 
-    ratio = "–" if row.get("ratio") is None else number_format(row["ratio"], 2)
+    ratio = "–" if row.get("ratio") is None else number(row["ratio"], 2)
     low, high = row.get("low"), row.get("high")
     if high is None:  # unbounded above (reports made before issue 24): say so in words, never "∞"
-        return f"{ratio} ({_('at least')} {number_format(low or 0, 2)})"
-    return f"{ratio} ({number_format(low or 0, 2)}–{number_format(high, 2)})"
+        return f"{ratio} ({_('at least')} {number(low or 0, 2)})"
+    return f"{ratio} ({number(low or 0, 2)}–{number(high, 2)})"
 
 
 @register.filter
