@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from typing import Any
 
@@ -32,6 +33,7 @@ from trygg.screening.models import (
 )
 
 CASE_INPUT = "Ärendeuppgifter"
+SWEDISH_NUMBER = re.compile(r"^\s*(\d{2})?\d{6}[-+]?\d{4}\s*$")  # a personnummer's shape, checked when it has it
 PARTY_ROLES = {choice for choice, _ in Relation.Role.choices} - {"address"}
 
 
@@ -57,11 +59,19 @@ def _party_entity(data: dict[str, Any], where: str, company: bool) -> Entity:
         address=str(data.get("address") or "")[:300],
     )
     if company:
-        if data.get("org_number"):
+        if data.get("org_number") and entity.country != "SE":  # a foreign company: its registration number as given
+            entity.properties = {"registration_number": " ".join(str(data["org_number"]).split())[:60]}
+        elif data.get("org_number"):
             try:
                 entity.org_number = parse_organisation_number(str(data["org_number"]))
             except IdentityError as exc:
                 raise RecordError(f"{where}.org_number: {exc}") from exc
+    elif (
+        data.get("personal_number")
+        and entity.country != "SE"
+        and not SWEDISH_NUMBER.match(str(data["personal_number"]))
+    ):
+        entity.properties = {"id_number": " ".join(str(data["personal_number"]).split())[:60]}
     else:
         if data.get("personal_number"):
             try:

@@ -105,6 +105,10 @@ def resolve(entity: Entity) -> Entity | None:
         return Entity.objects.filter(dataset__in=registry, org_number=entity.org_number).first()
     if entity.personal_number:
         return Entity.objects.filter(dataset__in=registry, personal_number=entity.personal_number).first()
+    foreign = entity.properties.get("registration_number") if entity.properties else None
+    if foreign and entity.country:  # a foreign company: by country and its own registration number
+        number = " ".join(foreign.upper().split())
+        return Entity.objects.filter(dataset__in=registry, key=f"foreign:{entity.country}:{number}").first()
     if not entity.birth_date:
         return None
     # people born the same day are few: compare their names

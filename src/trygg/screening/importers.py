@@ -13,7 +13,8 @@ Registry CSV (documented in README.md):
   ``status`` (active, bankrupt, liquidation, deregistered — or aktiv, konkurs, likvidation, avregistrerad) with
   ``status_date`` (the day of the bankruptcy, liquidation or deregistration)
 * ``roles.csv``: ``org_number,role,personal_number,name,birth_date,country,share,valid_from,valid_to`` where a
-  company owner is given with ``owner_org_number`` instead of a person; ``role`` is one of board_member,
+  company owner is given with ``owner_org_number`` instead of a person (a foreign one with its own registration
+  number and ``country``; one named with a legal form and no number is a company too); ``role`` is one of board_member,
   deputy, ceo, signatory, owner, beneficial_owner, financier, lessor, auditor.
 
 Own-list CSV: ``name,org_number,personal_number,birth_date,flag,date,reference`` with flag refused, revoked,
@@ -44,6 +45,7 @@ from trygg.core.importing import (
 )
 from trygg.screening import ftm
 from trygg.screening.index import index_entities, refresh_frequencies
+from trygg.screening.matching.normalise import has_legal_form
 from trygg.screening.models import Dataset, Entity, Relation, Schema
 
 ENTITY_FIELDS = (
@@ -516,15 +518,28 @@ def import_registry(
             role = (row.get("role") or "").strip()
             if role not in ROLES or role == "address":
                 raise RecordError(f"unknown role {role!r}")
-            if (row.get("owner_org_number") or "").strip():
-                source_key = _org(row["owner_org_number"], line, "owner_org_number")
+            country = (row.get("country") or "").strip().upper()[:2]
+            number = (row.get("owner_org_number") or "").strip()
+            if number and country not in ("", "SE"):  # a foreign company: its own registration number, as given
+                source_key = f"foreign:{country}:{' '.join(number.upper().split())}"
+                records.setdefault(source_key, {
+                    "schema": Schema.COMPANY, "name": (row.get("name") or number).strip(), "country": country,
+                    "properties": {"registration_number": number},
+                })  # fmt: skip
+            elif number:
+                source_key = _org(number, line, "owner_org_number")
                 if source_key not in records:
                     records[source_key] = {
                         "schema": Schema.COMPANY,
                         "name": (row.get("name") or source_key).strip(),
                         "org_number": source_key,
-                        "country": (row.get("country") or "").upper()[:2],
+                        "country": country,
                     }
+            elif has_legal_form(row.get("name") or "") and not (row.get("personal_number") or "").strip():
+                # a company named without its number ("Caspian Crest Holdings Ltd"): a company, not a person
+                holder = row["name"].strip()
+                source_key = f"company:{country or 'SE'}:{holder.casefold()}"
+                records.setdefault(source_key, {"schema": Schema.COMPANY, "name": holder, "country": country or "SE"})
             else:
                 if not (row.get("name") or "").strip():
                     raise RecordError("a person needs a 'name'")

@@ -23,12 +23,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from trygg.audit import log
+from trygg.core.identity import IdentityError, parse_organisation_number
 from trygg.core.importing import RecordError
 from trygg.orgs import access, two_factor
 from trygg.orgs.models import Municipality, Organisation
 from trygg.screening import cases as case_service
 from trygg.screening import engine
 from trygg.screening.importers import import_own_list
+from trygg.screening.matching.normalise import has_legal_form
 from trygg.screening.models import Case, CaseParty, Entity, Finding, MatchJudgement, Recommendation, Relation
 
 
@@ -78,6 +80,20 @@ def index_view(request):
     return render(request, "screening/index.html", {"cases": cases, "datasets": engine.visible_datasets(codes)})
 
 
+def is_company(name: str, identifier: str, country: str) -> bool:
+    """A party line names a company when its number is a Swedish organisation number or its name has a legal
+    form (a foreign company's number cannot be checked)."""
+    if has_legal_form(name):
+        return True
+    if country == "SE" and identifier:
+        try:
+            parse_organisation_number(identifier)
+        except IdentityError:
+            return False
+        return True
+    return False
+
+
 class CaseForm(forms.Form):
     municipality = forms.ModelChoiceField(
         queryset=Municipality.objects.none(), label=gettext_lazy("Municipality"), empty_label=gettext_lazy("— choose —")
@@ -95,8 +111,10 @@ class CaseForm(forms.Form):
         required=False,
         label=gettext_lazy("Persons of significant influence"),
         help_text=gettext_lazy(
-            "One per line: name; personal identity number or birth date; role (board_member, ceo, "
-            "signatory, owner, beneficial_owner, financier, lessor); share in % (optional)."
+            "One per line: name; personal identity number, birth date or organisation number; role (board_member, "
+            "ceo, signatory, owner, beneficial_owner, financier, lessor); share in % (optional); country (two "
+            "letters, optional, SE if left out). A company is known by its organisation number or its legal form "
+            "(AB, Ltd, GmbH …); a foreign company's or person's own number is kept as written."
         ),
     )
 
@@ -116,7 +134,15 @@ class CaseForm(forms.Form):
                     _("Line %(n)d of the persons: write name; number or birth date; role") % {"n": number}
                 )
             person = {"name": parts[0], "role": parts[2]}
-            if parts[1].count("-") == 2 and len(parts[1]) == 10:
+            country = parts[4].upper() if len(parts) > 4 and parts[4] else "SE"
+            if len(country) != 2 or not country.isalpha():
+                raise RecordError(
+                    _("Line %(n)d of the persons: the country is two letters (SE, CY, DE …)") % {"n": number}
+                )
+            person["country"] = country
+            if is_company(parts[0], parts[1], country):
+                person |= {"company": True, "org_number": parts[1]}
+            elif parts[1].count("-") == 2 and len(parts[1]) == 10:
                 person["birth_date"] = parts[1]
             elif parts[1]:
                 person["personal_number"] = parts[1]

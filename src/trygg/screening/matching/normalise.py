@@ -162,7 +162,12 @@ def _transliterate_word(word: str, script: str) -> list[tuple[str, str]]:
             w = w[2:]
         parts.append((anyascii(w).lower(), word))
         return parts
+    if _KURDISH.search(word):  # Kurdish Latin letters: ş, ç, x are sh, ch, kh (Şêxmûs / Sheikhmous, Xelîl / Khalil)
+        word = word.replace("ş", "sh").replace("ç", "ch").replace("x", "kh")
     return [(anyascii(word).lower(), word)]
+
+
+_KURDISH = re.compile("[şêîûç]")
 
 
 def _words(text: str) -> list[tuple[str, str, str, str]]:
@@ -308,3 +313,9 @@ def normalise(name: str, company: bool = False) -> Name:
 
 def is_company_schema(schema: str) -> bool:
     return schema.lower() in {"company", "organization", "organisation", "legalentity", "vessel", "airplane"}
+
+
+def has_legal_form(name: str) -> bool:
+    """Whether the name carries a company's legal form (AB, Ltd, GmbH, Aktiebolag …): a holding named in a role
+    row without its registration number is still a company."""
+    return bool(normalise(name, company=True).forms)

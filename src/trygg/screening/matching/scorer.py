@@ -57,6 +57,7 @@ from trygg.screening.matching.variants import (
     is_arabic_name,
     is_nickname,
     is_patronymic,
+    same_company_word,
     somali_variant,
     sound_key,
     vowel_key,
@@ -82,9 +83,12 @@ KIND_LABELS = {
     "arabic_script": "arabisk skrift jämförd efter konsonanterna",
     "nickname": "smeknamn",
     "initial": "initial",
+    "company_word": "samma ord i bolagsnamn (trade/trading/handel …)",
 }
+COMPANY_WORD_SIMILARITY = 0.95
 DISTINGUISHING_LABELS = {
     "gender": "kvinno- och mansform",
+    "balkan": "olika efternamn (-ić, -ski, -ov, -enko …)",
     "patronymic_form": "olika efternamn (-sson, -sen, -dotter)",
     "vowel": "å, ä och ö är egna bokstäver",
     "patronymic": "förnamn mot fadersnamn",
@@ -128,6 +132,8 @@ def token_match(x: Token, y: Token) -> tuple[float, str]:
         return 0.0, "none"
     if is_nickname(a, b):
         return NICKNAME_SIMILARITY, "nickname"
+    if not x.person and not y.person and same_company_word(a, b):
+        return COMPANY_WORD_SIMILARITY, "company_word"
     reason = distinguishing(a, b, x.raw, y.raw)
     if reason:
         return 0.0, reason
@@ -191,7 +197,7 @@ class Alignment:
     unmatched_initials_both: bool = False  # each name has an initial without a counterpart
 
 
-_FULL_WEIGHT_KINDS = frozenset({"nickname", "arabic_script"})
+_FULL_WEIGHT_KINDS = frozenset({"nickname", "arabic_script", "company_word"})
 
 
 def _is_rotation_of_increasing(order: list[int]) -> bool:

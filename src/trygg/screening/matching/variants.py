@@ -86,6 +86,9 @@ def sound_key(token: str) -> str:
     if len(token) < 2:
         return token
     t = "j" + token[1:] if token[0] == "y" else token
+    if t[0] == "x" and len(t) > 2 and t[1] in _VOWELS:  # Kurdish x is kh: Xalid / Khalid, Xelîl / Khalil
+        t = "kh" + t[1:]
+    t = t.replace("gh", "q")  # Persian and Arabic gh and q are one sound: Ghasemi / Qasemi, Sadeghi / Sadeqi
     t = _CLUSTER_RE.sub(lambda m: _CLUSTERS[m.group(0)], t)
     t = _SOFT_C.sub("s", t).replace("c", "k")
     t = t[0] + t[1:].replace("j", "i").replace("y", "i")
@@ -269,6 +272,56 @@ def _slavic_gender(male: str, female: str) -> bool:
     return False
 
 
+# Words of company names that say the same thing in another form or language ("Nordic Trade AB" / "Nordic Trading
+# AB" / "Nordic Handel AB"): equal for matching, still a word of the name.
+COMPANY_WORD_GROUPS = (
+    ("trade", "trading", "traders", "handel", "handels"),
+    ("invest", "investment", "investments", "investering"),
+    ("fastighet", "fastigheter", "fastighets", "property", "properties"),
+    ("konsult", "konsulter", "consulting", "consultants", "consultancy"),
+    ("service", "services", "tjanster"),
+    ("holding", "holdings"),
+    ("transport", "transporter", "transports"),
+    ("restaurang", "restaurant", "restaurants"),
+    ("bygg", "byggnads", "construction"),
+)
+_COMPANY_WORD = {w: i for i, group in enumerate(COMPANY_WORD_GROUPS) for w in group}
+
+
+def same_company_word(a: str, b: str) -> bool:
+    return a in _COMPANY_WORD and _COMPANY_WORD.get(a) == _COMPANY_WORD.get(b)
+
+
+# Slavic surnames of one stem with endings of different families are different family names, not spellings
+# (Petrović / Petrovski / Petrov, Lukashevich / Lukashenko, Kovalchuk / Kovalenko); spellings within a family
+# (Petrović / Petrovic / Petrovitj, Petrov / Petrova) are left to the other rules.
+_SURNAME_FAMILIES = (
+    ("ic", "ich", "itj", "ici", "ovic", "evic", "ovich", "evich", "ovitj", "evitj"),
+    ("enko", "enka", "ko"),
+    ("uk", "chuk", "tjuk", "yuk", "iuk", "juk"),
+    ("ov", "ev", "ova", "eva", "off", "ow"),
+    ("ski", "sky", "skij", "skiy", "skii", "ska", "skaja", "skaya"),
+    ("in", "yn", "ina", "yna"),
+)
+_SURNAME_ENDINGS = sorted(((e, i) for i, fam in enumerate(_SURNAME_FAMILIES) for e in fam), key=lambda p: -len(p[0]))
+
+
+def _surname_family(token: str) -> tuple[str, int] | None:
+    for ending, family in _SURNAME_ENDINGS:
+        if token.endswith(ending) and len(token) - len(ending) >= 4:
+            return token[: -len(ending)], family
+    return None
+
+
+def _slavic_surnames_differ(a: str, b: str) -> bool:
+    one, two = _surname_family(a), _surname_family(b)
+    if one is None or two is None or one[1] == two[1]:
+        return False
+    (stem_a, _), (stem_b, _) = one, two
+    shorter = min(len(stem_a), len(stem_b))
+    return shorter >= 4 and stem_a[:shorter] == stem_b[:shorter]
+
+
 def is_patronymic(token: str) -> bool:
     return len(token) > 6 and token.endswith(PATRONYMIC_SUFFIXES)
 
@@ -294,6 +347,8 @@ def distinguishing(a: str, b: str, raw_a: str = "", raw_b: str = "") -> str | No
     """
     if a == b:
         return None
+    if _slavic_surnames_differ(a, b):
+        return "balkan"
     if a[:2] != b[:2]:  # the rules on equal stems cannot apply
         if _slavic_gender(a, b) or _slavic_gender(b, a):  # Sjtjerbakova / Shcherbakov
             return "gender"
@@ -335,6 +390,8 @@ def _patronymic_of(a: str, b: str) -> bool:
     other name lacks and a patronymic the first lacks, not a difference)."""
     given, patronymic = (b, a) if is_patronymic(a) else (a, b)
     stem = next(patronymic[: -len(s)] for s in PATRONYMIC_SUFFIXES if patronymic.endswith(s))
+    if len(given) > len(stem) + 2:  # Petrović is not the given name Petr: a surname of the same stem
+        return False
     return JaroWinkler.normalized_similarity(sound_key(given), sound_key(stem)) >= 0.8
 
 

@@ -1,0 +1,79 @@
+"""Foreign owners (issue 25): a Cypriot holding with its own registration number owns 60 % of the applicant and is
+on a sanctions list under its name. The registry CSV carries it (before, the whole file was refused; without the
+number it became a *person* named "… Ltd"), the web form declares it as a company with its country, and both
+the CLI's and the form's case find the listing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.screening.conftest import Registry, csv_bytes
+from trygg.screening.crossmatch import crossmatch
+from trygg.screening.engine import screen
+from trygg.screening.importers import import_ofac, import_registry
+from trygg.screening.models import Case, Entity
+
+pytestmark = pytest.mark.django_db
+
+OFAC = [["7300", "CASPIAN CREST HOLDINGS LTD", "-0-", "RUSSIA-EO14024", *["-0- "] * 7, "Limassol, Cyprus."]]
+
+
+@pytest.fixture
+def foreign_owner(demo_orgs):
+    r = Registry()
+    applicant = r.company("Restaurang Kaspian AB", dt.date(2022, 1, 1))
+    r.role(applicant, {"name": "Caspian Crest Holdings Ltd", "country": "CY"}, "owner", dt.date(2022, 1, 1), share=60,
+           owner_org="HE 412345")  # fmt: skip
+    r.role(applicant, {"name": "Nordic Grill Ltd", "country": "GB"}, "owner", dt.date(2022, 1, 1), share=40)
+    r.role(applicant, r.person("Sara Lind"), "ceo", dt.date(2022, 1, 1))
+    report = import_registry(csv_bytes(r.companies, list(r.companies[0])), csv_bytes(r.roles, list(r.roles[0])),
+                             "Register")  # fmt: skip
+    assert report.stored, report.rejected
+    import_ofac(csv_bytes(OFAC), "OFAC SDN", "2026-11-28")
+    crossmatch()
+    return {"applicant": applicant, **demo_orgs}
+
+
+def test_a_foreign_holding_is_a_company_with_its_own_number_and_its_listing_is_found(foreign_owner):
+    holding = Entity.objects.get(dataset__name="Register", name="Caspian Crest Holdings Ltd")
+    assert holding.schema == "Company" and holding.country == "CY"
+    assert holding.properties["registration_number"] == "HE 412345" and holding.org_number == ""
+    assert Entity.objects.get(dataset__name="Register", name="Nordic Grill Ltd").schema == "Company"  # no number
+    from tests.screening.conftest import case_data
+    from trygg.screening.cases import create_case
+
+    run = screen(create_case(case_data(foreign_owner["applicant"], [], reference="FOREIGN CLI")))
+    owner = run.findings.get(code="listed_owner")
+    assert run.recommendation == "serious" and owner.evidence["effective_share"] == 60.0
+    assert "Caspian Crest Holdings Ltd" in owner.summary
+
+
+def test_the_web_form_declares_a_foreign_company_owner_with_its_country(foreign_owner, officer):
+    applicant = foreign_owner["applicant"]
+    client = officer()
+    response = client.post("/granskning/arenden/nytt/", {
+        "municipality": "1780", "kind": "serveringstillstand", "reference": "FOREIGN WEB", "received_on": "2026-11-02",
+        "applicant_name": applicant["name"], "applicant_org_number": applicant["org_number"],
+        "persons": "Caspian Crest Holdings Ltd; HE 412345; owner; 60; CY\nSara Lind; 1985-04-01; ceo",
+    })  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    case = Case.objects.get(reference="FOREIGN WEB")
+    holding = case.parties.get(role="owner").entity
+    assert (
+        holding.schema == "Company"
+        and holding.country == "CY"
+        and holding.properties == {"registration_number": "HE 412345"}
+    )
+    client.post(f"/granskning/arenden/{case.pk}/granska/", {"as_of": "2026-11-02"})
+    run = case.runs.first()
+    assert run.recommendation == "serious", run.reasons
+    assert run.findings.filter(code="watchlist", matched__name="CASPIAN CREST HOLDINGS LTD").exists()
+    bad = client.post("/granskning/arenden/nytt/", {
+        "municipality": "1780", "kind": "serveringstillstand", "reference": "FOREIGN BAD", "received_on": "2026-11-02",
+        "applicant_name": applicant["name"], "applicant_org_number": applicant["org_number"],
+        "persons": "Caspian Crest Holdings Ltd; HE 412345; owner; 60; Cyprus",
+    })  # fmt: skip
+    assert "landet anges med två bokstäver" in bad.content.decode() and not Case.objects.filter(
+        reference="FOREIGN BAD").exists()  # fmt: skip
