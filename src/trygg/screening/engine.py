@@ -134,7 +134,9 @@ def watchlist_hits(parties: list[CaseParty], datasets: list[Dataset], t: Thresho
     dataset_ids = [d.pk for d in datasets]
     for party in parties:
         e = party.entity
-        ids = [i for i, _ in index.candidates(e.names, e.is_company, [e.org_number, e.personal_number], dataset_ids)]
+        found = index.candidates(e.names, e.is_company, [e.org_number, e.personal_number], dataset_ids,
+                                 birth_date=e.birth_date)  # fmt: skip
+        ids = [i for i, _ in found]
         judgements = dict(
             MatchJudgement.objects.filter(party_key=party_key(e), matched__in=ids).values_list(
                 "matched_id", "judgement"

@@ -25,7 +25,7 @@ MAX_POSTINGS_PER_QUERY = 6000
 
 def keys_for(entity: Entity) -> set[str]:
     identifiers = [entity.org_number, entity.personal_number]
-    return entity_keys(entity.names, entity.is_company, identifiers)
+    return entity_keys(entity.names, entity.is_company, identifiers, entity.birth_date)
 
 
 def index_entities(entity_ids: Iterable[int] | None = None, dataset=None) -> int:
@@ -35,7 +35,7 @@ def index_entities(entity_ids: Iterable[int] | None = None, dataset=None) -> int
         qs = qs.filter(dataset=dataset)
     if entity_ids is not None:
         qs = qs.filter(pk__in=list(entity_ids))
-    fields = ("id", "dataset_id", "schema", "name", "aliases", "org_number", "personal_number")
+    fields = ("id", "dataset_id", "schema", "name", "aliases", "org_number", "personal_number", "birth_date")
     total = 0
     with transaction.atomic():
         NameKey.objects.filter(entity__in=qs.values("pk")).delete()
@@ -72,9 +72,10 @@ def candidates(
     identifiers: Iterable[str] = (),
     dataset_ids: Iterable[int] | None = None,
     limit: int = 30,
+    birth_date: str = "",
 ) -> list[tuple[int, float]]:
     """Entity ids worth scoring against the query, best first, with their blocking weight."""
-    keys = entity_keys(list(names), company, [i for i in identifiers if i])
+    keys = entity_keys(list(names), company, [i for i in identifiers if i], birth_date)
     if not keys:
         return []
     frequencies = dict(KeyFrequency.objects.filter(key__in=keys).values_list("key", "count"))

@@ -7,7 +7,9 @@ together give ``j:`` (for "Goodwill" / "Good Will") and the whole name in any wo
 transliteration key of :func:`~trygg.screening.matching.variants.sound_key` (``x:``, so that "Sjtjerbakov"
 finds "Shcherbakov" and "Carlsson" finds "Karlsson") and, for people, the consonants of a token
 (``k:``, :func:`~trygg.screening.matching.variants.consonant_key`, also of its Somali reading), so that
-"محمد علي" finds "Mohammed Ali" and "Xuseen" finds "Hussein". Identifiers give ``id:`` keys. Weak words
+"محمد علي" finds "Mohammed Ali" and "Xuseen" finds "Hussein". Identifiers give ``id:`` keys, a person's full
+birth date a ``b:`` key (so that a name too far off for any other key — a Belarusian passport's "Hrychuk" for the
+Russian "Gritjuk" — is still scored when the birth date is the same, and shown "att kontrollera"). Weak words
 ("ab", "bygg", "al") give no key.
 """
 
@@ -49,14 +51,16 @@ def name_keys(name: str, company: bool) -> set[str]:
     return {k[:64] for k in keys}
 
 
-def entity_keys(names: Iterable[str], company: bool, identifiers: Iterable[str] = ()) -> set[str]:
-    """The blocking keys of an entity: of all its names, and of its identifiers."""
+def entity_keys(names: Iterable[str], company: bool, identifiers: Iterable[str] = (), birth_date: str = "") -> set[str]:
+    """The blocking keys of an entity: of all its names, of its identifiers and of a person's full birth date."""
     keys: set[str] = set()
     for name in names:
         keys |= name_keys(name, company)
     for identifier in identifiers:
         if identifier:
             keys.add(f"id:{identifier}")
+    if not company and len(birth_date or "") == 10:
+        keys.add(f"b:{birth_date}")
     return keys
 
 
@@ -64,5 +68,5 @@ def key_weight(key: str, frequency: int) -> float:
     """How much a shared key says: rare keys more (inverse frequency); identifiers most."""
     if key.startswith("id:"):
         return 100.0
-    base = {"t": 1.0, "j": 1.0, "n": 3.0, "p": 0.4, "s": 0.4, "x": 0.8, "k": 0.5}.get(key[0], 0.5)
+    base = {"t": 1.0, "j": 1.0, "n": 3.0, "p": 0.4, "s": 0.4, "x": 0.8, "k": 0.5, "b": 1.0}.get(key[0], 0.5)
     return base / (1.0 + frequency) ** 0.5

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from anyascii import anyascii
@@ -93,6 +93,7 @@ class Token:
     original: str  # as written in the name (for explanations)
     arabic: str = ""  # the anyascii transliteration of an Arabic-script token
     person: bool = True  # a token of a person's name (Somali orthography is only looked for there)
+    kurdish: bool = False  # of a name in Kurdish Latin orthography (short vowels written otherwise: Mihemed)
 
     @property
     def sound(self) -> str:
@@ -162,12 +163,14 @@ def _transliterate_word(word: str, script: str) -> list[tuple[str, str]]:
             w = w[2:]
         parts.append((anyascii(w).lower(), word))
         return parts
+    word = word.replace("đ", "dj")  # Serbo-Croatian đ is dj (Đorđević / Djordjevic), not d
     if _KURDISH.search(word):  # Kurdish Latin letters: ş, ç, x are sh, ch, kh (Şêxmûs / Sheikhmous, Xelîl / Khalil)
         word = word.replace("ş", "sh").replace("ç", "ch").replace("x", "kh")
     return [(anyascii(word).lower(), word)]
 
 
 _KURDISH = re.compile("[şêîûç]")
+_KURDISH_X = re.compile(r"^x[aeiou]")  # Xebat, Xalid: Latin x before a vowel begins Kurdish names, not others
 
 
 def _words(text: str) -> list[tuple[str, str, str, str]]:
@@ -293,12 +296,12 @@ def normalise(name: str, company: bool = False) -> Name:
             folded = fold_token(part)
             arabic = (ascii_text if ascii_text.strip("`'") == part else part) if script == "arabic" else ""
             tokens.append(Token(folded, raw_part, script, original, arabic, not company))
+    if not company and (_KURDISH.search(text.casefold()) or any(_KURDISH_X.match(t.text) for t in tokens)):
+        tokens = [replace(t, kurdish=True) for t in tokens]
     if not company:
         tokens = _split_abd(tokens)
         tokens = [
-            Token(_PARTICLE_SPELLINGS[t.text], t.raw, t.script, t.original, t.arabic, t.person)
-            if i and t.text in _PARTICLE_SPELLINGS
-            else t
+            replace(t, text=_PARTICLE_SPELLINGS[t.text]) if i and t.text in _PARTICLE_SPELLINGS else t
             for i, t in enumerate(tokens)
         ]
     return Name(

@@ -250,6 +250,7 @@ def arabic_script_match(skeleton: str, latin: str) -> bool:
 PATRONYMIC_SUFFIXES = (
     "ovich", "evich", "ovych", "evych", "ovna", "evna", "ivna", "ichna", "ogly", "kyzy",
     "ovitj", "evitj", "ovytj", "evytj", "ovitsj", "evitsj", "owitsch", "ewitsch", "owna", "ewna",  # Swedish, German
+    "avich", "avitj", "auna", "euna",  # Belarusian (Mikalaevich, Mikalauna)
 )  # fmt: skip
 _SLAVIC_MALE = ("ski", "skii", "skij", "skiy", "sky", "skyj", "skyi", "tskii", "oi", "ii", "yi", "yj")
 _SLAVIC_FEMALE = ("ska", "skaia", "skaja", "skaya", "tskaia", "aia", "aja", "aya")
@@ -322,6 +323,51 @@ def _slavic_surnames_differ(a: str, b: str) -> bool:
     return shorter >= 4 and stem_a[:shorter] == stem_b[:shorter]
 
 
+def consonants(token: str) -> str:
+    """The sound key without its vowels (Kurdish Mihemed / Mohammed, Ebdulqadir / Abdulkadir, Xebat / Khabat)."""
+    key = sound_key(token)
+    return _DOUBLE.sub(r"\1", re.sub(r"[aeiouy]", "", key))
+
+
+# Balkan surnames in -ić of different stems are different families (Petrović / Petrić, Stojanović / Stojković,
+# Ćirić / Ćorić), though they share the ending that makes them look alike.
+_IC = ("ic", "itj")  # not -ich: German (Friedrich) and Russian patronymics end so too
+# Swedish patronymic surnames likewise (Persson / Pettersson, Johansson / Jonsson, Svensson / Svenningsson).
+_SSON = ("sson", "son")
+# Persian surnames of one stem with another ending: Sadeghi / Sadeghian, Mohammadi / Mohammadpour.
+_PERSIAN_FAMILIES = (("i",), ("ian", "yan"), ("pour", "pur"), ("zadeh", "zade"), ("nejad", "nezhad", "nia"), ("far",),
+                     ("lou", "loo"))  # fmt: skip
+
+
+def _stems_differ(a: str, b: str, endings: tuple[str, ...], min_stem: int = 2) -> bool:
+    """Both tokens end in one of ``endings`` and what comes before is another name, not another spelling of it
+    (Persson / Pettersson, Johansson / Jonsson, but not Jonson / Johnson or Allison / Ellison)."""
+    longest_first = sorted(endings, key=len, reverse=True)
+    ea = next((e for e in longest_first if a.endswith(e) and len(a) - len(e) >= min_stem), None)
+    eb = next((e for e in longest_first if b.endswith(e) and len(b) - len(e) >= min_stem), None)
+    if ea is None or eb is None:
+        return False
+    stem_a, stem_b = a[: -len(ea)], b[: -len(eb)]
+    if sound_key(stem_a) == sound_key(stem_b):
+        return False
+    return abs(len(stem_a) - len(stem_b)) >= 2 or JaroWinkler.normalized_similarity(stem_a, stem_b) < 0.8
+
+
+def _persian_differ(a: str, b: str) -> bool:
+    def split(token: str) -> tuple[str, int] | None:
+        for i, family in enumerate(_PERSIAN_FAMILIES):
+            for e in sorted(family, key=len, reverse=True):
+                if token.endswith(e) and len(token) - len(e) >= 4:
+                    return token[: -len(e)], i
+        return None
+
+    one, two = split(a), split(b)
+    if one is None or two is None:  # both must carry one of the endings (Cabdullaahi / Cabdullaah is a spelling)
+        return False
+    (stem_a, fam_a), (stem_b, fam_b) = one, two
+    return fam_a != fam_b and sound_key(stem_a) == sound_key(stem_b)
+
+
 def is_patronymic(token: str) -> bool:
     return len(token) > 6 and token.endswith(PATRONYMIC_SUFFIXES)
 
@@ -347,8 +393,12 @@ def distinguishing(a: str, b: str, raw_a: str = "", raw_b: str = "") -> str | No
     """
     if a == b:
         return None
-    if _slavic_surnames_differ(a, b):
+    if _slavic_surnames_differ(a, b) or _stems_differ(a, b, _IC):
         return "balkan"
+    if _stems_differ(a, b, _SSON, 3):
+        return "patronymic_form"
+    if _persian_differ(a, b):
+        return "persian"
     if a[:2] != b[:2]:  # the rules on equal stems cannot apply
         if _slavic_gender(a, b) or _slavic_gender(b, a):  # Sjtjerbakova / Shcherbakov
             return "gender"
