@@ -88,3 +88,12 @@ def test_one_earlier_period_only_is_said_with_the_counts_and_no_verdict():
     said = ("Totalt 475 händelser mot 396 år 2024: bara en tidigare period, för kort historik för att skilja en "
             "förändring från den vanliga variationen mellan perioder.")  # fmt: skip
     assert key_points(report) == [said]
+
+
+def test_chart_axes_name_periods_by_their_dates():
+    from trygg.situation.plain import axis_label
+
+    assert axis_label(parse_period("2026-W38")) == "v. 38 (14/9–20/9)"
+    assert axis_label(parse_period("2026-W01")) == "v. 1 (29/12–4/1)"
+    assert axis_label(parse_period("2025-T1")) == "T1 2025 (jan–apr)"
+    assert axis_label(parse_period("2026-11")) == "nov 2026" and axis_label(parse_period("2025")) == "2025"

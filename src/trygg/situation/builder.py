@@ -322,6 +322,7 @@ class ReportBuilder:
         return {
             "periods": [p.key for p in periods],
             "labels": [p.label_sv for p in periods],
+            "axis_labels": [plain.axis_label(p) for p in periods],
             # a period not yet over is drawn hollow like one with a gap: its count so far is not comparable
             "covered": [
                 self.covered(p) and not gap and p.end <= self.today + dt.timedelta(days=1)

@@ -74,7 +74,7 @@ def spread_labels(values: list[float], gap: float) -> np.ndarray:
 
 def series_chart(report: dict, render: Render = to_svg) -> Figure:
     series = report["series"]
-    labels = series["periods"]
+    labels = series.get("axis_labels") or series["periods"]
     x = np.arange(len(labels))
     partial = ~np.asarray(series.get("covered", [True] * len(labels)), bool)
     fig, ax = plt.subplots(figsize=(7.2, 3.0))

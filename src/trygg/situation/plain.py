@@ -30,6 +30,19 @@ def week_label(period: Period) -> str:
     return f"vecka {period.number}, {first} – {last.day} {MONTHS_SV[last.month - 1][:3]} {last.year}"
 
 
+def axis_label(period: Period) -> str:
+    """A period as a chart axis names it, by its dates: 'v. 49 (30/11–6/12)', 'nov 2026', 'T1 2025 (jan–apr)'."""
+    if period.kind == "week":
+        last = period.end - dt.timedelta(days=1)
+        return f"v. {period.number} ({period.start.day}/{period.start.month}–{last.day}/{last.month})"
+    if period.kind == "month":
+        return f"{MONTHS_SV[period.number - 1][:3]} {period.year}"
+    if period.kind == "tertial":
+        first, last = MONTHS_SV[(period.number - 1) * 4][:3], MONTHS_SV[period.number * 4 - 1][:3]
+        return f"T{period.number} {period.year} ({first}–{last})"
+    return str(period.year)
+
+
 def _percent(ratio: float) -> str:
     change = round((ratio - 1) * 100)
     return f"+{change} %" if change > 0 else f"−{abs(change)} %"
