@@ -246,7 +246,10 @@ class ReportBuilder:
         """This period against the same days of the same period last year, in plain counts."""
         last = years_earlier(self.period, 1)
         days = exposure_days(self.period, self.today)
-        same_days = Period(last.kind, last.year, last.number, last.start, last.start + dt.timedelta(days=days))
+        # a whole period against the whole period last year (2024 has 366 days); one in progress, the same days
+        complete = days >= self.period.days
+        same_days = last if complete else Period(last.kind, last.year, last.number, last.start,
+                                                 last.start + dt.timedelta(days=days))  # fmt: skip
         if days == 0 or not self.covered(same_days):
             return plain.year_on_year({}, None, self.labels)
         table = plain.year_on_year(Counter(current.category.tolist()), self.category_counts(same_days), self.labels)
