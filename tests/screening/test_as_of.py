@@ -80,10 +80,15 @@ def test_one_who_left_more_than_a_year_before_the_application_is_not_walked(demo
 def test_a_re_screening_keeps_the_case_date_unless_another_is_chosen(demo_orgs):
     case = case_received(handed_over(HANDED_OVER), APPLIED)
     assert screen(case).as_of == APPLIED
-    later = screen(case, as_of=dt.date(2027, 1, 10))  # the officer asks about another day: the owner had left
-    assert later.as_of == dt.date(2027, 1, 10)
+    later = screen(case, as_of=dt.date(2026, 12, 1))  # the officer asks about another day: the owner had left
+    assert later.as_of == dt.date(2026, 12, 1)
     assert "listed_owner" not in {f.code for f in later.findings.all()}
-    assert "listed_left" in {f.code for f in later.findings.all()}
+    left = later.findings.get(code="listed_left")
+    assert "lämnade 2026-10-01, 61 dagar före granskningsdagen (2026-12-01)" in left.summary  # not "ansökan"
+    for typo in (dt.date(27, 1, 10), dt.date(9999, 12, 31), dt.date(1, 1, 1), dt.date(2021, 9, 14)):
+        with pytest.raises(ValueError, match="utanför det tillåtna"):  # before five years or after today
+            screen(case, as_of=typo)
+    assert case.runs.count() == 2
 
 
 def test_the_cli_and_the_web_form_answer_as_of_the_case_date(demo_orgs, officer, tmp_path):
@@ -112,6 +117,8 @@ def test_the_cli_and_the_web_form_answer_as_of_the_case_date(demo_orgs, officer,
     assert "OFAC SDN 2026-11-28" in page
     bad = client.post(f"/granskning/arenden/{case.pk}/granska/", {"as_of": "15/9"}, follow=True)
     assert "är inget datum" in bad.content.decode() and case.runs.count() == 1
+    typo = client.post(f"/granskning/arenden/{case.pk}/granska/", {"as_of": "0001-01-01"}, follow=True)
+    assert typo.status_code == 200 and "utanför det tillåtna" in typo.content.decode() and case.runs.count() == 1
 
 
 def test_swedish_transliteration_and_a_married_name_reach_the_listed_person(demo_orgs):

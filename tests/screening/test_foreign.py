@@ -77,3 +77,23 @@ def test_the_web_form_declares_a_foreign_company_owner_with_its_country(foreign_
     })  # fmt: skip
     assert "landet anges med två bokstäver" in bad.content.decode() and not Case.objects.filter(
         reference="FOREIGN BAD").exists()  # fmt: skip
+
+
+def test_roles_in_swedish_and_findings_with_the_serious_first(foreign_owner, officer):
+    applicant = foreign_owner["applicant"]
+    client = officer()
+    base = {"municipality": "1780", "kind": "serveringstillstand", "received_on": "2026-11-02",
+            "applicant_name": applicant["name"], "applicant_org_number": applicant["org_number"]}  # fmt: skip
+    persons = "Sara Lind; 1985-04-01; VD\nCaspian Crest Holdings Ltd; HE 412345; ägare; 60; CY"
+    response = client.post("/granskning/arenden/nytt/", {**base, "reference": "ROLES SV", "persons": persons})
+    assert response.status_code == 302
+    case = Case.objects.get(reference="ROLES SV")
+    assert sorted(case.parties.values_list("role", flat=True)) == ["applicant", "ceo", "owner"]
+    bad = client.post(
+        "/granskning/arenden/nytt/", {**base, "reference": "ROLES BAD", "persons": "Sara Lind; 1985-04-01; chef"}
+    )
+    assert "Rad 1 bland personerna: ”chef” är ingen roll" in bad.content.decode()
+    client.post(f"/granskning/arenden/{case.pk}/granska/", {"as_of": "2026-11-02"})
+    page = client.get(f"/granskning/arenden/{case.pk}/").content.decode()
+    severities = [s for s in ("severity-high", "severity-medium", "severity-low", "severity-info") if s in page]
+    assert severities and [page.index(s) for s in severities] == sorted(page.index(s) for s in severities)

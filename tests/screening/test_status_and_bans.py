@@ -55,7 +55,8 @@ def test_the_same_people_at_the_same_address_after_a_bankruptcy_is_a_phoenix(dem
     phoenix = findings["phoenix"]
     assert phoenix.severity == "high" and phoenix.evidence["company"] == "Krogen Vid Ån AB"
     assert phoenix.evidence["shared"] == ["Lena Åkesson", "Per Åkesson"] and phoenix.evidence["same_address"]
-    assert "gick i konkurs 2026-05-12" in phoenix.summary and "samma adress och liknande namn" in phoenix.summary
+    assert "gick i konkurs 2026-05-12 (174 dagar, ungefär 6 månader före ansökan)" in phoenix.summary
+    assert "samma adress och liknande namn" in phoenix.summary
     assert [f.evidence["company"] for f in run.findings.filter(code="phoenix")] == ["Krogen Vid Ån AB"]
     at_address = findings["bankruptcy_at_address"]  # another company at the address, no shared people: low
     assert at_address.severity == "low" and at_address.evidence["company"] == "Annan Krog AB"
@@ -145,6 +146,8 @@ def test_a_sanction_naming_an_entity_not_in_the_file_refuses_it(demo_orgs):
 
 def test_company_names_alike_once_the_legal_form_is_set_aside():
     assert similar_names("Krogen Vid Ån AB", "Nya Krogen Vid Ån Aktiebolag")
+    assert similar_names("Ågårdens Kök AB", "Restaurang Ågården AB")  # the genitive -s; "restaurang" is generic
+    assert not similar_names("Restaurang Torget AB", "Restaurang Hamnen AB")
     assert not similar_names("Krogen Vid Ån AB", "Fasadbygg Örebro AB")
     assert not similar_names("AB", "Aktiebolag")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.apps import apps
 from django.conf import settings
@@ -20,6 +20,7 @@ from django.utils import timezone
 from trygg.audit import log
 from trygg.screening import graph, index, network, ownership
 from trygg.screening.crossmatch import best_match
+from trygg.screening.matching.normalise import DISTINGUISHING_WORDS, WEAK_WORDS
 from trygg.screening.models import (
     Case,
     CaseParty,
@@ -225,6 +226,19 @@ def walk_from(starts, datasets: list[Dataset] | None = None, since: dt.date | No
         )
 
 
+EARLIEST_AS_OF = dt.timedelta(days=5 * 365)  # a screening may look back this far before the application, no further
+
+
+def check_as_of(as_of: dt.date, received_on: dt.date, today: dt.date) -> None:
+    """A day a screening may answer for: from five years before the application up to today (a typo such as
+    0027-01-10 would otherwise screen a world without relations and find no risk). Raises ValueError in Swedish."""
+    if not received_on - EARLIEST_AS_OF <= as_of <= today:
+        raise ValueError(
+            f"Granskningsdagen {as_of.isoformat()} ligger utanför det tillåtna: från "
+            f"{(received_on - EARLIEST_AS_OF).isoformat()} (fem år före ansökan) till i dag, {today.isoformat()}."
+        )
+
+
 def ended_relations(relation_ids, today: dt.date) -> dict[int, dt.date]:
     """The relations among ``relation_ids`` that have ended by ``today``, with the day they ended."""
     return dict(Relation.objects.filter(pk__in=list(relation_ids), valid_to__lt=today).values_list("pk", "valid_to"))
@@ -250,6 +264,7 @@ def receipt_complaints(org_number: str) -> int:
     return complaints_for_org_number(org_number)
 
 
+GENERIC_COMPANY_WORDS = WEAK_WORDS | DISTINGUISHING_WORDS
 LEGAL_FORMS = {"ab", "aktiebolag", "hb", "kb", "handelsbolag", "kommanditbolag", "ek", "för", "ekonomisk", "förening",
                "ltd", "limited", "inc", "llc", "gmbh", "oy", "as", "aps", "i", "och", "&"}  # fmt: skip
 
@@ -259,9 +274,17 @@ def _name_words(name: str) -> set[str]:
 
 
 def similar_names(a: str, b: str) -> bool:
-    """Company names alike once the legal form is set aside: half or more of their words shared (Jaccard)."""
+    """Company names alike once the legal form is set aside: half or more of their words shared (Jaccard), or a
+    distinctive word of five letters or more in both (Ågårdens Kök / Restaurang Ågården: "ågården"), the Swedish
+    genitive -s set aside; generic words (restaurang, bygg, handel …) do not count."""
     one, two = _name_words(a), _name_words(b)
-    return bool(one and two) and len(one & two) / len(one | two) >= 0.5
+    if not (one and two):
+        return False
+    if len(one & two) / len(one | two) >= 0.5:
+        return True
+    stems = [{w[:-1] if w.endswith("s") and len(w) > 5 else w for w in words} for words in (one, two)]
+    shared = stems[0] & stems[1]
+    return any(len(w) >= 5 and w not in GENERIC_COMPANY_WORDS for w in shared)
 
 
 def bankruptcies(applicant: Entity, people: dict[int, str], address_id: int | None, as_of: dt.date) -> list[Bankruptcy]:
@@ -477,6 +500,8 @@ def screen(case: Case, user=None, as_of: dt.date | None = None) -> ScreeningRun:
     t = thresholds()
     as_of = as_of or case.received_on
     today = timezone.localdate()
+    check_as_of(as_of, case.received_on, today)
+    day_word = "ansökan" if as_of == case.received_on else f"granskningsdagen ({as_of.isoformat()})"
     with graph.serial_plans():  # the reading: many small lookups, one transaction
         parties = list(case.parties.select_related("entity"))
         datasets = list_datasets(case)
@@ -484,8 +509,9 @@ def screen(case: Case, user=None, as_of: dt.date | None = None) -> ScreeningRun:
         resolved = {p.entity_id: resolve(p.entity) for p in parties}
         starts = {r.pk: p for p in parties if (r := resolved[p.entity_id]) is not None}
         walk = walk_from(starts, datasets, since=min(as_of - graph.LOOKBACK, today))
-        facts = gather_facts(case, resolved, hits, t, as_of)
+        facts = gather_facts(case, resolved, hits, t)  # the red flags are about the application and its date
         facts.listed_owners, owner_ids = listed_owners(resolved.get(case.applicant_id), datasets, [as_of, today])
+        facts.listed_owners = [replace(o, on_application=as_of == case.received_on) for o in facts.listed_owners]
     flags = red_flags(facts, t)
     owner_flags = ownership_flags(facts, t)
 
@@ -528,7 +554,7 @@ def screen(case: Case, user=None, as_of: dt.date | None = None) -> ScreeningRun:
                 label += f" ({KIN_WORDS[role]}{': ' + kin[relation] if kin.get(relation) else ''})"
         gone = [ended[r] for r in path.relations if r in ended]
         if gone:  # a listed party who left (or a link that ended): a finding of its own, with the day
-            label += f" — {when_left(max(gone), as_of)}"
+            label += f" — {when_left(max(gone), as_of, day_word)}"
             code = "listed_left"
         link_summaries.append({"label": label, "hops": path.hops, "node": node, "path": path, "flag": flag,
                                "code": code, "ended_on": max(gone) if gone else None})  # fmt: skip
@@ -650,7 +676,7 @@ def screen(case: Case, user=None, as_of: dt.date | None = None) -> ScreeningRun:
                     severity=flag.severity,
                     summary=flag.summary,
                     evidence=flag.evidence,
-                    source="Registerutdrag, samverkansens listor och Trygg",
+                    source="Registerutdrag, samverkans listor och Trygg",
                 )
             )
         for finding in findings:  # the whole text stays in the evidence; the summary column holds 500
@@ -660,7 +686,7 @@ def screen(case: Case, user=None, as_of: dt.date | None = None) -> ScreeningRun:
             user or "trygg screen",
             "search",
             case,
-            summary=f"screening run {run.pk}: {run.recommendation}",
+            summary=f"screening run {run.pk} as of {as_of.isoformat()}: {run.recommendation}",
             purpose=case,
         )
     return run

@@ -86,6 +86,7 @@ class ListedOwner:
     days: list[dt.date] = field(default_factory=list)  # the days asked about: the case's date, then today
     held_on: list[dt.date] = field(default_factory=list)  # those on which it owned or controlled the applicant
     ended_on: dt.date | None = None  # the day its (shown) chain ended, when it has
+    on_application: bool = True  # the first of ``days`` is the application's date (else one the officer chose)
 
 
 @dataclass
@@ -211,7 +212,7 @@ def red_flags(facts: CaseFacts, t: Thresholds) -> list[Flag]:
             Flag(
                 "trading_ban" if entry.get("flag") == "trading_ban" else "earlier_refusal",
                 severity,
-                f"{entry['name']} finns på samverkansens lista: "
+                f"{entry['name']} finns på samverkans lista: "
                 f"{LIST_FLAG_WORDS.get(entry.get('flag', ''), entry.get('flag') or 'utan angiven grund')} "
                 f"({entry.get('date', 'okänt datum')}, {entry.get('list', '')}).",
                 entry,
@@ -219,6 +220,13 @@ def red_flags(facts: CaseFacts, t: Thresholds) -> list[Flag]:
             )
         )
     return flags
+
+
+def _ago(later: dt.date, earlier: dt.date) -> str:
+    """``174 dagar, ungefär 6 månader`` between two days, as an officer writes it."""
+    days = (later - earlier).days
+    months = round(days / 30.44)
+    return f"{days} dagar, ungefär {months} månader" if months >= 2 else f"{days} dagar"
 
 
 STATUS_WORDS = {"bankrupt": "gick i konkurs", "liquidation": "gick i likvidation", "deregistered": "avregistrerades"}
@@ -236,7 +244,6 @@ def status_flags(facts: CaseFacts, t: Thresholds) -> list[Flag]:
         flags.append(Flag("applicant_status", "high", f"Sökanden {STATUS_WORDS[status]} ({when}) enligt registret.",
                           dict(facts.applicant_status)))  # fmt: skip
     for b in facts.bankruptcies:
-        years = (facts.application_date - b.date).days / 365.25
         also = [w for w, on in (("samma adress", b.same_address), ("liknande namn", b.similar_name)) if on]
         evidence = {"company": b.company, "status": b.status, "date": b.date.isoformat(), "shared": list(b.shared),
                     "same_address": b.same_address, "similar_name": b.similar_name}  # fmt: skip
@@ -244,13 +251,14 @@ def status_flags(facts: CaseFacts, t: Thresholds) -> list[Flag]:
             severity = "high" if also else "medium"
             people = ", ".join(b.shared)
             text = (f"Konkursmönster: {people} hade roller i {b.company}, som {STATUS_WORDS[b.status]} "
-                    f"{b.date.isoformat()} ({years:.1f} år före ansökan)"
+                    f"{b.date.isoformat()} ({_ago(facts.application_date, b.date)} före ansökan)"
                     + (f"; {' och '.join(also)} som sökanden." if also else "."))  # fmt: skip
             flags.append(Flag("phoenix", severity, text, evidence))
         elif b.same_address:
             flags.append(Flag("bankruptcy_at_address", "low",
                               f"{b.company} på samma adress {STATUS_WORDS[b.status]} {b.date.isoformat()} "
-                              f"({years:.1f} år före ansökan); inga gemensamma personer.", evidence))  # fmt: skip
+                              f"({_ago(facts.application_date, b.date)} före ansökan); inga gemensamma personer.",
+                              evidence))  # fmt: skip
     return flags
 
 
@@ -367,7 +375,7 @@ def ownership_flags(facts: CaseFacts, t: Thresholds) -> list[Flag]:
     for o in facts.listed_owners:
         serious = o.controls or o.effective_share >= t.owner_share_serious
         if o.effective_share > 0:
-            how = f"äger i praktiken {o.effective_share:.0f} % av sökanden"
+            how = f"{'ägde' if o.ended_on else 'äger'} i praktiken {o.effective_share:.0f} % av sökanden"
             if o.chain_count > 1:
                 how += f", sammanlagt genom {o.chain_count} ägarkedjor"
         elif o.unknown_share:
@@ -395,13 +403,14 @@ def ownership_flags(facts: CaseFacts, t: Thresholds) -> list[Flag]:
     return flags
 
 
-def when_left(ended: dt.date, as_of: dt.date) -> str:
-    """``lämnade 2026-10-01, 16 dagar efter ansökan`` (the day a relation ended, against the case's date)."""
+def when_left(ended: dt.date, as_of: dt.date, day_word: str = "ansökan") -> str:
+    """``lämnade 2026-10-01, 16 dagar efter ansökan`` (the day a relation ended, against the day screened for,
+    named by ``day_word``: the application, or "granskningsdagen (2027-01-10)" when the officer chose another)."""
     days = (ended - as_of).days
     if days == 0:
-        return f"lämnade {ended.isoformat()}, samma dag som ansökan"
+        return f"lämnade {ended.isoformat()}, samma dag som {day_word}"
     side = "efter" if days > 0 else "före"
-    return f"lämnade {ended.isoformat()}, {abs(days)} {'dag' if abs(days) == 1 else 'dagar'} {side} ansökan"
+    return f"lämnade {ended.isoformat()}, {abs(days)} {'dag' if abs(days) == 1 else 'dagar'} {side} {day_word}"
 
 
 def held_when(o: ListedOwner) -> str:
@@ -409,13 +418,13 @@ def held_when(o: ListedOwner) -> str:
     2026-10-01, 16 dagar efter ansökan`` or `` sedan ansökan (inte 2026-09-15)``."""
     if len(o.days) < 2 or set(o.held_on) == set(o.days):
         return ""
-    as_of = o.days[0]
+    as_of, word = o.days[0], ("ansökan" if o.on_application else "granskningsdagen")
     if as_of in o.held_on:
-        text = f" vid ansökan ({as_of.isoformat()})"
+        text = f" vid {word} ({as_of.isoformat()})"
         if o.ended_on is not None:
-            text += f"; {when_left(o.ended_on, as_of)}"
+            text += f"; {when_left(o.ended_on, as_of, word)}"
         return text
-    return f" sedan ansökan (inte {as_of.isoformat()})"
+    return f" sedan {word} (inte {as_of.isoformat()})"
 
 
 # How list flags read in the (Swedish) finding text.

@@ -80,6 +80,15 @@ def index_view(request):
     return render(request, "screening/index.html", {"cases": cases, "datasets": engine.visible_datasets(codes)})
 
 
+ROLE_WORDS = {  # the roles as an officer writes them, in Swedish or as the codes
+    "styrelseledamot": "board_member", "ledamot": "board_member", "ordförande": "board_member",
+    "suppleant": "deputy", "styrelsesuppleant": "deputy", "vd": "ceo", "verkställande direktör": "ceo",
+    "firmatecknare": "signatory", "ägare": "owner", "delägare": "owner", "verklig huvudman": "beneficial_owner",
+    "finansiär": "financier", "långivare": "financier", "hyresvärd": "lessor", "revisor": "auditor",
+    "ombud": "representative",
+}  # fmt: skip
+
+
 def is_company(name: str, identifier: str, country: str) -> bool:
     """A party line names a company when its number is a Swedish organisation number or its name has a legal
     form (a foreign company's number cannot be checked)."""
@@ -111,10 +120,10 @@ class CaseForm(forms.Form):
         required=False,
         label=gettext_lazy("Persons of significant influence"),
         help_text=gettext_lazy(
-            "One per line: name; personal identity number, birth date or organisation number; role (board_member, "
-            "ceo, signatory, owner, beneficial_owner, financier, lessor); share in % (optional); country (two "
-            "letters, optional, SE if left out). A company is known by its organisation number or its legal form "
-            "(AB, Ltd, GmbH …); a foreign company's or person's own number is kept as written."
+            "One per line: name; personal identity number, birth date or organisation number; role "
+            "(styrelseledamot, suppleant, VD, firmatecknare, ägare, verklig huvudman, finansiär, hyresvärd); share in "
+            "% (optional); country (two letters, optional, SE if left out). A company is known by its organisation "
+            "number or its legal form (AB, Ltd, GmbH …); a foreign company's or person's own number is kept as written."
         ),
     )
 
@@ -133,7 +142,14 @@ class CaseForm(forms.Form):
                 raise RecordError(
                     _("Line %(n)d of the persons: write name; number or birth date; role") % {"n": number}
                 )
-            person = {"name": parts[0], "role": parts[2]}
+            role = ROLE_WORDS.get(" ".join(parts[2].casefold().split()), parts[2])
+            if role not in case_service.PARTY_ROLES:
+                raise RecordError(
+                    _("Line %(n)d of the persons: “%(role)s” is not a role (styrelseledamot, suppleant, VD, "
+                      "firmatecknare, ägare, verklig huvudman, finansiär, hyresvärd, revisor)")
+                    % {"n": number, "role": parts[2][:40]}
+                )  # fmt: skip
+            person = {"name": parts[0], "role": role}
             country = parts[4].upper() if len(parts) > 4 and parts[4] else "SE"
             if len(country) != 2 or not country.isalpha():
                 raise RecordError(
@@ -184,7 +200,8 @@ def case_detail(request, pk: int):
     case = _case(request, pk)
     parties = list(case.parties.select_related("entity"))
     run = case.runs.prefetch_related("findings__matched__dataset", "findings__party__entity").first()
-    findings = list(run.findings.all()) if run else []
+    severity = {"high": 0, "medium": 1, "low": 2, "info": 3}  # the serious first, as the officer reads them
+    findings = sorted(run.findings.all(), key=lambda f: severity.get(f.severity, 4)) if run else []
     judged = case_service.current_judgements([f for f in findings if f.kind == Finding.Kind.WATCHLIST])
     for finding in findings:
         finding.current_judgement = judged.get(finding.pk, "")
@@ -227,7 +244,11 @@ def case_run(request, pk: int):
             messages.error(request, _("“%(value)s” is not a date (YYYY-MM-DD): nothing was screened.")
                            % {"value": request.POST["as_of"][:20]})  # fmt: skip
             return redirect("screening:case", pk=case.pk)
-    run = engine.screen(case, request.user, as_of=as_of)
+    try:
+        run = engine.screen(case, request.user, as_of=as_of)
+    except ValueError as exc:  # a day outside five years before the application … today: said, nothing screened
+        messages.error(request, str(exc))
+        return redirect("screening:case", pk=case.pk)
     messages.success(request, _("Screening done: %(level)s.") % {"level": run.get_recommendation_display()})
     return redirect("screening:case", pk=case.pk)
 

@@ -47,8 +47,26 @@ LABELS = {
     "entity": gettext_lazy("Entity"),
     "relations": gettext_lazy("Relations"),
     "cap": gettext_lazy("Followed up to (relations)"),
+    "held_on": gettext_lazy("Owned or controlled the applicant on"),
+    "ended_on": gettext_lazy("Ended"),
+    "ended": gettext_lazy("Relations ended"),
+    "as_of": gettext_lazy("Screened as of"),
+    "company": gettext_lazy("Company"),
+    "status": gettext_lazy("Status"),
+    "shared": gettext_lazy("The applicant's people who held roles in it"),
+    "same_address": gettext_lazy("Same address"),
+    "similar_name": gettext_lazy("Like name"),
+    "status_date": gettext_lazy("Status since"),
+    "sanctions": gettext_lazy("Listings"),
 }
-HIDDEN = {"features", "party_key", "chain", "control_chain", "chains", "chain_count", "changes", "path", "match"}
+HIDDEN = {"features", "party_key", "chain", "control_chain", "chains", "chain_count", "changes", "path", "match",
+          "relations_ids"}  # fmt: skip
+STATUS_NAMES = {
+    "bankrupt": gettext_lazy("bankrupt"),
+    "liquidation": gettext_lazy("in liquidation"),
+    "deregistered": gettext_lazy("deregistered"),
+    "active": gettext_lazy("active"),
+}
 ROLE_NAMES = {
     "board_member": gettext_lazy("board member"),
     "deputy": gettext_lazy("deputy board member"),
@@ -99,6 +117,8 @@ FLAG_NAMES = {
     "refused": gettext_lazy("refused a licence before"),
     "revoked": gettext_lazy("licence revoked"),
     "debarred": gettext_lazy("debarred from procurement"),
+    "trading_ban": gettext_lazy("trading ban"),
+    "bankruptcy": gettext_lazy("bankruptcy"),
 }
 
 
@@ -114,6 +134,15 @@ def _value(key, value):
         return ROLE_NAMES[value]
     if key == "roles" and isinstance(value, list):
         return ", ".join(str(ROLE_NAMES.get(v, v)) for v in value)
+    if key == "status" and value in STATUS_NAMES:
+        return STATUS_NAMES[value]
+    if key == "ended" and isinstance(value, dict):  # relation id -> the day it ended: the days, not the ids
+        return "; ".join(sorted(set(value.values()))) or "–"
+    if key == "sanctions" and isinstance(value, list):
+        return "; ".join(
+            " ".join(str(s.get(k)) for k in ("authority", "program", "start") if isinstance(s, dict) and s.get(k))
+            for s in value
+        )
     if isinstance(value, bool) or value in ("same", "different"):
         return VALUES.get(value, value)
     if isinstance(value, list):

@@ -41,7 +41,10 @@ class Command(BaseCommand):
             as_of = dt.date.fromisoformat(options["as_of"]) if options["as_of"] else None
         except ValueError as exc:
             raise CommandError(f"--as-of {options['as_of']!r}: not a date (YYYY-MM-DD)") from exc
-        run = screen(case, as_of=as_of)
+        try:
+            run = screen(case, as_of=as_of)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
         output = {
             "case": {
                 "id": case.pk,
