@@ -115,10 +115,13 @@ def test_the_cli_and_the_web_form_answer_as_of_the_case_date(demo_orgs, officer,
     page = client.get(f"/granskning/arenden/{case.pk}/").content.decode()
     assert "lämnade 2026-10-01, 16 dagar efter ansökan" in page and "Besvarad per 2026-09-15" in page
     assert "OFAC SDN 2026-11-28" in page
+    client.post(f"/granskning/arenden/{case.pk}/granska/", {"as_of": "2026-12-01"})
+    page = client.get(f"/granskning/arenden/{case.pk}/").content.decode()
+    assert "Alla granskningar av ärendet" in page and "2026-09-15" in page and "2026-12-01" in page  # both runs
     bad = client.post(f"/granskning/arenden/{case.pk}/granska/", {"as_of": "15/9"}, follow=True)
-    assert "är inget datum" in bad.content.decode() and case.runs.count() == 1
+    assert "är inget datum" in bad.content.decode() and case.runs.count() == 2
     typo = client.post(f"/granskning/arenden/{case.pk}/granska/", {"as_of": "0001-01-01"}, follow=True)
-    assert typo.status_code == 200 and "utanför det tillåtna" in typo.content.decode() and case.runs.count() == 1
+    assert typo.status_code == 200 and "utanför det tillåtna" in typo.content.decode() and case.runs.count() == 2
 
 
 def test_swedish_transliteration_and_a_married_name_reach_the_listed_person(demo_orgs):
