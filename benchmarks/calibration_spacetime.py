@@ -25,7 +25,11 @@ import time
 
 import numpy as np
 
-from _setup import table
+from _setup import table  # puts src/ and the repository on the path
+
+# isort: split
+from tests.analysis.spacetime_maps import intensity, municipality_mask, stationary_cube
+
 from trygg.analysis.hotspots import hotspot_test
 from trygg.analysis.spacetime import alarm, space_time_scan
 
@@ -37,39 +41,6 @@ SCENARIOS = (  # (name, factor of the last week everywhere, venue's events a wee
     ("new venue +4 a week in one cell (found)", 1.0, 4),
     ("new venue +8 a week in one cell (found)", 1.0, 8),
 )
-
-
-# -- simulated towns (as tests/analysis/test_spacetime.py) -------------------------------------------------
-def municipality_mask(shape=(200, 300)) -> np.ndarray:
-    r, c = np.mgrid[: shape[0], : shape[1]]
-    ellipse = ((r - shape[0] / 2) / (shape[0] / 2)) ** 2 + ((c - shape[1] / 2) / (shape[1] / 2)) ** 2 <= 1
-    lake = ((r - shape[0] * 0.3) ** 2 + (c - shape[1] * 0.6) ** 2) <= (shape[0] / 8) ** 2
-    return ellipse & ~lake
-
-
-def intensity(mask: np.ndarray, rng, per_week: float = 60.0, busy: int = 300, centres: int = 6) -> np.ndarray:
-    cells = np.flatnonzero(mask.ravel())
-    lam = np.zeros(mask.size)
-    lam[cells] = 0.15 / cells.size
-    rows, cols = np.divmod(rng.choice(cells, centres), mask.shape[1])
-    k = rng.integers(0, centres, busy)
-    r = np.clip(np.rint(rows[k] + rng.normal(0, 6, busy)), 0, mask.shape[0] - 1).astype(int)
-    c = np.clip(np.rint(cols[k] + rng.normal(0, 6, busy)), 0, mask.shape[1] - 1).astype(int)
-    inside = mask[r, c]
-    weight = rng.gamma(0.7, size=int(inside.sum()))
-    np.add.at(lam, r[inside] * mask.shape[1] + c[inside], 0.85 * weight / weight.sum())
-    return per_week * lam.reshape(mask.shape)
-
-
-def stationary_cube(rng, lam: np.ndarray, weeks: int, last: float = 1.0) -> np.ndarray:
-    t = np.arange(weeks)
-    factor = rng.gamma(2.0, 0.5, weeks) * (1 + 0.3 * np.sin(2 * np.pi * (t / 52 + rng.uniform())))
-    factor[-1] *= last
-    totals = rng.poisson(lam.sum() * factor)
-    cdf = np.cumsum(lam.ravel())
-    cell = np.searchsorted(cdf / cdf[-1], rng.random(int(totals.sum())), side="right")
-    week = np.repeat(t, totals)
-    return np.bincount(week * lam.size + cell, minlength=weeks * lam.size).reshape(weeks, *lam.shape)
 
 
 # -- the two procedures -----------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from tests.screening.conftest import Registry, case_data, csv_bytes
 from tests.screening.test_planted_case import born_on
 from trygg.screening.cases import create_case
 from trygg.screening.crossmatch import crossmatch
-from trygg.screening.engine import screen
+from trygg.screening.engine import AsOfError, screen
 from trygg.screening.importers import import_ofac, import_registry
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +86,7 @@ def test_a_re_screening_keeps_the_case_date_unless_another_is_chosen(demo_orgs):
     left = later.findings.get(code="listed_left")
     assert "lämnade 2026-10-01, 61 dagar före granskningsdagen (2026-12-01)" in left.summary  # not "ansökan"
     for typo in (dt.date(27, 1, 10), dt.date(9999, 12, 31), dt.date(1, 1, 1), dt.date(2021, 9, 14)):
-        with pytest.raises(ValueError, match="utanför det tillåtna"):  # before five years or after today
+        with pytest.raises(AsOfError, match="utanför det tillåtna"):  # before five years or after today
             screen(case, as_of=typo)
     assert case.runs.count() == 2
 

@@ -229,11 +229,15 @@ def walk_from(starts, datasets: list[Dataset] | None = None, since: dt.date | No
 EARLIEST_AS_OF = dt.timedelta(days=5 * 365)  # a screening may look back this far before the application, no further
 
 
+class AsOfError(ValueError):
+    """The day asked for is not one a screening may answer for (the message, in Swedish, says which are)."""
+
+
 def check_as_of(as_of: dt.date, received_on: dt.date, today: dt.date) -> None:
     """A day a screening may answer for: from five years before the application up to today (a typo such as
-    0027-01-10 would otherwise screen a world without relations and find no risk). Raises ValueError in Swedish."""
+    0027-01-10 would otherwise screen a world without relations and find no risk). Raises AsOfError."""
     if not received_on - EARLIEST_AS_OF <= as_of <= today:
-        raise ValueError(
+        raise AsOfError(
             f"Granskningsdagen {as_of.isoformat()} ligger utanför det tillåtna: från "
             f"{(received_on - EARLIEST_AS_OF).isoformat()} (fem år före ansökan) till i dag, {today.isoformat()}."
         )

@@ -246,7 +246,7 @@ def case_run(request, pk: int):
             return redirect("screening:case", pk=case.pk)
     try:
         run = engine.screen(case, request.user, as_of=as_of)
-    except ValueError as exc:  # a day outside five years before the application … today: said, nothing screened
+    except engine.AsOfError as exc:  # a day outside five years before the application … today: nothing screened
         messages.error(request, str(exc))
         return redirect("screening:case", pk=case.pk)
     messages.success(request, _("Screening done: %(level)s.") % {"level": run.get_recommendation_display()})

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from trygg.core.importing import RecordError
 from trygg.screening.cases import create_case
-from trygg.screening.engine import screen
+from trygg.screening.engine import AsOfError, screen
 from trygg.screening.models import Case
 
 
@@ -43,7 +43,7 @@ class Command(BaseCommand):
             raise CommandError(f"--as-of {options['as_of']!r}: not a date (YYYY-MM-DD)") from exc
         try:
             run = screen(case, as_of=as_of)
-        except ValueError as exc:
+        except AsOfError as exc:
             raise CommandError(str(exc)) from exc
         output = {
             "case": {
