@@ -154,3 +154,21 @@ def test_swedish_transliteration_and_a_married_name_reach_the_listed_person(demo
     check = run.findings.get(code="watchlist_check")
     assert check.severity == "medium" and "att kontrollera" in check.summary
     assert run.recommendation == "lesser" and any(r.startswith("Att kontrollera") for r in run.reasons)
+
+
+def test_the_walks_last_step_answers_for_each_case_date_from_one_cached_map(demo_orgs):
+    """The last step reads the flagged entities' relations once (ended ones too) and keeps only those in force on
+    or after the case's ``since``: cases of different dates share the map instead of rebuilding it."""
+    from trygg.screening import graph
+    from trygg.screening.models import Entity
+
+    handed_over(HANDED_OVER)
+    applicant = Entity.objects.get(dataset__name="Register", name="Krogen Kajen AB")
+    listed = Entity.objects.get(dataset__name="Register", name="Reza Ahmadi")
+    stamp = graph.data_stamp()
+    within = graph.edges_into([applicant.pk], {listed.pk}, stamp, since=dt.date(2025, 9, 15))
+    assert {role for _node, _relation, role in within[applicant.pk]} == {"owner", "ceo"}
+    cached = graph._ADJACENCY["edges"]
+    assert graph.edges_into([applicant.pk], {listed.pk}, stamp, since=dt.date(2026, 10, 2)) == {}  # ended before
+    assert graph._ADJACENCY["edges"] is cached  # the same map served both dates
+    assert graph.edges_into([applicant.pk], {listed.pk}, stamp, since=dt.date(2026, 10, 1))[applicant.pk]

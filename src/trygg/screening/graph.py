@@ -55,19 +55,22 @@ def _id_clauses(ids: Sequence[int]) -> Iterator[tuple[str, list]]:
         yield f"IN ({', '.join(['%s'] * len(chunk))})", chunk
 
 
-def _both_directions(nodes: Sequence[int], wrap: str = "{}", since: dt.date | None = None) -> Iterator[tuple]:
-    """Rows ``(relation id, other end, node, role)`` of the relations of ``nodes`` in force on ``since`` or later
-    (default today), each direction read through its own covering index and joined by UNION ALL; ``wrap`` is a
-    query around that union."""
+def _both_directions(
+    nodes: Sequence[int], wrap: str = "{}", since: dt.date | None = None, ends: bool = False
+) -> Iterator[tuple]:
+    """Rows ``(relation id, other end, node, role)`` (and ``valid_to`` with ``ends``) of the relations of
+    ``nodes`` in force on ``since`` or later (default today), each direction read through its own covering index
+    and joined by UNION ALL; ``wrap`` is a query around that union."""
     table = connection.ops.quote_name(Relation._meta.db_table)
     current = "role <> 'address' AND (valid_to IS NULL OR valid_to >= %s)"
     today = since or dt.date.today()
+    end = ", valid_to" if ends else ""
     with connection.cursor() as cursor:
         for clause, ids in _id_clauses(list(nodes)):
             union = (
-                f"SELECT id, target_id AS other, source_id AS node, role FROM {table} "  # noqa: S608
+                f"SELECT id, target_id AS other, source_id AS node, role{end} FROM {table} "  # noqa: S608
                 f"WHERE source_id {clause} AND {current} UNION ALL "
-                f"SELECT id, source_id, target_id, role FROM {table} WHERE target_id {clause} AND {current}"
+                f"SELECT id, source_id, target_id, role{end} FROM {table} WHERE target_id {clause} AND {current}"
             )
             cursor.execute(wrap.format(union), [*ids, today, *ids, today])
             yield from cursor.fetchall()
@@ -119,14 +122,21 @@ def edges_into(
     flagged entities): the last step of a walk. The relations of the few flagged entities are read once and
     kept (per process, until :func:`data_stamp` changes) as a map from each of their neighbours to its edges,
     so that the last step — the frontier's thousands of relations — needs no query at all."""
-    key = (stamp or data_stamp(), frozenset(targets), since)
-    if _ADJACENCY["stamp"] != key:
-        adjacency: dict[int, list[Edge]] = defaultdict(list)
-        for relation, other, node, role in _both_directions(sorted(key[1]), since=since):
-            adjacency[other].append((node, relation, role))  # "other" is the flagged entity's neighbour
+    key = (stamp or data_stamp(), frozenset(targets))
+    if _ADJACENCY["stamp"] != key:  # every relation of the flagged, ended or not: one map for every case's date
+        adjacency: dict[int, list[tuple]] = defaultdict(list)
+        for relation, other, node, role, ended in _both_directions(sorted(key[1]), since=dt.date.min, ends=True):
+            if isinstance(ended, str):  # SQLite's cursor gives the date as text
+                ended = dt.date.fromisoformat(ended)
+            adjacency[other].append((node, relation, role, ended))  # "other" is the flagged entity's neighbour
         _ADJACENCY.update(stamp=key, edges=dict(adjacency))
-    edges = _ADJACENCY["edges"]
-    return {n: edges[n] for n in frontier if n in edges}
+    edges, day = _ADJACENCY["edges"], since or dt.date.today()
+    found = {
+        n: [(node, relation, role) for node, relation, role, ended in edges[n] if ended is None or ended >= day]
+        for n in frontier
+        if n in edges
+    }
+    return {n: e for n, e in found.items() if e}
 
 
 def holdings_into(companies: Sequence[int], on: dt.date | None = None) -> dict[int, list[Holding]]:
