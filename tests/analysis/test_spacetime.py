@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from tests.analysis.spacetime_maps import intensity, municipality_mask, stationary_cube, venue_cell
-from trygg.analysis.spacetime import MIN_WEEKS, ScanResult, alarm, space_time_scan
+from trygg.analysis.spacetime import DEFAULT_ALPHA, MIN_WEEKS, ScanResult, alarm, space_time_scan
 
 SIMS = 199
 
@@ -79,6 +79,27 @@ def test_p_value_equals_a_brute_force_permutation_of_the_week_labels():
     brute = (1 + at_least) / (1 + sims)
     assert 0.02 < brute < 0.5, brute  # a p-value worth comparing
     assert result.clusters[0].p_value == pytest.approx(brute, abs=4 * np.sqrt(2 * brute * (1 - brute) / sims))
+
+
+def test_stopping_early_keeps_the_verdict_of_all_simulations():
+    """Besag–Clifford: on quiet maps and maps with a venue, the sequential scan alarms exactly when the full
+    999 do, and on quiet maps it mostly stops after a few hundred simulations."""
+    rng = np.random.default_rng(77)
+    stopped = 0
+    for i in range(24):
+        cube = stationary_cube(rng, intensity(MASK, rng), 30)
+        if i % 3 == 0:
+            cube[-1, 60 + i, 120] += 6  # some with a venue, of a strength that is sometimes found
+        full = space_time_scan(cube, MASK, simulations=999, seed=i, sequential=False)
+        fast = space_time_scan(cube, MASK, simulations=999, seed=i)
+        assert full.simulations == 999
+        assert alarm(fast) == alarm(full), i
+        if alarm(full):
+            assert fast.simulations == 999 and fast.clusters == full.clusters
+        else:
+            assert fast.clusters[0].p_value > DEFAULT_ALPHA
+        stopped += fast.simulations < 999
+    assert stopped >= 10
 
 
 # -- calibration: no alarm when nothing new happens ------------------------------------------------------

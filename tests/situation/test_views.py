@@ -171,10 +171,20 @@ def test_exports(login, week):
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     data = client.get(URL + "json/").json()
     assert data["totals"]["incidents"] == 3
-    rows = list(csv.DictReader(io.StringIO(client.get(URL + "csv/categories/").content.decode())))
-    assert {r["code"]: int(r["count"]) for r in rows}["klotter"] == 3
-    tow = list(csv.reader(io.StringIO(client.get(URL + "csv/time_of_week/").content.decode())))
+    text = client.get(URL + "csv/categories/").content.decode()
+    assert text.startswith("\ufeff")  # a spreadsheet reads it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))  # Swedish list separator
+    assert {r["Kod"]: int(r["Antal"]) for r in rows}["klotter"] == 3
+    assert rows[-1]["Kategori"] == "Totalt" and rows[-1]["Bedömning"]  # the verdict in the page's words
+    decimals = [r["Förväntat"] for r in rows if r["Förväntat"]]
+    assert all("." not in v for v in decimals) and any("," in v for v in decimals + ["0,00"])
+    text = client.get(URL + "csv/time_of_week/").content.decode().lstrip("\ufeff")
+    tow = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert tow[0][0] == "Veckodag" and tow[1][0] == "mån"
     assert len(tow) == 8 and sum(int(v) for row in tow[1:] for v in row[1:]) == 3
+    series = list(csv.reader(io.StringIO(client.get(URL + "csv/series/").content.decode().lstrip("\ufeff")), delimiter=";"))
+    assert series[0][:4] == ["Period", "Periodkod", "Fullständiga data", "Totalt"]
+    assert series[-1][0].startswith("vecka") and series[-1][2] in ("ja", "nej")
     assert client.get(URL + "csv/nope/").status_code == 404
     assert AuditEvent.objects.filter(action="export").count() == 2
 

@@ -126,7 +126,11 @@ def pooled_theta(rows: Sequence[tuple[Sequence[int], Sequence[float]]]) -> float
 
 def _tails(count: int, n: int, share: float, phi: float) -> tuple[float, float]:
     """``P(X ≥ count)`` and ``P(X ≤ count)`` for the current count given the total ``n`` (module docstring):
-    binomial when ``φ = 1``, else beta-binomial with shapes ``share·n/(φ−1)`` and ``(1−share)·n/(φ−1)``."""
+    binomial when ``φ = 1``, else beta-binomial with shapes ``share·n/(φ−1)`` and ``(1−share)·n/(φ−1)``.
+
+    The beta-binomial probabilities are summed over the shorter side of ``count`` only (the other tail is
+    one minus it): a week's count against years of baseline sums a week's worth of terms, not the years'.
+    """
     if n == 0:
         return 1.0, 1.0
     share = min(max(share, 1e-12), 1 - 1e-12)
@@ -135,13 +139,19 @@ def _tails(count: int, n: int, share: float, phi: float) -> tuple[float, float]:
         lower = 1.0 if count >= n else float(stats.binom.cdf(count, n, share))
         return upper, lower
     a, b = share * n / (phi - 1.0), (1 - share) * n / (phi - 1.0)
-    k = np.arange(n + 1)
-    log_pmf = (special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
-               + special.betaln(k + a, n - k + b) - special.betaln(a, b))  # fmt: skip
-    pmf = np.exp(log_pmf - log_pmf.max())
-    pmf /= pmf.sum()
-    upper = 1.0 if count <= 0 else float(min(1.0, pmf[count:].sum()))
-    lower = 1.0 if count >= n else float(min(1.0, pmf[: count + 1].sum()))
+    k = np.arange(0, count + 1) if count <= n - count else np.arange(count, n + 1)
+    pmf = np.exp(
+        special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
+        + special.betaln(k + a, n - k + b) - special.betaln(a, b)
+    )  # fmt: skip
+    side = float(pmf.sum())
+    at_count = float(pmf[-1] if count <= n - count else pmf[0])
+    if count <= n - count:
+        lower, upper = side, 1.0 - side + at_count
+    else:
+        upper, lower = side, 1.0 - side + at_count
+    upper = 1.0 if count <= 0 else min(1.0, max(0.0, upper))
+    lower = 1.0 if count >= n else min(1.0, max(0.0, lower))
     return upper, lower
 
 

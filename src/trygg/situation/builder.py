@@ -108,26 +108,36 @@ class ReportBuilder:
         self.places = list(Place.objects.filter(municipality=municipality))
         self.today = timezone.localdate()
         self._namer: Namer | None = None
+        self._days: d.DayCounts | None = None
 
     # -- data --------------------------------------------------------------------------------------------
     def frame_for(self, start: dt.date, end: dt.date) -> tuple[d.Frame, int]:
         data = d.frame(d.in_period(self.base, start, end))
         return d.in_area(data, self.place)
 
-    def category_counts(self, period: Period, leave_out=None) -> Counter:
-        """Incidents per category in ``period``, without those matching ``leave_out`` (a Q) if given."""
-        base = self.base if leave_out is None else self.base.exclude(leave_out)
+    def category_counts(self, period: Period, leave_out: source_check.Comparable | None = None) -> Counter:
+        """Incidents per category in ``period``, without the sources ``leave_out`` excludes if given: summed
+        from the day counts read for the source check where they cover the period, else counted anew."""
+        if self.place is None and self._days is not None and self._days.covers(period.start, period.end):
+            keys = leave_out.excluded_keys() if leave_out is not None else frozenset()
+            return self._days.categories(period.start, period.end, keys)
+        where = leave_out.exclude_q() if leave_out is not None else None
+        base = self.base if where is None else self.base.exclude(where)
         if self.place is None:
             return Counter(d.counts_by_category(d.in_period(base, period.start, period.end)))
         data, _ = in_area_of(base, period, self.place)
         return Counter(data.category.tolist())
 
     def sources(self, baseline: list[Period]) -> tuple[list[source_check.SourceStatus], dt.date, dt.date]:
-        """Every source's gaps over the days the comparison and the series read (:mod:`.source_check`)."""
+        """Every source's gaps over the days the comparison and the series read (:mod:`.source_check`); the
+        counts per day are kept for the category counts of the same days."""
         series = self.period.previous(SERIES_LENGTH[self.period.kind] - 1)
         first = min(p.start for p in [*baseline, *series, self.period])
         last = min(self.period.end, self.today + dt.timedelta(days=1))
-        return source_check.statuses(self.base, first, last), first, last
+        if last <= first:
+            return [], first, last
+        self._days = d.day_counts(self.base, first, self.period.end)
+        return source_check.statuses_of(self._days, last), first, last
 
     def covered(self, period: Period) -> bool:
         """Whether the data reach back to the start of ``period`` (see the module docstring)."""
@@ -281,7 +291,7 @@ class ReportBuilder:
         """Each category's count against its baseline (rates per day; see :mod:`trygg.analysis.change`), over the
         sources complete both now and in the baseline (:func:`trygg.situation.source_check.comparable`)."""
         baseline = use.baseline
-        leave_out = use.exclude_q()
+        leave_out = use if use.excluded else None
         previous = [self.category_counts(p, leave_out) for p in baseline]
         now = Counter(current.category.tolist()) if leave_out is None else self.category_counts(self.period, leave_out)
         codes = sorted(set(now) | set().union(*previous), key=lambda c: (-now.get(c, 0), c))
@@ -450,7 +460,7 @@ class ReportBuilder:
             namer=self.namer,
             labels=self.labels,
             points_for=points_for,
-            view_bounds_lonlat=d.precise_bounds_lonlat(lookback) if self.place is None else None,
+            view_bounds_lonlat=year.bounds_lonlat() if self.place is None else None,
             knox_simulations=self.options.knox_simulations,
             seed=self.options.seed,
             cold=self.place is not None,  # the observed area's edges are sparse by construction

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -179,6 +180,12 @@ class Points:
         return self.subset((self.seconds >= local_midnight(start).timestamp())
                            & (self.seconds < local_midnight(end).timestamp()))  # fmt: skip
 
+    def bounds_lonlat(self) -> tuple[float, float, float, float] | None:
+        """(west, south, east, north) of the incidents, None when there are none."""
+        if not len(self):
+            return None
+        return (float(self.lon.min()), float(self.lat.min()), float(self.lon.max()), float(self.lat.max()))
+
     def week_of(self, first: dt.date, weeks: int) -> np.ndarray:
         """The week (0 … weeks − 1) from local midnight of ``first`` each incident falls in; −1 outside."""
         edges = np.array([local_midnight(first + dt.timedelta(weeks=k)).timestamp() for k in range(weeks + 1)])
@@ -187,9 +194,11 @@ class Points:
 
 
 def points(qs: QuerySet) -> Points:
-    """No join: what the few incidents of a finding are is read afterwards by their ids."""
-    qs = qs.filter(precision__in=PRECISE).annotate(seconds=EpochSeconds("occurred_start"))
+    """No join: what the few incidents of a finding are is read afterwards by their ids. Newest first (ties by
+    id), as the incident list is ordered; sorted here rather than by the database, which would sort on disk."""
+    qs = qs.filter(precision__in=PRECISE).annotate(seconds=EpochSeconds("occurred_start")).order_by()
     rows = numeric_rows(qs, "id", "lon", "lat", "seconds")
+    rows = rows[np.lexsort((-rows[:, 0], -rows[:, 3]))] if len(rows) else rows
     return Points(rows[:, 0].astype(np.int64), rows[:, 1], rows[:, 2], rows[:, 3])
 
 
@@ -215,6 +224,57 @@ def in_area(data: Frame, place: Place | None) -> tuple[Frame, int]:
     return data.subset(inside), int((~precise).sum())
 
 
+SourceKey = tuple[str, int | None]  # (source, reporting organisation)
+
+
+@dataclass(frozen=True)
+class DayCounts:
+    """Incidents per (category, source, reporting organisation) and local day from ``first``, read once: what
+    the source check and every category count of the comparison and the series are summed from."""
+
+    first: dt.date
+    days: int
+    counts: dict[tuple[str, str, int | None], np.ndarray]
+
+    def covers(self, start: dt.date, end: dt.date) -> bool:
+        return self.first <= start and end <= self.first + dt.timedelta(days=self.days)
+
+    def categories(self, start: dt.date, end: dt.date, leave_out: frozenset[SourceKey] = frozenset()) -> Counter:
+        """Incidents per category in ``[start, end)``, without the sources ``leave_out``."""
+        a, b = (start - self.first).days, (end - self.first).days
+        out: Counter = Counter()
+        for (category, source, org), daily in self.counts.items():
+            if (source, org) not in leave_out:
+                n = int(daily[a:b].sum())
+                if n:
+                    out[category] += n
+        return out
+
+    def by_source(self) -> dict[SourceKey, np.ndarray]:
+        out: dict[SourceKey, np.ndarray] = {}
+        for (_category, source, org), daily in self.counts.items():
+            out[(source, org)] = out[(source, org)] + daily if (source, org) in out else daily.copy()
+        return out
+
+
+def day_counts(qs: QuerySet, first: dt.date, last: dt.date) -> DayCounts:
+    """One grouped query over ``[first, last)`` (local days)."""
+    span = max(0, (last - first).days)
+    rows = (
+        in_period(qs, first, last)
+        .annotate(day=TruncDate("occurred_start", tzinfo=LOCAL))
+        .values_list("category__code", "source", "reporter_org", "day")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: dict[tuple[str, str, int | None], np.ndarray] = {}
+    for category, source, org, day, n in rows:
+        index = (day - first).days
+        if 0 <= index < span:
+            counts.setdefault((category, source, org), np.zeros(span, dtype=np.int64))[index] += n
+    return DayCounts(first, span, counts)
+
+
 def counts_by_category(qs: QuerySet) -> dict[str, int]:
     return dict(qs.values_list("category__code").annotate(n=Count("id")))
 
@@ -227,13 +287,6 @@ def fingerprint(municipality: Municipality, since: dt.date, until: dt.date) -> s
     agg = qs.aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"))
     last = agg["last"].isoformat() if agg["last"] else "-"
     return f"{agg['n']}:{agg['top']}:{last}"
-
-
-def precise_bounds_lonlat(qs: QuerySet) -> tuple[float, float, float, float] | None:
-    agg = qs.filter(precision__in=PRECISE).aggregate(a=Min("lon"), b=Min("lat"), c=Max("lon"), d=Max("lat"))
-    if agg["a"] is None:
-        return None
-    return (agg["a"], agg["b"], agg["c"], agg["d"])
 
 
 def first_day(qs: QuerySet) -> dt.date | None:

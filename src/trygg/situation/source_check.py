@@ -16,12 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections import defaultdict
 from dataclasses import dataclass
 
-import numpy as np
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from trygg.analysis.sources import Health, check_source
@@ -102,19 +99,16 @@ def statuses(qs: QuerySet, first: dt.date, last: dt.date) -> list[SourceStatus]:
     """Every source with an event in ``qs`` during ``[first, last)``, with its gaps there."""
     if last <= first:
         return []
-    rows = (
-        d.in_period(qs, first, last)
-        .annotate(day=TruncDate("occurred_start", tzinfo=d.LOCAL))
-        .values_list("source", "reporter_org", "day")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    return statuses_of(d.day_counts(qs, first, last), last)
+
+
+def statuses_of(days: d.DayCounts, last: dt.date) -> list[SourceStatus]:
+    """Every source with an event in ``days`` before ``last``, with its gaps from ``days.first`` up to ``last``."""
+    first = days.first
     span = (last - first).days
-    daily: dict[Key, np.ndarray] = defaultdict(lambda: np.zeros(span, dtype=int))
-    for source, org, day, n in rows:
-        index = (day - first).days
-        if 0 <= index < span:
-            daily[(source, org)][index] += n
+    if span <= 0:
+        return []
+    daily = {key: counts[:span] for key, counts in days.by_source().items() if counts[:span].any()}
     names = dict(Organisation.objects.filter(pk__in=[k[1] for k in daily if k[1]]).values_list("pk", "name"))
     blocks = _months(first, last)
     out = [SourceStatus(key, _label(*key, names), first, check_source(counts, blocks)) for key, counts in daily.items()]
@@ -128,6 +122,9 @@ class Comparable:
     baseline: list[Period]
     excluded: list[SourceStatus]  # left out on both sides
     dropped: list[Period]  # baseline periods left out because a source is missing in them
+
+    def excluded_keys(self) -> frozenset[Key]:
+        return frozenset(s.key for s in self.excluded)
 
     def exclude_q(self) -> Q | None:
         """The incidents of the excluded sources, or None when nothing is excluded."""

@@ -15,12 +15,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from trygg.audit import log
-from trygg.core.csv_export import SafeWriter
 from trygg.core.periods import PeriodError, current, parse_period
 from trygg.orgs import access
 from trygg.orgs.models import Municipality, Place
 from trygg.situation import charts as charts_module
-from trygg.situation import docx_export
+from trygg.situation import csv_tables, docx_export
 from trygg.situation.comparison import compare
 from trygg.situation.data import Scope
 from trygg.situation.models import Narrative, ReportCache
@@ -33,7 +32,6 @@ KINDS = (
     ("tertial", gettext_lazy("Tertial")),
     ("year", gettext_lazy("Year")),
 )
-CSV_TABLES = ("categories", "series", "cells", "time_of_week")
 
 
 def _load(request, code: str, period_key: str, action: str = "view"):
@@ -208,38 +206,13 @@ def export_json(request, code: str, period: str):
 
 @login_required
 def export_csv(request, code: str, period: str, table: str):
-    if table not in CSV_TABLES:
+    if table not in csv_tables.TABLES:
         raise Http404
     municipality, period_obj, place = _load(request, code, period)
     r = _fresh_report(request, municipality, period_obj, place).data
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="lagesbild-{code}-{period_obj.key}-{table}.csv"'
-    writer = SafeWriter(response)
-    if table == "categories":
-        columns = ["code", "label", "count", "expected", "ratio", "low", "high", "confidence", "p_value", "q_value",
-                   "dispersion", "direction"]  # fmt: skip
-        writer.writerow(columns)
-        for row in r["categories"]:
-            writer.writerow([row.get(k) for k in columns])
-    elif table == "series":
-        codes = list(r["series"]["by_category"])
-        covered = r["series"].get("covered") or [True] * len(r["series"]["periods"])
-        writer.writerow(["period", "fully_covered_by_data", "total", *codes])
-        for i, key in enumerate(r["series"]["periods"]):
-            counts = [r["series"]["by_category"][c][i] for c in codes]
-            writer.writerow([key, "yes" if covered[i] else "no", r["series"]["total"][i], *counts])
-    elif table == "cells":
-        writer.writerow(["row", "col", "lon", "lat", "count", "window", "z", "q", "class"])
-        spatial = r.get("spatial") or {}
-        for cell in spatial.get("hot_cells", []) + spatial.get("cold_cells", []):
-            lon = sum(p[0] for p in cell["polygon"][:4]) / 4
-            lat = sum(p[1] for p in cell["polygon"][:4]) / 4
-            writer.writerow([cell["row"], cell["col"], f"{lon:.6f}", f"{lat:.6f}", cell["count"], cell["window"],
-                             cell["z"], cell["q"], cell["class"]])  # fmt: skip
-    else:
-        writer.writerow(["weekday", *[f"{h:02d}" for h in range(24)]])
-        for day, row in zip(charts_module.WEEKDAYS_SV, r["time_of_week"], strict=True):
-            writer.writerow([day, *row])
+    csv_tables.write(table, r, response)
     return response
 
 
