@@ -172,3 +172,33 @@ def test_the_walks_last_step_answers_for_each_case_date_from_one_cached_map(demo
     assert graph.edges_into([applicant.pk], {listed.pk}, stamp, since=dt.date(2026, 10, 2)) == {}  # ended before
     assert graph._ADJACENCY["edges"] is cached  # the same map served both dates
     assert graph.edges_into([applicant.pk], {listed.pk}, stamp, since=dt.date(2026, 10, 1))[applicant.pk]
+
+
+def test_the_hand_over_after_the_application_and_the_declared_ceo_are_findings(demo_orgs):
+    """Applied on 15 September declaring the 22-year-old as managing director; the registry had the listed owner
+    in that seat that day, and the seat and the shares changed hands 16 days later."""
+    run = screen(case_received(handed_over(HANDED_OVER), APPLIED))
+    findings = {}
+    for f in run.findings.all():
+        findings.setdefault(f.code, []).append(f)
+    (after,) = findings["changed_after_application"]
+    assert after.severity == "medium"  # an owner and the managing director left
+    assert "Efter ansökan (2026-09-15)" in after.summary
+    assert "Reza Ahmadi lämnade som VD 2026-10-01" in after.summary
+    assert "Elin Ung tillträdde som ägare 2026-10-01" in after.summary
+    assert {(c["person"], c["change"]) for c in after.evidence["changes"]} == {("Reza Ahmadi", "left"),
+                                                                            ("Elin Ung", "joined")}  # fmt: skip
+    (declared,) = findings["declared_differs"]
+    assert declared.evidence["seat"] == "ceo"
+    assert declared.evidence["declared_only"] == ["Elin Ung"] and declared.evidence["registry_only"] == ["Reza Ahmadi"]
+    assert "ansökan anger Elin Ung som VD" in declared.summary
+    straw = [f for f in findings["straw_man_sign"] if f.evidence["person"] == "Elin Ung"]
+    assert straw and "22 år" in straw[0].summary and "16 dagar efter ansökan" in straw[0].summary
+
+
+def test_a_true_declaration_and_no_later_change_are_no_finding(demo_orgs):
+    """The same people, the hand-over long before the application: the declared managing director is the
+    registry's, and nothing changed after the application."""
+    run = screen(case_received(handed_over(dt.date(2025, 6, 1)), APPLIED))
+    codes = {f.code for f in run.findings.all()}
+    assert "declared_differs" not in codes and "changed_after_application" not in codes

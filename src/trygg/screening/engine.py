@@ -37,6 +37,7 @@ from trygg.screening.rules import (
     Appointment,
     Bankruptcy,
     CaseFacts,
+    Declaration,
     ListedOwner,
     PartyFacts,
     RoleChange,
@@ -349,6 +350,8 @@ def gather_facts(
             if r.valid_to is not None:
                 facts.changes.append(RoleChange(r.source.name, r.role, "left", r.valid_to))
         facts.appointments = appointments(applicant, roles, as_of)
+        facts.declarations = declarations(list(case.parties.select_related("entity")), resolved, roles, as_of)
+    facts.today = timezone.localdate()
     facts.receipt_complaints = receipt_complaints(case.applicant.org_number)
     for party in case.parties.select_related("entity"):
         registry = resolved.get(party.entity_id)
@@ -386,6 +389,42 @@ def gather_facts(
                 }
             )
     return facts
+
+
+DECLARED_SEATS = {"ceo": "ceo", "board_member": "board_member", "owner": "owner", "beneficial_owner": "owner"}
+DECLARED_OWNER_SHARE = 25.0  # a direct owner of this share or more is expected among the declared parties
+
+
+def declarations(
+    parties: list[CaseParty], resolved: dict[int, Entity | None], roles: list[Relation], day: dt.date
+) -> list[Declaration]:
+    """Each seat the application declares someone for, against who held it in the registry on ``day``: the
+    declared who did not (not for owners: an owner further up the chain is rightly declared), and the registry's
+    holders (owners of at least ``DECLARED_OWNER_SHARE`` %, or of an unknown share) who are not declared."""
+    declared: dict[str, dict[object, str]] = {}
+    for party in parties:
+        seat = DECLARED_SEATS.get(party.role)
+        if seat is not None:
+            registry = resolved.get(party.entity_id)
+            key = registry.pk if registry is not None else party.entity.name
+            declared.setdefault(seat, {})[key] = party.entity.name
+    held: dict[str, dict[object, str]] = {seat: {} for seat in declared}
+    for r in roles:
+        seat = DECLARED_SEATS.get(r.role)
+        if seat not in held or (r.valid_from is not None and r.valid_from > day):
+            continue
+        if r.valid_to is not None and r.valid_to < day:
+            continue
+        if seat == "owner" and r.share is not None and r.share < DECLARED_OWNER_SHARE:
+            continue
+        held[seat][r.source_id] = r.source.name
+    out = []
+    for seat, names in declared.items():
+        declared_only = () if seat == "owner" else tuple(sorted(n for k, n in names.items() if k not in held[seat]))
+        registry_only = tuple(sorted(n for k, n in held[seat].items() if k not in names))
+        if declared_only or registry_only:
+            out.append(Declaration(seat, declared_only, registry_only))
+    return out
 
 
 def appointments(applicant: Entity, roles: list[Relation], application_date) -> list[Appointment]:

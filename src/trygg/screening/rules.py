@@ -103,6 +103,18 @@ class CaseFacts:
     listed_owners: list[ListedOwner] = field(default_factory=list)
     applicant_status: dict = field(default_factory=dict)  # {"status", "status_date"} from the registry
     bankruptcies: list[Bankruptcy] = field(default_factory=list)  # earlier companies of the same people
+    today: dt.date | None = None  # the day screened on: changes after the application up to it are named
+    declarations: list[Declaration] = field(default_factory=list)  # the application against the registry
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """One kind of seat (managing director, board, ownership) as the application declares it and as the registry
+    had it on the application's date: who is declared without holding it, who held it without being declared."""
+
+    seat: str  # "ceo", "board_member" or "owner"
+    declared_only: tuple[str, ...]
+    registry_only: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -184,6 +196,8 @@ def red_flags(facts: CaseFacts, t: Thresholds) -> list[Flag]:
             )
         )
     flags += change_flags(facts, t)
+    flags += after_application_flags(facts, t)
+    flags += declaration_flags(facts)
     flags += straw_man_flags(facts, t)
     if facts.company_registered_on is not None:
         age = (facts.application_date - facts.company_registered_on).days
@@ -318,13 +332,75 @@ def change_flags(facts: CaseFacts, t: Thresholds) -> list[Flag]:
     return flags
 
 
+AFTER_APPLICATION_DAYS = 365  # changes this long after the application are still the case's concern
+
+
+def after_application_flags(facts: CaseFacts, t: Thresholds) -> list[Flag]:
+    """Who joined or left the applicant's board, management or ownership after the application, up to the day
+    screened: the party assessed may no longer be the one running the business (a licence holder must report
+    such changes, alkohollagen 9 kap. 11 §), and a hand-over right after applying is how a listed owner steps
+    out of sight."""
+    if facts.today is None:
+        return []
+    end = min(facts.today, facts.application_date + dt.timedelta(days=AFTER_APPLICATION_DAYS))
+    after = [c for c in facts.changes if facts.application_date < c.date <= end]
+    after.sort(key=lambda c: (c.date, c.person))
+    if not after:
+        return []
+    verbs = {"joined": "tillträdde som", "left": "lämnade som"}
+    parts = [f"{c.person} {verbs[c.kind]} {ROLE_WORDS.get(c.role, (c.role, c.role))[0]} {c.date.isoformat()}"
+             for c in after]  # fmt: skip
+    owners_left = any(c.kind == "left" and c.role in ("owner", "beneficial_owner", "ceo") for c in after)
+    return [
+        Flag(
+            "changed_after_application",
+            "medium" if owners_left else "low",
+            f"Efter ansökan ({facts.application_date.isoformat()}): {'; '.join(parts)}. Den som prövas kan vara "
+            "en annan än den som driver verksamheten; ändringar i ägande och ledning ska anmälas och prövas.",
+            {"application_date": facts.application_date.isoformat(), "until": end.isoformat(),
+             "changes": [{"person": c.person, "role": c.role, "change": c.kind, "date": c.date.isoformat()}
+                         for c in after]},
+        )
+    ]  # fmt: skip
+
+
+SEAT_WORDS = {"ceo": "VD", "board_member": "styrelseledamot", "owner": "ägare"}
+
+
+def declaration_flags(facts: CaseFacts) -> list[Flag]:
+    """The application's own account against the registry on the application's date: a declared managing
+    director, board member or owner who did not hold that seat then, or one who did and is not declared.
+    Incomplete or untrue answers are a ground of their own in a licensing case."""
+    flags = []
+    for d in facts.declarations:
+        word = SEAT_WORDS.get(d.seat, d.seat)
+        parts = []
+        if d.declared_only:
+            parts.append(f"ansökan anger {', '.join(d.declared_only)} som {word}, men registret har inte det")
+        if d.registry_only:
+            parts.append(f"enligt registret var {', '.join(d.registry_only)} {word} utan att anges i ansökan")
+        if parts:
+            flags.append(
+                Flag(
+                    "declared_differs",
+                    "medium",
+                    f"Ansökan och registret skiljer sig ({facts.application_date.isoformat()}): {'; '.join(parts)}.",
+                    {"seat": d.seat, "declared_only": list(d.declared_only), "registry_only": list(d.registry_only),
+                     "date": facts.application_date.isoformat()},
+                )
+            )  # fmt: skip
+    return flags
+
+
 def straw_man_flags(facts: CaseFacts, t: Thresholds) -> list[Flag]:
     """Signs of a straw man (bulvan) after Brå 2016:10: a young person, or one without any other history in
-    the registry, appointed to the board or management shortly before the application."""
+    the registry, appointed to the board or management shortly before the application — or after it, up to the
+    day screened."""
     flags = []
     for a in facts.appointments:
         days = (facts.application_date - a.date).days
-        if not 0 <= days <= t.board_change_days:
+        later = days < 0 and facts.today is not None and a.date <= facts.today
+        if not (0 <= days <= t.board_change_days or (later and -days <= AFTER_APPLICATION_DAYS)):
             continue
         young = a.age is not None and a.age < t.young_person_years
         unknown = a.other_roles == 0
@@ -336,12 +412,12 @@ def straw_man_flags(facts: CaseFacts, t: Thresholds) -> list[Flag]:
             signs.append(f"{a.age} år")
         if unknown:
             signs.append("inga andra uppdrag i registret")
+        when = f"{days} dagar före ansökan" if days >= 0 else f"{-days} dagar efter ansökan"
         flags.append(
             Flag(
                 "straw_man_sign",
                 "medium" if young else "low",
-                f"{a.person} ({', '.join(signs)}) utsågs till {roles} {days} dagar före ansökan — ett tecken på "
-                "bulvan att utreda.",
+                f"{a.person} ({', '.join(signs)}) utsågs till {roles} {when} — ett tecken på bulvan att utreda.",
                 {"person": a.person, "roles": list(a.roles), "appointed": a.date.isoformat(), "days_before": days,
                  "age": a.age, "other_roles": a.other_roles, "young_below": t.young_person_years},
                 a.person,
