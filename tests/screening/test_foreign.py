@@ -97,3 +97,50 @@ def test_roles_in_swedish_and_findings_with_the_serious_first(foreign_owner, off
     page = client.get(f"/granskning/arenden/{case.pk}/").content.decode()
     severities = [s for s in ("severity-high", "severity-medium", "severity-low", "severity-info") if s in page]
     assert severities and [page.index(s) for s in severities] == sorted(page.index(s) for s in severities)
+
+
+OFAC_PERSON = [["7301", "VOLKOV, Dmitrij", "individual", "RUSSIA-EO14024", *["-0- "] * 7, "DOB 02 Feb 1970."]]
+
+
+def test_a_foreign_company_with_its_own_owners_is_a_link_in_the_chain(demo_orgs):
+    """The Cypriot holding is a row of companies.csv under its own number, and a role row names it by that number:
+    the listed person owning all of it owns 60 % of the applicant through it."""
+    r = Registry()
+    applicant = r.company("Restaurang Volga AB", dt.date(2022, 1, 1))
+    holding = r.company("Volga Crest Holdings Ltd", dt.date(2019, 1, 1), address="Makariou 1", city="Limassol",
+                        country="CY")  # fmt: skip
+    holding["org_number"] = "HE 398877"
+    r.role(holding, {"name": "Dmitrij Volkov", "birth_date": "1970-02-02", "country": "RU"}, "owner",
+           dt.date(2019, 1, 1), share=100)  # fmt: skip
+    r.role(applicant, {"name": "Volga Crest Holdings Ltd", "country": "CY"}, "owner", dt.date(2022, 1, 1), share=60,
+           owner_org="HE 398877")  # fmt: skip
+    r.role(applicant, r.person("Sara Lind"), "ceo", dt.date(2022, 1, 1))
+    report = import_registry(csv_bytes(r.companies, list(r.companies[0])), csv_bytes(r.roles, list(r.roles[0])),
+                             "Register")  # fmt: skip
+    assert report.stored and not report.rejected, report.rejected
+    company = Entity.objects.get(dataset__name="Register", name="Volga Crest Holdings Ltd")
+    assert company.schema == "Company" and company.country == "CY" and company.org_number == ""
+    assert company.properties["registration_number"] == "HE 398877" and "Limassol" in company.address
+    assert Entity.objects.filter(dataset__name="Register", name="Volga Crest Holdings Ltd").count() == 1  # one entity
+    import_ofac(csv_bytes(OFAC_PERSON), "OFAC SDN", "2026-11-28")
+    crossmatch()
+    from tests.screening.conftest import case_data
+    from trygg.screening.cases import create_case
+
+    run = screen(create_case(case_data(applicant, [], reference="FOREIGN CHAIN")))
+    owner = run.findings.get(code="listed_owner")
+    assert run.recommendation == "serious" and owner.evidence["effective_share"] == 60.0
+    assert "Volga Crest Holdings Ltd" in owner.summary and "Volkov" in owner.summary
+
+
+def test_a_role_of_an_unknown_foreign_number_is_refused_with_where_and_why(demo_orgs):
+    r = Registry()
+    applicant = r.company("Restaurang Volga AB", dt.date(2022, 1, 1))
+    r.role(applicant, r.person("Sara Lind"), "ceo", dt.date(2022, 1, 1))
+    r.roles.append({**r.roles[0], "org_number": "HE 000001"})
+    report = import_registry(csv_bytes(r.companies, list(r.companies[0])), csv_bytes(r.roles, list(r.roles[0])),
+                             "Register")  # fmt: skip
+    assert not report.stored and len(report.rejected) == 1
+    line, reason = report.rejected[0].line, report.rejected[0].reason
+    assert line == 3 and "HE 000001" not in Entity.objects.values_list("name", flat=True)
+    assert "nor the number of a foreign company in companies.csv" in reason

@@ -9,7 +9,8 @@ transaction.
 
 Registry CSV (documented in README.md):
 
-* ``companies.csv``: ``org_number,name,registered_on,address,postal_code,city,country`` and, optionally,
+* ``companies.csv``: ``org_number,name,registered_on,address,postal_code,city,country`` (a company of another
+  country with its own registration number in ``org_number``; role rows name it by that number) and, optionally,
   ``status`` (active, bankrupt, liquidation, deregistered — or aktiv, konkurs, likvidation, avregistrerad) with
   ``status_date`` (the day of the bankruptcy, liquidation or deregistration)
 * ``roles.csv``: ``org_number,role,personal_number,name,birth_date,country,share,valid_from,valid_to`` where a
@@ -107,6 +108,39 @@ def _org(value: str, line: int, column: str) -> str:
         return parse_organisation_number(value)
     except IdentityError as exc:
         raise RecordError(f"'{column}': {exc}") from exc
+
+
+def _number_text(value: str) -> str:
+    """A foreign registration number as given, in capitals with single spaces ("HE 412345")."""
+    return " ".join(value.upper().split())
+
+
+def _company_key(value: str, country: str, line: int) -> str:
+    """The key of a company row: its Swedish organisation number, or — for a company of another country whose
+    number is not a Swedish one — ``foreign:{country}:{number}``, the key its owners' rows give it too."""
+    if country not in ("", "SE"):
+        try:
+            return parse_organisation_number(value)
+        except IdentityError:
+            if not _number_text(value):
+                raise RecordError("'org_number': a foreign company needs its registration number") from None
+            return f"foreign:{country}:{_number_text(value)}"
+    return _org(value, line, "org_number")
+
+
+def _role_target(value: str, foreign: dict[str, list[str]], line: int) -> str:
+    """The company a role row is about: a Swedish organisation number, or a foreign company's own number as
+    companies.csv gives it."""
+    try:
+        return parse_organisation_number(value)
+    except IdentityError as exc:
+        keys = foreign.get(_number_text(value), [])
+        if len(keys) == 1:
+            return keys[0]
+        if len(keys) > 1:
+            raise RecordError(f"'org_number': {value.strip()} is the number of companies in several countries "
+                              f"({', '.join(k.split(':')[1] for k in keys)})") from None  # fmt: skip
+        raise RecordError(f"'org_number': {exc} (nor the number of a foreign company in companies.csv)") from exc
 
 
 def _person(value: str) -> tuple[str, str, str]:
@@ -485,10 +519,14 @@ def import_registry(
         role_rows = list(iter_csv_records(roles_stream, required=("org_number", "role")))
     except ReadError as exc:
         raise RecordError(str(exc)) from exc
+    foreign: dict[str, list[str]] = {}  # a foreign company's own number → its keys (one per country)
     for line, row in company_rows:
         report.read += 1
         try:
-            org = _org(row["org_number"], line, "org_number")
+            country = (row.get("country") or "SE").strip().upper()[:2]
+            org = _company_key(row["org_number"], country, line)
+            if org.startswith("foreign:"):
+                foreign.setdefault(_number_text(row["org_number"]), []).append(org)
             full = ", ".join(
                 p.strip() for p in (row.get("address"), row.get("postal_code"), row.get("city")) if p and p.strip()
             )
@@ -496,12 +534,14 @@ def import_registry(
             records[org] = {
                 "schema": Schema.COMPANY,
                 "name": row["name"].strip(),
-                "org_number": org,
+                "org_number": "" if org.startswith("foreign:") else org,
                 "registered_on": _date(row.get("registered_on", ""), "registered_on"),
-                "country": (row.get("country") or "SE").strip().upper()[:2],
+                "country": country,
                 "address": full[:300],
                 "properties": _status(row),
             }
+            if org.startswith("foreign:"):
+                records[org]["properties"]["registration_number"] = row["org_number"].strip()
             if full:
                 address_key = "address:" + " ".join(full.casefold().split())
                 addresses[address_key] = full
@@ -514,14 +554,14 @@ def import_registry(
     for line, row in role_rows:
         report.read += 1
         try:
-            org = _org(row["org_number"], line, "org_number")
+            org = _role_target(row["org_number"], foreign, line)
             role = (row.get("role") or "").strip()
             if role not in ROLES or role == "address":
                 raise RecordError(f"unknown role {role!r}")
             country = (row.get("country") or "").strip().upper()[:2]
             number = (row.get("owner_org_number") or "").strip()
             if number and country not in ("", "SE"):  # a foreign company: its own registration number, as given
-                source_key = f"foreign:{country}:{' '.join(number.upper().split())}"
+                source_key = f"foreign:{country}:{_number_text(number)}"
                 records.setdefault(source_key, {
                     "schema": Schema.COMPANY, "name": (row.get("name") or number).strip(), "country": country,
                     "properties": {"registration_number": number},
