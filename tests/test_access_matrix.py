@@ -444,7 +444,13 @@ def build_world(data, media) -> tuple[dict, list[Target]]:
     for code, case in cases.items():
         other = cases["1880" if code == "1780" else "1780"]
         facts = {"municipality": code, "county": {"1780": "17", "1880": "18"}[code]}
-        for name in ("screening:case", "screening:run", "screening:decide", "screening:network"):
+        for name in (
+            "screening:case",
+            "screening:run",
+            "screening:decide",
+            "screening:network",
+            "screening:fetch_registry",
+        ):
             add(name, kwargs={"pk": case.pk}, **facts)
         party = case.parties.select_related("entity__dataset").exclude(role="applicant").first()
         add("screening:extract", kwargs={"pk": case.pk, "party": party.pk}, **facts)

@@ -249,6 +249,15 @@ TRYGG_TILE_ATTRIBUTION = os.environ.get(
 )
 TRYGG_SHARED_DATA = Path(os.environ.get("TRYGG_SHARED_DATA", PROJECT_DIR.parent / "shared" / "data"))
 TRYGG_POLICE_API_URL = os.environ.get("TRYGG_POLICE_API_URL", "https://polisen.se/api/events")
+# Bolagsverket's open API "Värdefulla datamängder" (screening officers fetch company basics on request)
+TRYGG_BOLAGSVERKET_CLIENT_ID = os.environ.get("TRYGG_BOLAGSVERKET_CLIENT_ID", "")
+TRYGG_BOLAGSVERKET_CLIENT_SECRET = os.environ.get("TRYGG_BOLAGSVERKET_CLIENT_SECRET", "")
+TRYGG_BOLAGSVERKET_TOKEN_URL = os.environ.get(
+    "TRYGG_BOLAGSVERKET_TOKEN_URL", "https://portal.api.bolagsverket.se/oauth2/token"
+)
+TRYGG_BOLAGSVERKET_BASE_URL = os.environ.get(
+    "TRYGG_BOLAGSVERKET_BASE_URL", "https://gw.api.bolagsverket.se/vardefulla-datamangder/v1"
+)
 # the police_events job fetches TRYGG_POLICE_API_URL every 15 minutes only when the installation turns it on
 TRYGG_POLICE_FETCH = env_bool("TRYGG_POLICE_FETCH")
 TRYGG_SCREENING_RETENTION_DAYS = env_int("TRYGG_SCREENING_RETENTION_DAYS", 3 * 365)

@@ -290,3 +290,31 @@ def test_a_halving_of_littering_is_a_decrease_with_displacement_answered_apart(d
     assert result["effect"]["percent"] == pytest.approx(((42 / 80) / (112 / 100) - 1) * 100, abs=0.1)
     assert result["displacement"]["verdict"] == "no_detectable_change"
     assert "∞" not in result["verdict_sv"] + result["displacement"]["verdict_sv"]
+
+
+def test_a_past_report_lists_the_measures_that_ran_in_it_not_todays(demo_orgs):
+    """The annual report for 2025 names the work of 2025 — one that ended in 2025 and one that began in it — and
+    not a measure begun in 2026 or one cancelled; the current period keeps listing what is planned or ongoing."""
+    from trygg.core.periods import parse_period
+    from trygg.measures.meetings import lagesbild_section
+
+    owner = demo_orgs["orgs"]["karlstads-kommun"]
+
+    def make(title, start, end=None, status="ongoing"):
+        return Measure.objects.create(title=title, kind="other", municipality_id="1780", owner=owner, start=start,
+                                      end=end, status=status)  # fmt: skip
+
+    make("Städning vid Stortorget", dt.date(2025, 5, 1), dt.date(2026, 4, 30), "done")
+    make("Belysning i parken", dt.date(2024, 9, 1), dt.date(2025, 2, 28), "done")
+    make("Sanera klottret", dt.date(2026, 11, 7))
+    make("Avbruten", dt.date(2025, 3, 1), status="cancelled")
+    make("Slutade före året", dt.date(2023, 1, 1), dt.date(2024, 12, 31), "done")
+    from trygg.orgs.models import Municipality
+
+    municipality = Municipality.objects.get(code="1780")
+    year = lagesbild_section(municipality, None, parse_period("2025"))
+    assert year["during"] and [m["title"] for m in year["items"]] == ["Belysning i parken", "Städning vid Stortorget"]
+    assert year["items"][1]["start"] == "2025-05-01" and year["items"][1]["end"] == "2026-04-30"
+    now = lagesbild_section(municipality, None, None)
+    assert not now["during"] and "Sanera klottret" in [m["title"] for m in now["items"]]
+    assert "Städning vid Stortorget" not in [m["title"] for m in now["items"]]

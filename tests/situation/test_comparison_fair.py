@@ -101,7 +101,8 @@ def test_the_headline_ratio_uses_the_shared_counts_and_partner_reports_stay_apar
     assert karlstad["partners"]["count"] == 31 and karlstad["partners"]["organisations"] == 1
     assert karlstad["partners"]["rate"] == pytest.approx(31 * 10_000 / 100_000)
     assert "rate_ratio" not in data and "all" not in karlstad  # no ratio mixes the police and the partners
-    assert all(set(m["partners"]) == {"count", "rate", "organisations", "by_source"} for m in data["municipalities"])
+    assert all(set(m["partners"]) == {"count", "rate", "organisations", "by_source", "generated"}
+               for m in data["municipalities"])  # fmt: skip
     # the interval is never narrower than chance alone, and finite
     assert r["low"] <= r["poisson_low"] < r["ratio"] < r["poisson_high"] <= r["high"] < math.inf
     assert r["different"] is False  # 11 against 12 events

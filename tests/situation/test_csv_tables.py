@@ -27,9 +27,18 @@ def read(table: str, report: dict, language: str) -> list[list[str]]:
 def test_categories_in_swedish_with_decimal_commas_and_words():
     rows = read("categories", {"categories": [ROW, TOTAL]}, "sv")
     assert rows[0][:5] == ["Kategori", "Kod", "Antal", "Förväntat", "Kvot"]
-    assert rows[1] == ["Klotter", "klotter", "30", "12,50", "2,40", "1,61", "3,57", "96,7", "0,0001", "0,0018",
+    assert rows[1] == ["Klotter", "klotter", "30", "12,50", "2,40", "1,61", "3,57", "96,67", "0,0001", "0,0018",
                        "1,25", "fler än vanligt"]  # fmt: skip
     assert rows[2][:5] == ["Totalt", "", "31", "", ""]  # nothing computed is left empty, not "None"
+    assert len(rows) == 3  # no note when no source was left out
+
+
+def test_a_wide_interval_reads_as_on_the_page_and_a_left_out_source_is_said():
+    wide = {**ROW, "direction": "no_change", "wide": True}
+    report = {"categories": [wide], "sources_check": {"excluded": ["Polisens händelser"]}}
+    rows = read("categories", report, "sv")
+    assert rows[1][-1] == "för osäkert för att säga"
+    assert rows[-1][0].startswith("Utelämnat ur jämförelsen: Polisens händelser")
 
 
 def test_in_english_the_decimal_point_and_commas():
@@ -41,13 +50,14 @@ def test_series_names_periods_as_on_the_page():
     report = {
         "categories": [ROW],
         "series": {"periods": ["2026-W48", "2026-W49"], "labels": ["vecka 48", "vecka 49"], "covered": [True, False],
-                   "total": [5, 7], "by_category": {"klotter": [2, 3]}},
+                   "total": [5, 7], "by_category": {"klotter": [2, 3], "trafik": [1, 1]},
+                   "category_labels": {"trafik": "Trafik"}},
     }  # fmt: skip
     rows = read("series", report, "sv")
     assert rows == [
-        ["Period", "Periodkod", "Fullständiga data", "Totalt", "Klotter"],
-        ["vecka 48", "2026-W48", "ja", "5", "2"],
-        ["vecka 49", "2026-W49", "nej", "7", "3"],
+        ["Period", "Periodkod", "Fullständiga data", "Totalt", "Klotter", "Trafik"],
+        ["vecka 48", "2026-W48", "ja", "5", "2", "1"],
+        ["vecka 49", "2026-W49", "nej", "7", "3", "1"],
     ]
 
 

@@ -23,10 +23,24 @@ def cooperation_municipalities(cooperation):
     ).distinct()
 
 
-def lagesbild_section(municipality, place) -> dict:
-    """The lägesbild's "open measures" (registered with :mod:`trygg.situation.sections`): planned and ongoing
-    measures of the municipality — of the named place when the lägesbild is of one."""
-    qs = Measure.objects.filter(municipality=municipality, status__in=[Measure.Status.PLANNED, Measure.Status.ONGOING])
+def lagesbild_section(municipality, place, period=None) -> dict:
+    """The lägesbild's measures (registered with :mod:`trygg.situation.sections`) — of the named place when the
+    lägesbild is of one. For a period still running: the planned and ongoing measures. For one that has ended:
+    the measures that ran during it (begun before its end, not ended before its start, not cancelled), with
+    their dates, so that an annual report lists the year's work and not today's."""
+    today = timezone.localdate()
+    if period is None or period.end > today:
+        qs = Measure.objects.filter(municipality=municipality,
+                                    status__in=[Measure.Status.PLANNED, Measure.Status.ONGOING])  # fmt: skip
+        past = False
+    else:
+        last = period.end - dt.timedelta(days=1)
+        qs = (
+            Measure.objects.filter(municipality=municipality, start__isnull=False, start__lte=last)
+            .exclude(status=Measure.Status.CANCELLED)
+            .filter(Q(end__isnull=True) | Q(end__gte=period.start))
+        )
+        past = True
     if place is not None:
         qs = qs.filter(problem_place__name=place.name) | qs.filter(title__icontains=place.name)
     items = [
@@ -34,11 +48,13 @@ def lagesbild_section(municipality, place) -> dict:
             "title": m.title,
             "owner": m.owner.name,
             "status": m.get_status_display(),
-            "due": (m.due or m.end).isoformat() if (m.due or m.end) else None,
+            "start": m.start.isoformat() if m.start else None,
+            "end": m.end.isoformat() if m.end else None,
+            "due": (m.due or m.end).isoformat() if (m.due or m.end) and not past else None,
         }
-        for m in qs.select_related("owner").order_by("due", "end")[:30]
+        for m in qs.select_related("owner").order_by("start" if past else "due", "end")[:30]
     ]
-    return {"available": True, "items": items}
+    return {"available": True, "items": items, "during": past}
 
 
 def open_measures(municipalities):

@@ -362,6 +362,7 @@ ACCESS: dict[str, Rule] = {
     "screening:case_new": SCREENING,
     "screening:case": CASE,
     "screening:run": CASE_POST,
+    "screening:fetch_registry": CASE_POST,
     "screening:decide": CASE_POST,
     "screening:network": CASE,
     "screening:extract": CASE,

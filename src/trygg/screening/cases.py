@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +18,8 @@ from trygg.audit import log
 from trygg.core.identity import IdentityError, parse_organisation_number, parse_personal_number
 from trygg.core.importing import RecordError
 from trygg.orgs.models import Municipality
+from trygg.screening import bolagsverket
+from trygg.screening.crossmatch import crossmatch
 from trygg.screening.importers import export_ftm
 from trygg.screening.models import (
     Case,
@@ -370,3 +373,38 @@ def delete_expired(today: dt.date | None = None, actor: str = "trygg screening_r
             summary=f"{counts['judgements']} judgements deleted after the retention period",
         )
     return counts
+
+
+@dataclass
+class RegistryFetch:
+    """What a fetch from Bolagsverket for a case gave: the companies stored, those it does not know, failures."""
+
+    fetched: list[str]
+    not_found: list[str]
+    failed: list[str]
+
+
+def fetch_registry(case: Case, user, client: bolagsverket.Client | None = None) -> RegistryFetch:
+    """Ask Bolagsverket's open API about the case's Swedish companies (the applicant and company parties), keep
+    the answers as a registry extract of the day and re-match those companies against the lists; audited with
+    the case as purpose. Raises :class:`bolagsverket.BolagsverketError` when the API is not set up."""
+    numbers = sorted({p.entity.org_number for p in case.parties.select_related("entity") if p.entity.org_number})
+    client = client or bolagsverket.client_from_settings()
+    companies, not_found, failed = [], [], []
+    for number in numbers:
+        try:
+            company = client.company(number)
+        except bolagsverket.BolagsverketError as exc:
+            failed.append(f"{number}: {exc}")
+            continue
+        if company is None:
+            not_found.append(number)
+        else:
+            companies.append(company)
+    ids = bolagsverket.store(companies, timezone.localdate()) if companies else []
+    if ids:
+        crossmatch(entity_ids=ids)
+    summary = f"Bolagsverket: {len(companies)} hämtade, {len(not_found)} okända, {len(failed)} misslyckades"
+    log.record(user, "import", object_type="screening.bolagsverket", object_id=case.pk, summary=summary,
+               purpose=case)  # fmt: skip
+    return RegistryFetch([c.org_number for c in companies], not_found, failed)

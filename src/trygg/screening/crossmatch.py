@@ -21,18 +21,19 @@ MAX_KEY_FREQUENCY = 200  # keys shared by more entities than this do not propose
 TOP_PER_LISTED = 10  # registry candidates scored per listed entity
 
 
-def crossmatch(thresholds: Thresholds | None = None) -> int:
-    """Recompute every EntityFlag; returns how many registry entities are flagged."""
+def crossmatch(thresholds: Thresholds | None = None, entity_ids: list[int] | None = None) -> int:
+    """Recompute every EntityFlag — or only those of the registry entities ``entity_ids`` (a few companies
+    fetched or changed: their flags, not everyone's); returns how many registry entities are flagged."""
     t = thresholds or Thresholds()
     registry = list(Dataset.objects.filter(kind=Dataset.Kind.REGISTRY).values_list("pk", flat=True))
     lists = list(
         Dataset.objects.filter(kind__in=[Dataset.Kind.WATCHLIST, Dataset.Kind.OWN_LIST]).values_list("pk", flat=True)
     )
     with transaction.atomic():
-        EntityFlag.objects.all().delete()
-        if not registry or not lists:
+        (EntityFlag.objects.all() if entity_ids is None else EntityFlag.objects.filter(entity__in=entity_ids)).delete()
+        if not registry or not lists or entity_ids == []:
             return 0
-        pairs = _candidate_pairs(registry, lists)
+        pairs = _candidate_pairs(registry, lists, entity_ids)
         ids = {i for pair in pairs for i in pair}
         entities = Entity.objects.in_bulk(list(ids))
         flags = []
@@ -72,7 +73,7 @@ def best_match(left: Entity, right: Entity, birth_dates: bool = True):
     return best
 
 
-def _candidate_pairs(registry: list[int], lists: list[int]) -> list[tuple[int, int]]:
+def _candidate_pairs(registry: list[int], lists: list[int], only: list[int] | None = None) -> list[tuple[int, int]]:
     qn = connection.ops.quote_name
     keys = qn(NameKey._meta.db_table)
     freq = qn(KeyFrequency._meta.db_table)
@@ -87,6 +88,8 @@ def _candidate_pairs(registry: list[int], lists: list[int]) -> list[tuple[int, i
         WHERE a.dataset_id IN ({reg}) AND b.dataset_id IN ({lst})
           AND (f.{count} <= %s OR a.{key} LIKE 'id:%%')
     """  # noqa: S608 - ids are integers from the database, names from model metadata
+    if only is not None:
+        sql += f" AND a.entity_id IN ({','.join(str(int(i)) for i in only)})"
     shared: dict[tuple[int, int], int] = defaultdict(int)
     with connection.cursor() as cursor:
         cursor.execute(sql, [MAX_KEY_FREQUENCY])

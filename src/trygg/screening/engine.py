@@ -14,11 +14,12 @@ from dataclasses import dataclass, replace
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case as DjangoCase
+from django.db.models import Count, Q, QuerySet, When
 from django.utils import timezone
 
 from trygg.audit import log
-from trygg.screening import graph, index, network, ownership
+from trygg.screening import bolagsverket, graph, index, network, ownership
 from trygg.screening.crossmatch import best_match
 from trygg.screening.matching.normalise import DISTINGUISHING_WORDS, WEAK_WORDS
 from trygg.screening.models import (
@@ -101,10 +102,16 @@ def visible_datasets(codes) -> QuerySet[Dataset]:
 
 
 def resolve(entity: Entity) -> Entity | None:
-    """The registry entity a party is: by organisation or personal number, else by name and birth date."""
+    """The registry entity a party is: by organisation or personal number, else by name and birth date. A
+    registry extract with board and owners is preferred to the open API's answer, which knows status only."""
     registry = Dataset.objects.filter(kind=Dataset.Kind.REGISTRY)
     if entity.org_number:
-        return Entity.objects.filter(dataset__in=registry, org_number=entity.org_number).first()
+        extract_first = DjangoCase(When(dataset__name=bolagsverket.DATASET, then=1), default=0)
+        return (
+            Entity.objects.filter(dataset__in=registry, org_number=entity.org_number)
+            .order_by(extract_first, "pk")
+            .first()
+        )
     if entity.personal_number:
         return Entity.objects.filter(dataset__in=registry, personal_number=entity.personal_number).first()
     foreign = entity.properties.get("registration_number") if entity.properties else None
@@ -332,6 +339,9 @@ def gather_facts(
         facts.company_registered_on = applicant.registered_on
         facts.applicant_status = {k: applicant.properties[k] for k in ("status", "status_date")
                                   if applicant.properties.get(k)}  # fmt: skip
+        fetched = api_status(applicant.org_number) if applicant.org_number else {}
+        if fetched.get("status") in ("bankrupt", "liquidation", "deregistered"):
+            facts.applicant_status = fetched  # what Bolagsverket said when the officer asked
         address = Relation.objects.filter(source=applicant, role="address").select_related("target").first()
         if address is not None:
             facts.address = address.target.name
@@ -389,6 +399,17 @@ def gather_facts(
                 }
             )
     return facts
+
+
+def api_status(org_number: str) -> dict:
+    """The status Bolagsverket's open API gave for ``org_number`` when an officer fetched it, with the day and
+    the source; empty when it was never fetched."""
+    entity = Entity.objects.filter(dataset__name=bolagsverket.DATASET, org_number=org_number).first()
+    if entity is None or not entity.properties.get("status"):
+        return {}
+    out = {k: entity.properties[k] for k in ("status", "status_date") if entity.properties.get(k)}
+    out["source"] = f"Bolagsverket (hämtat {entity.properties.get('fetched_on', '')})"
+    return out
 
 
 DECLARED_SEATS = {"ceo": "ceo", "board_member": "board_member", "owner": "owner", "beneficial_owner": "owner"}

@@ -44,9 +44,8 @@ from trygg.core.importing import (
     iter_json_records,
     refuse_nul,
 )
-from trygg.screening import ftm
+from trygg.screening import ftm, registry_import
 from trygg.screening.index import index_entities, refresh_frequencies
-from trygg.screening.matching.normalise import has_legal_form
 from trygg.screening.models import Dataset, Entity, Relation, Schema
 
 ENTITY_FIELDS = (
@@ -108,39 +107,6 @@ def _org(value: str, line: int, column: str) -> str:
         return parse_organisation_number(value)
     except IdentityError as exc:
         raise RecordError(f"'{column}': {exc}") from exc
-
-
-def _number_text(value: str) -> str:
-    """A foreign registration number as given, in capitals with single spaces ("HE 412345")."""
-    return " ".join(value.upper().split())
-
-
-def _company_key(value: str, country: str, line: int) -> str:
-    """The key of a company row: its Swedish organisation number, or — for a company of another country whose
-    number is not a Swedish one — ``foreign:{country}:{number}``, the key its owners' rows give it too."""
-    if country not in ("", "SE"):
-        try:
-            return parse_organisation_number(value)
-        except IdentityError:
-            if not _number_text(value):
-                raise RecordError("'org_number': a foreign company needs its registration number") from None
-            return f"foreign:{country}:{_number_text(value)}"
-    return _org(value, line, "org_number")
-
-
-def _role_target(value: str, foreign: dict[str, list[str]], line: int) -> str:
-    """The company a role row is about: a Swedish organisation number, or a foreign company's own number as
-    companies.csv gives it."""
-    try:
-        return parse_organisation_number(value)
-    except IdentityError as exc:
-        keys = foreign.get(_number_text(value), [])
-        if len(keys) == 1:
-            return keys[0]
-        if len(keys) > 1:
-            raise RecordError(f"'org_number': {value.strip()} is the number of companies in several countries "
-                              f"({', '.join(k.split(':')[1] for k in keys)})") from None  # fmt: skip
-        raise RecordError(f"'org_number': {exc} (nor the number of a foreign company in companies.csv)") from exc
 
 
 def _person(value: str) -> tuple[str, str, str]:
@@ -485,20 +451,6 @@ def import_own_list(stream, name: str, owner=None, shared_with=None) -> SyncRepo
     return report
 
 
-def _status(row: dict) -> dict[str, str]:
-    """A company row's status and its date, as Trygg stores them (empty when the row says nothing)."""
-    text, day = (row.get("status") or "").strip(), (row.get("status_date") or "").strip()
-    if not text:
-        if day:
-            raise RecordError("'status_date' without a 'status'")
-        return {}
-    status = ftm.company_status(text)
-    if not status:
-        raise RecordError(f"'status' must be active, bankrupt, liquidation or deregistered, not {text!r}")
-    dated = _date(day, "status_date")
-    return {"status": status, **({"status_date": dated.isoformat()} if dated else {})}
-
-
 def import_registry(
     companies_stream,
     roles_stream,
@@ -507,146 +459,12 @@ def import_registry(
     allow_removals: bool = False,
     version: str = "",
 ) -> SyncReport:
-    """The registry extract (companies.csv, roles.csv); ``version`` names it (the extract's date, say), and each
-    screening run records it."""
+    """The registry extract (companies.csv, roles.csv), streamed and synchronised in the database
+    (:mod:`trygg.screening.registry_import`); ``version`` names it (the extract's date, say), and each screening
+    run records it."""
     report = SyncReport(source=name)
-    records: dict[str, dict] = {}
-    addresses: dict[str, str] = {}
-    company_address: dict[str, str] = {}
-    company_rows_by_org: set[str] = set()
-    try:
-        company_rows = list(iter_csv_records(companies_stream, required=("org_number", "name")))
-        role_rows = list(iter_csv_records(roles_stream, required=("org_number", "role")))
-    except ReadError as exc:
-        raise RecordError(str(exc)) from exc
-    foreign: dict[str, list[str]] = {}  # a foreign company's own number → its keys (one per country)
-    for line, row in company_rows:
-        report.read += 1
-        try:
-            country = (row.get("country") or "SE").strip().upper()[:2]
-            org = _company_key(row["org_number"], country, line)
-            if org.startswith("foreign:"):
-                foreign.setdefault(_number_text(row["org_number"]), []).append(org)
-            full = ", ".join(
-                p.strip() for p in (row.get("address"), row.get("postal_code"), row.get("city")) if p and p.strip()
-            )
-            company_rows_by_org.add(org)
-            records[org] = {
-                "schema": Schema.COMPANY,
-                "name": row["name"].strip(),
-                "org_number": "" if org.startswith("foreign:") else org,
-                "registered_on": _date(row.get("registered_on", ""), "registered_on"),
-                "country": country,
-                "address": full[:300],
-                "properties": _status(row),
-            }
-            if org.startswith("foreign:"):
-                records[org]["properties"]["registration_number"] = row["org_number"].strip()
-            if full:
-                address_key = "address:" + " ".join(full.casefold().split())
-                addresses[address_key] = full
-                company_address[org] = address_key
-        except RecordError as exc:
-            report.reject(line, f"companies: {exc}")
-    for key, full in addresses.items():
-        records[key] = {"schema": Schema.ADDRESS, "name": full[:400], "address": full[:300]}
-    pending_roles = []
-    for line, row in role_rows:
-        report.read += 1
-        try:
-            org = _role_target(row["org_number"], foreign, line)
-            role = (row.get("role") or "").strip()
-            if role not in ROLES or role == "address":
-                raise RecordError(f"unknown role {role!r}")
-            country = (row.get("country") or "").strip().upper()[:2]
-            number = (row.get("owner_org_number") or "").strip()
-            if number and country not in ("", "SE"):  # a foreign company: its own registration number, as given
-                source_key = f"foreign:{country}:{_number_text(number)}"
-                records.setdefault(source_key, {
-                    "schema": Schema.COMPANY, "name": (row.get("name") or number).strip(), "country": country,
-                    "properties": {"registration_number": number},
-                })  # fmt: skip
-            elif number:
-                source_key = _org(number, line, "owner_org_number")
-                if source_key not in records:
-                    records[source_key] = {
-                        "schema": Schema.COMPANY,
-                        "name": (row.get("name") or source_key).strip(),
-                        "org_number": source_key,
-                        "country": country,
-                    }
-            elif has_legal_form(row.get("name") or "") and not (row.get("personal_number") or "").strip():
-                # a company named without its number ("Caspian Crest Holdings Ltd"): a company, not a person
-                holder = row["name"].strip()
-                source_key = f"company:{country or 'SE'}:{holder.casefold()}"
-                records.setdefault(source_key, {"schema": Schema.COMPANY, "name": holder, "country": country or "SE"})
-            else:
-                if not (row.get("name") or "").strip():
-                    raise RecordError("a person needs a 'name'")
-                if (row.get("personal_number") or "").strip():
-                    digits, kind, birth = _person(row["personal_number"])
-                    source_key = digits
-                else:
-                    digits, kind, birth = "", "", (row.get("birth_date") or "").strip()
-                    source_key = f"{row['name'].strip().casefold()}|{birth}"
-                records.setdefault(
-                    source_key,
-                    {
-                        "schema": Schema.PERSON,
-                        "name": row["name"].strip(),
-                        "personal_number": digits,
-                        "id_kind": kind,
-                        "birth_date": birth,
-                        "country": (row.get("country") or "SE").strip().upper()[:2],
-                    },
-                )
-            share_text = (row.get("share") or "").strip().replace(",", ".")
-            share = float(share_text) if share_text else None
-            pending_roles.append(
-                (
-                    line,
-                    source_key,
-                    org,
-                    role,
-                    share,
-                    _date(row.get("valid_from", ""), "valid_from"),
-                    _date(row.get("valid_to", ""), "valid_to"),
-                )
-            )
-        except (RecordError, ValueError) as exc:
-            report.reject(line, f"roles: {exc}")
-    for line, _source, org, *_rest in pending_roles:
-        if org not in company_rows_by_org:
-            report.reject(line, f"roles: the company {org} is not in companies.csv")
-    _guard_removals(name, records, report, allow_removals)
-    if _refused(report):
-        return report
-    with transaction.atomic():
-        dataset = _dataset(name, Dataset.Kind.REGISTRY, is_generated=generated)
-        by_key = sync_entities(dataset, records, report)
-        Relation.objects.filter(dataset=dataset).delete()
-        relations = [
-            Relation(dataset=dataset, source_id=by_key[org], target_id=by_key[address_key], role="address")
-            for org, address_key in company_address.items()
-        ]
-        relations += [
-            Relation(
-                dataset=dataset,
-                source_id=by_key[source_key],
-                target_id=by_key[org],
-                role=role,
-                share=share,
-                valid_from=start,
-                valid_to=end,
-            )
-            for _line, source_key, org, role, share, start, end in pending_roles
-        ]
-        Relation.objects.bulk_create(relations, batch_size=5000)
-        report.relations = len(relations)
-        dataset.version, dataset.imported_at = version, timezone.now()
-        dataset.save()
-        refresh_frequencies()
-    return report
+    return registry_import.import_registry_stream(companies_stream, roles_stream, report, name, generated,
+                                                  allow_removals, version)  # fmt: skip
 
 
 def _refused(report: SyncReport) -> bool:

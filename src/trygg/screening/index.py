@@ -53,17 +53,30 @@ def index_entities(entity_ids: Iterable[int] | None = None, dataset=None) -> int
     return total
 
 
-def refresh_frequencies() -> None:
-    """Recount how many entities share each key (after imports)."""
+def refresh_frequencies(keys: Iterable[str] | None = None) -> None:
+    """Recount how many entities share each key (after imports); only ``keys`` when given (a few entities
+    changed: their keys' counts, not the whole table's)."""
     qn = connection.ops.quote_name
     keys_table, freq_table = NameKey._meta.db_table, KeyFrequency._meta.db_table
+    key, count = qn("key"), qn("count")
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {qn(freq_table)}")  # noqa: S608 - table names from model metadata
-        key, count = qn("key"), qn("count")
-        cursor.execute(
-            f"INSERT INTO {qn(freq_table)} ({key}, {count}) "  # noqa: S608 - names from model metadata
-            f"SELECT {key}, COUNT(*) FROM {qn(keys_table)} GROUP BY {key}"
-        )
+        if keys is None:
+            cursor.execute(f"DELETE FROM {qn(freq_table)}")  # noqa: S608 - table names from model metadata
+            cursor.execute(
+                f"INSERT INTO {qn(freq_table)} ({key}, {count}) "  # noqa: S608 - names from model metadata
+                f"SELECT {key}, COUNT(*) FROM {qn(keys_table)} GROUP BY {key}"
+            )
+            return
+        wanted = sorted(set(keys))
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            marks = ", ".join(["%s"] * len(part))
+            cursor.execute(f"DELETE FROM {qn(freq_table)} WHERE {key} IN ({marks})", part)  # noqa: S608
+            cursor.execute(
+                f"INSERT INTO {qn(freq_table)} ({key}, {count}) "  # noqa: S608 - names from model metadata
+                f"SELECT {key}, COUNT(*) FROM {qn(keys_table)} WHERE {key} IN ({marks}) GROUP BY {key}",
+                part,
+            )
 
 
 def candidates(

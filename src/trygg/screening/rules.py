@@ -255,7 +255,8 @@ def status_flags(facts: CaseFacts, t: Thresholds) -> list[Flag]:
     status = facts.applicant_status.get("status")
     if status in STATUS_WORDS:
         when = facts.applicant_status.get("status_date") or "okänt datum"
-        flags.append(Flag("applicant_status", "high", f"Sökanden {STATUS_WORDS[status]} ({when}) enligt registret.",
+        source = facts.applicant_status.get("source") or "registret"
+        flags.append(Flag("applicant_status", "high", f"Sökanden {STATUS_WORDS[status]} ({when}) enligt {source}.",
                           dict(facts.applicant_status)))  # fmt: skip
     for b in facts.bankruptcies:
         also = [w for w, on in (("samma adress", b.same_address), ("liknande namn", b.similar_name)) if on]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("granskning/arenden/nytt/", views.case_new, name="case_new"),
     path("granskning/arenden/<int:pk>/", views.case_detail, name="case"),
     path("granskning/arenden/<int:pk>/granska/", views.case_run, name="run"),
+    path("granskning/arenden/<int:pk>/bolagsverket/", views.case_fetch_registry, name="fetch_registry"),
     path("granskning/arenden/<int:pk>/bedomning/", views.case_decide, name="decide"),
     path("granskning/arenden/<int:pk>/natverk/", network_view.case_network, name="network"),
     path("granskning/arenden/<int:pk>/utdrag/<int:party>/", views.party_extract, name="extract"),

@@ -27,8 +27,8 @@ from trygg.core.identity import IdentityError, parse_organisation_number
 from trygg.core.importing import RecordError
 from trygg.orgs import access, two_factor
 from trygg.orgs.models import Municipality, Organisation
+from trygg.screening import bolagsverket, engine
 from trygg.screening import cases as case_service
-from trygg.screening import engine
 from trygg.screening.importers import import_own_list
 from trygg.screening.matching.normalise import has_legal_form
 from trygg.screening.models import Case, CaseParty, Entity, Finding, MatchJudgement, Recommendation, Relation
@@ -250,6 +250,27 @@ def case_run(request, pk: int):
         messages.error(request, str(exc))
         return redirect("screening:case", pk=case.pk)
     messages.success(request, _("Screening done: %(level)s.") % {"level": run.get_recommendation_display()})
+    return redirect("screening:case", pk=case.pk)
+
+
+@screening_officer
+@require_POST
+def case_fetch_registry(request, pk: int):
+    """Ask Bolagsverket's open API about the case's Swedish companies (status, form, address), on request."""
+    case = _case(request, pk)
+    try:
+        result = case_service.fetch_registry(case, request.user)
+    except bolagsverket.BolagsverketError as exc:
+        messages.error(request, str(exc))
+        return redirect("screening:case", pk=case.pk)
+    text = _("Fetched from Bolagsverket: %(n)s companies.") % {"n": len(result.fetched)}
+    if result.not_found:
+        text += " " + _("Not known to Bolagsverket: %(numbers)s.") % {"numbers": ", ".join(result.not_found)}
+    if result.fetched:
+        text += " " + _("Screen again to take their status into account.")
+    (messages.warning if result.failed else messages.success)(request, text)
+    for failure in result.failed:
+        messages.error(request, failure)
     return redirect("screening:case", pk=case.pk)
 
 

@@ -373,7 +373,7 @@ class ReportBuilder:
         }
 
     def open_measures(self) -> dict:
-        return sections.section(sections.OPEN_MEASURES, self.municipality, self.place)
+        return sections.section(sections.OPEN_MEASURES, self.municipality, self.place, self.period)
 
     def official(self) -> dict:
         stat = (

@@ -120,19 +120,23 @@ class _Police:
         return self.weight * self.county / self.apportioned if self.apportioned else None
 
 
+SHOWN_CATEGORIES = 12
+
+
 def _partners(visible, m: Municipality, period: Period) -> dict:
     """Everything that is not the police, in the municipality: counts, rate, organisations that reported."""
     rows = list(
         d.in_period(visible.filter(municipality=m).exclude(source=Source.POLICE), period.start, period.end)
-        .values_list("source", "reporter_org_id")
+        .values_list("source", "reporter_org_id", "is_generated")
         .order_by()
     )
     population = m.population or 0
     return {
         "count": len(rows),
         "rate": _round(len(rows) * PER / population, 2) if population else None,
-        "organisations": len({org for _, org in rows if org is not None}),
-        "by_source": dict(Counter(source for source, _ in rows).most_common()),
+        "organisations": len({org for _, org, _ in rows if org is not None}),
+        "by_source": dict(Counter(source for source, _, _ in rows).most_common()),
+        "generated": sum(1 for _, _, generated in rows if generated),
     }
 
 
@@ -246,6 +250,8 @@ def compare(municipalities, period: Period, scope: d.Scope | None = None) -> dic
     if police_compared and len(rows) == 2 and all(r["population"] for r in rows):
         ratio = _police_ratio(municipalities, police, rows, keep, unit)
     categories = sorted({c for row in rows for c in row["mix"]}, key=lambda c: -max(r["mix"].get(c, 0) for r in rows))
+    for row in rows:  # what the categories shown leave: one "other categories" line, so each column sums to 100 %
+        row["mix_rest"] = _round(max(0.0, 1.0 - sum(row["mix"].get(c, 0) for c in categories[:SHOWN_CATEGORIES])), 4)
     shares = [r["police"]["county_share"] for r in rows]
     return {
         "period": {
@@ -257,7 +263,9 @@ def compare(municipalities, period: Period, scope: d.Scope | None = None) -> dic
         "confidence": CONFIDENCE,
         "confidence_label": f"{round(CONFIDENCE * 100)} %",
         "municipalities": rows,
-        "categories": [{"code": c, "label": labels.get(c, c)} for c in categories[:12]],
+        "categories": [{"code": c, "label": labels.get(c, c)} for c in categories[:SHOWN_CATEGORIES]],
+        "more_categories": len(categories) > SHOWN_CATEGORIES,
+        "in_progress": period.end > timezone.localdate() + dt.timedelta(days=1),
         "police_ratio": ratio,
         "police_compared": police_compared,
         "partners_compared": partners_compared,

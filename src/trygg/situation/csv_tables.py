@@ -56,18 +56,23 @@ def _categories(r: dict, writer: SafeWriter) -> None:
     for row in r["categories"]:
         label = _("Total") if row["code"] == "_total" else row["label"]
         confidence = row.get("confidence")
+        verdict = _("too uncertain to say") if row.get("wide") else change_label(row["direction"])  # as on the page
         writer.writerow([
             label, "" if row["code"] == "_total" else row["code"], row["count"], _num(row.get("expected"), 2),
             _num(row.get("ratio"), 2), _num(row.get("low"), 2), _num(row.get("high"), 2),
-            _num(confidence * 100 if confidence is not None else None, 1), _num(row.get("p_value"), 4),
-            _num(row.get("q_value"), 4), _num(row.get("dispersion"), 2), change_label(row["direction"]),
+            _num(confidence * 100 if confidence is not None else None, 2), _num(row.get("p_value"), 4),
+            _num(row.get("q_value"), 4), _num(row.get("dispersion"), 2), verdict,
         ])  # fmt: skip
+    excluded = (r.get("sources_check") or {}).get("excluded") or []
+    if excluded:  # the table's total is not the period's: say why, below it
+        writer.writerow([_("Left out of the comparison: %(sources)s (missing in a period compared with)")
+                         % {"sources": ", ".join(excluded)}])  # fmt: skip
 
 
 def _series(r: dict, writer: SafeWriter) -> None:
     series = r["series"]
     codes = list(series["by_category"])
-    labels = {row["code"]: row["label"] for row in r.get("categories", [])}
+    labels = {**{row["code"]: row["label"] for row in r.get("categories", [])}, **(series.get("category_labels") or {})}
     covered = series.get("covered") or [True] * len(series["periods"])
     names = series.get("labels") or series["periods"]
     writer.writerow([_("Period"), _("Period code"), _("Complete data"), _("Total"), *[labels.get(c, c) for c in codes]])

@@ -141,13 +141,18 @@ def key_points(report: dict) -> list[str]:
         points.append(_("Nothing stands out: no category has clearly more or fewer incidents than usual."))
     hotspots = (report.get("spatial") or {}).get("hotspots") or []
     if hotspots:
-        points.append(
-            _(
+        values = {"where": _where(hotspots[0]["where"]), "n": hotspots[0]["count"], "sure": _sure(hotspots[0]["level"])}
+        if (report.get("spatial") or {}).get("new_hotspots"):  # the weekly report: the scan has its own section
+            text = _(
                 "Most incidents %(where)s: %(n)s within about 150 m, more than an even spread would give, %(sure)s. "
                 "That says where incidents gather, not that it is new: that is under “New hot spots”."
             )
-            % {"where": _where(hotspots[0]["where"]), "n": hotspots[0]["count"], "sure": _sure(hotspots[0]["level"])}
-        )
+        else:
+            text = _(
+                "Most incidents %(where)s: %(n)s within about 150 m, more than an even spread would give, %(sure)s. "
+                "That says where incidents gather, not that the place is new."
+            )
+        points.append(text % values)
     return points[:KEY_POINTS]
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 OPEN_MEASURES = "measures"
 
-Provider = Callable[..., dict]  # provider(municipality, place) -> the section's data
+Provider = Callable[..., dict]  # provider(municipality, place, period) -> the section's data
 _PROVIDERS: dict[str, Provider] = {}
 
 
@@ -17,8 +17,8 @@ def register(name: str, provider: Provider) -> None:
     _PROVIDERS[name] = provider
 
 
-def section(name: str, municipality, place) -> dict:
+def section(name: str, municipality, place, period=None) -> dict:
     provider = _PROVIDERS.get(name)
     if provider is None:
         return {"available": False, "items": []}
-    return provider(municipality, place)
+    return provider(municipality, place, period)
