@@ -70,7 +70,8 @@ def iter_csv_stream(stream: BinaryIO, required: tuple[str, ...] = ()) -> Iterato
             try:
                 text = decoder.decode(data)
             except UnicodeDecodeError as exc:
-                raise ReadError(lines[0], f"line {lines[0]}: the file is not UTF-8 text after all ({exc.reason}); "
+                line = lines[0] + data[: max(0, exc.start)].count(b"\n")
+                raise ReadError(line, f"line {line}: the file is not UTF-8 text after all ({exc.reason}); "
                                 "save it as 'CSV UTF-8'") from exc  # fmt: skip
             lines[0] += text.count("\n")
             yield text
