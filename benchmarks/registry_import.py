@@ -60,10 +60,24 @@ def write_extract(folder: Path, rows: int, seed: int = 1) -> tuple[int, int]:
     rng = random.Random(seed)
     companies_n = rows // 5
     people_n = max(1000, companies_n * 2)
+    # surnames as varied as a country's: the common ones, some 500 compounds (Berglund, Holmqvist …) and double ones
+    parts = ["Berg", "Holm", "Lind", "Sand", "Ström", "Ek", "Björk", "Dahl", "Fors", "Hed", "Sjö", "Lund", "Å",
+             "Nord", "Väst", "Öst", "Sund", "Gran", "Fjäll", "Mal", "Karl", "Lilje", "Ros", "Ceder"]  # fmt: skip
+    ends = ["lund", "qvist", "gren", "berg", "ström", "dahl", "man", "sten", "by", "vall", "ling", "blad", "näs",
+            "holm", "ek", "ros", "fors", "hed", "mark", "ö"]  # fmt: skip
     people = []
     for _ in range(people_n):
         number, born = personal_number(rng)
-        people.append((f"{rng.choice(FIRST)} {rng.choice(LAST)}", number, born))
+        draw = rng.random()
+        compound = f"{rng.choice(parts)}{rng.choice(ends)}"
+        last = (
+            rng.choice(LAST)
+            if draw < 0.2
+            else compound
+            if draw < 0.7
+            else f"{compound}-{rng.choice(parts)}{rng.choice(ends)}"
+        )
+        people.append((f"{rng.choice(FIRST)} {last}", number, born))
     agents = people[:20]  # formation agents: on hundreds of boards
     mass = [f"Boxgatan {k}" for k in range(1, 40)]  # mass-registration addresses
     role_rows = 0
@@ -169,7 +183,7 @@ def main() -> None:
     from trygg.screening.importers import import_ofac
     from trygg.screening.models import Entity
 
-    listed = list(Entity.objects.filter(schema="Person").values_list("name", flat=True)[:1000:7])
+    listed = list(Entity.objects.filter(schema="Person", name__contains="-").values_list("name", flat=True)[:1000])
     ofac = "\n".join(f'"{9000 + k}","{name.upper()}","individual","BENCH","-0-","-0-","-0-","-0-","-0-","-0-",'
                      f'"-0-","-0-"' for k, name in enumerate(listed))  # fmt: skip
     import io
