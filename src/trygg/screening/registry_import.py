@@ -25,6 +25,7 @@ import datetime as dt
 import io
 import json
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import BinaryIO
 
 from django.db import connection, transaction
@@ -151,9 +152,20 @@ def number_text(value: str) -> str:
     return " ".join(value.upper().split())
 
 
+@lru_cache(maxsize=1 << 16)
+def _organisation_number(value: str) -> str:
+    """parse_organisation_number, remembered: the role rows of a company name it again and again."""
+    return parse_organisation_number(value)
+
+
+@lru_cache(maxsize=1 << 16)
+def _personal_number(value: str):
+    return parse_personal_number(value)
+
+
 def _org(value: str, column: str) -> str:
     try:
-        return parse_organisation_number(value)
+        return _organisation_number(value)
     except IdentityError as exc:
         raise RecordError(f"'{column}': {exc}") from exc
 
@@ -177,7 +189,7 @@ def company_row(row: dict, line: int) -> tuple[tuple, tuple | None, tuple | None
     raw = row.get("org_number") or ""
     properties = _status(row)
     try:
-        key = number = parse_organisation_number(raw)
+        key = number = _organisation_number(raw)
     except IdentityError as exc:
         if country in ("", "SE"):
             raise RecordError(f"'org_number': {exc}") from exc
@@ -204,7 +216,7 @@ def role_target(value: str, foreign: dict[str, list[str]]) -> str:
     """The company a role row is about: a Swedish organisation number, or a foreign company's own number as
     companies.csv gives it."""
     try:
-        return parse_organisation_number(value)
+        return _organisation_number(value)
     except IdentityError as exc:
         keys = foreign.get(number_text(value), [])
         if len(keys) == 1:
@@ -232,7 +244,7 @@ def role_row(row: dict, line: int, foreign: dict[str, list[str]]) -> tuple[tuple
         key = _org(number, "owner_org_number")
         holder = (key, OWNER_COMPANY, line, Schema.COMPANY.value, (name or key)[:400], key, "", "", "", country, "",
                   None, "{}")  # fmt: skip
-    elif has_legal_form(name) and not (row.get("personal_number") or "").strip():
+    elif not (row.get("personal_number") or "").strip() and has_legal_form(name):
         key = f"company:{country or 'SE'}:{name.casefold()}"  # a company named without its number
         holder = (key[:200], NAMED, line, Schema.COMPANY.value, name[:400], "", "", "", "", country or "SE", "", None,
                   "{}")  # fmt: skip
@@ -242,7 +254,7 @@ def role_row(row: dict, line: int, foreign: dict[str, list[str]]) -> tuple[tuple
             raise RecordError("a person needs a 'name'")
         if (row.get("personal_number") or "").strip():
             try:
-                person = parse_personal_number(row["personal_number"])
+                person = _personal_number(row["personal_number"].strip())
             except IdentityError as exc:
                 raise RecordError(f"'personal_number': {exc}") from exc
             digits, kind, birth = person.digits, person.kind, person.birth_date

@@ -19,7 +19,7 @@ from trygg.core.periods import PeriodError, current, parse_period
 from trygg.orgs import access
 from trygg.orgs.models import Municipality, Place
 from trygg.situation import charts as charts_module
-from trygg.situation import csv_tables, docx_export
+from trygg.situation import csv_tables, docx_export, plain
 from trygg.situation.comparison import compare
 from trygg.situation.data import Scope
 from trygg.situation.models import Narrative, ReportCache
@@ -61,13 +61,15 @@ def _fresh_report(request, municipality, period, place) -> ReportCache:
 def index(request):
     municipalities = access.visible_municipalities(request.user)
     today = timezone.localdate()
-    shortcuts = [
-        (_("This week"), current("week", today).key),
-        (_("Last week"), current("week", today).shifted(-1).key),
-        (_("Last month"), current("month", today).shifted(-1).key),
-        (_("Last tertial"), current("tertial", today).shifted(-1).key),
-        (_("Last year"), current("year", today).shifted(-1).key),
+    periods = [
+        (_("This week"), current("week", today)),
+        (_("Last week"), current("week", today).shifted(-1)),
+        (_("Last month"), current("month", today).shifted(-1)),
+        (_("Last tertial"), current("tertial", today).shifted(-1)),
+        (_("Last year"), current("year", today).shifted(-1)),
     ]
+    # named as on the report ("vecka 49, 30 nov – 6 dec"), not by their codes
+    shortcuts = [(label, p.key, plain.week_label(p) if p.kind == "week" else p.label_sv) for label, p in periods]
     error = None
     if request.GET.get("m", "").isdigit() and request.GET.get("period"):
         try:
