@@ -202,3 +202,25 @@ def test_a_true_declaration_and_no_later_change_are_no_finding(demo_orgs):
     run = screen(case_received(handed_over(dt.date(2025, 6, 1)), APPLIED))
     codes = {f.code for f in run.findings.all()}
     assert "declared_differs" not in codes and "changed_after_application" not in codes
+
+
+def test_the_network_draws_who_left_with_the_day_and_marks_a_bankrupt_company(demo_orgs, officer):
+    """The network on the case shows what the screening walked: the listed owner who left after the
+    application, with the day, and a company of the applicant's people that went bankrupt, marked so."""
+    r = Registry()
+    applicant = r.company("Krogen Kajen AB", dt.date(2020, 1, 1), address="Kajgatan 2")
+    old = r.company("Gamla Krogen AB", dt.date(2015, 1, 1), address="Kajgatan 2")
+    for company in r.companies:
+        company["status"], company["status_date"] = "", ""
+    old["status"], old["status_date"] = "bankrupt", "2026-05-04"
+    r.role(applicant, LISTED, "ceo", dt.date(2020, 1, 1), end=HANDED_OVER)
+    young = born_on("Elin Ung", dt.date(2004, 5, 1))
+    r.role(applicant, young, "ceo", HANDED_OVER)
+    r.role(old, young, "board_member", dt.date(2015, 1, 1))
+    import_registry(csv_bytes(r.companies, list(r.companies[0])), csv_bytes(r.roles, list(r.roles[0])), "Register")
+    case = create_case({**case_data(applicant, [(young, "ceo")], reference="AS-OF NET"),
+                        "received_on": APPLIED.isoformat()})  # fmt: skip
+    screen(case)
+    page = officer().get(f"/granskning/arenden/{case.pk}/natverk/").content.decode()
+    assert "Reza Ahmadi" in page and "VD till 2026-10-01" in page  # the one who left, drawn with the day
+    assert "Gamla Krogen AB" in page and "i konkurs 2026-05-04" in page

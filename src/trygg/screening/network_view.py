@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from trygg.audit import log
 from trygg.core.numbers import number
-from trygg.screening import diagram, engine
+from trygg.screening import diagram, engine, graph
 from trygg.screening.models import Case, Dataset, Entity, EntityFlag, Finding, Relation
 from trygg.screening.templatetags.screening_extras import ROLE_NAMES
 from trygg.screening.views import _case, screening_officer
@@ -46,6 +46,11 @@ ROLE_LABELS = {
     "auditor": gettext_lazy("auditor"),
     "address": gettext_lazy("address"),  # on a link, short: the node is the address
     "applicant": gettext_lazy("applicant"),
+}
+STATUS_NOTES = {
+    "bankrupt": gettext_lazy("bankrupt"),
+    "liquidation": gettext_lazy("in liquidation"),
+    "deregistered": gettext_lazy("deregistered"),
 }
 KIND_LABELS = {
     "company": gettext_lazy("Company"),
@@ -69,10 +74,11 @@ def share_text(share: float) -> str:
     return f"{number(value, 0 if value == int(value) else 1)} %"
 
 
-def role_phrase(role: str, share: float | None = None) -> str:
-    """How a relation reads on an edge: "styrelseledamot", "ägare 60 %"."""
+def role_phrase(role: str, share: float | None = None, ended: dt.date | None = None) -> str:
+    """How a relation reads on an edge: "styrelseledamot", "ägare 60 %", "VD till 2026-10-01" (one that ended)."""
     label = str(ROLE_LABELS.get(role, role))
-    return f"{label} {share_text(share)}" if share is not None else label
+    text = f"{label} {share_text(share)}" if share is not None else label
+    return _("%(role)s until %(day)s") % {"role": text, "day": ended.isoformat()} if ended else text
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,7 @@ class Rel:
     target: int
     role: str
     share: float | None
+    valid_to: dt.date | None = None  # the day it ended, when it has
 
 
 @dataclass
@@ -90,6 +97,7 @@ class Network:
 
     hops: int
     hub_cap: int
+    since: dt.date = field(default_factory=dt.date.today)  # relations that ended before this day are not drawn
     starts: list[int] = field(default_factory=list)
     hop: dict[int, int] = field(default_factory=dict)
     parent: dict[int, int | None] = field(default_factory=dict)
@@ -126,37 +134,39 @@ def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
         yield ids[start : start + CHUNK]
 
 
-def _current() -> Q:
-    return Q(valid_to__isnull=True) | Q(valid_to__gte=dt.date.today())
+def _current(since: dt.date) -> Q:
+    """Relations in force on any day from ``since`` onwards: as the screening walks them, one that ended up to
+    twelve months before the day screened is drawn (with its end), not only today's."""
+    return Q(valid_to__isnull=True) | Q(valid_to__gte=since)
 
 
-def _degrees(nodes: Sequence[int], addresses: set[int]) -> dict[int, int]:
+def _degrees(nodes: Sequence[int], addresses: set[int], since: dt.date) -> dict[int, int]:
     """Current relations per node; for an address, the companies registered there."""
     counts: dict[int, int] = defaultdict(int)
     others = [n for n in nodes if n not in addresses]
     for chunk in _chunks(others):
-        base = Relation.objects.filter(_current()).exclude(role="address")
+        base = Relation.objects.filter(_current(since)).exclude(role="address")
         for column in ("source_id", "target_id"):
             rows = base.filter(**{f"{column}__in": chunk}).values(column).annotate(n=Count("id"))
             for row in rows.values_list(column, "n"):
                 counts[row[0]] += row[1]
     for chunk in _chunks([n for n in nodes if n in addresses]):
-        rows = Relation.objects.filter(_current(), role="address", target_id__in=chunk).values("target_id")
+        rows = Relation.objects.filter(_current(since), role="address", target_id__in=chunk).values("target_id")
         for node, n in rows.annotate(n=Count("id")).values_list("target_id", "n"):
             counts[node] += n
     return counts
 
 
-def _relations_of(nodes: Sequence[int], limit: int | None = None) -> list[Rel]:
-    fields = ("id", "source_id", "target_id", "role", "share")
+def _relations_of(nodes: Sequence[int], since: dt.date, limit: int | None = None) -> list[Rel]:
+    fields = ("id", "source_id", "target_id", "role", "share", "valid_to")
     rows: list[tuple] = []
     if limit is not None:
         for node in nodes:
-            qs = Relation.objects.filter(_current()).filter(Q(source_id=node) | Q(target_id=node))
+            qs = Relation.objects.filter(_current(since)).filter(Q(source_id=node) | Q(target_id=node))
             rows += qs.order_by("role", "id").values_list(*fields)[:limit]
     else:
         for chunk in _chunks(nodes):
-            qs = Relation.objects.filter(_current()).filter(Q(source_id__in=chunk) | Q(target_id__in=chunk))
+            qs = Relation.objects.filter(_current(since)).filter(Q(source_id__in=chunk) | Q(target_id__in=chunk))
             rows += qs.values_list(*fields)
     return [Rel(*row) for row in rows]
 
@@ -178,7 +188,7 @@ def _extend(net: Network, nodes: list[int], limit: int | None = None) -> list[in
     rank = {n: i for i, n in enumerate(net.order)}
     role_rank = {r: i for i, r in enumerate(ROLE_ORDER)}
     chosen = set(nodes)
-    rels = _relations_of(nodes, limit)
+    rels = _relations_of(nodes, net.since, limit)
 
     def key(r: Rel) -> tuple:
         near = r.source if r.source in chosen else r.target
@@ -202,12 +212,14 @@ def _extend(net: Network, nodes: list[int], limit: int | None = None) -> list[in
     return new
 
 
-def walk(starts: Sequence[int], hops: int, hub_cap: int, expand: Sequence[int] = ()) -> Network:
+def walk(
+    starts: Sequence[int], hops: int, hub_cap: int, expand: Sequence[int] = (), since: dt.date | None = None
+) -> Network:
     """Breadth-first from ``starts`` up to ``hops`` steps, then the ``expand`` requests in order.
 
     Raises Http404 for an ``expand`` id that the walk (with the requests before it) did not reach.
     """
-    net = Network(hops=hops, hub_cap=hub_cap)
+    net = Network(hops=hops, hub_cap=hub_cap, since=since or dt.date.today())
     for s in starts:
         if s not in net.hop:
             net.hop[s], net.parent[s] = 0, None
@@ -219,7 +231,7 @@ def walk(starts: Sequence[int], hops: int, hub_cap: int, expand: Sequence[int] =
         if not frontier:
             break
         addresses = {n for n in frontier if _is_address(net, n)}
-        net.degree.update(_degrees(frontier, addresses))
+        net.degree.update(_degrees(frontier, addresses, net.since))
         follow = []
         for n in frontier:
             if n in addresses:
@@ -301,13 +313,16 @@ def listed_nodes(case: Case, net: Network, resolved: dict[int, int]) -> dict[int
 def case_walk(case: Case, expand: Sequence[int] = ()) -> tuple[Network, list, dict[int, int]]:
     """The network of the case: its parties (applicant first), resolved to the registry where possible."""
     t = engine.thresholds()
+    run = case.runs.first()
+    day = run.as_of if run is not None and run.as_of else case.received_on
+    since = min(day - graph.LOOKBACK, dt.date.today())
     parties = sorted(case.parties.select_related("entity"), key=lambda p: (p.role != "applicant", p.pk))
     resolved: dict[int, int] = {}
     for party in parties:
         registry = engine.resolve(party.entity)
         resolved[party.entity_id] = registry.pk if registry is not None else party.entity_id
     starts = [resolved[p.entity_id] for p in parties]
-    return walk(starts, t.network_hops, t.hub_cap, expand), parties, resolved
+    return walk(starts, t.network_hops, t.hub_cap, expand, since), parties, resolved
 
 
 def _expand_ids(request) -> list[int]:
@@ -332,6 +347,10 @@ def _notes(net: Network, node: int, drawn: set[int], adjacency, party_role: str 
         notes.append(_("named in the application"))
     if entity is not None and entity.dataset.kind != Dataset.Kind.REGISTRY:
         notes.append(_("not found in the registry"))
+    status = (entity.properties or {}).get("status") if entity is not None else None
+    if status in STATUS_NOTES:
+        day = entity.properties.get("status_date") or ""
+        notes.append(f"{STATUS_NOTES[status]} {day}".strip())
     shown = len(adjacency[node] & drawn)
     if _is_address(net, node):
         n = net.degree.get(node, shown)
@@ -364,7 +383,7 @@ def _links(net: Network, drawn: set[int], parties, resolved: dict[int, int], app
             by_pair[(min(r.source, r.target), max(r.source, r.target))].append(r)
     links = []
     for rels in by_pair.values():
-        phrases = dict.fromkeys(role_phrase(r.role, r.share) for r in rels)
+        phrases = dict.fromkeys(role_phrase(r.role, r.share, r.valid_to) for r in rels)
         links.append(diagram.Link(rels[0].source, rels[0].target, ", ".join(phrases)))
     linked = {n for pair in by_pair for n in pair if applicant in pair}
     for p in parties:
@@ -385,7 +404,7 @@ def case_network(request, pk: int):
     drawn_ids = select(net, listed)
     drawn = set(drawn_ids)
     unknown = [n for n in drawn_ids if n not in net.walked and n not in net.degree]  # to say what is not drawn
-    net.degree.update(_degrees(unknown, {n for n in unknown if _is_address(net, n)}))
+    net.degree.update(_degrees(unknown, {n for n in unknown if _is_address(net, n)}, net.since))
     adjacency = net.adjacency()
     party_role: dict[int, str] = {}
     for p in parties:
