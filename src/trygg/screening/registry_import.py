@@ -275,6 +275,12 @@ def role_row(row: dict, line: int, foreign: dict[str, list[str]]) -> tuple[tuple
 
 
 # -- staging -------------------------------------------------------------------------------------------------
+def _drop(cursor, table: str) -> None:
+    """Drop a staging table of this session only (the temporary schema: never a real table of that name)."""
+    schema = "pg_temp" if connection.vendor == "postgresql" else "temp"
+    cursor.execute(f"DROP TABLE IF EXISTS {schema}.{table}")
+
+
 class Stage:
     """Two temporary tables filled in batches (``COPY`` on PostgreSQL)."""
 
@@ -284,8 +290,8 @@ class Stage:
         self.entities: list[tuple] = []
         self.relations: list[tuple] = []
         with connection.cursor() as cursor:
-            cursor.execute("DROP TABLE IF EXISTS stage_entity")
-            cursor.execute("DROP TABLE IF EXISTS stage_relation")
+            _drop(cursor, "stage_entity")
+            _drop(cursor, "stage_relation")
             cursor.execute(
                 "CREATE TEMP TABLE stage_entity (key varchar(200), kind integer, rank integer, schema varchar(16), "
                 "name varchar(400), org_number varchar(11), personal_number varchar(12), id_kind varchar(20), "
@@ -395,7 +401,7 @@ def import_registry_stream(companies_stream, roles_stream, report, name: str, ge
         dataset.save()
         with connection.cursor() as cursor:
             for table in ("stage_entity", "stage_relation", "stage_final", "stage_changed", "stage_links"):
-                cursor.execute(f"DROP TABLE IF EXISTS {table}")
+                _drop(cursor, table)
     refresh_frequencies()
     return report
 
@@ -409,7 +415,7 @@ def _sync(dataset: Dataset, report, allow_removals: bool) -> None:
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     empty_list = "'[]'::jsonb" if pg else "'[]'"
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS stage_final")
+        _drop(cursor, "stage_final")
         cursor.execute(
             "CREATE TEMP TABLE stage_final AS SELECT * FROM (SELECT s.*, ROW_NUMBER() OVER (PARTITION BY key "
             "ORDER BY kind, rank) AS pick FROM stage_entity s) ranked WHERE pick = 1"
@@ -433,7 +439,7 @@ def _sync(dataset: Dataset, report, allow_removals: bool) -> None:
             return
         for start in range(0, len(removed), 5000):
             Entity.objects.filter(pk__in=removed[start : start + 5000]).delete()
-        cursor.execute("DROP TABLE IF EXISTS stage_changed")
+        _drop(cursor, "stage_changed")
         cursor.execute("CREATE TEMP TABLE stage_changed (id bigint)")
         same_json = (
             "e.properties IS DISTINCT FROM f.properties" if pg else "json(e.properties) IS NOT json(f.properties)"
@@ -468,7 +474,7 @@ def _sync(dataset: Dataset, report, allow_removals: bool) -> None:
         total = cursor.fetchone()[0]
         # relations: only those that differ are deleted or written (a re-import changes a few in a million)
         same = "IS NOT DISTINCT FROM" if pg else "IS"
-        cursor.execute("DROP TABLE IF EXISTS stage_links")
+        _drop(cursor, "stage_links")
         cursor.execute(
             "CREATE TEMP TABLE stage_links AS SELECT s.id AS source_id, t.id AS target_id, r.role, r.share, "  # noqa: S608
             f"r.valid_from, r.valid_to, r.line FROM stage_relation r "
