@@ -46,7 +46,7 @@ def luhn_digit(digits: str) -> str:
 
 
 def org_number(i: int) -> str:
-    body = f"55{6 + i // 10_000_000 % 4}{i % 10_000_000:06d}"[:9]
+    body = f"{556000000 + i}"  # distinct for every company up to 4 M (third digit ≥ 2, as organisation numbers have)
     return body + luhn_digit(body)
 
 
