@@ -12,7 +12,7 @@ import gzip
 import io
 import json
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -279,11 +279,17 @@ def iter_csv_records(stream: BinaryIO, required: tuple[str, ...] = ()) -> Iterat
     text = io.StringIO(decode_text(read_all(stream)), newline="")
     sample = text.read(4096)
     text.seek(0)
+    yield from csv_rows(text, sample, required)
+
+
+def csv_rows(lines: Iterable[str], sample: str, required: tuple[str, ...] = ()) -> Iterator[tuple[int, dict[str, str]]]:
+    """``(line, row)`` of CSV text given as lines, the dialect sniffed from ``sample`` (its start); the checks of
+    :func:`iter_csv_records`. Shared by the importers that read a whole file and the one that streams it."""
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.DictReader(text, dialect=dialect)
+    reader = csv.DictReader(lines, dialect=dialect)
     try:
         fieldnames = reader.fieldnames or []
         missing = [c for c in required if c not in fieldnames]
@@ -303,6 +309,8 @@ def iter_csv_records(stream: BinaryIO, required: tuple[str, ...] = ()) -> Iterat
         else:
             reason = f"line {line}: the CSV cannot be read ({exc})"
         raise ReadError(line, reason) from exc
+    except (EOFError, OSError, zlib.error) as exc:  # a truncated or damaged gzip file read as it streams
+        raise ReadError(reader.line_num + 1, f"the compressed file is truncated or damaged ({exc})") from exc
 
 
 def read_all(stream: BinaryIO | bytes) -> bytes:

@@ -20,7 +20,6 @@ prints the time and peak memory at 1 M and 6 M rows).
 from __future__ import annotations
 
 import codecs
-import csv
 import datetime as dt
 import io
 import json
@@ -32,7 +31,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from trygg.core.identity import IdentityError, parse_organisation_number, parse_personal_number
-from trygg.core.importing import MAX_FIELD_CHARS, ReadError, RecordError, refuse_nul
+from trygg.core.importing import ReadError, RecordError, csv_rows
 from trygg.screening import ftm
 from trygg.screening.index import index_entities, refresh_frequencies
 from trygg.screening.matching.normalise import has_legal_form
@@ -56,7 +55,10 @@ def iter_csv_stream(stream: BinaryIO, required: tuple[str, ...] = ()) -> Iterato
     """``(line, row)`` of a CSV with a header row, read as it streams (comma, semicolon or tab; UTF-8, else
     Windows-1252 when the first megabyte is not UTF-8). A file that turns out not to be UTF-8 after the first
     megabyte, or whose structure breaks, raises ReadError with the line."""
-    head = stream.read(1 << 20)
+    try:
+        head = stream.read(1 << 20)
+    except (EOFError, OSError) as exc:  # a damaged gzip file
+        raise ReadError(1, f"the compressed file is truncated or damaged ({exc})") from exc
     try:
         head.decode("utf-8-sig")
         encoding = "utf-8-sig"
@@ -80,28 +82,7 @@ def iter_csv_stream(stream: BinaryIO, required: tuple[str, ...] = ()) -> Iterato
         yield decoder.decode(b"", final=True)
 
     text = _ChunkReader(chunks())
-    sample = text.peek(4096)
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(text, dialect=dialect)
-    try:
-        fieldnames = reader.fieldnames or []
-        missing = [c for c in required if c not in fieldnames]
-        if missing:
-            raise ReadError(1, f"missing column(s): {', '.join(missing)}; found: {', '.join(fieldnames)}")
-        for row in reader:
-            if any(len(v) > MAX_FIELD_CHARS for v in row.values() if isinstance(v, str)):
-                reason = f"line {reader.line_num}: a field is longer than {MAX_FIELD_CHARS} characters"
-                raise ReadError(reader.line_num, reason)
-            refuse_nul(list(row.values()), reader.line_num)
-            yield reader.line_num, row
-    except csv.Error as exc:
-        line = reader.line_num + 1
-        raise ReadError(line, f"line {line}: the CSV cannot be read ({exc})") from exc
-    except (EOFError, OSError) as exc:  # a truncated gzip file
-        raise ReadError(reader.line_num + 1, f"the compressed file is truncated or damaged ({exc})") from exc
+    yield from csv_rows(text, text.peek(4096), required)
 
 
 class _ChunkReader(io.TextIOBase):
