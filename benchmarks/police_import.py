@@ -18,9 +18,9 @@ from _setup import fresh_database, setup_django, shared_data, table
 backend = fresh_database()
 setup_django()
 
-from trygg.core.importing import iter_json_records, open_binary  # noqa: E402
+from trygg.core.importing import open_binary  # noqa: E402
 from trygg.incidents.models import Incident  # noqa: E402
-from trygg.incidents.police import import_events  # noqa: E402
+from trygg.incidents.police import import_event_file  # noqa: E402
 from trygg.orgs.loaders import load_municipalities  # noqa: E402
 
 data = shared_data()
@@ -31,7 +31,7 @@ rows = []
 for run in ("first import", "re-import"):
     start, cpu = time.perf_counter(), time.process_time()
     with open_binary(path) as fh:
-        report = import_events(iter_json_records(fh), source=str(path))
+        report = import_event_file(fh, source=str(path))
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     rows.append([run, report.read, report.created, report.county_level, report.already_present, len(report.rejected),
                  f"{seconds:.2f}", f"{cpu:.2f}", f"{report.read / seconds:,.0f}"])  # fmt: skip

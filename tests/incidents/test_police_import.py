@@ -431,3 +431,26 @@ def test_a_row_the_database_refuses_stores_nothing_of_the_import(base_data):
         insert_rows(Incident, INSERT_FIELDS, rows)
     assert not Incident.objects.filter(source="police").exists()
     assert insert_rows(Incident, INSERT_FIELDS, rows[:1100]) == 1100
+
+
+@pytest.mark.django_db
+def test_a_file_reimport_passes_over_stored_events_unparsed_and_still_sees_repeats_and_new_ones(base_data):
+    """import_event_file reads only the id of a line whose event is stored; what is new or repeated is as before."""
+    from trygg.incidents.police import import_event_file
+
+    first = import_event_file(jsonl(event(1), event(2)).encode(), source="test")
+    assert (first.created, first.already_present) == (2, 0)
+    # a stored event's line that is no longer valid JSON is passed over as already present (it is not read) ...
+    damaged = '{"id": 1, "datetime": "2026-03-05 14:05:00 +01:00", "name": broken\n'
+    # ... but a line with a second "id" (here inside location) is parsed in full: the leading one may not be its own
+    nested = event(2, location={"name": "Karlstad", "gps": "59.402724,13.511497", "id": 7})
+    text = damaged + jsonl(nested, event(3)) + jsonl(event(1))
+    again = import_event_file(text.encode(), source="test")
+    assert (again.read, again.created, again.already_present) == (4, 1, 2)
+    assert [r.line for r in again.rejected] == [4]
+    assert "duplicate event id 1 (first seen on line 1)" in again.rejected[0].reason
+    assert set(Incident.objects.values_list("external_id", flat=True)) == {"1", "2", "3"}
+    # the same text through the records reader: the damaged line is rejected there (so line 4 is no repeat)
+    whole = run(text)
+    assert (whole.read, whole.created, whole.already_present) == (3, 0, 3)
+    assert [r.line for r in whole.rejected] == [1]

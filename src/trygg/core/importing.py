@@ -12,7 +12,7 @@ import gzip
 import io
 import json
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -138,11 +138,13 @@ def fetch_url(url: str, timeout: float = 30.0) -> bytes:
     return data
 
 
-def iter_json_records(stream: BinaryIO | bytes) -> Iterator[tuple[int, Any]]:
+def iter_json_records(stream: BinaryIO | bytes, known: Callable[[str], Any] | None = None) -> Iterator[tuple[int, Any]]:
     """Yield ``(line, value)`` from a JSON array or from JSON lines.
 
     A malformed JSON line yields ``(line, ReadError)`` and reading continues. A JSON array that breaks
-    off yields what came before and then a ``ReadError`` with the line where it broke.
+    off yields what came before and then a ``ReadError`` with the line where it broke. ``known`` (JSON lines only)
+    sees each line's text before it is parsed; where it returns something other than None, that is yielded instead
+    and the line is not parsed — so that an importer passes over the records it already holds without reading them.
     """
     try:
         data = read_all(stream)
@@ -159,7 +161,7 @@ def iter_json_records(stream: BinaryIO | bytes) -> Iterator[tuple[int, Any]]:
     if stripped.startswith("["):
         yield from _iter_json_array(text)
     else:
-        yield from _iter_json_lines(text)
+        yield from _iter_json_lines(text, known)
 
 
 _scan = json.JSONDecoder().scan_once  # what json.loads uses; see _json_line
@@ -175,8 +177,11 @@ def _json_line(line: str) -> Any:
     return value if end == len(line) else json.loads(line)
 
 
-def _iter_json_lines(text: str) -> Iterator[tuple[int, Any]]:
+def _iter_json_lines(text: str, known: Callable[[str], Any] | None) -> Iterator[tuple[int, Any]]:
     for number, line in enumerate(text.splitlines(), start=1):
+        if known is not None and (marker := known(line)) is not None:
+            yield number, marker
+            continue
         if not line.strip():
             continue
         try:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from trygg.audit import log
 from trygg.core import jobs
-from trygg.core.importing import RecordError, fetch_url, iter_json_records
+from trygg.core.importing import RecordError, fetch_url
 from trygg.orgs.models import Municipality
 
 BACK_OFF_START, BACK_OFF_MAX = dt.timedelta(minutes=15), dt.timedelta(hours=4)
@@ -32,7 +32,7 @@ def back_off(failures: int) -> dt.timedelta:
 
 
 def police_events(context: jobs.JobContext) -> str:
-    from trygg.incidents.police import area_filter, import_events
+    from trygg.incidents.police import area_filter, import_event_file
 
     if not settings.TRYGG_POLICE_FETCH:
         raise jobs.Skipped("hämtning avstängd (TRYGG_POLICE_FETCH=1 slår på den)")
@@ -49,7 +49,7 @@ def police_events(context: jobs.JobContext) -> str:
         raise RuntimeError(f"{url} svarade inte: {exc}") from exc
     # every municipality of the counties and the county-level events
     areas = set(counties) | set(Municipality.objects.filter(county__in=counties).values_list("code", flat=True))
-    report = import_events(iter_json_records(data), source=url, only_areas=area_filter(areas))
+    report = import_event_file(data, source=url, only_areas=area_filter(areas))
     log.record("police_events", "import", object_type="incidents.incident", summary=report.summary(),
                changes={"created": report.created, "rejected": len(report.rejected)})  # fmt: skip
     return (

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from trygg.core.importing import RecordError, iter_json_records, open_binary
+from trygg.core.importing import RecordError, open_binary
 from trygg.demo import citizens as demo_citizens
 from trygg.demo import measures as demo_measures
 from trygg.demo import orgs as demo_orgs
@@ -15,7 +15,7 @@ from trygg.demo import police_shift
 from trygg.demo import reports as demo_reports
 from trygg.demo import screening as demo_screening
 from trygg.demo import walks as demo_walks
-from trygg.incidents.police import import_events
+from trygg.incidents.police import import_event_file
 from trygg.orgs.loaders import load_municipalities
 from trygg.orgs.models import County, Municipality, Role
 from trygg.screening.models import Recommendation
@@ -88,7 +88,7 @@ class Command(BaseCommand):
             areas = {demo_orgs.KARLSTAD, demo_orgs.OREBRO}
             areas |= set(County.objects.filter(municipalities__code__in=areas).values_list("code", flat=True))
             with open_binary(police_file) as fh:
-                report = import_events(iter_json_records(fh), source=str(police_file), only_areas=areas)
+                report = import_event_file(fh, source=str(police_file), only_areas=areas)
             self.stdout.write(
                 _("Police events (real, polisen.se): %(new)s new, %(old)s already present.")
                 % {"new": report.created, "old": report.already_present}

@@ -3,8 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from trygg.audit import log
-from trygg.core.importing import RecordError, fetch_url, iter_json_records, open_binary, report_rejections
-from trygg.incidents.police import area_filter, import_events
+from trygg.core.importing import RecordError, fetch_url, open_binary, report_rejections
+from trygg.incidents.police import area_filter, import_event_file
 
 
 class Command(BaseCommand):
@@ -37,12 +37,11 @@ class Command(BaseCommand):
             only = area_filter(options["area"]) if options["area"] else None
             if options["url"]:
                 source = options["url"]
-                records = iter_json_records(fetch_url(source))
-                report = import_events(records, source=source, only_areas=only)
+                report = import_event_file(fetch_url(source), source=source, only_areas=only)
             else:
                 source = options["file"]
                 with open_binary(source) as fh:
-                    report = import_events(iter_json_records(fh), source=source, only_areas=only)
+                    report = import_event_file(fh, source=source, only_areas=only)
         except (RecordError, OSError) as exc:
             raise CommandError(str(exc)) from exc
         log.record(
