@@ -84,7 +84,7 @@ def test_without_permutations_p_sim_is_empty(tmp_path):
 @pytest.mark.parametrize(
     ("content", "args", "message"),
     [
-        ("x,y\n13.5,59.3\n", ["--lon", "lon", "--lat", "lat"], "missing column"),
+        ("x,y\n13.5,59.3\n", ["--lon", "lon", "--lat", "lat"], "kolumn\\(er\\) saknas"),
         ("lon,lat\n13.5,59.3\nabc,59.3\n", ["--lon", "lon", "--lat", "lat"], "line 3: column 'lon' is not a number"),
         ("lon,lat\n13.5,99\n", ["--lon", "lon", "--lat", "lat"], "not a longitude/latitude"),
         ("lon,lat\n", ["--lon", "lon", "--lat", "lat"], "no points"),

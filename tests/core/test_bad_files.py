@@ -34,9 +34,9 @@ def test_a_truncated_gzip_police_file(base_data, tmp_path):
     path = tmp_path / "events.jsonl.gz"
     path.write_bytes(data[: len(data) // 2])
     message = run("import_police_events", str(path))
-    assert "truncated or damaged" in message
+    assert "avbruten eller skadad" in message
     path.write_bytes(b"\x1f\x8b" + b"not gzip at all" * 10)
-    assert "truncated or damaged" in run("import_police_events", str(path))
+    assert "avbruten eller skadad" in run("import_police_events", str(path))
     assert Incident.objects.count() == 0
 
 
@@ -49,12 +49,12 @@ def test_a_partner_csv_field_over_128_kib(demo_orgs, tmp_path, login):
     path = tmp_path / "logg.csv"
     path.write_bytes(partner_csv("x" * 200_000))
     message = run("import_incidents", str(path), "--organisation", "centrum-karlstad")
-    assert "line 2" in message and "longer than" in message
+    assert "line 2" in message and "longer than" in message  # this command speaks English
     client = login(demo_orgs["users"]["centrum.rapportor"])
     organisation = demo_orgs["orgs"]["centrum-karlstad"]
     upload = SimpleUploadedFile("logg.csv", path.read_bytes(), content_type="text/csv")
     response = client.post("/report/import/", {"organisation": organisation.pk, "file": upload, "import": "1"})
-    assert response.status_code == 200 and "line 2" in response.context["error"]
+    assert response.status_code == 200 and "rad 2" in response.context["error"]
     assert Incident.objects.count() == 0
 
 
@@ -72,4 +72,4 @@ def test_an_own_list_in_windows_1252(demo_orgs, tmp_path, officer):  # noqa: F81
     undecodable = tmp_path / "trasig.csv"
     undecodable.write_bytes(text.encode("cp1252") + b"\x81\x8d\n")
     message = run("import_watchlist", str(undecodable), "--format", "own")
-    assert "UTF-8" in message and "Windows-1252" in message and "line 3" in message
+    assert "UTF-8" in message and "Windows-1252" in message and "rad 3" in message

@@ -25,7 +25,7 @@ def test_empty_array_and_trailing_garbage():
     assert values("[]") == []
     out = values('[{"a": 1}] x')
     assert out[0] == (1, {"a": 1})
-    assert isinstance(out[1][1], ReadError) and "after the JSON array" in str(out[1][1])
+    assert isinstance(out[1][1], ReadError) and "efter JSON-listan" in str(out[1][1])
 
 
 def test_not_utf8():

@@ -330,5 +330,5 @@ def test_the_police_feed_is_fetched_through_the_same_caps(feed, monkeypatch):
     with pytest.raises(importing.RecordError, match="larger than 100 kB; Trygg stopped reading"):
         importing.fetch_url(feed.url)
     feed.body = gzip.compress(b" " * 10_000_000)  # 10 kB packed, 10 MB unpacked
-    with pytest.raises(importing.RecordError, match="larger than 100000 bytes unpacked"):
+    with pytest.raises(importing.RecordError, match="större än 100000 byte uppackat"):
         importing.fetch_url(feed.url)

@@ -78,7 +78,7 @@ def test_a_file_without_the_required_columns_is_explained(login, demo_orgs):
     response = upload(
         login(demo_orgs["users"]["centrum.rapportor"]), demo_orgs["orgs"]["centrum-karlstad"], "a;b\n1;2\n"
     )
-    assert "missing column(s): id, category, occurred" in response.content.decode()
+    assert "kolumn(er) saknas: id, category, occurred" in response.content.decode()
     assert not Incident.objects.filter(source="csv").exists()
 
 

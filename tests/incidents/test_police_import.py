@@ -116,7 +116,7 @@ def test_truncated_json_array_imports_what_came_before_and_reports_the_line(base
     assert report.created == 2
     assert len(report.rejected) == 1
     assert report.rejected[0].line == 4
-    assert "truncated" in report.rejected[0].reason
+    assert "avbruten" in report.rejected[0].reason
 
 
 @pytest.mark.django_db
@@ -125,23 +125,23 @@ def test_malformed_json_line_is_rejected_with_its_number_and_the_rest_imported(b
     report = run("\n".join(lines))
     assert report.created == 2
     assert [r.line for r in report.rejected] == [2]
-    assert "malformed JSON" in report.rejected[0].reason
+    assert "felaktig JSON" in report.rejected[0].reason
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("override", "reason"),
     [
-        ({"id": "abc"}, "'id' must be int"),
-        ({"id": True}, "'id' must be int"),
-        ({"datetime": 20260305}, "'datetime' must be a string"),
-        ({"datetime": "igår"}, "not a date and time"),
-        ({"type": None}, "'type' must be str"),
-        ({"location": "Karlstad"}, "'location' must be dict"),
+        ({"id": "abc"}, "'id' ska vara int"),
+        ({"id": True}, "'id' ska vara int"),
+        ({"datetime": 20260305}, "'datetime' ska vara str"),
+        ({"datetime": "igår"}, "är inte en tidpunkt"),
+        ({"type": None}, "'type' ska vara str"),
+        ({"location": "Karlstad"}, "'location' ska vara dict"),
         ({"location": {"name": "Karlstad", "gps": "north"}}, "'location.gps'"),
-        ({"location": {"name": "Karlstad", "gps": "95.0,13.5"}}, "out of range"),
-        ({"location": {"name": "Atlantis", "gps": "59.4,13.5"}}, "unknown location 'Atlantis'"),
-        ({"summary": ["a"]}, "'summary' must be str"),
+        ({"location": {"name": "Karlstad", "gps": "95.0,13.5"}}, "utanför giltigt område"),
+        ({"location": {"name": "Atlantis", "gps": "59.4,13.5"}}, "okänd plats 'Atlantis'"),
+        ({"summary": ["a"]}, "'summary' ska vara str"),
     ],
 )
 def test_wrong_types_and_unknown_locations_are_rejected_with_the_reason(base_data, override, reason):
@@ -157,7 +157,7 @@ def test_missing_field_is_named(base_data):
     record = event(9)
     del record["type"]
     report = run(jsonl(record))
-    assert report.rejected[0].reason == "missing field 'type'"
+    assert report.rejected[0].reason == "fältet 'type' saknas"
 
 
 @pytest.mark.django_db
@@ -166,7 +166,7 @@ def test_duplicate_ids_in_one_file_keep_the_first(base_data):
     assert report.created == 1
     assert Incident.objects.get(external_id="5").description == "first"
     assert report.rejected[0].line == 2
-    assert "duplicate event id 5 (first seen on line 1)" in report.rejected[0].reason
+    assert "händelse-id 5 finns två gånger (först på rad 1)" in report.rejected[0].reason
 
 
 @pytest.mark.django_db
@@ -198,8 +198,8 @@ def test_command_reads_gzip_and_json_arrays_and_exits_non_zero_on_rejections(bas
     with pytest.raises(CommandError) as excinfo:
         call_command("import_police_events", str(path), stdout=io.StringIO(), stderr=err)
     assert excinfo.value.returncode == 1
-    assert "1 record(s) rejected" in str(excinfo.value)
-    assert "line 1: 'id' must be int" in err.getvalue()
+    assert "1 avvisade" in str(excinfo.value)
+    assert "rad 1: 'id' ska vara int" in err.getvalue()
     assert Incident.objects.filter(source="police").count() == 1
 
 
@@ -315,7 +315,7 @@ def test_events_of_one_place_are_each_placed_by_their_own_title_and_coordinates(
     ]
     report = run(jsonl(*records))
     assert report.created == 7 and [r.line for r in report.rejected] == [7, 8]
-    assert "'location.gps'" in report.rejected[0].reason and "out of range" in report.rejected[1].reason
+    assert "'location.gps'" in report.rejected[0].reason and "utanför giltigt område" in report.rejected[1].reason
     stored = {
         int(i): (m, c, lat, lon, p)
         for i, m, c, lat, lon, p in Incident.objects.values_list(
@@ -382,7 +382,7 @@ def test_spaces_around_a_json_line_are_allowed_and_text_after_it_is_malformed_js
     assert report.created == 2 and [r.line for r in report.rejected] == [2]
     with pytest.raises(json.JSONDecodeError) as caught:
         json.loads(lines[1])
-    assert report.rejected[0].reason == f"malformed JSON ({caught.value.msg} at column {caught.value.colno})"
+    assert report.rejected[0].reason == f"felaktig JSON ({caught.value.msg} i kolumn {caught.value.colno})"
 
 
 def many_events(n: int) -> list[dict]:
@@ -448,7 +448,7 @@ def test_a_file_reimport_passes_over_stored_events_unparsed_and_still_sees_repea
     again = import_event_file(text.encode(), source="test")
     assert (again.read, again.created, again.already_present) == (4, 1, 2)
     assert [r.line for r in again.rejected] == [4]
-    assert "duplicate event id 1 (first seen on line 1)" in again.rejected[0].reason
+    assert "händelse-id 1 finns två gånger (först på rad 1)" in again.rejected[0].reason
     assert set(Incident.objects.values_list("external_id", flat=True)) == {"1", "2", "3"}
     # the same text through the records reader: the damaged line is rejected there (so line 4 is no repeat)
     whole = run(text)

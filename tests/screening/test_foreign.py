@@ -143,4 +143,4 @@ def test_a_role_of_an_unknown_foreign_number_is_refused_with_where_and_why(demo_
     assert not report.stored and len(report.rejected) == 1
     line, reason = report.rejected[0].line, report.rejected[0].reason
     assert line == 3 and "HE 000001" not in Entity.objects.values_list("name", flat=True)
-    assert "nor the number of a foreign company in companies.csv" in reason
+    assert "inte heller numret för ett utländskt företag i companies.csv" in reason

@@ -48,7 +48,7 @@ def test_bad_sdn_rows_are_rejected_with_their_line_and_nothing_is_stored(base_da
     before = sorted(Entity.objects.filter(dataset__name="Lista").values_list("key", "name"))
     rows = [OFAC_ROWS[0], ["x", "NAME", "-0-"], ["77", "", "-0-", *["-0- "] * 9], ["78", "A", "ship", *["-0- "] * 9]]
     report = import_ofac(csv_bytes(rows), "Lista")
-    assert [(r.line, r.reason.split(" ")[0]) for r in report.rejected] == [(2, "expected"), (3, "the"), (4, "unknown")]
+    assert [(r.line, r.reason.split(" ")[0]) for r in report.rejected] == [(2, "väntade"), (3, "namnet"), (4, "okänd")]
     assert not report.stored and report.added == report.removed == 0
     # a truncated re-sync does not shrink the list: the party missing from the file is still there
     assert sorted(Entity.objects.filter(dataset__name="Lista").values_list("key", "name")) == before
@@ -138,8 +138,8 @@ def test_registry_csv_rejects_bad_identifiers_with_line_numbers(base_data):
     companies_rejected = {r.line: r.reason for r in report.rejected if r.reason.startswith("companies:")}
     roles_rejected = {r.line: r.reason for r in report.rejected if r.reason.startswith("roles:")}
     assert set(companies_rejected) == {3, 4} and all("org_number" in r for r in companies_rejected.values())
-    assert "unknown role 'emperor'" in roles_rejected[3]
-    assert "check digit" in roles_rejected[4]
+    assert "okänd roll 'emperor'" in roles_rejected[3]
+    assert "kontrollsiffra" in roles_rejected[4]
 
 
 def test_commands_report_and_exit_non_zero_on_rejections(base_data, tmp_path):
@@ -152,7 +152,7 @@ def test_commands_report_and_exit_non_zero_on_rejections(base_data, tmp_path):
     bad.write_bytes(csv_bytes([*OFAC_ROWS, ["x"]]).getvalue())
     with pytest.raises(CommandError) as excinfo:
         call_command("import_watchlist", str(bad), "--format", "ofac", stdout=io.StringIO(), stderr=io.StringIO())
-    assert excinfo.value.returncode == 1 and "nothing was stored" in str(excinfo.value)
+    assert excinfo.value.returncode == 1 and "inget sparades" in str(excinfo.value)
     target = tmp_path / "out.jsonl"
     call_command("export_ftm", "OFAC SDN", "-o", str(target), stdout=io.StringIO())
     exported = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
@@ -174,7 +174,7 @@ def test_an_own_list_upload_with_a_bad_row_stores_nothing_and_says_so(officer):
     response = client.post("/granskning/listor/", {"name": "Egen", "file": second})
     assert response.status_code == 200
     text = response.content.decode()
-    assert "Inget sparades" in text and "rad 3" not in text and "line 3" in text
+    assert "Inget sparades" in text and "rad 3:" in text and "line 3" not in text
     assert sorted(Entity.objects.filter(dataset__name="Egen").values_list("key", "name", "flag")) == before
 
 
@@ -191,7 +191,7 @@ def test_a_truncated_ofac_download_does_not_shrink_the_list(base_data, shared_da
     truncated.write_bytes(real[:cut])
     with pytest.raises(CommandError) as excinfo:
         call_command("import_watchlist", str(truncated), "--format", "ofac", stdout=io.StringIO(), stderr=io.StringIO())
-    assert excinfo.value.returncode == 1 and "nothing was stored" in str(excinfo.value).lower()
+    assert excinfo.value.returncode == 1 and "inget sparades" in str(excinfo.value).lower()
     assert sorted(Entity.objects.filter(dataset__name="OFAC SDN").values_list("key", "name", "properties")) == before
     if share is None:  # a list that really shrank goes in when the officer says so
         call_command("import_watchlist", str(truncated), "--format", "ofac", "--allow-removals", stdout=io.StringIO())

@@ -56,7 +56,7 @@ def test_a_file_that_is_not_utf8_after_its_first_megabyte_stores_nothing(demo_or
     with pytest.raises(RecordError) as refused:
         import_registry(io.BytesIO(data), roles, "Register")
     assert not Entity.objects.filter(dataset__name="Register").exists()  # nothing stored
-    assert "not UTF-8" in str(refused.value) and f"line {len(r.companies) + 2}:" in str(refused.value)
+    assert "inte UTF-8" in str(refused.value) and f"rad {len(r.companies) + 2}:" in str(refused.value)
 
 
 def test_a_re_import_counts_what_changed_and_re_indexes_it(demo_orgs):

@@ -68,7 +68,7 @@ def test_a_status_the_importer_does_not_know_refuses_the_file_with_its_line(demo
     company |= {"status": "vilande?", "status_date": ""}
     r.role(company, r.person("Eva Ek"), "ceo", dt.date(2020, 1, 1))
     report = import_registry(csv_bytes(r.companies, COLUMNS), csv_bytes(r.roles, list(r.roles[0])), "Register")
-    assert not report.stored and "line 2" in str(report.rejected[0]) and "vilande?" in str(report.rejected[0])
+    assert not report.stored and "rad 2" in str(report.rejected[0]) and "vilande?" in str(report.rejected[0])
     assert not Entity.objects.filter(name="Otydlig AB").exists()
 
 

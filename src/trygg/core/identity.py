@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from django.utils.translation import gettext as _
 from stdnum import luhn
+from stdnum.exceptions import InvalidChecksum, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.se import orgnr
 
@@ -50,10 +52,10 @@ def parse_personal_number(value: str, today: dt.date | None = None) -> PersonalN
     compact = re.sub(r"\s", "", value or "")
     match = re.fullmatch(r"((?:19|20)?\d{6})([-+]?)(\d{4})", compact)
     if not match:
-        raise IdentityError(f"{value!r} is not written as YYMMDD-NNNN or YYYYMMDD-NNNN")
+        raise IdentityError(_("%(value)r is not written as YYMMDD-NNNN or YYYYMMDD-NNNN") % {"value": value})
     date, sep, tail = match.groups()
     if not luhn.is_valid(date[-6:] + tail):
-        raise IdentityError(f"{value!r} has a wrong check digit")
+        raise IdentityError(_("%(value)r has a wrong check digit") % {"value": value})
     day = int(date[-2:])
     kind = "samordningsnummer" if day > 60 else "personnummer"
     month = int(date[-4:-2])
@@ -67,9 +69,9 @@ def parse_personal_number(value: str, today: dt.date | None = None) -> PersonalN
             if sep == "+":
                 born = dt.date(born.year - 100, month, birth_day)
     except ValueError as exc:
-        raise IdentityError(f"{value!r} does not contain a valid date") from exc
+        raise IdentityError(_("%(value)r does not contain a valid date") % {"value": value}) from exc
     if born > today:
-        raise IdentityError(f"{value!r} gives a birth date in the future")
+        raise IdentityError(_("%(value)r gives a birth date in the future") % {"value": value})
     return PersonalNumber(digits=f"{born.year}{date[-4:]}{tail}", kind=kind)
 
 
@@ -89,8 +91,18 @@ def parse_organisation_number(value: str) -> str:
     """Validate an organisation number (Luhn, third digit ≥ 2); return ``NNNNNN-NNNN``."""
     try:
         return orgnr.format(orgnr.validate(value))
+    except InvalidChecksum as exc:
+        raise IdentityError(
+            _("%(value)r is not a valid organisation number (wrong check digit)") % {"value": value}
+        ) from exc
+    except InvalidLength as exc:
+        raise IdentityError(
+            _("%(value)r is not a valid organisation number (wrong length)") % {"value": value}
+        ) from exc
     except StdnumError as exc:
-        raise IdentityError(f"{value!r} is not a valid organisation number ({exc})") from exc
+        raise IdentityError(
+            _("%(value)r is not a valid organisation number (not ten digits of the right form)") % {"value": value}
+        ) from exc
 
 
 def find_personal_numbers(text: str) -> list[str]:

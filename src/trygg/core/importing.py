@@ -19,6 +19,7 @@ from typing import Any, BinaryIO
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class RecordError(ValueError):
@@ -31,7 +32,7 @@ class Rejection:
     reason: str
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.reason}"
+        return at_line(self.line, self.reason)
 
 
 @dataclass
@@ -78,15 +79,18 @@ class ImportReport:
 MAX_REJECTIONS_SHOWN = 50
 
 
-def report_rejections(command, report: ImportReport, noun: str = "record") -> None:
+def report_rejections(command, report: ImportReport) -> None:
     """For import commands: print the rejected records (the first 50) and exit with status 1 if any."""
     for rejection in report.rejected[:MAX_REJECTIONS_SHOWN]:
-        command.stderr.write(f"rejected {rejection}")
+        command.stderr.write(_("rejected %(rejection)s") % {"rejection": rejection})
     if len(report.rejected) > MAX_REJECTIONS_SHOWN:
-        command.stderr.write(f"… and {len(report.rejected) - MAX_REJECTIONS_SHOWN} more rejected")
+        command.stderr.write(_("… and %(n)s more rejected") % {"n": len(report.rejected) - MAX_REJECTIONS_SHOWN})
     if report.rejected:
-        kept = "the others were imported" if report.stored else "nothing was stored: the data are as before"
-        raise CommandError(f"{len(report.rejected)} {noun}(s) rejected; {kept}", returncode=1)
+        kept = _("the others were imported") if report.stored else _("nothing was stored: the data are as before")
+        raise CommandError(
+            _("%(n)s rejected; %(kept)s") % {"n": len(report.rejected), "kept": kept},
+            returncode=1,
+        )
 
 
 class ReadError(RecordError):
@@ -117,7 +121,7 @@ def fetch_url(url: str, timeout: float = 30.0) -> bytes:
     from trygg.core import outbound
 
     if not url.startswith(("https://", "http://")):
-        raise RecordError(f"only http(s) URLs can be fetched, not {url!r}")
+        raise RecordError(_("only http(s) URLs can be fetched, not %(url)r") % {"url": url})
     headers = {"User-Agent": "Trygg/0.1 (+https://github.com/)"}
     try:
         answer = outbound.request("GET", url, policy=outbound.UNGUARDED, headers=headers, max_bytes=FETCH_MAX_BYTES,
@@ -125,16 +129,18 @@ def fetch_url(url: str, timeout: float = 30.0) -> bytes:
     except outbound.OutboundError as exc:
         raise RecordError(f"{url}: {exc}") from None
     if not 200 <= answer.status < 300:
-        raise RecordError(f"{url}: HTTP {answer.status}")
+        raise RecordError(_("%(url)s: HTTP %(status)s") % {"url": url, "status": answer.status})
     data = answer.body
     if data[:2] == b"\x1f\x8b":
         unpacker = zlib.decompressobj(wbits=47)  # gzip
         try:
             data = unpacker.decompress(data, FETCH_MAX_BYTES + 1)
         except zlib.error as exc:
-            raise RecordError(f"{url}: the gzip data is damaged ({exc})") from None
+            raise RecordError(_("%(url)s: the gzip data is damaged (%(error)s)") % {"url": url, "error": exc}) from None
         if len(data) > FETCH_MAX_BYTES:
-            raise RecordError(f"{url}: the answer is larger than {FETCH_MAX_BYTES} bytes unpacked")
+            raise RecordError(
+                _("%(url)s: the answer is larger than %(n)s bytes unpacked") % {"url": url, "n": FETCH_MAX_BYTES}
+            )
     return data
 
 
@@ -155,7 +161,7 @@ def iter_json_records(stream: BinaryIO | bytes, known: Callable[[str], Any] | No
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        yield line, ReadError(line, f"not UTF-8 text ({exc.reason})")
+        yield line, ReadError(line, _("not UTF-8 text (%(reason)s)") % {"reason": exc.reason})
         return
     stripped = text.lstrip()
     if stripped.startswith("["):
@@ -188,7 +194,13 @@ def _iter_json_lines(text: str, known: Callable[[str], Any] | None) -> Iterator[
             value = _json_line(line)
             yield number, refuse_nul(value, number) if NUL_ESCAPE in line else value
         except json.JSONDecodeError as exc:
-            yield number, ReadError(number, f"malformed JSON ({exc.msg} at column {exc.colno})")
+            yield (
+                number,
+                ReadError(
+                    number,
+                    _("malformed JSON (%(error)s at column %(column)s)") % {"error": exc.msg, "column": exc.colno},
+                ),
+            )
         except ReadError as exc:
             yield number, exc
 
@@ -203,26 +215,28 @@ def _iter_json_array(text: str) -> Iterator[tuple[int, Any]]:
             pos += 1
         line = text.count("\n", 0, pos) + 1
         if pos >= n:
-            yield line, ReadError(line, "the JSON array is truncated (no closing ']')")
+            yield line, ReadError(line, _("the JSON array is truncated (no closing ']')"))
             return
         char = text[pos]
         if char == "]" and (not expect_value or first):
             trailing = text[pos + 1 :].strip()
             if trailing:
-                yield line, ReadError(line, "unexpected text after the JSON array")
+                yield line, ReadError(line, _("unexpected text after the JSON array"))
             return
         if char == "," and not expect_value:
             pos += 1
             expect_value = True
             continue
         if not expect_value:
-            yield line, ReadError(line, f"expected ',' or ']' in the JSON array, found {char!r}")
+            yield line, ReadError(line, _("expected ',' or ']' in the JSON array, found %(char)r") % {"char": char})
             return
         try:
             value, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
             truncated = not text.rstrip().endswith("]")
-            reason = f"the JSON array is truncated ({exc.msg})" if truncated else f"malformed JSON ({exc.msg})"
+            reason = (
+                _("the JSON array is truncated (%(error)s)") if truncated else _("malformed JSON (%(error)s)")
+            ) % {"error": exc.msg}
             yield exc.lineno, ReadError(exc.lineno, reason)
             return
         try:
@@ -236,7 +250,9 @@ def _iter_json_array(text: str) -> Iterator[tuple[int, Any]]:
 # The only way a decoded JSON value can hold a NUL character: JSON text cannot hold a raw one (not even in a string),
 # so a record whose text lacks this escape has none and need not be searched.
 NUL_ESCAPE = "\\u0000"
-NUL_REASON = "the record contains a NUL character (\\u0000), which no text field can store — a damaged file?"
+NUL_REASON = gettext_lazy(
+    "the record contains a NUL character (\\u0000), which no text field can store — a damaged file?"
+)
 
 
 def refuse_nul(value: Any, line: int) -> Any:
@@ -248,7 +264,7 @@ def refuse_nul(value: Any, line: int) -> Any:
         item = stack.pop()
         if isinstance(item, str):
             if "\x00" in item:
-                raise ReadError(line, NUL_REASON)
+                raise ReadError(line, str(NUL_REASON))
         elif isinstance(item, dict):
             stack.extend(item.keys())
             stack.extend(item.values())
@@ -274,7 +290,7 @@ def decode_text(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         reason = _("the file is neither UTF-8 nor Windows-1252 text; save it as 'CSV UTF-8'")
-        raise ReadError(line, f"line {line}: {reason}") from exc
+        raise ReadError(line, at_line(line, reason)) from exc
 
 
 def iter_csv_records(stream: BinaryIO, required: tuple[str, ...] = ()) -> Iterator[tuple[int, dict[str, str]]]:
@@ -299,23 +315,42 @@ def csv_rows(lines: Iterable[str], sample: str, required: tuple[str, ...] = ()) 
         fieldnames = reader.fieldnames or []
         missing = [c for c in required if c not in fieldnames]
         if missing:
-            raise ReadError(1, f"missing column(s): {', '.join(missing)}; found: {', '.join(fieldnames)}")
+            raise ReadError(
+                1,
+                _("missing column(s): %(missing)s; found: %(found)s")
+                % {"missing": ", ".join(missing), "found": ", ".join(fieldnames)},
+            )
         for row in reader:
             if any(len(v) > MAX_FIELD_CHARS for v in row.values() if isinstance(v, str)):
-                raise ReadError(
-                    reader.line_num, f"line {reader.line_num}: a field is longer than {MAX_FIELD_CHARS} characters"
-                )
+                raise ReadError(reader.line_num, _too_long(reader.line_num, MAX_FIELD_CHARS))
             refuse_nul(list(row.values()), reader.line_num)
             yield reader.line_num, row
     except csv.Error as exc:
         line = reader.line_num + 1  # the record that could not be read starts after the lines read
         if "field larger than field limit" in str(exc):
-            reason = f"line {line}: a field is longer than {min(csv.field_size_limit(), MAX_FIELD_CHARS)} characters"
+            reason = _too_long(line, min(csv.field_size_limit(), MAX_FIELD_CHARS))
         else:
-            reason = f"line {line}: the CSV cannot be read ({exc})"
+            reason = _("line %(line)s: the CSV cannot be read (%(error)s)") % {"line": line, "error": exc}
         raise ReadError(line, reason) from exc
     except (EOFError, OSError, zlib.error) as exc:  # a truncated or damaged gzip file read as it streams
-        raise ReadError(reader.line_num + 1, f"the compressed file is truncated or damaged ({exc})") from exc
+        raise ReadError(reader.line_num + 1, damaged_compression(exc)) from exc
+
+
+def _too_long(line: int, limit: int) -> str:
+    return _("line %(line)s: a field is longer than %(n)s characters") % {"line": line, "n": limit}
+
+
+def at_line(line: int, reason: str) -> str:
+    """``reason`` said of a line of the file ("rad 3: …")."""
+    return _("line %(line)s: %(reason)s") % {"line": line, "reason": reason}
+
+
+def not_a_date(column: str, value: str) -> str:
+    return _("%(column)r is not a date (YYYY-MM-DD): %(value)r") % {"column": column, "value": value}
+
+
+def damaged_compression(exc: BaseException) -> str:
+    return _("the compressed file is truncated or damaged (%(error)s)") % {"error": exc}
 
 
 def read_all(stream: BinaryIO | bytes) -> bytes:
@@ -325,4 +360,4 @@ def read_all(stream: BinaryIO | bytes) -> bytes:
     try:
         return stream.read()
     except (EOFError, OSError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
-        raise ReadError(1, f"the compressed file is truncated or damaged ({exc})") from exc
+        raise ReadError(1, damaged_compression(exc)) from exc

@@ -52,7 +52,7 @@ class AreaResolver:
             self._by_name[name.casefold()] = Area(code, county, Precision.MUNICIPALITY.value)
             self._centroids[code] = (lat, lon)
         if not self._by_name:
-            raise RecordError("no municipalities are loaded; run 'trygg load_municipalities' first")
+            raise RecordError(_("no municipalities are loaded; run 'trygg load_municipalities' first"))
 
     def resolve(self, name: str) -> Area | None:
         return self._by_name.get(" ".join(name.split()).casefold())
@@ -102,11 +102,13 @@ class CategoryResolver:
 
 def _require(record: dict[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
     if key not in record:
-        raise RecordError(f"missing field '{key}'")
+        raise RecordError(_("missing field %(key)r") % {"key": key})
     value = record[key]
     if not isinstance(value, kind) or isinstance(value, bool):
         names = "/".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
-        raise RecordError(f"'{key}' must be {names}, not {type(value).__name__}")
+        raise RecordError(
+            _("%(key)r must be %(kinds)s, not %(kind)s") % {"key": key, "kinds": names, "kind": type(value).__name__}
+        )
     return value
 
 
@@ -139,7 +141,7 @@ _POLICE, _PUBLIC, _CONFIRMED = Source.POLICE.value, Visibility.PUBLIC.value, Sta
 
 def event_id(record: Any) -> str:
     if not isinstance(record, dict):
-        raise RecordError(f"expected a JSON object, not {type(record).__name__}")
+        raise RecordError(_("expected a JSON object, not %(kind)s") % {"kind": type(record).__name__})
     return str(_require(record, "id", int))
 
 
@@ -184,14 +186,20 @@ class EventRows:
         if police_type is None:
             police_type = normalise_police_type(_require(record, "type", str))
             if not police_type:
-                raise RecordError("'type' is empty")
+                raise RecordError(_("%(key)r is empty") % {"key": "type"})
             self._types[raw_type] = police_type
         summary = record.get("summary") or ""
         if not isinstance(summary, str):
-            raise RecordError(f"'summary' must be str, not {type(summary).__name__}")
+            raise RecordError(
+                _("%(key)r must be %(kinds)s, not %(kind)s")
+                % {"key": "summary", "kinds": "str", "kind": type(summary).__name__}
+            )
         url = record.get("url") or ""
         if not isinstance(url, str):
-            raise RecordError(f"'url' must be str, not {type(url).__name__}")
+            raise RecordError(
+                _("%(key)r must be %(kinds)s, not %(kind)s")
+                % {"key": "url", "kinds": "str", "kind": type(url).__name__}
+            )
         location = record.get("location")
         if type(location) is not dict:
             location = _require(record, "location", dict)
@@ -207,7 +215,9 @@ class EventRows:
             if centroid is not None:  # the municipality's centroid, not the county's the feed gave
                 lat, lon = centroid
             if area is None:
-                raise RecordError(f"unknown location {location_name!r} (not a municipality or county name)")
+                raise RecordError(
+                    _("unknown location %(name)r (not a municipality or county name)") % {"name": location_name}
+                )
             if place is not None:
                 self._places[place] = (area, lat, lon)
         else:
@@ -321,7 +331,10 @@ def import_events(
                     key = record.get("id") if type(record) is dict else None
                     key = str(key) if type(key) is int else event_id(record)
                 if key in seen_in_file:
-                    raise RecordError(f"duplicate event id {key} (first seen on line {seen_in_file[key]})")
+                    raise RecordError(
+                        _("duplicate event id %(key)s (first seen on line %(line)s)")
+                        % {"key": key, "line": seen_in_file[key]}
+                    )
                 seen_in_file[key] = line
                 if passed_over:
                     report.already_present += 1
@@ -356,6 +369,6 @@ def area_filter(codes: Iterable[str]) -> set[str]:
     known_c = set(County.objects.values_list("code", flat=True))
     for code in codes:
         if code not in known_m and code not in known_c:
-            raise RecordError(f"unknown municipality or county code {code!r}")
+            raise RecordError(_("unknown municipality or county code %(code)r") % {"code": code})
         result.add(code)
     return result

@@ -1,4 +1,5 @@
-"""The polisen.se events format: parsing its fields (no Django; used by the importer and the analyses).
+"""The polisen.se events format: parsing its fields (Django only for the error texts; used by the importer and the
+analyses).
 
 ``datetime`` is the publication time, ``2022-09-26 15:55:23 +02:00`` (the hour may lack its leading zero);
 ``name`` starts with the Swedish date and time of the event ("26 september 14:21, …"); ``location.gps``
@@ -11,6 +12,8 @@ import datetime as dt
 import re
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext as _
 
 from trygg.core.importing import RecordError
 
@@ -46,10 +49,13 @@ _NAME_TIME = re.compile(r"^(?P<day>\d{1,2}) (?P<month>[a-zåäö]+) (?P<h>\d{1,2
 def parse_published(value: Any) -> dt.datetime:
     """The feed's ``datetime``: ``2022-09-26 15:55:23 +02:00``; the hour may lack its leading zero."""
     if not isinstance(value, str):
-        raise FormatError(f"'datetime' must be a string, not {type(value).__name__}")
+        raise FormatError(
+            _("%(key)r must be %(kinds)s, not %(kind)s")
+            % {"key": "datetime", "kinds": "str", "kind": type(value).__name__}
+        )
     match = _DATETIME.match(value.strip())
     if not match:
-        raise FormatError(f"'datetime' is not a date and time: {value!r}")
+        raise FormatError(_("'datetime' is not a date and time: %(value)r") % {"value": value})
     tz = match["tz"] or "+01:00"
     if tz == "Z":
         tz = "+00:00"
@@ -58,7 +64,9 @@ def parse_published(value: Any) -> dt.datetime:
     try:
         return dt.datetime.fromisoformat(f"{match['date']}T{int(match['h']):02d}:{match['m']}:{match['s']}{tz}")
     except ValueError as exc:
-        raise FormatError(f"'datetime' is not a valid date and time: {value!r} ({exc})") from exc
+        raise FormatError(
+            _("'datetime' is not a valid date and time: %(value)r (%(error)s)") % {"value": value, "error": exc}
+        ) from exc
 
 
 def occurred_from_name(name: str, published: dt.datetime) -> dt.datetime | None:
@@ -80,11 +88,11 @@ def occurred_from_name(name: str, published: dt.datetime) -> dt.datetime | None:
 
 def parse_gps(value: Any) -> tuple[float, float]:
     if not isinstance(value, str) or "," not in value:
-        raise FormatError(f"'location.gps' must be 'lat,lon', not {value!r}")
+        raise FormatError(_("'location.gps' must be 'lat,lon', not %(value)r") % {"value": value})
     try:
         lat, lon = (float(part) for part in value.split(",", 1))
     except ValueError as exc:
-        raise FormatError(f"'location.gps' must be 'lat,lon', not {value!r}") from exc
+        raise FormatError(_("'location.gps' must be 'lat,lon', not %(value)r") % {"value": value}) from exc
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise FormatError(f"'location.gps' is out of range: {value!r}")
+        raise FormatError(_("'location.gps' is out of range: %(value)r") % {"value": value})
     return lat, lon

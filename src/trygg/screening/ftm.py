@@ -25,6 +25,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from trygg.core.identity import IdentityError, parse_organisation_number, parse_personal_number
 from trygg.core.importing import RecordError
 
@@ -55,7 +57,7 @@ def sanction_values(record: dict) -> tuple[str, dict[str, str]]:
     props = record.get("properties") or {}
     entity = _first(props, "entity")
     if not entity:
-        raise RecordError(f"Sanction {record['id']} names no 'entity'")
+        raise RecordError(_("Sanction %(key)s names no 'entity'") % {"key": record["id"]})
     values = {
         "authority": "; ".join(_values(props, "authority")),
         "program": "; ".join(_values(props, "program")),
@@ -114,7 +116,7 @@ def _values(props: dict, name: str) -> list[str]:
     if isinstance(values, str):
         values = [values]
     if not isinstance(values, list):
-        raise RecordError(f"property {name!r} must be a list of values")
+        raise RecordError(_("property %(name)r must be a list of values") % {"name": name})
     return [str(v).strip() for v in values if str(v).strip()]
 
 
@@ -129,12 +131,14 @@ def _partial_date(value: str, name: str) -> str:
     if not value:
         return ""
     if not _PARTIAL_DATE.match(value):
-        raise RecordError(f"{name!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD): {value!r}")
+        raise RecordError(
+            _("%(name)r is not a date (YYYY, YYYY-MM or YYYY-MM-DD): %(value)r") % {"name": name, "value": value}
+        )
     if len(value) == 10:
         try:
             dt.date.fromisoformat(value)
         except ValueError as exc:
-            raise RecordError(f"{name!r} is not a date: {value!r}") from exc
+            raise RecordError(_("%(name)r is not a date: %(value)r") % {"name": name, "value": value}) from exc
     return value
 
 
@@ -150,7 +154,7 @@ def entity_values(record: dict) -> dict[str, Any]:
     """Trygg's entity fields from an FtM entity object; raises RecordError saying what is wrong."""
     schema, props = record["schema"], record.get("properties") or {}
     if not isinstance(props, dict):
-        raise RecordError("'properties' must be an object")
+        raise RecordError(_("'properties' must be an object"))
     kept = {p: _values(props, p) for p in KEPT_PROPERTIES.get(schema, ()) if _values(props, p)}
     names = _values(props, "name")
     if schema == "Address":
@@ -159,7 +163,7 @@ def entity_values(record: dict) -> dict[str, Any]:
         names = [" ".join(_first(props, p) for p in ("firstName", "middleName", "lastName") if _first(props, p))]
         names = [n for n in names if n]
     if not names:
-        raise RecordError(f"{schema} {record['id']} has no name")
+        raise RecordError(_("%(schema)s %(key)s has no name") % {"schema": schema, "key": record["id"]})
     values: dict[str, Any] = {
         "schema": schema,
         "name": names[0][:400],
@@ -175,8 +179,11 @@ def entity_values(record: dict) -> dict[str, Any]:
         except IdentityError as exc:
             kept["registrationNumber"] = _values(props, "registrationNumber") or [registration]
             if SWEDISH_SHAPE.match(registration):
-                warnings.append(f"{registration} looks Swedish but is not an organisation number ({exc}): kept as "
-                                "given, not used to find the company by number")  # fmt: skip
+                text = _(
+                    "%(number)s looks Swedish but is not an organisation number (%(error)s): kept as given, "
+                    "not used to find the company by number"
+                )
+                warnings.append(text % {"number": registration, "error": exc})
     if schema == "Person":
         id_number = _first(props, "idNumber") or _first(props, "nationalId")
         if id_number:
@@ -258,9 +265,9 @@ def relation_values(record: dict) -> dict[str, Any] | None:
         try:
             share = float(share_text) if share_text else None
         except ValueError as exc:
-            raise RecordError(f"'percentage' is not a number: {share_text!r}") from exc
+            raise RecordError(_("'percentage' is not a number: %(value)r") % {"value": share_text}) from exc
         if share is not None and not 0 <= share <= 100:
-            raise RecordError(f"'percentage' must be between 0 and 100, not {share_text}")
+            raise RecordError(_("'percentage' must be between 0 and 100, not %(value)s") % {"value": share_text})
     elif schema == "Directorship":
         source, target = _first(props, "director"), _first(props, "organization")
         role = director_role(_first(props, "role"))
@@ -273,7 +280,7 @@ def relation_values(record: dict) -> dict[str, Any] | None:
         if role not in LINK_ROLES:
             return None
     if not source or not target:
-        raise RecordError(f"{schema} {record['id']} lacks one of its two ends")
+        raise RecordError(_("%(schema)s %(key)s lacks one of its two ends") % {"schema": schema, "key": record["id"]})
     start = _partial_date(_first(props, "startDate"), "startDate")
     end = _partial_date(_first(props, "endDate"), "endDate")
     return {

@@ -40,8 +40,10 @@ from trygg.core.importing import (
     ImportReport,
     ReadError,
     RecordError,
+    at_line,
     iter_csv_records,
     iter_json_records,
+    not_a_date,
     refuse_nul,
 )
 from trygg.screening import ftm, registry_import
@@ -125,7 +127,7 @@ def _date(value: str, column: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value[:10])
     except ValueError as exc:
-        raise RecordError(f"'{column}' is not a date (YYYY-MM-DD): {value!r}") from exc
+        raise RecordError(not_a_date(column, value)) from exc
 
 
 def _field_value(values: dict[str, Any], name: str) -> Any:
@@ -179,7 +181,10 @@ def sync_entities(dataset: Dataset, records: dict[str, dict[str, Any]], report: 
 def _dataset(name: str, kind: str, **defaults) -> Dataset:
     dataset, _ = Dataset.objects.get_or_create(name=name, defaults={"kind": kind, **defaults})
     if dataset.kind != kind:
-        raise RecordError(f"dataset {name!r} exists as {dataset.kind}, not {kind}")
+        raise RecordError(
+            _("dataset %(name)r exists as %(kind)s, not %(wanted)s")
+            % {"name": name, "kind": dataset.kind, "wanted": kind}
+        )
     return dataset
 
 
@@ -203,14 +208,14 @@ def _ofac_value(value: str) -> str:
 
 def ofac_record(row: list[str]) -> tuple[str, dict[str, Any]]:
     if len(row) != 12:
-        raise RecordError(f"expected 12 columns (official SDN CSV layout), found {len(row)}")
+        raise RecordError(_("expected 12 columns (official SDN CSV layout), found %(n)s") % {"n": len(row)})
     ent_num, name, kind = row[0].strip(), row[1].strip(), row[2].strip()
     if not ent_num.isdigit():
-        raise RecordError(f"ent_num is not a number: {ent_num!r}")
+        raise RecordError(_("ent_num is not a number: %(value)r") % {"value": ent_num})
     if not name:
-        raise RecordError("the name is empty")
+        raise RecordError(_("the name is empty"))
     if kind not in _OFAC_SCHEMA:
-        raise RecordError(f"unknown SDN type {kind!r}")
+        raise RecordError(_("unknown SDN type %(kind)r") % {"kind": kind})
     remarks = _ofac_value(row[11])
     birth = ""
     match = _DOB.search(remarks)
@@ -239,7 +244,9 @@ def _csv_rows(stream) -> Iterator[tuple[int, list[str]]]:
         for row in reader:
             yield reader.line_num, refuse_nul(row, reader.line_num)
     except csv.Error as exc:
-        raise ReadError(reader.line_num, f"the file breaks off or is malformed here ({exc})") from exc
+        raise ReadError(
+            reader.line_num, _("the file breaks off or is malformed here (%(error)s)") % {"error": exc}
+        ) from exc
 
 
 def import_ofac(stream, name: str = "OFAC SDN", version: str = "", allow_removals: bool = False) -> SyncReport:
@@ -256,11 +263,11 @@ def import_ofac(stream, name: str = "OFAC SDN", version: str = "", allow_removal
                 report.reject(line, str(exc))
                 continue
             if key in records:
-                report.reject(line, f"duplicate ent_num {key}")
+                report.reject(line, _("duplicate ent_num %(key)s") % {"key": key})
                 continue
             records[key] = values
     except UnicodeDecodeError as exc:
-        raise RecordError(f"not UTF-8 text ({exc.reason})") from exc
+        raise RecordError(_("not UTF-8 text (%(reason)s)") % {"reason": exc.reason}) from exc
     except ReadError as exc:
         report.reject(exc.line, str(exc))
     _guard_removals(name, records, report, allow_removals)
@@ -305,12 +312,12 @@ def import_ftm(
         report.read += 1
         try:
             if not isinstance(record, dict) or not isinstance(record.get("id"), str) or "schema" not in record:
-                raise RecordError("expected an object with 'id' (string) and 'schema'")
+                raise RecordError(_("expected an object with 'id' (string) and 'schema'"))
             schema, key = record["schema"], record["id"].strip()
             if not key or len(key) > 200:
-                raise RecordError("'id' must be 1 to 200 characters")
+                raise RecordError(_("'id' must be 1 to 200 characters"))
             if key in lines:
-                raise RecordError(f"the id {key!r} is also used on line {lines[key]}")
+                raise RecordError(_("the id %(key)r is also used on line %(line)s") % {"key": key, "line": lines[key]})
             lines[key] = line
             if schema in ftm.RELATION_SCHEMATA:
                 values = ftm.relation_values(record)
@@ -324,7 +331,7 @@ def import_ftm(
                 sanctions.append((line, *ftm.sanction_values(record)))
             elif schema in ftm.ENTITY_SCHEMATA:
                 entities[key] = ftm.entity_values(record)
-                report.warnings.extend(f"line {line}: {w}" for w in entities[key].pop("warnings"))
+                report.warnings.extend(at_line(line, w) for w in entities[key].pop("warnings"))
                 links.extend((line, key, address) for address in ftm.address_links(record))
             else:
                 report.skipped += 1
@@ -333,7 +340,7 @@ def import_ftm(
             report.reject(line, str(exc))
     for line, entity, sanction in sanctions:
         if entity not in entities:
-            report.reject(line, f"the Sanction's entity {entity!r} is not an entity in the file")
+            report.reject(line, _("the Sanction's entity %(key)r is not an entity in the file") % {"key": entity})
             continue
         kept = entities[entity].setdefault("properties", {})
         kept.setdefault("sanctions", []).append(sanction)
@@ -348,10 +355,18 @@ def import_ftm(
     for line, key, values in edges:
         missing = [k for k in (values["source"], values["target"]) if k not in entities]
         if missing:
-            report.reject(line, f"{key} refers to {', '.join(missing)}, which is not an entity in the file")
+            report.reject(
+                line,
+                _("%(key)s refers to %(missing)s, which is not an entity in the file")
+                % {"key": key, "missing": ", ".join(missing)},
+            )
     for line, key, address in links:
         if entities.get(address, {}).get("schema") != "Address":
-            report.reject(line, f"{key}: 'addressEntity' {address!r} is not an Address in the file")
+            report.reject(
+                line,
+                _("%(key)s: 'addressEntity' %(address)r is not an Address in the file")
+                % {"key": key, "address": address},
+            )
         elif not entities[key]["address"]:
             entities[key]["address"] = entities[address]["address"][:300]
     _guard_removals(name, entities, report, allow_removals)
@@ -415,7 +430,10 @@ def import_own_list(stream, name: str, owner=None, shared_with=None) -> SyncRepo
             flag = (row.get("flag") or "").strip().lower()
             flag = FLAG_WORDS.get(flag, flag)
             if flag not in OWN_LIST_FLAGS:
-                raise RecordError(f"'flag' must be one of {', '.join(sorted(OWN_LIST_FLAGS))}, not {flag!r}")
+                raise RecordError(
+                    _("'flag' must be one of %(flags)s, not %(value)r")
+                    % {"flags": ", ".join(sorted(OWN_LIST_FLAGS)), "value": flag}
+                )
             values: dict[str, Any] = {
                 "name": row["name"].strip(),
                 "flag": flag,
@@ -425,7 +443,7 @@ def import_own_list(stream, name: str, owner=None, shared_with=None) -> SyncRepo
                 },
             }
             if not values["name"]:
-                raise RecordError("'name' is empty")
+                raise RecordError(_("'name' is empty"))
             if (row.get("org_number") or "").strip():
                 values |= {"schema": Schema.COMPANY, "org_number": _org(row["org_number"], line, "org_number")}
                 key = values["org_number"]
@@ -485,8 +503,4 @@ def _guard_removals(name: str, records: dict, report: SyncReport, allow: bool) -
     removed = sum(1 for key in existing if key not in records)
     if allow or removed <= max(10, MAX_REMOVED_SHARE * len(existing)):
         return
-    report.refusal = (
-        f"this file would remove {removed} of the {len(existing)} entries of {name!r} ({removed / len(existing):.0%}); "
-        "a truncated or partial file? Nothing was stored. If the list really shrank, import it again with "
-        "--allow-removals."
-    )
+    report.refusal = registry_import.removal_refusal(removed, len(existing), name)

@@ -29,9 +29,10 @@ from typing import BinaryIO
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from trygg.core.identity import IdentityError, parse_organisation_number, parse_personal_number
-from trygg.core.importing import ReadError, RecordError, csv_rows
+from trygg.core.importing import ReadError, RecordError, at_line, csv_rows, damaged_compression, not_a_date
 from trygg.screening import ftm
 from trygg.screening.index import index_entities, refresh_frequencies
 from trygg.screening.matching.normalise import has_legal_form
@@ -58,7 +59,7 @@ def iter_csv_stream(stream: BinaryIO, required: tuple[str, ...] = ()) -> Iterato
     try:
         head = stream.read(1 << 20)
     except (EOFError, OSError) as exc:  # a damaged gzip file
-        raise ReadError(1, f"the compressed file is truncated or damaged ({exc})") from exc
+        raise ReadError(1, damaged_compression(exc)) from exc
     try:
         head.decode("utf-8-sig")
         encoding = "utf-8-sig"
@@ -74,8 +75,9 @@ def iter_csv_stream(stream: BinaryIO, required: tuple[str, ...] = ()) -> Iterato
                 text = decoder.decode(data)
             except UnicodeDecodeError as exc:
                 line = lines[0] + data[: max(0, exc.start)].count(b"\n")
-                raise ReadError(line, f"line {line}: the file is not UTF-8 text after all ({exc.reason}); "
-                                "save it as 'CSV UTF-8'") from exc  # fmt: skip
+                reason = gettext("the file is not UTF-8 text after all (%(reason)s); save it as 'CSV UTF-8'")
+                reason = reason % {"reason": exc.reason}
+                raise ReadError(line, at_line(line, reason)) from exc
             lines[0] += text.count("\n")
             yield text
             data = stream.read(1 << 20)
@@ -125,7 +127,7 @@ def _date(value: str | None, column: str) -> str | None:
     try:
         return dt.date.fromisoformat(value[:10]).isoformat()
     except ValueError as exc:
-        raise RecordError(f"'{column}' is not a date (YYYY-MM-DD): {value!r}") from exc
+        raise RecordError(not_a_date(column, value)) from exc
 
 
 def number_text(value: str) -> str:
@@ -155,11 +157,13 @@ def _status(row: dict) -> dict[str, str]:
     text, day = (row.get("status") or "").strip(), (row.get("status_date") or "").strip()
     if not text:
         if day:
-            raise RecordError("'status_date' without a 'status'")
+            raise RecordError(gettext("'status_date' without a 'status'"))
         return {}
     status = ftm.company_status(text)
     if not status:
-        raise RecordError(f"'status' must be active, bankrupt, liquidation or deregistered, not {text!r}")
+        raise RecordError(
+            gettext("'status' must be active, bankrupt, liquidation or deregistered, not %(value)r") % {"value": text}
+        )
     dated = _date(day, "status_date")
     return {"status": status, **({"status_date": dated} if dated else {})}
 
@@ -175,12 +179,12 @@ def company_row(row: dict, line: int) -> tuple[tuple, tuple | None, tuple | None
         if country in ("", "SE"):
             raise RecordError(f"'org_number': {exc}") from exc
         if not number_text(raw):
-            raise RecordError("'org_number': a foreign company needs its registration number") from None
+            raise RecordError(gettext("'org_number': a foreign company needs its registration number")) from None
         key, number = f"foreign:{country}:{number_text(raw)}", ""
         properties["registration_number"] = raw.strip()
     name = (row.get("name") or "").strip()
     if not name:
-        raise RecordError("a company needs a 'name'")
+        raise RecordError(gettext("a company needs a 'name'"))
     parts = (row.get("address"), row.get("postal_code"), row.get("city"))
     full = ", ".join(p.strip() for p in parts if p and p.strip())
     entity = (key, COMPANY_ROW, -line, Schema.COMPANY.value, name[:400], number, "", "", "", country, full[:300],
@@ -203,9 +207,12 @@ def role_target(value: str, foreign: dict[str, list[str]]) -> str:
         if len(keys) == 1:
             return keys[0]
         if len(keys) > 1:
-            raise RecordError(f"'org_number': {value.strip()} is the number of companies in several countries "
-                              f"({', '.join(k.split(':')[1] for k in keys)})") from None  # fmt: skip
-        raise RecordError(f"'org_number': {exc} (nor the number of a foreign company in companies.csv)") from exc
+            countries = ", ".join(k.split(":")[1] for k in keys)
+            text = gettext("'org_number': %(number)s is the number of companies in several countries (%(countries)s)")
+            raise RecordError(text % {"number": value.strip(), "countries": countries}) from None
+        raise RecordError(
+            gettext("'org_number': %(error)s (nor the number of a foreign company in companies.csv)") % {"error": exc}
+        ) from exc
 
 
 def role_row(row: dict, line: int, foreign: dict[str, list[str]]) -> tuple[tuple, tuple]:
@@ -213,7 +220,7 @@ def role_row(row: dict, line: int, foreign: dict[str, list[str]]) -> tuple[tuple
     org = role_target(row.get("org_number") or "", foreign)
     role = (row.get("role") or "").strip()
     if role not in ROLES or role == "address":
-        raise RecordError(f"unknown role {role!r}")
+        raise RecordError(gettext("unknown role %(role)r") % {"role": role})
     country = (row.get("country") or "").strip().upper()[:2]
     number = (row.get("owner_org_number") or "").strip()
     name = (row.get("name") or "").strip()
@@ -232,7 +239,7 @@ def role_row(row: dict, line: int, foreign: dict[str, list[str]]) -> tuple[tuple
         key = key[:200]
     else:
         if not name:
-            raise RecordError("a person needs a 'name'")
+            raise RecordError(gettext("a person needs a 'name'"))
         if (row.get("personal_number") or "").strip():
             try:
                 person = _personal_number(row["personal_number"].strip())
@@ -249,7 +256,7 @@ def role_row(row: dict, line: int, foreign: dict[str, list[str]]) -> tuple[tuple
     try:
         share = float(share_text) if share_text else None
     except ValueError as exc:
-        raise RecordError(f"'share' is not a number: {share_text!r}") from exc
+        raise RecordError(gettext("'share' is not a number: %(value)r") % {"value": share_text}) from exc
     relation = (line, key, org, role, share, _date(row.get("valid_from"), "valid_from"),
                 _date(row.get("valid_to"), "valid_to"))  # fmt: skip
     return holder, relation
@@ -365,7 +372,7 @@ def import_registry_stream(companies_stream, roles_stream, report, name: str, ge
                 "(SELECT 1 FROM stage_entity e WHERE e.key = r.target_key AND e.kind = 0) ORDER BY r.line"
             )
             for line, target in cursor.fetchall():
-                reject(line, f"roles: the company {target} is not in companies.csv")
+                reject(line, gettext("roles: the company %(number)s is not in companies.csv") % {"number": target})
         if report.rejected:
             report.stored = False
             transaction.set_rollback(True)
@@ -373,7 +380,9 @@ def import_registry_stream(companies_stream, roles_stream, report, name: str, ge
         dataset, _ = Dataset.objects.get_or_create(name=name, defaults={"kind": Dataset.Kind.REGISTRY,
                                                                         "is_generated": generated})  # fmt: skip
         if dataset.kind != Dataset.Kind.REGISTRY:
-            raise RecordError(f"dataset {name!r} exists as {dataset.kind}, not registry")
+            raise RecordError(
+                gettext("dataset %(name)r exists as %(kind)s, not registry") % {"name": name, "kind": dataset.kind}
+            )
         _sync(dataset, report, allow_removals)
         if not report.stored:
             transaction.set_rollback(True)
@@ -385,6 +394,15 @@ def import_registry_stream(companies_stream, roles_stream, report, name: str, ge
                 _drop(cursor, table)
     refresh_frequencies()
     return report
+
+
+def removal_refusal(removed: int, existing: int, name: str) -> str:
+    """Why a re-import that would remove too much of a list or registry was refused (nothing stored)."""
+    text = gettext(
+        "this file would remove %(removed)s of the %(existing)s entries of %(name)r (%(share)s %%); a truncated or "
+        "partial file? Nothing was stored. If the list really shrank, import it again with --allow-removals."
+    )
+    return text % {"removed": removed, "existing": existing, "name": name, "share": round(100 * removed / existing)}
 
 
 def _sync(dataset: Dataset, report, allow_removals: bool) -> None:
@@ -411,11 +429,7 @@ def _sync(dataset: Dataset, report, allow_removals: bool) -> None:
         )
         removed = [row[0] for row in cursor.fetchall()]
         if removed and not allow_removals and len(removed) > max(10, MAX_REMOVED_SHARE * existing):
-            report.refusal = (
-                f"this file would remove {len(removed)} of the {existing} entries of {dataset.name!r} "
-                f"({len(removed) / existing:.0%}); a truncated or partial file? Nothing was stored. If the list "
-                "really shrank, import it again with --allow-removals."
-            )
+            report.refusal = removal_refusal(len(removed), existing, dataset.name)
             report.stored = False
             return
         for start in range(0, len(removed), 5000):

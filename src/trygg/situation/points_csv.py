@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from trygg.core.importing import ReadError, RecordError, iter_csv_records, open_binary
+from trygg.core.importing import ReadError, RecordError, at_line, iter_csv_records, open_binary
 
 
 @dataclass
@@ -46,7 +46,7 @@ def read_points(path: str | Path, lon_column: str, lat_column: str) -> Points:
                 lon.append(x)
                 lat.append(y)
     except ReadError as exc:
-        raise RecordError(f"{path}: line {exc.line}: {exc}") from exc
+        raise RecordError(f"{path}: {at_line(exc.line, str(exc))}") from exc
     except UnicodeDecodeError as exc:
         raise RecordError(f"{path} is not UTF-8 text") from exc
     return Points(np.array(lon), np.array(lat), skipped)

@@ -50,4 +50,4 @@ class Command(BaseCommand):
         self.stdout.write(prefix + report.summary())
         for warning in report.warnings:
             self.stdout.write(f"  {warning}")
-        report_rejections(self, report, noun="row")
+        report_rejections(self, report)
