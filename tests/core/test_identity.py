@@ -30,8 +30,12 @@ def test_plus_sign_means_a_hundred_years_or_older():
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("811228-9875", "fel kontrollsiffra"), ("811328-9873", "inget giltigt datum"), ("81122-9874", "skrivet som"),
-     ("", "skrivet som")],
+    [
+        ("811228-9875", "fel kontrollsiffra"),
+        ("811328-9873", "inget giltigt datum"),
+        ("81122-9874", "skrivet som"),
+        ("", "skrivet som"),
+    ],
 )
 def test_invalid_numbers_say_what_is_wrong(value, message):
     with pytest.raises(IdentityError, match=message):
