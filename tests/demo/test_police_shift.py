@@ -31,6 +31,7 @@ def test_police_events_move_by_whole_weeks_to_the_last_week_and_say_so(base_data
     assert moved == old + dt.timedelta(weeks=14) and moved.weekday() == old.weekday()
     assert dt.date(2026, 11, 26) <= moved.date() <= dt.date(2026, 12, 3)
     assert police.title.startswith(LABEL) and police.description.startswith(LABEL)
+    assert police.is_generated  # labelled as generated demo data wherever that is shown
     earlier.refresh_from_db()
     assert earlier.occurred_start.astimezone(STOCKHOLM) == old - dt.timedelta(days=30) + dt.timedelta(weeks=14)
     for untouched in (elsewhere, partner):

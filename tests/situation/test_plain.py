@@ -85,8 +85,8 @@ def test_when_the_main_source_is_left_out_the_report_says_no_comparison_was_poss
 
 def test_one_earlier_period_only_is_said_with_the_counts_and_no_verdict():
     report = {"coverage": {"compared_labels": ["år 2024"]}, "categories": [row("_total", "short_history", 475, 395.9)]}
-    said = ("Totalt 475 händelser mot 396 år 2024: bara en tidigare period, för kort historik för att skilja en "
-            "förändring från den vanliga variationen mellan perioder.")  # fmt: skip
+    said = ("Totalt 475 händelser, ungefär 396 väntade utifrån år 2024: bara en tidigare period, för kort historik för "
+            "att skilja en förändring från den vanliga variationen mellan perioder.")  # fmt: skip
     assert key_points(report) == [said]
 
 
@@ -97,3 +97,20 @@ def test_chart_axes_name_periods_by_their_dates():
     assert axis_label(parse_period("2026-W01")) == "v. 1 (29/12–4/1)"
     assert axis_label(parse_period("2025-T1")) == "T1 2025 (jan–apr)"
     assert axis_label(parse_period("2026-11")) == "nov 2026" and axis_label(parse_period("2025")) == "2025"
+
+
+def test_a_row_is_too_uncertain_when_its_interval_is_wide_on_either_side():
+    from trygg.situation.builder import too_uncertain
+
+    assert too_uncertain(0.68, 18.28)  # a doubling and far more, no halving: still too wide to say "no difference"
+    assert too_uncertain(0.01, 1.80) and too_uncertain(0.4, 2.5) and too_uncertain(None, 3.0)
+    assert not too_uncertain(0.56, 2.14) and not too_uncertain(0.8, 1.3)
+
+
+def test_a_period_without_any_source_says_there_are_no_data_not_zero_incidents():
+    report = {"totals": {"incidents": 0}, "sources_check": {"sources": [], "excluded": []},
+              "categories": [row("_total", "too_few", 0, 0.0)]}  # fmt: skip
+    assert key_points(report) == [
+        "Ingen källa har några händelser i perioden eller i perioderna den jämförs med: det "
+        "finns inga uppgifter att redovisa, vilket inte är detsamma som inga händelser."
+    ]

@@ -414,13 +414,19 @@ def compare_table(
         theta_common = max(theta_common, COMMON_FLOOR)  # too few periods to rule a common swing out: assume one
     total_days = float(base_days.sum())
     df = periods - 1
+    sums = np.asarray([float(sum(b)) for b in pooled])
+    row_share_sq = float(np.sum(sums**2) / sums.sum() ** 2) if sums.sum() > 0 else 1.0
     prepared = {}
     for key, row in rows.items():
         base = float(sum(row.baseline))
         expected = base * days / total_days
         own = row_theta(row.baseline, base_days)
-        if key in skip or len(pooled) < 2:
-            parts = [(own, df)]  # a total row, or a table of one row: only its own history
+        if len(pooled) < 2:
+            parts = [(own, df)]  # a table of one row: only its own history
+        elif key in skip:
+            # a total row: the common swing plus its rows' own variation, which adds up over the rows as
+            # Σ θ μ_i² / (Σ μ_i)² on the log scale — the pooled estimates, not the ×3 guard of one degree of freedom
+            parts = [(theta_row * row_share_sq, df_row), (theta_common, df_common)]
         elif own - theta_common > theta_row and burstier(row.baseline, base_days, theta_row + theta_common):
             parts = [(own - theta_common, df), (theta_common, df_common)]  # a row burstier than the rest
         else:

@@ -12,6 +12,8 @@ from django.utils.formats import number_format
 
 
 def number(value: float | int | Decimal, digits: int = 0, **options) -> str:
-    """``value`` rounded to ``digits`` decimals and formatted for the active language."""
+    """``value`` rounded to ``digits`` decimals and formatted for the active language, thousands grouped as
+    Swedish prose and tables write them ("13 915", "2 290,9") unless ``force_grouping=False``."""
     rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    options.setdefault("force_grouping", True)
     return number_format(rounded, digits, **options)

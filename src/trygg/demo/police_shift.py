@@ -1,7 +1,8 @@
 """The demo's police events brought up to the demo's today: the shared file of real events ends months before
 the day the demo is loaded, so its "this week" and "last week" would hold no police event. The real events are
 moved forward by whole weeks (weekday and time of day kept, so weekly and daily patterns stay true) until the
-newest lies in the last seven days, and each moved event says so in its title and description.
+newest lies in the last seven days, and each moved event says so in its title and description and counts as
+generated demo data wherever the generated is labelled (lists, reports, PDFs, the comparison): its date is not real.
 """
 
 from __future__ import annotations
@@ -37,12 +38,13 @@ def shift_to(today: dt.date, areas: set[str]) -> int:
         local = timezone.localtime(moment)
         return timezone.make_aware(local.replace(tzinfo=None) + step)
 
-    fields = ["occurred_start", "occurred_end", "reported_at", "title", "description"]
+    fields = ["occurred_start", "occurred_end", "reported_at", "title", "description", "is_generated"]
     batch = []
     for incident in events.only("pk", *fields).iterator(chunk_size=2000):
         incident.occurred_start = later(incident.occurred_start)
         incident.occurred_end = later(incident.occurred_end)
         incident.reported_at = later(incident.reported_at)
+        incident.is_generated = True
         if not incident.title.startswith(LABEL):
             incident.title, incident.description = (LABEL + incident.title)[:200], LABEL + incident.description
         batch.append(incident)

@@ -64,6 +64,18 @@ SOURCES = [
 ]
 
 
+WIDE_SPAN = 4.0  # an interval whose ends differ more than this factor says too little to be "no clear difference"
+
+
+def too_uncertain(low: float | None, high: float | None) -> bool:
+    """Whether a row without a flag is "too uncertain to say" rather than "no clear difference": its interval
+    allows anything from a halving to a doubling, or spans more than a factor of ``WIDE_SPAN`` (0,68–18,3 says as
+    little as 0,4–2,5, though it does not reach a halving)."""
+    if low is None or high is None or low <= 0:
+        return True
+    return (low < 0.5 and high > 2.0) or high / low > WIDE_SPAN
+
+
 @dataclass
 class Options:
     cell: float = 100.0
@@ -321,10 +333,7 @@ class ReportBuilder:
             "q_value": _round(change.q_value, 6),
             "dispersion": _round(change.dispersion, 2),
             "direction": change.direction,
-            # no flag, but the interval allows anything from a halving to a doubling: "too uncertain", not "as usual"
-            "wide": change.direction == "no_change"
-            and (change.low is None or change.low < 0.5)
-            and (change.high is None or change.high > 2.0),
+            "wide": change.direction == "no_change" and too_uncertain(change.low, change.high),
         }
 
     def series(self, found: list[source_check.SourceStatus]) -> dict:

@@ -51,6 +51,11 @@ def _percent(ratio: float) -> str:
 def key_points(report: dict) -> list[str]:
     """At most ``KEY_POINTS`` sentences, the most important first (module docstring)."""
     points: list[str] = []
+    check = report.get("sources_check") or {}
+    if "sources" in check and not check["sources"]:
+        # not a measured zero: no source has any event in the period nor in the periods it is compared with
+        return [_("No source holds any incidents in this period or in the periods it is compared with: there are no "
+                  "data to report, which is not the same as no incidents.")]  # fmt: skip
     period, days = report.get("period") or {}, (report.get("coverage") or {}).get("days")
     if period.get("start") and days is not None:
         start, end = dt.date.fromisoformat(period["start"]), dt.date.fromisoformat(period["end"])
@@ -58,7 +63,6 @@ def key_points(report: dict) -> list[str]:
             last_day = date_format(start + dt.timedelta(days=max(days, 1) - 1), "j F")
             text = _("The period is not over: %(n)s incidents up to and including %(day)s, compared as a rate per day.")
             points.append(text % {"n": (report.get("totals") or {}).get("incidents", 0), "day": last_day})
-    check = report.get("sources_check") or {}
     if check.get("missing_now"):
         points.append(
             _("%(sources)s missing or far below the usual in this period: fewer incidents may come from that.")
@@ -82,7 +86,7 @@ def key_points(report: dict) -> list[str]:
     for row in sorted(rows, key=lambda r: r["q_value"] or 1)[:2]:
         values = {
             "label": row["label"],
-            "n": row["count"],
+            "n": number(row["count"]),
             "e": number(row["expected"], 1),
             "low": _percent(row["low"]),
             "high": _percent(row["high"]),
@@ -103,27 +107,27 @@ def key_points(report: dict) -> list[str]:
     if total is not None and total["direction"] == "short_history":
         compared = ", ".join((report.get("coverage") or {}).get("compared_labels") or []) or "–"
         points.append(
-            _("In all %(n)s incidents against %(e)s in %(compared)s: one earlier period only, too short a history to "
-              "tell a change from the ordinary variation between periods.")
-            % {"n": total["count"], "e": number(total["expected"], 0), "compared": compared}
+            _("In all %(n)s incidents, about %(e)s expected from %(compared)s: one earlier period only, too short a "
+              "history to tell a change from the ordinary variation between periods.")
+            % {"n": number(total["count"]), "e": number(total["expected"], 0), "compared": compared}
         )  # fmt: skip
     if total is not None and total["direction"] in ("up", "down", "no_change"):
         if total["direction"] == "no_change" and total.get("wide"):
             text = _(
                 "In all %(n)s incidents: too uncertain to say whether more or fewer than usual (about %(e)s expected)."
             )
-            points.append(text % {"n": total["count"], "e": number(total["expected"], 0)})
+            points.append(text % {"n": number(total["count"]), "e": number(total["expected"], 0)})
         elif total["direction"] == "no_change":
             points.append(
                 _("In all %(n)s incidents, no clear difference from the usual at this time (about %(e)s expected).")
-                % {"n": total["count"], "e": number(total["expected"], 0)}
+                % {"n": number(total["count"]), "e": number(total["expected"], 0)}
             )
         else:
             word = _("more") if total["direction"] == "up" else _("fewer")
             points.append(
                 _("In all %(n)s incidents, %(word)s than usual (about %(e)s expected, %(low)s to %(high)s).")
                 % {
-                    "n": total["count"],
+                    "n": number(total["count"]),
                     "word": word,
                     "e": number(total["expected"], 0),
                     "low": _percent(total["low"]),
@@ -144,12 +148,14 @@ def key_points(report: dict) -> list[str]:
         values = {"where": _where(hotspots[0]["where"]), "n": hotspots[0]["count"], "sure": _sure(hotspots[0]["level"])}
         if (report.get("spatial") or {}).get("new_hotspots"):  # the weekly report: the scan has its own section
             text = _(
-                "Most incidents %(where)s: %(n)s within about 150 m, more than an even spread would give, %(sure)s. "
+                "Incidents lie closest together %(where)s: %(n)s within about 150 m, more than an even spread would "
+                "give, %(sure)s. "
                 "That says where incidents gather, not that it is new: that is under “New hot spots”."
             )
         else:
             text = _(
-                "Most incidents %(where)s: %(n)s within about 150 m, more than an even spread would give, %(sure)s. "
+                "Incidents lie closest together %(where)s: %(n)s within about 150 m, more than an even spread would "
+                "give, %(sure)s. "
                 "That says where incidents gather, not that the place is new."
             )
         points.append(text % values)

@@ -65,7 +65,7 @@ class SourceStatus:
                 "from": (self.first_day + dt.timedelta(days=g.start)).isoformat(),
                 "to": (self.first_day + dt.timedelta(days=g.end - 1)).isoformat(),
                 "kind": g.kind,
-                "at_start": g.start == 0,  # from the first day read: the source's record begins later
+                "at_start": g.start == 0,  # from the first day read (the source may have events before it)
                 "observed": g.observed,
                 "expected": round(g.expected, 1),
             }

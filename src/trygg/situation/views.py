@@ -40,6 +40,8 @@ def _load(request, code: str, period_key: str, action: str = "view"):
         period = parse_period(period_key)
     except PeriodError as exc:
         raise Http404(str(exc)) from exc
+    if period.start > timezone.localdate():
+        raise Http404(_("The period has not begun: there is nothing to report yet."))
     place = None
     if request.GET.get("area"):
         area = request.GET["area"]

@@ -179,4 +179,5 @@ def signed_int(value) -> str:
     if value is None:
         return "–"
     n = int(value)
-    return f"+{n}" if n > 0 else f"−{abs(n)}" if n < 0 else "0"
+    digits = number(abs(n), force_grouping=True)
+    return f"+{digits}" if n > 0 else f"−{digits}" if n < 0 else "0"
