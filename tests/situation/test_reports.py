@@ -112,6 +112,23 @@ def test_area_report_keeps_only_incidents_inside_the_area(week_data, demo_orgs):
     assert r["totals"]["incidents"] == 5
     assert r["totals"]["excluded_outside_area"] == 1
     assert r["rate_per_10k"] is None
+    # the police centroid is said on the area's report: it cannot be counted in any area
+    police = Incident.objects.filter(municipality=karlstad, precision="municipality",
+                                     occurred_start__gte=at(week_data.start), occurred_start__lt=at(week_data.end, 0))
+    assert police.count() >= 1 and r["totals"]["unplaced_in_area"] == police.count()
+
+
+def test_a_point_place_and_a_period_not_begun_have_no_report(demo_orgs, login, client):
+    karlstad = Municipality.objects.get(code="1780")
+    point = Place.objects.create(municipality=karlstad, name="Punkten", lat=59.38, lon=13.5,
+                                 geometry={"type": "Point", "coordinates": [13.5, 59.38]})  # fmt: skip
+    login(demo_orgs["users"]["karlstad.samordnare"])
+    assert client.get(f"/lagesbild/1780/2026-W10/?area={point.pk}").status_code == 404
+    after = timezone.localdate() + dt.timedelta(days=8)
+    year, week, _ = after.isocalendar()
+    assert client.get(f"/lagesbild/1780/{year}-W{week:02d}/").status_code == 404
+    year, week, _ = timezone.localdate().isocalendar()
+    assert client.get(f"/lagesbild/1780/{year}-W{week:02d}/").status_code in (200, 302)  # this week is reported
 
 
 def test_in_a_small_area_an_incident_inside_the_boundary_counts_where_its_cell_centre_is_outside(demo_orgs):

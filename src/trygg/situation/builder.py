@@ -41,7 +41,7 @@ from trygg.analysis.harm import DEFAULT_WEIGHTS, harm_weights
 from trygg.analysis.rates import rate
 from trygg.analysis.temporal import time_of_week
 from trygg.core.periods import Period
-from trygg.incidents.models import Category, Incident, Source
+from trygg.incidents.models import Category, Incident, Precision, Source
 from trygg.orgs.models import Municipality, OfficialStatistic, Place
 from trygg.situation import data as d
 from trygg.situation import plain, sections, source_check
@@ -282,7 +282,11 @@ class ReportBuilder:
 
     def totals(self, current: d.Frame, excluded_area: int) -> dict:
         precise = current.radius <= self.options.cell
-        county_level = 0
+        county_level = unplaced = 0
+        if self.place is not None:  # events with only the municipality as their place cannot fall in an area
+            unplaced = d.in_period(
+                self.base.filter(precision=Precision.MUNICIPALITY), self.period.start, self.period.end
+            ).count()
         if self.place is None:
             county_level = d.in_period(
                 self.scope.queryset().filter(municipality__isnull=True, county=self.municipality.county),
@@ -297,6 +301,7 @@ class ReportBuilder:
             "police": int((current.source == Source.POLICE).sum()),
             "generated": int(current.generated.sum()),
             "county_level_police": county_level,
+            "unplaced_in_area": unplaced,
         }
 
     def categories(self, current: d.Frame, use: source_check.Comparable) -> list[dict]:

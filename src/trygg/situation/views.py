@@ -48,6 +48,8 @@ def _load(request, code: str, period_key: str, action: str = "view"):
         place = Place.objects.filter(municipality=municipality, pk=area).first() if area.isdigit() else None
         if place is None:
             raise Http404(_("No such area in this municipality."))
+        if (place.geometry or {}).get("type") not in ("Polygon", "MultiPolygon"):
+            raise Http404(_("This place is a point without a boundary: a report needs an area."))
     return municipality, period, place
 
 
