@@ -48,3 +48,32 @@ def test_a_near_namesake_is_not_a_match_and_says_why(a, b, schema):
 def test_the_married_double_surname_is_not_called_a_patronymic():
     result = compare("Anna Lindqvist-Kuznetsova", "Anna Petrovna Kuznetsova")
     assert "förnamn mot fadersnamn" not in " ".join(result.explanation)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Slobodan Vučković", "Slobodan VUKOVIC"),  # č left out, not written without its háček: another surname
+        ("Ljubov Sergejevna Sjapovalova", "SHAPOVALENKO, Lyubov Sergeyevna"),  # -ova / -enko of one stem
+        ("Jaroslav Igorevitj Zjukovskij", "ZHUKOV, Yaroslav Igorevich"),  # -skij / -ov, the stem transliterated
+    ],
+)
+def test_surnames_of_one_stem_in_other_families_are_distinguished_across_transliterations(one, other):
+    result = compare(one, other)
+    assert not result.match() and "distinguishing" in result.features
+
+
+@pytest.mark.parametrize(
+    ("kurmanji", "other"),
+    [
+        ("Rizgar Ebdulkerîm", "Rizgar ABDULKARIM"),  # Kurmanji Ebdul- is ʿabd as Abdul- is
+        ("Hejar Şêxo", "Hazhar SHEKHO"),  # Kurmanji j, the zh of Sorani's English spelling
+    ],
+)
+def test_kurmanji_spellings_of_abd_and_zh_match(kurmanji, other):
+    assert compare(kurmanji, other, birth1="1977-08-19", birth2="1977-08-19").match()
+    assert compare(kurmanji, other).score >= 0.8
+
+
+def test_a_letter_with_a_hacek_written_plainly_is_still_the_same_name():
+    assert compare("Slobodan Vučković", "Slobodan VUCKOVIC").match()

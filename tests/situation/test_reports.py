@@ -113,8 +113,12 @@ def test_area_report_keeps_only_incidents_inside_the_area(week_data, demo_orgs):
     assert r["totals"]["excluded_outside_area"] == 1
     assert r["rate_per_10k"] is None
     # the police centroid is said on the area's report: it cannot be counted in any area
-    police = Incident.objects.filter(municipality=karlstad, precision="municipality",
-                                     occurred_start__gte=at(week_data.start), occurred_start__lt=at(week_data.end, 0))
+    police = Incident.objects.filter(
+        municipality=karlstad,
+        precision="municipality",
+        occurred_start__gte=at(week_data.start),
+        occurred_start__lt=at(week_data.end, 0),
+    )
     assert police.count() >= 1 and r["totals"]["unplaced_in_area"] == police.count()
 
 

@@ -75,6 +75,7 @@ TITLES = frozenset(
     "hon honourable honorable".split()
 )
 _ABD_PREFIXES = ("abdul", "abdel", "abdal", "abdol", "abdur", "abdus", "abdu", "abdi", "abd")
+_KURMANJI_ABD = ("ebdul", "ebdil", "evdul", "ebd")  # the same ʿabd in Kurmanji's Latin alphabet
 _GOD = frozenset({"lah", "llah", "la", "lla", "ullah", "allah", "ulla", "alla", "ollah", "lahi", "llahi", "ullahi"})
 # the particle of descent as one token ("Isa Ben Tarif" = "Isa bin Tarif"), unless it is the first name
 _PARTICLE_SPELLINGS = {"ibn": "bin", "ben": "bin", "binti": "bint"}
@@ -195,6 +196,8 @@ def _split_abd(tokens: list[Token]) -> list[Token]:
     out: list[Token] = []
     for t in tokens:
         stem = next((p for p in _ABD_PREFIXES if t.text.startswith(p)), None) if t.script == "latin" else None
+        if stem is None and t.script == "latin" and t.text.startswith(_KURMANJI_ABD):  # Kurmanji Ebdulkerîm
+            stem = next(p for p in _KURMANJI_ABD if t.text.startswith(p))
         if stem is None or stem == "abdi":
             out.append(t)
             continue
@@ -203,8 +206,8 @@ def _split_abd(tokens: list[Token]) -> list[Token]:
             out.append(t)
         elif len(rest) >= 3 and rest not in _GOD and not (stem == "abd" and rest[:1] in "aeiou" and rest[1:] in _GOD):
             rest = rest[1:] if len(rest) > 3 and rest[0] == rest[1] else rest  # Abdur-rahman
-            out.append(Token("abd", t.raw, t.script, t.original, t.arabic, t.person))
-            out.append(Token(rest, rest, t.script, t.original, t.arabic, t.person))
+            out.append(replace(t, text="abd"))
+            out.append(replace(t, text=rest, raw=rest))
         else:
             out.append(t)
     return out

@@ -148,6 +148,8 @@ def token_match(x: Token, y: Token) -> tuple[float, str]:
         return ARABIC_VOWELS_SIMILARITY, "arabic_vowels"
     if (x.kurdish or y.kurdish) and len(a) > 3 and consonants(a) == consonants(b):
         return ARABIC_VOWELS_SIMILARITY, "kurdish"
+    if (x.kurdish or y.kurdish) and len(a) > 3 and consonants(a.replace("zh", "j")) == consonants(b.replace("zh", "j")):
+        return ARABIC_VOWELS_SIMILARITY, "kurdish"  # Kurmanji j is the zh of Sorani's English spelling: Hejar / Hazhar
     va, vb = (somali_variant(a), somali_variant(b)) if x.person and y.person else (None, None)
     if va or vb:
         sva, svb = va or a, vb or b

@@ -27,6 +27,7 @@ import re
 from functools import cache, lru_cache
 from importlib import resources
 
+from anyascii import anyascii
 from rapidfuzz.distance import JaroWinkler
 
 _SWEDISH = str.maketrans({"å": "a", "ä": "a", "ö": "o", "æ": "a", "ø": "o", "ü": "u", "é": "e"})
@@ -319,8 +320,25 @@ def _slavic_surnames_differ(a: str, b: str) -> bool:
     if one is None or two is None or one[1] == two[1]:
         return False
     (stem_a, _), (stem_b, _) = one, two
-    shorter = min(len(stem_a), len(stem_b))
-    return shorter >= 4 and stem_a[:shorter] == stem_b[:shorter]
+    if min(len(stem_a), len(stem_b)) < 4:
+        return False
+    key_a, key_b = sound_key(stem_a), sound_key(stem_b)  # Sjapoval- / Shapoval-, Zjuk- / Zhuk-: one stem
+    shorter = min(len(key_a), len(key_b))
+    return key_a[:shorter] == key_b[:shorter]
+
+
+_CARON_LETTERS = frozenset("čćšžđ")
+
+
+def _letter_left_out(a: str, b: str, raw_a: str, raw_b: str) -> bool:
+    """One name has a letter with a háček or an acute (č, ć, š, ž, đ) where the other has no letter at all:
+    Vučković / Vuković, Đurić / Urić are another name, not its spelling without diacritics (which keeps a
+    letter in its place: Vučković / Vuckovic)."""
+    for raw, other in ((raw_a, b), (raw_b, a)):
+        for i, char in enumerate(raw):
+            if char in _CARON_LETTERS and fold_token(anyascii(raw[:i] + raw[i + 1 :]).lower()) == other:
+                return True
+    return False
 
 
 def consonants(token: str) -> str:
@@ -393,7 +411,7 @@ def distinguishing(a: str, b: str, raw_a: str = "", raw_b: str = "") -> str | No
     """
     if a == b:
         return None
-    if _slavic_surnames_differ(a, b) or _stems_differ(a, b, _IC):
+    if _slavic_surnames_differ(a, b) or _stems_differ(a, b, _IC) or _letter_left_out(a, b, raw_a, raw_b):
         return "balkan"
     if _stems_differ(a, b, _SSON, 3):
         return "patronymic_form"
