@@ -112,3 +112,28 @@ def test_the_main_source_missing_in_a_baseline_year_drops_the_year_not_the_sourc
     assert [p.key for p in use.baseline] == ["2023", "2024"] and use.excluded == [small]
     everywhere = source("Polisens händelser", 1.2, {"2023", "2024"})  # no clean year left: left out, as before
     assert comparable(now, baseline, [everywhere, partner]).excluded == [everywhere]
+
+
+def test_a_baseline_year_missing_a_source_for_two_months_is_counted_over_its_other_days(demo_orgs):
+    """The police feed silent in March–April 2024: the annual report of 2025 keeps 2024 and the police, and counts
+    2024 over its 305 complete days, as incidents per day (before: 2024 dropped, compared with 2023 alone)."""
+    fill(demo_orgs["orgs"]["centrum-karlstad"], police_silent=(dt.date(2024, 3, 1), dt.date(2024, 5, 1)))
+    r = build_report(Municipality.objects.get(code="1780"), parse_period("2025"), options=FAST)
+    check = r["sources_check"]
+    assert check["excluded"] == [] and check["dropped"] == []
+    assert check["trimmed"] == [{"label": "år 2024", "days": 366 - 61, "of": 366}]
+    assert r["coverage"]["compared_with"] == ["2023", "2024"]
+
+    def traffic(start, end):
+        return Incident.objects.filter(category__code="trafik", occurred_start__gte=dt.datetime(*start, tzinfo=TZ),
+                                       occurred_start__lt=dt.datetime(*end, tzinfo=TZ)).count()  # fmt: skip
+
+    graffiti_gap = Incident.objects.filter(
+        category__code="klotter", occurred_start__gte=dt.datetime(2024, 3, 1, tzinfo=TZ),
+        occurred_start__lt=dt.datetime(2024, 5, 1, tzinfo=TZ)).count()  # fmt: skip
+    assert graffiti_gap > 30  # the partner's reports of those days are left out with the police's
+    base = traffic((2023, 1, 1), (2024, 1, 1)) + traffic((2024, 1, 1), (2025, 1, 1))
+    assert row(r, "trafik")["expected"] == pytest.approx(base * 365 / (365 + 305), abs=0.01)
+    assert row(r, "trafik")["direction"] == "no_change"
+    page = r["sources_check"]["trimmed"][0]
+    assert page["days"] < page["of"]

@@ -32,6 +32,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -127,12 +128,15 @@ class ReportBuilder:
         data = d.frame(d.in_period(self.base, start, end))
         return d.in_area(data, self.place)
 
-    def category_counts(self, period: Period, leave_out: source_check.Comparable | None = None) -> Counter:
-        """Incidents per category in ``period``, without the sources ``leave_out`` excludes if given: summed
-        from the day counts read for the source check where they cover the period, else counted anew."""
+    def category_counts(
+        self, period: Period, leave_out: source_check.Comparable | None = None, days: np.ndarray | None = None
+    ) -> Counter:
+        """Incidents per category in ``period`` (on the ``days`` of it only, if given), without the sources
+        ``leave_out`` excludes if given: summed from the day counts read for the source check where they cover the
+        period, else counted anew (then without ``days``: those are given only where the day counts are read)."""
         if self.place is None and self._days is not None and self._days.covers(period.start, period.end):
             keys = leave_out.excluded_keys() if leave_out is not None else frozenset()
-            return self._days.categories(period.start, period.end, keys)
+            return self._days.categories(period.start, period.end, keys, days)
         where = leave_out.exclude_q() if leave_out is not None else None
         base = self.base if where is None else self.base.exclude(where)
         if self.place is None:
@@ -212,7 +216,7 @@ class ReportBuilder:
         current, excluded_area = self.frame_for(self.period.start, self.period.end)
         baseline, method = comparison_periods(self.period, self.covered)
         found, first, last = self.sources(baseline)
-        use = source_check.comparable(self.period, baseline, found)
+        use = source_check.comparable(self.period, baseline, found, trim=self.place is None)
         self.progress(0.1)
         report = {
             "schema": SCHEMA,
@@ -309,13 +313,13 @@ class ReportBuilder:
         sources complete both now and in the baseline (:func:`trygg.situation.source_check.comparable`)."""
         baseline = use.baseline
         leave_out = use if use.excluded else None
-        previous = [self.category_counts(p, leave_out) for p in baseline]
+        previous = [self.category_counts(p, leave_out, use.trimmed.get(p.key)) for p in baseline]
         now = Counter(current.category.tolist()) if leave_out is None else self.category_counts(self.period, leave_out)
         codes = sorted(set(now) | set().union(*previous), key=lambda c: (-now.get(c, 0), c))
         days = exposure_days(self.period, self.today)
         if days == 0:
             baseline, previous = [], []
-        base_days = [p.days for p in baseline]
+        base_days = [use.days(p) for p in baseline]
         rows = {code: Row(now.get(code, 0), [p.get(code, 0) for p in previous]) for code in codes}
         rows["_total"] = Row(sum(now.values()), [sum(p.values()) for p in previous])
         table = compare_table(rows, max(days, 1), base_days, not_pooled=["_total"])  # the total tested with the rows

@@ -239,13 +239,20 @@ class DayCounts:
     def covers(self, start: dt.date, end: dt.date) -> bool:
         return self.first <= start and end <= self.first + dt.timedelta(days=self.days)
 
-    def categories(self, start: dt.date, end: dt.date, leave_out: frozenset[SourceKey] = frozenset()) -> Counter:
-        """Incidents per category in ``[start, end)``, without the sources ``leave_out``."""
+    def categories(
+        self,
+        start: dt.date,
+        end: dt.date,
+        leave_out: frozenset[SourceKey] = frozenset(),
+        days: np.ndarray | None = None,
+    ) -> Counter:
+        """Incidents per category in ``[start, end)`` (on the days where ``days`` is true, if given), without the
+        sources ``leave_out``."""
         a, b = (start - self.first).days, (end - self.first).days
         out: Counter = Counter()
         for (category, source, org), daily in self.counts.items():
             if (source, org) not in leave_out:
-                n = int(daily[a:b].sum())
+                n = int(daily[a:b].sum() if days is None else daily[a:b][days].sum())
                 if n:
                     out[category] += n
         return out

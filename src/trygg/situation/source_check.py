@@ -5,7 +5,9 @@ walks — is judged against its own usual volume over the days the report reads
 (:mod:`trygg.analysis.sources`). A source silent or far below its normal for at least ``MISSING_SHARE`` of a
 period is *missing* in that period. The category comparison then compares like with like
 (:func:`comparable`): a source missing now is left out of the comparison on both sides; a baseline period in
-which another source is missing is dropped, or — when that would drop more than half of the baseline, or
+which another source is missing for at most half of its days is counted over the days every source is there (as
+incidents per day, so the period weighs by the days left); a baseline period in which a source is missing for longer
+is dropped, or — when that would drop more than half of the baseline, or
 leave fewer than ``MIN_BASELINE`` periods — the source is left out instead, unless it carries half of the events or
 more (the police in a town with few partner reports): then the periods are dropped as long as one is left, since a
 comparison of what remains without the main source would say nothing. The report names every gap at its top, so a
@@ -16,8 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import numpy as np
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -30,6 +33,7 @@ from trygg.situation import data as d
 MIN_BASELINE = 2  # fewer baseline periods cannot show how much periods vary: rather leave a source out …
 MAIN_SOURCE = 0.5  # … unless the sources left out would be this share of the events or more
 MISSING_SHARE = 0.1  # a source missing for this share of a period's days makes the period incomplete for it
+TRIM_UP_TO = 0.5  # a baseline period missing a source for at most this share is counted over its complete days
 
 Key = tuple[str, int | None]  # (source, reporting organisation)
 
@@ -51,6 +55,14 @@ class SourceStatus:
             return False
         share = self.health.missing_share((start - self.first_day).days, (end - self.first_day).days)
         return share >= MISSING_SHARE
+
+    def present(self, period: Period) -> np.ndarray:
+        """For each day of ``period``, whether the source is there (not in one of its gaps)."""
+        mask = np.ones(period.days, dtype=bool)
+        offset = (self.first_day - period.start).days
+        for gap in self.health.gaps:
+            mask[max(0, gap.start + offset) : max(0, gap.end + offset)] = False
+        return mask
 
     def gaps_json(self, periods: list[Period] | None = None) -> list[dict]:
         """The gaps (those touching ``periods`` when given), with local dates."""
@@ -122,6 +134,12 @@ class Comparable:
     baseline: list[Period]
     excluded: list[SourceStatus]  # left out on both sides
     dropped: list[Period]  # baseline periods left out because a source is missing in them
+    trimmed: dict[str, np.ndarray] = field(default_factory=dict)  # period key → its days every source is there
+
+    def days(self, period: Period) -> int:
+        """The days a baseline period is counted over."""
+        mask = self.trimmed.get(period.key)
+        return period.days if mask is None else int(mask.sum())
 
     def excluded_keys(self) -> frozenset[Key]:
         return frozenset(s.key for s in self.excluded)
@@ -137,19 +155,31 @@ class Comparable:
         return where
 
 
-def comparable(current: Period, baseline: list[Period], found: list[SourceStatus]) -> Comparable:
-    """The like-with-like comparison (module docstring)."""
+def comparable(current: Period, baseline: list[Period], found: list[SourceStatus], trim: bool = False) -> Comparable:
+    """The like-with-like comparison (module docstring); ``trim``: baseline periods may be counted over part of their
+    days (possible where the counts are read per day)."""
     excluded = [s for s in found if s.missing_in(current)]
     rest = [s for s in found if s not in excluded]
+    trimmed: dict[str, np.ndarray] = {}
+    for p in baseline if trim else []:
+        gappy = [s for s in rest if s.missing_in(p)]
+        if gappy and all(s.missing_share(p) <= TRIM_UP_TO for s in gappy):
+            mask = np.logical_and.reduce([s.present(p) for s in gappy])
+            if mask.sum() >= p.days * (1 - TRIM_UP_TO):
+                trimmed[p.key] = mask
+
+    def missing(s: SourceStatus, p: Period) -> bool:
+        return p.key not in trimmed and s.missing_in(p)
+
     total_rate = sum(s.health.rate for s in rest) or 1.0
     for s in list(rest):
-        gaps = sum(s.missing_in(p) for p in baseline)
+        gaps = sum(missing(s, p) for p in baseline)
         main = s.health.rate / total_rate >= MAIN_SOURCE and gaps < len(baseline)
         if baseline and gaps * 2 > len(baseline) and not main:
             excluded.append(s)
             rest.remove(s)
-    kept = [p for p in baseline if not any(s.missing_in(p) for s in rest)]
-    gappy = [s for s in rest if any(s.missing_in(p) for p in baseline)]
+    kept = [p for p in baseline if not any(missing(s, p) for s in rest)]
+    gappy = [s for s in rest if any(missing(s, p) for p in baseline)]
     carries = sum(s.health.rate for s in gappy) / (sum(s.health.rate for s in rest) or 1.0)
     if len(kept) < MIN_BASELINE <= len(baseline) and not (kept and carries >= MAIN_SOURCE):
         # dropping would leave too little to compare with: leave the gappy sources out instead — unless they are
@@ -157,7 +187,7 @@ def comparable(current: Period, baseline: list[Period], found: list[SourceStatus
         excluded += gappy
         kept = list(baseline)
     dropped = [p for p in baseline if p not in kept]
-    return Comparable(kept, excluded, dropped)
+    return Comparable(kept, excluded, dropped, {k: m for k, m in trimmed.items() if any(p.key == k for p in kept)})
 
 
 def incomplete_periods(found: list[SourceStatus], periods: list[Period]) -> list[bool]:
@@ -185,4 +215,7 @@ def report_json(found: list[SourceStatus], first: dt.date, last: dt.date, curren
         "missing_now": [s.label for s in found if s.missing_in(current)],
         "excluded": [s.label for s in use.excluded],
         "dropped": [p.label_sv for p in use.dropped],
+        "trimmed": [
+            {"label": p.label_sv, "days": use.days(p), "of": p.days} for p in use.baseline if p.key in use.trimmed
+        ],
     }
