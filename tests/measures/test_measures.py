@@ -173,7 +173,7 @@ def test_a_meeting_decision_becomes_a_measure_and_the_next_meeting_follows_it_up
     assert measure.decision.meeting == meeting
     client.post("/atgarder/moten/nytt/", {"cooperation": coop.pk, "week": "2026-W11"})
     following = Meeting.objects.get(week="2026-W11")
-    assert following.agenda["previous_week"] == "2026-W10"
+    assert following.agenda["previous_week"] == "vecka 10, 2 mar – 8 mar 2026"
     assert following.agenda["previous_decisions"][0]["text"] == "Trygghetsvandring vid Resecentrum"
     assert following.agenda["previous_decisions"][0]["status"] == "Planerad"
     pdf = client.get(f"/atgarder/moten/{meeting.pk}/?format=pdf")
@@ -318,3 +318,11 @@ def test_a_past_report_lists_the_measures_that_ran_in_it_not_todays(demo_orgs):
     now = lagesbild_section(municipality, None, None)
     assert not now["during"] and "Sanera klottret" in [m["title"] for m in now["items"]]
     assert "Städning vid Stortorget" not in [m["title"] for m in now["items"]]
+
+
+def test_a_meeting_is_named_by_its_weeks_dates_not_its_iso_code():
+    from trygg.core.periods import key_label
+
+    assert key_label("2026-W50") == "vecka 50, 7 dec – 13 dec 2026"
+    assert key_label("2026-W53") == "vecka 53, 28 dec 2026 – 3 jan 2027"
+    assert key_label("2026-03") == "mars 2026" and key_label("inte en period") == "inte en period"

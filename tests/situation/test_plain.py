@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from trygg.core.periods import parse_period
-from trygg.situation.plain import KEY_POINTS, key_points, week_label, year_on_year
+from trygg.core.periods import parse_period, week_label
+from trygg.situation.plain import KEY_POINTS, key_points, year_on_year
 
 
 def row(code, direction, count=10, expected=10.0, low=None, high=None, q=None):

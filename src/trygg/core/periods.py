@@ -98,6 +98,28 @@ class Period:
                 for d in (self.start + dt.timedelta(days=i) for i in range(7))]  # fmt: skip
 
 
+def week_label(period: Period) -> str:
+    """'vecka 49, 30 nov – 6 dec 2026': a week named by its dates, as a reader says it."""
+    last = period.end - dt.timedelta(days=1)
+    first = f"{period.start.day} {MONTHS_SV[period.start.month - 1][:3]}"
+    if period.start.year != last.year:
+        first += f" {period.start.year}"
+    return f"vecka {period.number}, {first} – {last.day} {MONTHS_SV[last.month - 1][:3]} {last.year}"
+
+
+def reader_label(period: Period) -> str:
+    """A period as a reader says it: a week by its dates, the others by name ('mars 2026', 'år 2025')."""
+    return week_label(period) if period.kind == "week" else period.label_sv
+
+
+def key_label(key: str) -> str:
+    """A period key ('2026-W50') as a reader says it ('vecka 50, 7 dec – 13 dec 2026'); other text as it is."""
+    try:
+        return reader_label(parse_period(key))
+    except PeriodError:
+        return key
+
+
 def week(year_: int, number: int) -> Period:
     try:
         start = dt.date.fromisocalendar(year_, number, 1)

@@ -114,7 +114,7 @@ def build_agenda(cooperation, week: str, today: dt.date | None = None) -> dict:
         "label": period.label_sv,
         "municipalities": items,
         "overdue": late,
-        "previous_week": previous.week if previous else None,
+        "previous_week": previous.week_name if previous else None,
         "previous_decisions": follow,
     }
 
@@ -134,7 +134,7 @@ def decide(meeting: Meeting, text: str, owner, due: dt.date, municipality, kind:
             owner=owner,
             due=due,
             status=Measure.Status.PLANNED,
-            description=f"Beslut på EST-mötet {meeting.week}.",
+            description=f"Beslut på EST-mötet {meeting.week_name}.",
         )
         decision = Decision.objects.create(meeting=meeting, text=text[:500], owner=owner, due=due, measure=measure)
         log.record(user, "create", measure, summary=f"from the EST meeting {meeting.week}")

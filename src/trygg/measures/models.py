@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from trygg.core.periods import key_label
 from trygg.orgs.models import REPORTING_ROLES, Cooperation, Municipality, Organisation, Place, reach
 from trygg.orgs.restrict import RestrictedQuerySet, is_superuser
 
@@ -254,7 +255,12 @@ class Meeting(models.Model):
         constraints = [models.UniqueConstraint(fields=["cooperation", "week"], name="one_meeting_per_week")]
 
     def __str__(self) -> str:
-        return f"{self.cooperation} {self.week}"
+        return f"{self.cooperation} {self.week_name}"
+
+    @property
+    def week_name(self) -> str:
+        """The meeting's week as a reader says it: 'vecka 50, 7 dec – 13 dec 2026'."""
+        return key_label(self.week)
 
 
 class Decision(models.Model):

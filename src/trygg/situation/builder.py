@@ -41,7 +41,7 @@ from trygg.analysis.grid import to_projected
 from trygg.analysis.harm import DEFAULT_WEIGHTS, harm_weights
 from trygg.analysis.rates import rate
 from trygg.analysis.temporal import time_of_week
-from trygg.core.periods import Period
+from trygg.core.periods import Period, reader_label
 from trygg.incidents.models import Category, Incident, Precision, Source
 from trygg.orgs.models import Municipality, OfficialStatistic, Place
 from trygg.situation import data as d
@@ -93,7 +93,7 @@ def _period_json(period: Period) -> dict:
     return {
         "key": period.key,
         "kind": period.kind,
-        "label": plain.week_label(period) if period.kind == "week" else period.label_sv,
+        "label": reader_label(period),
         "start": period.start.isoformat(),
         "end": (period.end - dt.timedelta(days=1)).isoformat(),
     }
@@ -279,7 +279,7 @@ class ReportBuilder:
         if days == 0 or not self.covered(same_days):
             return plain.year_on_year({}, None, self.labels)
         table = plain.year_on_year(Counter(current.category.tolist()), self.category_counts(same_days), self.labels)
-        table["last_label"] = last.label_sv if last.kind != "week" else plain.week_label(last)
+        table["last_label"] = reader_label(last)
         table["partial_days"] = days if days < self.period.days else None
         table["sources_missing"] = sorted({s.label for s in found for p in (self.period, same_days) if s.missing_in(p)})
         return table

@@ -21,15 +21,6 @@ FOLD_BELOW = 5  # categories with fewer events than this both years are one line
 PERCENT_FROM = 10  # a change in percent only from this many events last year: "+400 %" on 1 → 5 says nothing
 
 
-def week_label(period: Period) -> str:
-    """'vecka 49, 30 nov – 6 dec 2026': a week named by its dates, as a reader says it."""
-    last = period.end - dt.timedelta(days=1)
-    first = f"{period.start.day} {MONTHS_SV[period.start.month - 1][:3]}"
-    if period.start.year != last.year:
-        first += f" {period.start.year}"
-    return f"vecka {period.number}, {first} – {last.day} {MONTHS_SV[last.month - 1][:3]} {last.year}"
-
-
 def axis_label(period: Period) -> str:
     """A period as a chart axis names it, by its dates: 'v. 49 (30/11–6/12)', 'nov 2026', 'T1 2025 (jan–apr)'."""
     if period.kind == "week":

@@ -15,11 +15,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from trygg.audit import log
-from trygg.core.periods import PeriodError, current, parse_period
+from trygg.core.periods import PeriodError, current, parse_period, reader_label
 from trygg.orgs import access
 from trygg.orgs.models import Municipality, Place
 from trygg.situation import charts as charts_module
-from trygg.situation import csv_tables, docx_export, plain
+from trygg.situation import csv_tables, docx_export
 from trygg.situation.comparison import compare
 from trygg.situation.data import Scope
 from trygg.situation.models import Narrative, ReportCache
@@ -73,7 +73,7 @@ def index(request):
         (_("Last year"), current("year", today).shifted(-1)),
     ]
     # named as on the report ("vecka 49, 30 nov – 6 dec"), not by their codes
-    shortcuts = [(label, p.key, plain.week_label(p) if p.kind == "week" else p.label_sv) for label, p in periods]
+    shortcuts = [(label, p.key, reader_label(p)) for label, p in periods]
     error = None
     if request.GET.get("m", "").isdigit() and request.GET.get("period"):
         try:
@@ -108,9 +108,7 @@ def report(request, code: str, period: str):
 
 
 def _period_label(period) -> str:
-    from trygg.situation.plain import week_label
-
-    return week_label(period) if period.kind == "week" else period.label_sv
+    return reader_label(period)
 
 
 def _area_query(place) -> str:
