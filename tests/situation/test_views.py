@@ -213,6 +213,15 @@ def test_comparison_shows_rates_with_intervals_not_counts(login, week):
     page = client.get("/lagesbild/jamforelse/?m=1780&m=1880&period=2026-03")
     assert page.status_code == 200
     assert "per 10 000" in page.content.decode()
+    # the same tables for a spreadsheet: a row per figure, a column per town, Swedish decimals, the interval apart
+    table = client.get("/lagesbild/jamforelse/?m=1780&m=1880&period=2026-03&format=csv")
+    assert table["Content-Type"].startswith("text/csv") and "attachment" in table["Content-Disposition"]
+    lines = [line.split(";") for line in table.content.decode("utf-8-sig").splitlines()]
+    assert lines[0][1:] == [rows["1780"]["name"], rows["1880"]["name"]]
+    by_figure = {line[0]: line[1:] for line in lines}
+    shown = by_figure["Partnernas rapporter per 10 000"]
+    assert shown == [f"{rows[c]['partners']['rate']:.1f}".replace(".", ",") for c in ("1780", "1880")]
+    assert by_figure["Partnernas rapporter under perioden"] == ["3", "5"]
 
 
 def test_comparison_counts_imported_partner_reports_as_est_and_police_events_apart(login, week):

@@ -97,3 +97,36 @@ def _time_of_week(r: dict, writer: SafeWriter) -> None:
     writer.writerow([_("Weekday"), *[f"{h:02d}–{(h + 1) % 24:02d}" for h in range(24)]])
     for day, row in zip(WEEKDAYS_SV, r["time_of_week"], strict=True):
         writer.writerow([day, *row])
+
+
+def comparison(result: dict, stream) -> None:
+    """The municipality comparison's tables (as on its page) as one CSV: a row per figure, a column per
+    municipality; the police's interval in columns of its own, every figure in the reader's decimal sign."""
+    writer = writer_for(stream)
+    towns = result["municipalities"]
+    writer.writerow([_("Figure"), *[m["name"] for m in towns]])
+    period = result.get("period") or {}
+    writer.writerow([_("Period"), *[period.get("label", "") for _m in towns]])
+
+    def line(label: str, values) -> None:
+        writer.writerow([label, *values])
+
+    if result.get("police_compared"):
+        line(_("Police events placed in the municipality, per 10 000"),
+             [_num((m["police"].get("placed") or {}).get("rate"), 1) for m in towns])  # fmt: skip
+        line(_("Police events with the county's events shared by population, per 10 000"),
+             [_num((m.get("rate") or {}).get("rate"), 1) for m in towns])  # fmt: skip
+        line(_("Interval from"), [_num((m.get("rate") or {}).get("low"), 1) for m in towns])
+        line(_("Interval to"), [_num((m.get("rate") or {}).get("high"), 1) for m in towns])
+        line(_("Of which the county's events shared by population") + " (%)",
+             [_num(None if m["police"].get("county_share") is None else 100 * m["police"]["county_share"], 0)
+              for m in towns])  # fmt: skip
+        line(_("Harm-weighted police events per 10 000 (the county's events shared by population; not tested, one "
+               "grave event can decide it)"), [_num(m.get("harm_rate"), 1) for m in towns])  # fmt: skip
+    line(_("Reported crimes per 100 000 (official)"),
+         [_num((m.get("official") or {}).get("value"), 0) for m in towns])  # fmt: skip
+    if result.get("partners_compared"):
+        line(_("Partner reports in the period"), [_num(m["partners"].get("count"), 0) for m in towns])
+        line(_("Partner reports per 10 000"), [_num(m["partners"].get("rate"), 1) for m in towns])
+        line(_("Organisations that reported"), [_num(m["partners"].get("organisations"), 0) for m in towns])
+        line(_("Of them generated demo data"), [_num(m["partners"].get("generated"), 0) for m in towns])

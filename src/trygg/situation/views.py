@@ -264,6 +264,12 @@ def comparison(request):
     if request.GET.get("format") == "json" and result:
         payload = {k: v for k, v in result.items() if k != "chart"}
         return JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    if request.GET.get("format") == "csv" and result:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        names = "-".join(m["code"] for m in result["municipalities"])
+        response["Content-Disposition"] = f'attachment; filename="jamforelse-{names}-{period.key}.csv"'
+        csv_tables.comparison(result, response)
+        return response
     return render(
         request,
         "situation/comparison.html",
