@@ -401,3 +401,18 @@ def test_a_lone_event_in_the_week_is_not_a_hot_spot(demo_orgs):
     r = build_report(karlstad, parse_period("2026-W10"), options=FAST)
     assert r["spatial"]["available"] and r["spatial"]["hotspots"] == [] and r["spatial"]["hot_cells"] == []
     assert "Ingen plats sticker ut" in render_lagesbild(r)
+
+
+def test_the_harm_weighted_figure_says_when_a_few_grave_incidents_make_most_of_it(demo_orgs):
+    org = demo_orgs["orgs"]["centrum-karlstad"]
+    week = parse_period("2026-W10")
+    for i in range(20):
+        make_incident(org=org, category="nedskrapning", when=at(week.start + dt.timedelta(days=i % 7)))
+    for i in range(3):
+        make_incident(org=org, category="grovt_vald", when=at(week.start + dt.timedelta(days=i)))
+    karlstad = Municipality.objects.get(code="1780")
+    harm = build_report(karlstad, week, options=FAST)["harm"]
+    assert harm["dominant"]["n"] == 2  # two of 3 × 3650 are half of 3 × 3650 + 20 already
+    assert harm["dominant"]["share"] == pytest.approx(2 * 3650 / (3 * 3650 + 20), abs=0.001)
+    Incident.objects.filter(category__code="grovt_vald").delete()
+    assert build_report(karlstad, week, options=FAST)["harm"]["dominant"] is None  # 20 equal ones: nothing to say

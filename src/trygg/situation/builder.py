@@ -65,6 +65,7 @@ SOURCES = [
 ]
 
 
+DOMINANT_AT_MOST, DOMINANT_AMONG = 3, 10  # a harm-weighted figure made by so few of so many incidents is said
 WIDE_SPAN = 4.0  # an interval whose ends differ more than this factor says too little to be "no clear difference"
 
 
@@ -364,6 +365,20 @@ class ReportBuilder:
             "category_labels": {code: self.labels.get(code, code) for code in top},
         }
 
+    def _dominant(self, weights: np.ndarray, categories: list[str], total: float) -> dict | None:
+        """The fewest heaviest incidents that make up half of the harm-weighted figure or more, when they are few
+        (at most ``DOMINANT_AT_MOST``) among many (at least ``DOMINANT_AMONG``): three shootings that are 97 % of it
+        are said, two littering reports that are half of it are not."""
+        if weights.size < DOMINANT_AMONG or total <= 0:
+            return None
+        order = np.argsort(-weights, kind="stable")
+        shares = np.cumsum(weights[order]) / total
+        k = int(np.searchsorted(shares, 0.5) + 1)
+        if k > DOMINANT_AT_MOST:
+            return None
+        labels = sorted({self.labels.get(categories[i], categories[i]) for i in order[:k]})
+        return {"n": k, "share": _round(float(shares[k - 1]), 3), "labels": labels}
+
     def harm(self, current: d.Frame) -> dict:
         weights = harm_weights(current.category.tolist(), self.options.harm_weights)
         total = float(weights.sum())
@@ -371,6 +386,7 @@ class ReportBuilder:
         heaviest = int(weights.argmax()) if weights.size else None
         return {
             "total": _round(total, 1),
+            "dominant": self._dominant(weights, current.category.tolist(), total),
             # one grave event can be most of the figure: say so where it is shown
             "largest_share": _round(float(weights[heaviest]) / total, 3) if heaviest is not None and total else None,
             "largest_label": self.labels.get(current.category[heaviest], "") if heaviest is not None else "",

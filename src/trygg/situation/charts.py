@@ -24,11 +24,13 @@ Render = Callable[..., Figure]
 MARKERS = ["o", "s", "^", "D", "v", "P"]
 LINESTYLES = ["-", "--", ":", "-.", (0, (5, 1)), (0, (3, 1, 1, 1))]
 HATCH = {"hot_99": "xxxx", "hot_95": "////", "cold_99": "oo", "cold_95": ".."}
+# a cell is classed by its 3 × 3 neighbourhood (Getis–Ord Gi*), so a cell without events of its own can be in a hot
+# zone: said in the label, so that an empty hot cell on the map or in the CSV is not read as a mistake
 CLASS_LABEL_SV = {
-    "hot_99": "Het punkt 99 %",
-    "hot_95": "Het punkt 95 %",
-    "cold_99": "Kall punkt 99 %",
-    "cold_95": "Kall punkt 95 %",
+    "hot_99": "Het zon 99 % (rutan med grannrutor)",
+    "hot_95": "Het zon 95 % (rutan med grannrutor)",
+    "cold_99": "Kall zon 99 % (rutan med grannrutor)",
+    "cold_95": "Kall zon 95 % (rutan med grannrutor)",
 }
 _PATTERN_SV = {
     "new": "tillkommen",  # not "ny": the weekly "ny het punkt" is the space-time scan

@@ -26,6 +26,8 @@ window.Trygg = window.Trygg || {};
       options || {}));
     // the zoom buttons in the page's language (Leaflet's own titles are English)
     L.control.zoom({ zoomInTitle: meta("trygg-zoom-in") || "+", zoomOutTitle: meta("trygg-zoom-out") || "−" }).addTo(map);
+    // Leaflet's own credit without its English tooltip ("A JavaScript library for interactive maps")
+    if (map.attributionControl) { map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>'); }
     var url = meta("trygg-tile-url");
     if (url) {
       L.tileLayer(url, { maxZoom: 19, attribution: meta("trygg-tile-attribution") }).addTo(map);
