@@ -150,6 +150,14 @@ def source_gaps(check: dict | None) -> bool:
 
 
 @register.filter
+def until_sv(value: str | None) -> str:
+    """The last day of a span given by its end (the day after it): '2026-05-01' → '30 april 2026'."""
+    if not value:
+        return ""
+    return date_format(dt.date.fromisoformat(str(value)[:10]) - dt.timedelta(days=1), "j F Y")
+
+
+@register.filter
 def date_sv(value: str | None) -> str:
     """An ISO date as the reader writes it: '2026-02-01' → '1 februari 2026' (in the active language)."""
     if not value:
@@ -171,6 +179,15 @@ def computed_at(value: str | None) -> str:
     if not value:
         return ""
     return date_format(dt.datetime.fromisoformat(str(value)), "j F Y H:i")
+
+
+@register.filter
+def signed_decimal(value, digits: int = 1) -> str:
+    """A number with a true minus sign and one decimal, as the tables write it: −117,5; 9,5."""
+    if value is None:
+        return "–"
+    text = number(abs(float(value)), int(digits))
+    return f"−{text}" if float(value) < 0 and text.strip("0,.") else text
 
 
 @register.filter
