@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -16,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from trygg.core import geo
 from trygg.core.dbfunc import EpochSeconds, numeric_rows
-from trygg.incidents.models import PRECISION_RADIUS_M, Incident, Precision, shared_with_partners
+from trygg.incidents.models import PRECISION_RADIUS_M, Category, Incident, Precision, shared_with_partners
 from trygg.orgs import access
 from trygg.orgs.models import Municipality, Place
 
@@ -264,21 +266,40 @@ class DayCounts:
         return out
 
 
+ROOMY_WORK_MEM = "64MB"  # for the grouped reads over years: half a million rows hashed in memory, not sorted on disk
+
+
+@contextmanager
+def roomy_memory():
+    """PostgreSQL may use more memory for sorting and hashing in what runs inside (``SET LOCAL work_mem``, this
+    transaction only): a grouped read over three years of a town then hashes in memory instead of sorting on disk."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('work_mem', %s, true)", [ROOMY_WORK_MEM])
+        yield
+
+
 def day_counts(qs: QuerySet, first: dt.date, last: dt.date) -> DayCounts:
-    """One grouped query over ``[first, last)`` (local days)."""
+    """One grouped query over ``[first, last)`` (local days); grouped by the category's id, not its code, so the
+    database groups integers."""
     span = max(0, (last - first).days)
     rows = (
         in_period(qs, first, last)
         .annotate(day=TruncDate("occurred_start", tzinfo=LOCAL))
-        .values_list("category__code", "source", "reporter_org", "day")
+        .values_list("category_id", "source", "reporter_org", "day")
         .annotate(n=Count("id"))
         .order_by()
     )
+    with roomy_memory():
+        rows = list(rows)
+    codes = dict(Category.objects.filter(pk__in={row[0] for row in rows}).values_list("pk", "code"))
     counts: dict[tuple[str, str, int | None], np.ndarray] = {}
     for category, source, org, day, n in rows:
         index = (day - first).days
         if 0 <= index < span:
-            counts.setdefault((category, source, org), np.zeros(span, dtype=np.int64))[index] += n
+            counts.setdefault((codes[category], source, org), np.zeros(span, dtype=np.int64))[index] += n
     return DayCounts(first, span, counts)
 
 
