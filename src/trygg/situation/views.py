@@ -101,14 +101,16 @@ def report(request, code: str, period: str):
             return render(
                 request,
                 "situation/progress.html",
-                {"row": row, "municipality": municipality, "period": period_obj, "place": place},
+                {
+                    "row": row,
+                    "municipality": municipality,
+                    "period": period_obj,
+                    "place": place,
+                    "period_name": reader_label(period_obj),
+                },
             )
     log.record(request.user, "view", object_type="situation.lagesbild", object_id=f"{code}:{period_obj.key}")
     return render(request, "situation/report.html", _report_context(request, row, municipality, period_obj, place))
-
-
-def _period_label(period) -> str:
-    return reader_label(period)
 
 
 def _area_query(place) -> str:
@@ -152,8 +154,8 @@ def _report_context(request, row, municipality, period, place) -> dict:
         "narrative_url": reverse("situation:narrative", args=[municipality.code, period.key]) + _area_query(place),
         "previous": period.shifted(-1).key,
         "next": period.shifted(1).key,
-        "previous_label": _period_label(period.shifted(-1)),
-        "next_label": _period_label(period.shifted(1)),
+        "previous_label": reader_label(period.shifted(-1)),
+        "next_label": reader_label(period.shifted(1)),
     }
 
 
