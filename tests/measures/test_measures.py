@@ -318,6 +318,11 @@ def test_a_past_report_lists_the_measures_that_ran_in_it_not_todays(demo_orgs):
     now = lagesbild_section(municipality, None, None)
     assert not now["during"] and "Sanera klottret" in [m["title"] for m in now["items"]]
     assert "Städning vid Stortorget" not in [m["title"] for m in now["items"]]
+    # a measure without an end but with a due date: a past week's report gives the due date, as the agenda does
+    Measure.objects.filter(title="Sanera klottret").update(due=dt.date(2026, 12, 2))
+    week = lagesbild_section(municipality, None, parse_period("2026-W47"))
+    cleaning = next(m for m in week["items"] if m["title"] == "Sanera klottret")
+    assert week["during"] and cleaning["end"] is None and cleaning["due"] == "2026-12-02"
 
 
 def test_a_meeting_is_named_by_its_weeks_dates_not_its_iso_code():

@@ -50,7 +50,10 @@ def lagesbild_section(municipality, place, period=None) -> dict:
             "status": m.get_status_display(),
             "start": m.start.isoformat() if m.start else None,
             "end": m.end.isoformat() if m.end else None,
-            "due": (m.due or m.end).isoformat() if (m.due or m.end) and not past else None,
+            # a past period's report gives the dates the measure ran, and its due date where it has no end yet
+            "due": (m.due.isoformat() if m.due else None)
+            if past
+            else ((m.due or m.end).isoformat() if (m.due or m.end) else None),
         }
         for m in qs.select_related("owner").order_by("start" if past else "due", "end")[:30]
     ]
