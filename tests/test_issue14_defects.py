@@ -96,3 +96,18 @@ def test_my_reports_lists_what_the_reporter_sent(login, demo_orgs):
     html = login(user).get("/report/mina/?sent=1").content.decode()
     assert "Mina rapporter" in html and "Din rapport har kommit fram" in html and "Ny" in html
     assert "vid Stora torget" in html  # the nearest named place (trygg.orgs.naming), not the precision
+
+
+@pytest.mark.parametrize(
+    ("recorded", "shown"),
+    [
+        ("second factor verified", "bekräftade den andra faktorn"),
+        (
+            "screening run 12 as of 2026-09-15: serious",
+            "granskning 12 per 2026-09-15: rekommendation allvarlig grad av risk",
+        ),
+        ("network viewed: 14 of 30 entities shown, expanded 5, 7", "öppnade nätverket: 14 av 30 visade"),
+    ],
+)
+def test_the_screening_log_says_in_swedish_what_was_recorded_in_english(recorded, shown):
+    assert detail(recorded) == shown

@@ -58,6 +58,17 @@ PATTERNS: list[tuple[re.Pattern, object]] = [
         re.compile(r"^screening run (?P<run>\d+): (?P<recommendation>\w+)$"),
         _("screening %(run)s: recommendation %(recommendation)s"),
     ),
+    (
+        re.compile(r"^screening run (?P<run>\d+) as of (?P<day>\d{4}-\d\d-\d\d): (?P<recommendation>\w+)$"),
+        _("screening %(run)s as of %(day)s: recommendation %(recommendation)s"),
+    ),
+    (
+        re.compile(r"^network viewed: (?P<shown>\d+) of (?P<reached>\d+) entities shown(?:, expanded (?P<open>.+))?$"),
+        _("opened the network: %(shown)s of %(reached)s shown"),
+    ),
+    (re.compile(r"^second factor verified$"), _("confirmed the second factor")),
+    (re.compile(r"^second factor set up$"), _("set up a second factor")),
+    (re.compile(r"^second factor removed$"), _("removed the second factor")),
     (re.compile(r"^search: (?P<query>.*) \((?P<hits>\d+) hits\)$"), _("search for “%(query)s” (%(hits)s hits)")),
     (re.compile(r"^screening log(?: .*)?$"), _("read the screening log")),
     (re.compile(r"^deleted after the retention period$"), _("deleted after the retention period")),
