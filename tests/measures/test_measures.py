@@ -85,12 +85,12 @@ def test_evaluation_counts_in_treated_control_and_buffer(measure, demo_orgs):
 
 def test_evaluation_validation_messages(measure, demo_orgs):
     make_incident(org=demo_orgs["orgs"]["centrum-karlstad"], when=at(dt.date(2024, 1, 1)))
-    with pytest.raises(ValueError, match="end after it starts"):
+    with pytest.raises(ValueError, match="sluta efter att den börjar"):
         evaluate(measure, dt.date(2025, 3, 1), dt.date(2025, 1, 1), dt.date(2025, 7, 1), dt.date(2025, 9, 1))
-    with pytest.raises(ValueError, match="before the data"):
+    with pytest.raises(ValueError, match="innan uppgifterna"):
         evaluate(measure, dt.date(2020, 1, 1), dt.date(2020, 3, 1), dt.date(2025, 7, 1), dt.date(2025, 9, 1))
     measure.control_area = box(T_LAT, T_LON + 0.0005)
-    with pytest.raises(ValueError, match="overlaps the treated area"):
+    with pytest.raises(ValueError, match="överlappar åtgärdens område"):
         evaluate(measure, dt.date(2025, 1, 1), dt.date(2025, 3, 1), dt.date(2025, 7, 1), dt.date(2025, 9, 1))
 
 
@@ -111,7 +111,7 @@ def test_measure_form_refuses_an_overlapping_control_area_and_end_before_start(l
     }
     response = client.post("/atgarder/1780/ny/", data)
     errors = response.context["form"].errors
-    assert "end" in errors and "overlaps" in str(errors["control_place"])
+    assert "end" in errors and "överlappar" in str(errors["control_place"])
     assert not Measure.objects.exists()
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import shapely
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from shapely.geometry import mapping
 
 from trygg.analysis.grid import to_lonlat, to_projected
@@ -41,14 +42,14 @@ def buffer_ring(treated: dict, metres: float) -> dict | None:
 
 def validate_areas(treated: dict | None, control: dict | None) -> None:
     if treated is None:
-        raise AreaError("the measure has no treated area")
+        raise AreaError(_("The measure has no treated area: choose its place (a problem place or a drawn area)."))
     if control is None:
-        raise AreaError("choose a control area to compare with")
+        raise AreaError(_("Choose a control area to compare with."))
     t, c = geo.shape_from_geojson(treated), geo.shape_from_geojson(control)
     if t.geom_type not in ("Polygon", "MultiPolygon") or c.geom_type not in ("Polygon", "MultiPolygon"):
-        raise AreaError("the treated and the control area must be areas (polygons)")
+        raise AreaError(_("The treated and the control area must be areas (polygons), not points."))
     if t.intersects(c) and t.intersection(c).area > 0:
-        raise AreaError("the control area overlaps the treated area")
+        raise AreaError(_("The control area overlaps the treated area."))
 
 
 def count_in(

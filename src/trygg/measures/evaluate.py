@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Min
+from django.utils.translation import gettext as _
 
 from trygg.analysis import effect
 from trygg.analysis.evaluation import Counts, weighted_displacement
@@ -19,14 +20,17 @@ from trygg.measures.areas import AreaError, buffer_ring, count_in, validate_area
 def evaluate(measure, before_start: dt.date, before_end: dt.date, after_start: dt.date, after_end: dt.date) -> dict:
     """Raises AreaError (areas) or ValueError (periods) with a message for the user."""
     if before_end <= before_start or after_end <= after_start:
-        raise ValueError("each period must end after it starts")
+        raise ValueError(_("Each period must end after it starts."))
     if after_start < before_end:
-        raise ValueError("the after period must start when or after the before period ends")
+        raise ValueError(_("The period after must start when the period before ends, or later."))
     first = Incident.objects.filter(municipality=measure.municipality).aggregate(m=Min("occurred_start"))["m"]
     if first is None or before_start < first.date():
-        raise ValueError(f"the before period starts before the data does ({first.date() if first else 'no data'})")
+        raise ValueError(
+            _("The period before starts before the data do (%(first)s).")
+            % {"first": first.date().isoformat() if first else _("no data")}
+        )
     if after_end > dt.date.today() + dt.timedelta(days=1):
-        raise ValueError("the after period ends in the future")
+        raise ValueError(_("The period after ends in the future."))
     treated = measure.treated_area or (measure.problem_place.geometry if measure.problem_place else None)
     validate_areas(treated, measure.control_area)
     ring = buffer_ring(treated, measure.buffer_m)
@@ -47,7 +51,7 @@ def evaluate(measure, before_start: dt.date, before_end: dt.date, after_start: d
         after_days=after_days if before_days != after_days else None,
     )
     result = weighted_displacement(counts)
-    _, weeks = weekly_counts(incidents, areas, measure.municipality, measure.categories, before_start, before_end)
+    _counts, weeks = weekly_counts(incidents, areas, measure.municipality, measure.categories, before_start, before_end)
     lengths = {"before_days": before_days, "after_days": after_days}
     main = effect.treatment_effect(
         before["treated"],

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from trygg.audit import log
 from trygg.core.periods import parse_period
@@ -126,9 +127,9 @@ def decide(meeting: Meeting, text: str, owner, due: dt.date, municipality, kind:
     """A decision in the meeting becomes a measure with an owner and a due date, in one step."""
     text = text.strip()
     if not text:
-        raise ValueError("write the decision")
+        raise ValueError(_("Write the decision."))
     if due < (meeting.held_on or parse_period(meeting.week).start):
-        raise ValueError("the due date is before the meeting")
+        raise ValueError(_("The due date is before the meeting."))
     with transaction.atomic():
         measure = Measure.objects.create(
             title=text[:200],
