@@ -137,3 +137,31 @@ def test_a_baseline_year_missing_a_source_for_two_months_is_counted_over_its_oth
     assert row(r, "trafik")["direction"] == "no_change"
     page = r["sources_check"]["trimmed"][0]
     assert page["days"] < page["of"]
+
+
+def test_a_period_is_trimmed_by_the_gaps_of_the_sources_still_compared_only():
+    """The police missing in part of 2023 trims 2023 to the police's days; a small partner missing all of both
+    earlier years is left out on both sides, and its gaps trim nothing."""
+    from types import SimpleNamespace
+
+    from trygg.situation.source_check import comparable
+
+    def source(label, rate, share, absent):
+        def present(p):
+            mask = np.ones(p.days, dtype=bool)
+            mask[absent.get(p.key, slice(0, 0))] = False
+            return mask
+
+        return SimpleNamespace(label=label, health=SimpleNamespace(rate=rate), present=present,
+                               missing_share=lambda p: share.get(p.key, 0.0),
+                               missing_in=lambda p: share.get(p.key, 0.0) >= 0.1)  # fmt: skip
+
+    now, baseline = parse_period("2025"), [parse_period("2023"), parse_period("2024")]
+    police = source("Polisens händelser", 1.2, {"2023": 0.3}, {"2023": slice(0, 110)})
+    partner = source(
+        "Fastighetsägarna", 0.05, {"2023": 1.0, "2024": 1.0}, {"2023": slice(0, 365), "2024": slice(0, 366)}
+    )
+    use = comparable(now, baseline, [police, partner], trim=True)
+    assert use.excluded == [partner] and [p.key for p in use.baseline] == ["2023", "2024"]
+    assert use.days(baseline[0]) == 365 - 110 and use.days(baseline[1]) == 366
+    assert comparable(now, baseline, [police, partner]).trimmed == {}  # not asked to trim: as before

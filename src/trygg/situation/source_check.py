@@ -160,10 +160,21 @@ def comparable(current: Period, baseline: list[Period], found: list[SourceStatus
     days (possible where the counts are read per day)."""
     excluded = [s for s in found if s.missing_in(current)]
     rest = [s for s in found if s not in excluded]
+
+    def trimmable(s: SourceStatus, p: Period) -> bool:
+        return trim and s.missing_share(p) <= TRIM_UP_TO
+
+    total_rate = sum(s.health.rate for s in rest) or 1.0
+    for s in list(rest):  # a minor source missing (beyond trimming) in most earlier periods is left out
+        gaps = sum(s.missing_in(p) and not trimmable(s, p) for p in baseline)
+        main = s.health.rate / total_rate >= MAIN_SOURCE and gaps < len(baseline)
+        if baseline and gaps * 2 > len(baseline) and not main:
+            excluded.append(s)
+            rest.remove(s)
     trimmed: dict[str, np.ndarray] = {}
-    for p in baseline if trim else []:
+    for p in baseline:  # a period the sources still compared miss only in part: counted over their common days
         gappy = [s for s in rest if s.missing_in(p)]
-        if gappy and all(s.missing_share(p) <= TRIM_UP_TO for s in gappy):
+        if gappy and all(trimmable(s, p) for s in gappy):
             mask = np.logical_and.reduce([s.present(p) for s in gappy])
             if mask.sum() >= p.days * (1 - TRIM_UP_TO):
                 trimmed[p.key] = mask
@@ -171,13 +182,6 @@ def comparable(current: Period, baseline: list[Period], found: list[SourceStatus
     def missing(s: SourceStatus, p: Period) -> bool:
         return p.key not in trimmed and s.missing_in(p)
 
-    total_rate = sum(s.health.rate for s in rest) or 1.0
-    for s in list(rest):
-        gaps = sum(missing(s, p) for p in baseline)
-        main = s.health.rate / total_rate >= MAIN_SOURCE and gaps < len(baseline)
-        if baseline and gaps * 2 > len(baseline) and not main:
-            excluded.append(s)
-            rest.remove(s)
     kept = [p for p in baseline if not any(missing(s, p) for s in rest)]
     gappy = [s for s in rest if any(missing(s, p) for p in baseline)]
     carries = sum(s.health.rate for s in gappy) / (sum(s.health.rate for s in rest) or 1.0)
@@ -187,7 +191,13 @@ def comparable(current: Period, baseline: list[Period], found: list[SourceStatus
         excluded += gappy
         kept = list(baseline)
     dropped = [p for p in baseline if p not in kept]
-    return Comparable(kept, excluded, dropped, {k: m for k, m in trimmed.items() if any(p.key == k for p in kept)})
+    # a kept period is trimmed by the gaps of the sources still compared only (one left out needs no trimming)
+    final: dict[str, np.ndarray] = {}
+    for p in kept:
+        gappy_here = [s for s in found if s not in excluded and s.missing_in(p)] if p.key in trimmed else []
+        if gappy_here:
+            final[p.key] = np.logical_and.reduce([s.present(p) for s in gappy_here])
+    return Comparable(kept, excluded, dropped, final)
 
 
 def incomplete_periods(found: list[SourceStatus], periods: list[Period]) -> list[bool]:
