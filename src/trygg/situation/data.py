@@ -266,18 +266,20 @@ class DayCounts:
         return out
 
 
-ROOMY_WORK_MEM = "64MB"  # for the grouped reads over years: half a million rows hashed in memory, not sorted on disk
+# for a grouped read over years (half a million rows): hashed in memory, not sorted on disk, and scanned by parallel
+# workers (the planner, which overestimates the groups of a day's date a hundredfold, would not)
+ROOMY_SETTINGS = {"work_mem": "64MB", "parallel_setup_cost": "0", "parallel_tuple_cost": "0"}
 
 
 @contextmanager
 def roomy_memory():
-    """PostgreSQL may use more memory for sorting and hashing in what runs inside (``SET LOCAL work_mem``, this
-    transaction only): a grouped read over three years of a town then hashes in memory instead of sorting on disk."""
+    """PostgreSQL's settings for one large grouped read in what runs inside (``SET LOCAL``: this transaction only)."""
     if connection.vendor != "postgresql":
         yield
         return
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('work_mem', %s, true)", [ROOMY_WORK_MEM])
+        for name, value in ROOMY_SETTINGS.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
         yield
 
 
