@@ -412,7 +412,7 @@ def test_the_harm_weighted_figure_says_when_a_few_grave_incidents_make_most_of_i
         make_incident(org=org, category="grovt_vald", when=at(week.start + dt.timedelta(days=i)))
     karlstad = Municipality.objects.get(code="1780")
     harm = build_report(karlstad, week, options=FAST)["harm"]
-    assert harm["dominant"]["n"] == 2  # two of 3 × 3650 are half of 3 × 3650 + 20 already
-    assert harm["dominant"]["share"] == pytest.approx(2 * 3650 / (3 * 3650 + 20), abs=0.001)
+    assert harm["dominant"]["n"] == 3  # two of 3 × 3650 are half already, but the third weighs as much: not cut
+    assert harm["dominant"]["share"] == pytest.approx(3 * 3650 / (3 * 3650 + 20), abs=0.001)
     Incident.objects.filter(category__code="grovt_vald").delete()
     assert build_report(karlstad, week, options=FAST)["harm"]["dominant"] is None  # 20 equal ones: nothing to say

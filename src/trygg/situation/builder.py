@@ -374,6 +374,7 @@ class ReportBuilder:
         order = np.argsort(-weights, kind="stable")
         shares = np.cumsum(weights[order]) / total
         k = int(np.searchsorted(shares, 0.5) + 1)
+        k = int((weights >= weights[order[k - 1]]).sum())  # those as heavy as the last one taken: ties not cut
         if k > DOMINANT_AT_MOST:
             return None
         labels = sorted({self.labels.get(categories[i], categories[i]) for i in order[:k]})
