@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from tests.factories import make_incident
 from trygg.audit.models import AuditEvent
+from trygg.incidents.models import Incident
 from trygg.situation.models import Narrative, ReportCache
 
 pytestmark = pytest.mark.django_db
@@ -239,6 +240,13 @@ def test_comparison_counts_imported_partner_reports_as_est_and_police_events_apa
     assert partners["rate"] == pytest.approx(5 * 10_000 / population, abs=0.01)
     assert karlstad["police"]["placed"]["rate"] == pytest.approx(2 * 10_000 / population, abs=0.01)
     assert karlstad["rate"]["rate"] == pytest.approx(2 * 10_000 / population, abs=0.01)  # the police's alone
+    assert karlstad["police"]["generated"] == 0
+    Incident.objects.filter(source="police", external_id="p0").update(is_generated=True)  # a moved demo event
+    again = client.get("/lagesbild/jamforelse/?m=1780&m=1880&period=2026-03&format=json").json()
+    assert next(m for m in again["municipalities"] if m["code"] == "1780")["police"]["generated"] == 1
+    later = (timezone.localdate() + dt.timedelta(days=400)).year
+    page = client.get(f"/lagesbild/jamforelse/?m=1780&m=1880&period={later}")
+    assert page.status_code == 200 and "Perioden har inte börjat" in page.content.decode()
 
 
 def test_comparison_warns_when_a_municipalitys_data_begin_inside_the_period(login, demo_orgs):

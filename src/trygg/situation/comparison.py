@@ -233,6 +233,10 @@ def compare(municipalities, period: Period, scope: d.Scope | None = None) -> dic
                 "county_events": p.county,
                 "apportioned": {"count": _round(p.apportioned, 2), "rate": _rate(p.apportioned, population)},
                 "county_share": _round(p.county_share, 4),
+                # the demo's police events moved to its weeks (trygg.demo.police_shift): real events, dates not
+                "generated": d.in_period(
+                    visible.filter(source=Source.POLICE, municipality=m, is_generated=True), period.start, period.end
+                ).count(),
             },
             "partners": _partners(visible, m, period),
             "rate": _interval(p, population, disp.phi),

@@ -255,7 +255,9 @@ def comparison(request):
     except PeriodError as exc:
         error = str(exc)
     else:
-        if len(chosen) >= 2:
+        if period.start > timezone.localdate():
+            error = _("The period has not begun: there is nothing to report yet.")
+        elif len(chosen) >= 2:
             with translation.override("sv"):
                 # the partners' view for every municipality: a user's own internal reports would count for
                 # their municipality only, and the comparison would not be like for like
