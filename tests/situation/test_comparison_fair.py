@@ -106,6 +106,12 @@ def test_the_headline_ratio_uses_the_shared_counts_and_partner_reports_stay_apar
     # the interval is never narrower than chance alone, and finite
     assert r["low"] <= r["poisson_low"] < r["ratio"] < r["poisson_high"] <= r["high"] < math.inf
     assert r["different"] is False  # 11 against 12 events
+    # the CSV table carries the same ratio and interval (Swedish decimals)
+    table = client.get(URL + "&format=csv").content.decode("utf-8-sig").splitlines()
+    rows = {line.split(";")[0]: line.split(";")[1:] for line in table}
+    ratio = rows[f"Kvot av polisens händelser per 10 000, {r['a']} / {r['b']}"]
+    assert ratio[0] == f"{r['ratio']:.2f}".replace(".", ",")
+    assert rows["Kvotens intervall från"][0] == f"{r['low']:.2f}".replace(".", ",")
 
 
 @pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trygg.audit import log
-from trygg.core.periods import parse_period
+from trygg.core.periods import parse_period, reader_label
 from trygg.measures.models import Decision, Measure, Meeting
 from trygg.orgs.models import Municipality
 from trygg.situation.builder import Options, ReportBuilder
@@ -115,7 +115,7 @@ def build_agenda(cooperation, week: str, today: dt.date | None = None) -> dict:
     ]
     return {
         "week": period.key,
-        "label": period.label_sv,
+        "label": reader_label(period),
         "municipalities": items,
         "overdue": late,
         "previous_week": previous.week_name if previous else None,

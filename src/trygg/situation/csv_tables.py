@@ -123,6 +123,13 @@ def comparison(result: dict, stream) -> None:
               for m in towns])  # fmt: skip
         line(_("Harm-weighted police events per 10 000 (the county's events shared by population; not tested, one "
                "grave event can decide it)"), [_num(m.get("harm_rate"), 1) for m in towns])  # fmt: skip
+    ratio = result.get("police_ratio") or {}
+    if result.get("police_compared") and ratio.get("enough"):
+        label = _("Ratio of the police events per 10 000, %(a)s / %(b)s") % {"a": ratio["a"], "b": ratio["b"]}
+        blank = [""] * (len(towns) - 1)
+        line(label, [_num(ratio["ratio"], 2), *blank])
+        line(_("The ratio's interval from"), [_num(ratio["low"], 2), *blank])
+        line(_("The ratio's interval to"), [_num(ratio["high"], 2), *blank])
     line(_("Reported crimes per 100 000 (official)"),
          [_num((m.get("official") or {}).get("value"), 0) for m in towns])  # fmt: skip
     if result.get("partners_compared"):
