@@ -165,3 +165,22 @@ def test_a_period_is_trimmed_by_the_gaps_of_the_sources_still_compared_only():
     assert use.excluded == [partner] and [p.key for p in use.baseline] == ["2023", "2024"]
     assert use.days(baseline[0]) == 365 - 110 and use.days(baseline[1]) == 366
     assert comparable(now, baseline, [police, partner]).trimmed == {}  # not asked to trim: as before
+
+
+def test_when_the_only_source_is_missing_now_the_total_says_nothing_was_compared(demo_orgs):
+    """The police's events are all a town has, and the feed is silent this month: left out on both sides, nothing is
+    left — the total row says "inget att jämföra med", not "för få händelser"."""
+    traffic = Category.objects.current().get(code="trafik")
+    rng = np.random.default_rng(7)
+    rows, day = [], dt.date(2024, 1, 1)
+    while day < dt.date(2026, 2, 1):
+        when = dt.datetime.combine(day, dt.time(12), TZ)
+        for i in range(int(rng.poisson(1.0))):
+            rows.append(Incident(category=traffic, municipality_id="1780", county_id="17", lat=59.40, lon=13.51,
+                                 precision="municipality", occurred_start=when, reported_at=when, source="police",
+                                 visibility="public", external_id=f"q{day}-{i}"))  # fmt: skip
+        day += dt.timedelta(days=1)
+    Incident.objects.bulk_create(rows, batch_size=2000)
+    r = build_report(Municipality.objects.get(code="1780"), parse_period("2026-03"), options=FAST)
+    assert r["sources_check"]["excluded"] == ["Polisens händelser"]
+    assert row(r, "_total")["direction"] == "no_data"

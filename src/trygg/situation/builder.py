@@ -30,13 +30,13 @@ import hashlib
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from trygg.analysis.change import Row, compare_table
+from trygg.analysis.change import NO_DATA, Row, compare_table
 from trygg.analysis.grid import to_projected
 from trygg.analysis.harm import DEFAULT_WEIGHTS, harm_weights
 from trygg.analysis.rates import rate
@@ -324,6 +324,9 @@ class ReportBuilder:
         rows = {code: Row(now.get(code, 0), [p.get(code, 0) for p in previous]) for code in codes}
         rows["_total"] = Row(sum(now.values()), [sum(p.values()) for p in previous])
         table = compare_table(rows, max(days, 1), base_days, not_pooled=["_total"])  # the total tested with the rows
+        if not rows["_total"].count and not sum(rows["_total"].baseline):
+            # nothing on either side (a source left out was all there was): nothing compared, not "too few"
+            table = {code: replace(change, direction=NO_DATA) for code, change in table.items()}
         out = [self._row(code, self.labels.get(code, code), table[code]) for code in codes]
         out.append(self._row("_total", "Totalt", table["_total"]))
         return out
