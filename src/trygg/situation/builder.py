@@ -52,7 +52,7 @@ from trygg.situation.spatial import SpatialSection, rounded
 from trygg.situation.study_area import StudyAreaError, including, observed, study_area
 from trygg.situation.trends import NONE, comparison_periods, exposure_days, years_earlier
 
-SCHEMA = 7  # bumped when the report's shape or methods change; part of the cache fingerprint
+SCHEMA = 8  # bumped when the report's shape or methods change; part of the cache fingerprint
 SERIES_LENGTH = {"week": 12, "month": 12, "tertial": 6, "year": 4}
 WEEK_PLACE_ITEMS = 40  # incidents listed per place in the weekly brief (all are counted)
 SOURCES = [
