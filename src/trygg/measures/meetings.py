@@ -51,14 +51,18 @@ def lagesbild_section(municipality, place, period=None) -> dict:
             "status": m.get_status_display(),
             "start": m.start.isoformat() if m.start else None,
             "end": m.end.isoformat() if m.end else None,
-            # a past period's report gives the dates the measure ran, and its due date where it has no end yet
-            "due": (m.due.isoformat() if m.due else None)
-            if past
-            else ((m.due or m.end).isoformat() if (m.due or m.end) else None),
+            "due": _due(m, past),
         }
         for m in qs.select_related("owner").order_by("start" if past else "due", "end")[:30]
     ]
     return {"available": True, "items": items, "during": past}
+
+
+def _due(measure: Measure, past: bool) -> str | None:
+    """When the measure is to be done: its due date, or its end for an open one; a past period's report gives the
+    dates the measure ran beside it, so there only the due date (where it has no end yet)."""
+    due = measure.due if past else (measure.due or measure.end)
+    return due.isoformat() if due else None
 
 
 def open_measures(municipalities):
