@@ -46,6 +46,29 @@ def test_a_source_that_starts_late_is_missing_before_it_starts():
     assert gaps and gaps[0].start == 0 and gaps[0].end >= 400 - 7 and gaps[0].kind == SILENT
 
 
+def test_three_bursty_weeks_before_a_source_began_are_missing_not_quiet():
+    """A feed imported from a date, read over a span that starts three weeks earlier: with bursty weeks (gamma
+    shape 1) three silent weeks are not unlikely enough to be called silent, yet the source had not begun."""
+    rng = np.random.default_rng(11)
+    hidden = found = 0
+    for _ in range(40):
+        y = simulate(rng, 1.5, 1.0, days=13 * 7, season=0.0)
+        while y[21] == 0:  # the first event on day 21
+            y[21] = rng.poisson(1.5)
+        y[:21] = 0
+        hidden += not check_source(y).gaps
+        gaps = check_source(y, began_in_span=True).gaps
+        found += bool(gaps) and gaps[0].start == 0 and gaps[0].end == 21 and gaps[0].kind == SILENT
+    assert hidden >= 10  # the reason for the rule: read as a quiet stretch of a bursty source
+    assert found == 40
+
+
+def test_a_few_days_before_a_source_began_are_no_gap():
+    y = np.r_[[0, 0], np.ones(60, int)]  # two days would have held two events: too few to say anything
+    assert check_source(y, began_in_span=True).gaps == ()
+    assert check_source(np.zeros(30, int), began_in_span=True).gaps == ()  # never began: nothing to judge by
+
+
 def test_a_lasting_drop_to_a_fifth_is_a_shortfall():
     rng = np.random.default_rng(5)
     found = 0

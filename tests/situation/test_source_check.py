@@ -184,3 +184,38 @@ def test_when_the_only_source_is_missing_now_the_total_says_nothing_was_compared
     r = build_report(Municipality.objects.get(code="1780"), parse_period("2026-03"), options=FAST)
     assert r["sources_check"]["excluded"] == ["Polisens händelser"]
     assert row(r, "_total")["direction"] == "no_data"
+
+
+def test_the_weeks_before_the_police_feed_began_are_missing_in_the_weekly_series(demo_orgs):
+    """A partner reports from 29 December 2025; the police's events, bursty from week to week, were imported from
+    19 January 2026. The weekly brief of week 12 reads from week 1: the police's first three weeks are missing, not
+    three quiet weeks (with weeks this bursty, three silent ones were not unlikely enough to be called silent)."""
+    traffic = Category.objects.current().get(code="trafik")
+    graffiti = Category.objects.current().get(code="klotter")
+    org = demo_orgs["orgs"]["centrum-karlstad"]
+    rng = np.random.default_rng(5)
+    rows, day, weekly = [], dt.date(2025, 12, 29), 1.0
+    while day < dt.date(2026, 3, 23):
+        when = dt.datetime.combine(day, dt.time(12), TZ)
+        if day.weekday() == 0:
+            weekly = rng.gamma(0.7, 1 / 0.7)
+        for i in range(int(rng.poisson(2.0 * weekly)) if day >= dt.date(2026, 1, 19) else 0):
+            rows.append(Incident(category=traffic, municipality_id="1780", county_id="17", lat=59.40, lon=13.51,
+                                 precision="municipality", occurred_start=when, reported_at=when, source="police",
+                                 visibility="public", external_id=f"w{day}-{i}"))  # fmt: skip
+        for _ in range(int(rng.poisson(1.0))):
+            rows.append(Incident(category=graffiti, municipality_id="1780", county_id="17", lat=59.3794, lon=13.5035,
+                                 precision="exact", occurred_start=when, reported_at=when, reporter_org=org,
+                                 visibility="partners"))  # fmt: skip
+        day += dt.timedelta(days=1)
+    Incident.objects.bulk_create(rows, batch_size=2000)
+    r = build_report(Municipality.objects.get(code="1780"), parse_period("2026-W12"), options=FAST)
+    began = min(row.occurred_start for row in rows if row.source == "police").date()
+    assert dt.date(2026, 1, 19) <= began < dt.date(2026, 2, 2)
+    police = next(s for s in r["sources_check"]["sources"] if s["label"] == "Polisens händelser")
+    assert [(g["from"], g["to"]) for g in police["gaps"]] == [("2025-12-29", str(began - dt.timedelta(days=1)))]
+    weeks_missing = -(-(began - dt.date(2025, 12, 29)).days // 7)  # a week missing one day of seven or more: ≥ 10 %
+    covered = r["series"]["covered"]
+    assert covered[:weeks_missing] == [False] * weeks_missing and all(covered[weeks_missing:])
+    partner = next(s for s in r["sources_check"]["sources"] if s["label"] == org.name)
+    assert partner["gaps"] == []  # it began on the first day read: nothing before it is missing

@@ -18,6 +18,10 @@ Poisson). Two kinds of gap are found:
 * **Shortfall**: a block (a calendar month, say) not touching a silent stretch, with at most half its
   expected count and a lower tail below ``alpha / B`` (``B`` blocks), the count being negative binomial with
   mean ``λ·days`` and shape ``k·days/7``.
+* **Not yet begun**: when the source has no event before the span (``began_in_span``), the days before its first
+  event are a gap whatever their chance, once they would hold ``MIN_EXPECTED`` events: a feed imported from a
+  date, or a partner that joined, did not report before it — however bursty its weeks, which can make three
+  silent weeks look possible.
 
 ``λ`` and ``k`` are estimated from the days outside the gaps found, and the search is repeated until the gaps
 no longer change, so a long outage does not lower the rate that reveals it.
@@ -118,10 +122,15 @@ def _zero_runs(daily: np.ndarray) -> list[tuple[int, int]]:
 
 
 def check_source(
-    daily: Sequence[int], blocks: Sequence[tuple[int, int]] = (), alpha: float = ALPHA, max_rounds: int = 6
+    daily: Sequence[int],
+    blocks: Sequence[tuple[int, int]] = (),
+    alpha: float = ALPHA,
+    max_rounds: int = 6,
+    began_in_span: bool = False,
 ) -> Health:
     """Gaps of a source given its daily counts over a span, and optional blocks (e.g. calendar months as day
-    index pairs) checked for shortfalls. See the module docstring."""
+    index pairs) checked for shortfalls; ``began_in_span``: the source has no event before the span. See the
+    module docstring."""
     y = np.asarray(daily, dtype=int)
     if y.ndim != 1:
         raise ValueError("daily counts must be one sequence")
@@ -132,6 +141,7 @@ def check_source(
             raise ValueError(f"block ({a}, {b}) is not inside the span of {y.size} days")
     weeks = max(1.0, y.size / 7)
     runs = _zero_runs(y)
+    before = runs[0][1] if began_in_span and runs and runs[0][0] == 0 and runs[0][1] < y.size else 0
     gaps: list[Gap] = []
     active = np.ones(y.size, dtype=bool)
     for _ in range(max_rounds):
@@ -140,7 +150,8 @@ def check_source(
         if rate > 0:
             for a, b in runs:
                 expected = rate * (b - a)
-                if expected >= MIN_EXPECTED and silent_probability(rate, shape, b - a) < alpha / weeks:
+                unlikely = silent_probability(rate, shape, b - a) < alpha / weeks
+                if expected >= MIN_EXPECTED and (unlikely or (a, b) == (0, before)):
                     found.append(Gap(a, b, SILENT, 0, expected))
             for a, b in blocks:
                 if any(g.start < b and a < g.end for g in found):

@@ -52,7 +52,7 @@ from trygg.situation.spatial import SpatialSection, rounded
 from trygg.situation.study_area import StudyAreaError, including, observed, study_area
 from trygg.situation.trends import NONE, comparison_periods, exposure_days, years_earlier
 
-SCHEMA = 8  # bumped when the report's shape or methods change; part of the cache fingerprint
+SCHEMA = 9  # bumped when the report's shape or methods change; part of the cache fingerprint
 SERIES_LENGTH = {"week": 12, "month": 12, "tertial": 6, "year": 4}
 WEEK_PLACE_ITEMS = 40  # incidents listed per place in the weekly brief (all are counted)
 SOURCES = [
@@ -154,7 +154,8 @@ class ReportBuilder:
         if last <= first:
             return [], first, last
         self._days = d.day_counts(self.base, first, self.period.end)
-        return source_check.statuses_of(self._days, last), first, last
+        earlier = d.has_events_before(self.base, first)
+        return source_check.statuses_of(self._days, last, earlier), first, last
 
     def covered(self, period: Period) -> bool:
         """Whether the data reach back to the start of ``period`` (see the module docstring)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -303,6 +304,16 @@ def day_counts(qs: QuerySet, first: dt.date, last: dt.date) -> DayCounts:
         if 0 <= index < span:
             counts.setdefault((codes[category], source, org), np.zeros(span, dtype=np.int64))[index] += n
     return DayCounts(first, span, counts)
+
+
+def has_events_before(qs: QuerySet, day: dt.date) -> Callable[[SourceKey], bool]:
+    """Asks whether a source (source, reporting organisation) has an incident in ``qs`` before ``day``."""
+
+    def earlier(key: SourceKey) -> bool:
+        source, org = key  # reporter_org=None is IS NULL
+        return qs.filter(source=source, reporter_org=org, occurred_start__lt=local_midnight(day)).exists()
+
+    return earlier
 
 
 def counts_by_category(qs: QuerySet) -> dict[str, int]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -111,11 +112,13 @@ def statuses(qs: QuerySet, first: dt.date, last: dt.date) -> list[SourceStatus]:
     """Every source with an event in ``qs`` during ``[first, last)``, with its gaps there."""
     if last <= first:
         return []
-    return statuses_of(d.day_counts(qs, first, last), last)
+    return statuses_of(d.day_counts(qs, first, last), last, earlier=d.has_events_before(qs, first))
 
 
-def statuses_of(days: d.DayCounts, last: dt.date) -> list[SourceStatus]:
-    """Every source with an event in ``days`` before ``last``, with its gaps from ``days.first`` up to ``last``."""
+def statuses_of(days: d.DayCounts, last: dt.date, earlier: Callable[[Key], bool] | None = None) -> list[SourceStatus]:
+    """Every source with an event in ``days`` before ``last``, with its gaps from ``days.first`` up to ``last``;
+    ``earlier`` tells whether a source has events before ``days.first`` (asked only of one whose first day read is
+    empty): the days before a source began are missing, not quiet (:func:`trygg.analysis.sources.check_source`)."""
     first = days.first
     span = (last - first).days
     if span <= 0:
@@ -123,7 +126,12 @@ def statuses_of(days: d.DayCounts, last: dt.date) -> list[SourceStatus]:
     daily = {key: counts[:span] for key, counts in days.by_source().items() if counts[:span].any()}
     names = dict(Organisation.objects.filter(pk__in=[k[1] for k in daily if k[1]]).values_list("pk", "name"))
     blocks = _months(first, last)
-    out = [SourceStatus(key, _label(*key, names), first, check_source(counts, blocks)) for key, counts in daily.items()]
+
+    out = []
+    for key, counts in daily.items():
+        began_here = earlier is not None and counts[0] == 0 and not earlier(key)
+        health = check_source(counts, blocks, began_in_span=began_here)
+        out.append(SourceStatus(key, _label(*key, names), first, health))
     return sorted(out, key=lambda s: (s.key[0] != Source.POLICE, s.label))
 
 
