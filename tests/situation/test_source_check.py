@@ -8,6 +8,7 @@ Karlstad, placed by hand; then the police feed falls silent. Before this change 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -133,7 +134,7 @@ def test_a_baseline_year_missing_a_source_for_two_months_is_counted_over_its_oth
         occurred_start__lt=dt.datetime(2024, 5, 1, tzinfo=TZ)).count()  # fmt: skip
     assert graffiti_gap > 30  # the partner's reports of those days are left out with the police's
     base = traffic((2023, 1, 1), (2024, 1, 1)) + traffic((2024, 1, 1), (2025, 1, 1))
-    assert row(r, "trafik")["expected"] == pytest.approx(base * 365 / (365 + 305), abs=0.01)
+    assert row(r, "trafik")["expected"] == pytest.approx(base * 365 / (365 + 305), rel=0.03)  # no season: ≈ plain days
     assert row(r, "trafik")["direction"] == "no_change"
     page = r["sources_check"]["trimmed"][0]
     assert page["days"] < page["of"]
@@ -219,3 +220,30 @@ def test_the_weeks_before_the_police_feed_began_are_missing_in_the_weekly_series
     assert covered[:weeks_missing] == [False] * weeks_missing and all(covered[weeks_missing:])
     partner = next(s for s in r["sources_check"]["sources"] if s["label"] == org.name)
     assert partner["gaps"] == []  # it began on the first day read: nothing before it is missing
+
+
+def test_a_year_without_its_quiet_winter_is_not_read_as_busier(demo_orgs):
+    """Police traffic events with a season (60 % above the mean in July, below it in winter) and no change at all;
+    the feed silent in January–February 2024. Counted as plain days, 2024's March–December looks about a tenth
+    busier than a year, and 2025 would be expected about 5 % too high; weighted by the season it is not."""
+    traffic = Category.objects.current().get(code="trafik")
+    rng = np.random.default_rng(2)
+    rows, day, truth = [], dt.date(2023, 1, 1), 0.0
+    while day < dt.date(2026, 1, 1):
+        mean = 40 * (1 + 0.6 * np.cos(2 * np.pi * (day.timetuple().tm_yday - 196) / 365.25))
+        truth += mean if day.year == 2025 else 0.0
+        silent = dt.date(2024, 1, 1) <= day < dt.date(2024, 3, 1)
+        when = dt.datetime.combine(day, dt.time(12), TZ)
+        for i in range(0 if silent else int(rng.poisson(mean))):
+            rows.append(Incident(category=traffic, municipality_id="1780", county_id="17", lat=59.40, lon=13.51,
+                                 precision="municipality", occurred_start=when, reported_at=when, source="police",
+                                 visibility="public", external_id=f"s{day}-{i}"))  # fmt: skip
+        day += dt.timedelta(days=1)
+    Incident.objects.bulk_create(rows, batch_size=5000)
+    r = build_report(Municipality.objects.get(code="1780"), parse_period("2025"), options=FAST)
+    assert r["sources_check"]["trimmed"] == [{"label": "år 2024", "days": 366 - 60, "of": 366}]
+    expected = row(r, "trafik")["expected"]
+    by_year = Counter(row.occurred_start.year for row in rows)
+    plain_days = (by_year[2023] + by_year[2024]) / (365 + 306) * 365  # pooled per plain day, as before
+    assert plain_days / truth > 1.035
+    assert expected == pytest.approx(truth, rel=0.02)

@@ -36,6 +36,7 @@ import numpy as np
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from trygg.analysis import season
 from trygg.analysis.change import NO_DATA, Row, compare_table
 from trygg.analysis.grid import to_projected
 from trygg.analysis.harm import DEFAULT_WEIGHTS, harm_weights
@@ -321,7 +322,7 @@ class ReportBuilder:
         days = exposure_days(self.period, self.today)
         if days == 0:
             baseline, previous = [], []
-        base_days = [use.days(p) for p in baseline]
+        base_days = self.exposures(baseline, use)
         rows = {code: Row(now.get(code, 0), [p.get(code, 0) for p in previous]) for code in codes}
         rows["_total"] = Row(sum(now.values()), [sum(p.values()) for p in previous])
         table = compare_table(rows, max(days, 1), base_days, not_pooled=["_total"])  # the total tested with the rows
@@ -331,6 +332,26 @@ class ReportBuilder:
         out = [self._row(code, self.labels.get(code, code), table[code]) for code in codes]
         out.append(self._row("_total", "Totalt", table["_total"]))
         return out
+
+    def exposures(self, baseline: list[Period], use: source_check.Comparable) -> list[float]:
+        """Each baseline period's exposure in days: its days, or for one counted over part of its days, their weight
+        by the season of its complete fellows (:mod:`trygg.analysis.season`)."""
+        complete = [p for p in baseline if p.key not in use.trimmed]
+        days = self._days
+        if not complete or days is None or not all(days.covers(p.start, p.end) for p in baseline):
+            return [float(use.days(p)) for p in baseline]
+        months, daily = days.months(), days.total(use.excluded_keys())
+
+        def part(p: Period) -> slice:
+            return slice((p.start - days.first).days, (p.end - days.first).days)
+
+        weights = season.month_weights(
+            np.concatenate([months[part(p)] for p in complete]), np.concatenate([daily[part(p)] for p in complete])
+        )
+        return [
+            season.exposure(months[part(p)], use.trimmed[p.key], weights) if p.key in use.trimmed else float(p.days)
+            for p in baseline
+        ]
 
     @staticmethod
     def _row(code: str, label: str, change) -> dict:

@@ -260,6 +260,20 @@ class DayCounts:
                     out[category] += n
         return out
 
+    def total(self, leave_out: frozenset[SourceKey] = frozenset()) -> np.ndarray:
+        """Incidents per day of every category, without the sources ``leave_out``."""
+        out = np.zeros(self.days, dtype=np.int64)
+        for (_category, source, org), daily in self.counts.items():
+            if (source, org) not in leave_out:
+                out += daily
+        return out
+
+    def months(self) -> np.ndarray:
+        """Each day's calendar month (1–12)."""
+        first = np.datetime64(self.first, "D")
+        days = first + np.arange(self.days)
+        return (days.astype("datetime64[M]").astype(int) % 12 + 1).astype(int)
+
     def by_source(self) -> dict[SourceKey, np.ndarray]:
         out: dict[SourceKey, np.ndarray] = {}
         for (_category, source, org), daily in self.counts.items():
