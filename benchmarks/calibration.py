@@ -50,6 +50,7 @@ from trygg.analysis.change import Row, compare_table, compare_table_beta_binomia
 from trygg.analysis.evaluation import Counts, weighted_displacement
 from trygg.analysis.hotspots import fdr, gi_star_fdr, hotspot_test, window_neighbours
 from trygg.analysis.nearrepeat import knox_test
+from trygg.analysis.season import exposure, month_weights
 from trygg.analysis.sources import check_source
 
 warnings.filterwarnings("ignore")
@@ -350,54 +351,68 @@ def short_table(reps: int, seed: int) -> str:
 
 
 # -- a baseline year trimmed to the days every source is there ------------------------------------------------
-def trimmed_history(rng, earlier: int, gap: int, effect: float = 1.0) -> tuple[dict[str, Row], list[float]]:
-    """15 rows of daily counts (±30 % season, weekly gamma factors of shape 2 common to all rows) over ``earlier``
-    years and the current one; in the earliest year every source is missing for ``gap`` days from a random day (the
-    police in a town where they are most of the data), so that year counts only its other days."""
+def trimmed_history(
+    rng, earlier: int, gap: int, effect: float = 1.0
+) -> tuple[dict[str, Row], list[float], list[float]]:
+    """15 rows of daily counts (±30 % season, quietest in mid-January, weekly gamma factors of shape 2 common to all
+    rows) over ``earlier`` years and the current one; in the earliest year every source is missing for ``gap`` days
+    from 1 January (the police in a town where they are most of the data), so that year counts only its other days.
+    Returns the rows, the baseline years' exposure in plain days and in days weighted by the season of the complete
+    years, and the total's true mean this year without the effect (what the baseline should expect)."""
     rows, n = 15, (earlier + 1) * 365
     rate = np.geomspace(0.03, 4.0, rows)
-    season = 1 + 0.3 * np.sin(2 * np.pi * (np.arange(n) + rng.integers(365)) / 365)
+    season = 1 + 0.3 * np.sin(2 * np.pi * (np.arange(n) - 105) / 365)
     week = np.repeat(rng.gamma(2.0, 0.5, n // 7 + 1), 7)[:n]
     level = np.where(np.arange(n) >= earlier * 365, effect, 1.0)
     daily = rng.poisson(rate[:, None] * (season * week * level)[None, :])
     keep = np.ones(n, dtype=bool)
-    start = int(rng.integers(0, 365 - gap + 1))
-    keep[start : start + gap] = False
+    keep[:gap] = False  # the winter (and spring, for the longer gaps) of the earliest year
     years = np.stack([daily[:, y * 365 : (y + 1) * 365][:, keep[y * 365 : (y + 1) * 365]].sum(axis=1)
                       for y in range(earlier + 1)], axis=1)  # fmt: skip
     out = {str(i): Row(int(y[-1]), [int(v) for v in y[:-1]]) for i, y in enumerate(years)}
     out["_total"] = Row(int(years[:, -1].sum()), [int(v) for v in years[:, :-1].sum(axis=0)])
-    return out, [365.0 - gap] + [365.0] * (earlier - 1)
+    months = (np.datetime64("2023-01-01") + np.arange(365)).astype("datetime64[M]").astype(int) % 12 + 1
+    complete = daily[:, 365 : earlier * 365].sum(axis=0)  # the complete baseline years, every row
+    weights = month_weights(np.tile(months, earlier - 1), complete)
+    weighted = exposure(months, keep[:365], weights)
+    truth = float(rate.sum() * season[earlier * 365 :].sum())
+    return out, [365.0 - gap] + [365.0] * (earlier - 1), [weighted] + [365.0] * (earlier - 1), truth
 
 
 def trim_table(reps: int, seed: int) -> str:
     rng = np.random.default_rng(seed)
     out = []
+    methods = ("old", "plain", "season")  # the year dropped; trimmed, plain days; trimmed, days weighted by season
     for earlier in (2, 3):
         for gap in (60, 120, 180):
-            counts = {"new": [0, 0, 0], "old": [0, 0, 0]}  # rows flagged, tables flagged, total up with +30 %
+            counts = {name: [0, 0, 0] for name in methods}  # rows flagged, tables flagged, total up with +30 %
+            bias = {name: [] for name in methods}  # the total's expected count over its true mean
             n = 0
-            for _ in range(reps):
-                t, days = trimmed_history(rng, earlier, gap)
-                new = compare_table(t, 365, days, not_pooled=["_total"])
-                dropped = {k: Row(r.count, r.baseline[1:]) for k, r in t.items()}  # the gappy year dropped
-                old = compare_table(dropped, 365, days[1:], not_pooled=["_total"])
-                for name, result in (("new", new), ("old", old)):
-                    flags = [c.direction in ("up", "down") for c in result.values()]
-                    counts[name][0] += sum(flags)
-                    counts[name][1] += any(flags)
-                n += len(new)
-                t, days = trimmed_history(rng, earlier, gap, effect=1.3)
-                counts["new"][2] += compare_table(t, 365, days, not_pooled=["_total"])["_total"].direction == "up"
-                dropped = {k: Row(r.count, r.baseline[1:]) for k, r in t.items()}
-                old = compare_table(dropped, 365, days[1:], not_pooled=["_total"])
-                counts["old"][2] += old["_total"].direction == "up"
-            out.append([earlier, gap, reps, f"{counts['old'][0] / n:.1%}", f"{counts['new'][0] / n:.1%}",
-                        f"{counts['old'][1] / reps:.0%}", f"{counts['new'][1] / reps:.0%}",
-                        f"{counts['old'][2] / reps:.0%}", f"{counts['new'][2] / reps:.0%}"])  # fmt: skip
-    return table(["earlier years", "days missing in one", "tables", "old (year dropped): rows flagged (≤5 %)",
-                  "new (trimmed): rows flagged", "old: tables flagged (≤10 %)", "new: tables flagged",
-                  "old: total +30 % found", "new: total +30 % found"], out)  # fmt: skip
+            for effect in (1.0, 1.3):
+                for _ in range(reps):
+                    t, days, weighted, truth = trimmed_history(rng, earlier, gap, effect)
+                    dropped = {k: Row(r.count, r.baseline[1:]) for k, r in t.items()}  # the gappy year dropped
+                    results = {"old": compare_table(dropped, 365, days[1:], not_pooled=["_total"]),
+                               "plain": compare_table(t, 365, days, not_pooled=["_total"]),
+                               "season": compare_table(t, 365, weighted, not_pooled=["_total"])}  # fmt: skip
+                    for name, result in results.items():
+                        if effect == 1.0:
+                            bias[name].append(result["_total"].expected / truth)
+                            flags = [c.direction in ("up", "down") for c in result.values()]
+                            counts[name][0] += sum(flags)
+                            counts[name][1] += any(flags)
+                        else:
+                            counts[name][2] += result["_total"].direction == "up"
+                    n += len(t) if effect == 1.0 else 0
+            out.append([earlier, gap, reps, *(f"{counts[m][0] / n:.1%}" for m in methods),
+                        *(f"{counts[m][1] / reps:.0%}" for m in methods),
+                        *(f"{counts[m][2] / reps:.0%}" for m in methods),
+                        *(f"{np.mean(bias[m]) - 1:+.1%}" for m in methods)])  # fmt: skip
+    return table(["earlier years", "days missing in one", "tables",
+                  "rows flagged (≤5 %): old (year dropped)", "trimmed, plain days", "trimmed, by season",
+                  "tables flagged (≤10 %): old", "plain", "season",
+                  "total +30 % found: old", "plain", "season",
+                  "total expected vs truth: old", "plain", "season"], out)  # fmt: skip
 
 
 def main() -> None:
