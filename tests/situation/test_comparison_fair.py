@@ -112,6 +112,11 @@ def test_the_headline_ratio_uses_the_shared_counts_and_partner_reports_stay_apar
     ratio = rows[f"Kvot av polisens händelser per 10 000, {r['a']} / {r['b']}"]
     assert ratio[0] == f"{r['ratio']:.2f}".replace(".", ",")
     assert rows["Kvotens intervall från"][0] == f"{r['low']:.2f}".replace(".", ",")
+    mix = {key.split(": ", 1)[1]: values for key, values in rows.items() if key.startswith("Kategorifördelning")}
+    shown = {c["label"] + " (%)": c["code"] for c in data["categories"]}
+    assert set(shown) <= set(mix) and mix  # the category mix as on the page, a column per municipality
+    for label, code in shown.items():
+        assert mix[label] == [f"{100 * m['mix'].get(code, 0):.1f}".replace(".", ",") for m in data["municipalities"]]
 
 
 @pytest.mark.django_db

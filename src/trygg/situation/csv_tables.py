@@ -130,6 +130,13 @@ def comparison(result: dict, stream) -> None:
         line(label, [_num(ratio["ratio"], 2), *blank])
         line(_("The ratio's interval from"), [_num(ratio["low"], 2), *blank])
         line(_("The ratio's interval to"), [_num(ratio["high"], 2), *blank])
+    if result.get("police_compared") and result.get("categories"):
+        mix = _("Category mix of the police events (the county's events shared by population)")
+        for category in result["categories"]:
+            line(f"{mix}: {category['label']} (%)",
+                 [_num(100 * m["mix"].get(category["code"], 0), 1) for m in towns])  # fmt: skip
+        if result.get("more_categories"):
+            line(f"{mix}: {_('Other categories')} (%)", [_num(100 * (m.get("mix_rest") or 0), 1) for m in towns])
     line(_("Reported crimes per 100 000 (official)"),
          [_num((m.get("official") or {}).get("value"), 0) for m in towns])  # fmt: skip
     if result.get("partners_compared"):
