@@ -157,6 +157,10 @@ def test_a_meeting_decision_becomes_a_measure_and_the_next_meeting_follows_it_up
     meeting = Meeting.objects.get(week="2026-W10")
     assert response.url == f"/atgarder/moten/{meeting.pk}/"
     assert {m["code"] for m in meeting.agenda["municipalities"]} == {"1780", "1880"}
+    page = client.get(response.url).content.decode()
+    karlstad = next(m for m in meeting.agenda["municipalities"] if m["code"] == "1780")
+    # the agenda counts what every partner sees (a user's report may add their organisation's internal reports)
+    assert f"{karlstad['incidents']} händelser vecka 10, 2 mar – 8 mar 2026, så som alla parter ser dem" in page
     client.post(
         f"/atgarder/moten/{meeting.pk}/",
         {
