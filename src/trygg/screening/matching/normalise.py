@@ -172,6 +172,7 @@ def _transliterate_word(word: str, script: str) -> list[tuple[str, str]]:
 
 _KURDISH = re.compile("[şêîûç]")
 _KURDISH_X = re.compile(r"^x[aeiou]")  # Xebat, Xalid: Latin x before a vowel begins Kurdish names, not others
+_SOMALI = re.compile(r"aa|ee|ii|oo|uu|c(?![hk])|dh")  # Somali orthography: long vowels written double, c = ʿayn
 
 
 def _words(text: str) -> list[tuple[str, str, str, str]]:
@@ -299,7 +300,9 @@ def normalise(name: str, company: bool = False) -> Name:
             folded = fold_token(part)
             arabic = (ascii_text if ascii_text.strip("`'") == part else part) if script == "arabic" else ""
             tokens.append(Token(folded, raw_part, script, original, arabic, not company))
-    if not company and (_KURDISH.search(text.casefold()) or any(_KURDISH_X.match(t.text) for t in tokens)):
+    somali = any(_SOMALI.search(t.text) for t in tokens)  # Xasan Cabdi, Xuseen: Somali, not Kurdish, x
+    kurdish_x = not somali and any(_KURDISH_X.match(t.text) for t in tokens)
+    if not company and (_KURDISH.search(text.casefold()) or kurdish_x):
         tokens = [replace(t, kurdish=True) for t in tokens]
     if not company:
         tokens = _split_abd(tokens)

@@ -53,12 +53,13 @@ from trygg.screening.matching.normalise import (
 from trygg.screening.matching.variants import (
     arabic_script_match,
     arabic_skeleton,
-    consonants,
     distinguishing,
     is_arabic_name,
     is_nickname,
     is_patronymic,
+    kurdish_match,
     same_company_word,
+    same_given_name,
     somali_variant,
     sound_key,
     vowel_key,
@@ -96,6 +97,7 @@ DISTINGUISHING_LABELS = {
     "vowel": "å, ä och ö är egna bokstäver",
     "patronymic": "förnamn mot fadersnamn",
     "persian": "olika efternamn (-i, -ian, -pour, -zadeh …)",
+    "given_name": "två olika kända namn",
 }
 
 
@@ -144,12 +146,17 @@ def token_match(x: Token, y: Token) -> tuple[float, str]:
     sa, sb = sound_key(a), sound_key(b)
     if sa == sb:
         return SPELLING_SIMILARITY, "spelling"
+    known = same_given_name(a, b, not (x.kurdish or y.kurdish)) if x.person and y.person else None
+    if known is not None:  # Gamal / Jamal are one name, Amir / Amin two (data/given_names.txt)
+        if not known:
+            return 0.0, "given_name"
+        return SPELLING_SIMILARITY, ("somali" if somali_variant(a) or somali_variant(b) else "spelling")
     if (is_arabic_name(a) or is_arabic_name(b)) and vowel_key(a) == vowel_key(b):
         return ARABIC_VOWELS_SIMILARITY, "arabic_vowels"
-    if (x.kurdish or y.kurdish) and len(a) > 3 and consonants(a) == consonants(b):
-        return ARABIC_VOWELS_SIMILARITY, "kurdish"
-    if (x.kurdish or y.kurdish) and len(a) > 3 and consonants(a.replace("zh", "j")) == consonants(b.replace("zh", "j")):
-        return ARABIC_VOWELS_SIMILARITY, "kurdish"  # Kurmanji j is the zh of Sorani's English spelling: Hejar / Hazhar
+    if x.kurdish != y.kurdish:  # one name in Kurdish orthography, the other in English or Arabic style
+        kurdish, other = (x, y) if x.kurdish else (y, x)
+        if kurdish_match(kurdish.raw, other.text):
+            return ARABIC_VOWELS_SIMILARITY, "kurdish"
     va, vb = (somali_variant(a), somali_variant(b)) if x.person and y.person else (None, None)
     if va or vb:
         sva, svb = va or a, vb or b

@@ -157,6 +157,31 @@ def is_nickname(a: str, b: str) -> bool:
     return (sound_key(a), sound_key(b)) in nickname_pairs()
 
 
+@lru_cache(maxsize=1)
+def given_name_groups() -> dict[str, frozenset[int]]:
+    """The sound key of every spelling in ``data/given_names.txt`` → the lines (names) it spells."""
+    groups: dict[str, set[int]] = {}
+    for i, line in enumerate(_data_lines("given_names.txt")):
+        for spelling in line.split():
+            groups.setdefault(sound_key(fold_token(spelling)), set()).add(i)
+    return {key: frozenset(lines) for key, lines in groups.items()}
+
+
+@lru_cache(maxsize=200_000)
+def same_given_name(a: str, b: str, somali: bool = True) -> bool | None:
+    """True when two tokens are spellings of one known given name (Gamal / Jamal, Artjom / Artem), False when
+    they are two different known given names (Amir / Amin, Golnaz / Golnar, Linnea / Linda), None when either
+    is not in ``data/given_names.txt`` (``somali``: read x and c as Somali orthography too). A known name is a
+    name of its own, not a typo of another: namesakes are far more common in screening than a one-letter slip."""
+    groups = given_name_groups()
+    # the Somali reading first (Xasan is Hasan, not Ghassan), then the token as written (Celal)
+    readings = [((somali_variant(t) if somali else None) or t, t) for t in (a, b)]
+    one, two = (groups.get(sound_key(read)) or groups.get(sound_key(t)) for read, t in readings)
+    if one is None or two is None:
+        return None
+    return bool(one & two)
+
+
 # --- Arabic script against Latin ---------------------------------------------------------------------------
 _UNIT = re.compile(r"kh|sh|th|dh|gh|ch|ph|ck|.")
 _CLASS = {
@@ -339,6 +364,72 @@ def _letter_left_out(a: str, b: str, raw_a: str, raw_b: str) -> bool:
             if char in _CARON_LETTERS and fold_token(anyascii(raw[:i] + raw[i + 1 :]).lower()) == other:
                 return True
     return False
+
+
+_KURDISH_LETTERS = {"ş": "S", "ç": "C", "x": "X", "c": "j", "j": "j", "q": "k", "k": "k", "w": "v", "g": "g"}
+_KURDISH_LONG = frozenset("aoêîûâ")
+_LATIN_UNITS = re.compile(r"kh|sh|ch|zh|gh|th|dh|ph|ck|ou|oo|uu|ee|ii|ei|ey|ai|ay|ie|aa|.")
+_LATIN_LETTERS = {"kh": "k", "sh": "S", "ch": "C", "zh": "j", "gh": "k", "th": "t", "dh": "d", "ph": "f", "ck": "k",
+                  "q": "k", "c": "k", "w": "v", "x": "k"}  # fmt: skip
+
+
+def _kurdish_slots(raw: str) -> list[str]:
+    """A name in Kurdish Latin orthography (Kurmanji; Hawar alphabet) as consonants and vowel slots: ``S`` a short
+    vowel (e, i, u), ``L`` a long one (a, ê, î, o, û); c is j, x is kh, h or gh (written X), q is k, w is v."""
+    out: list[str] = []
+    for ch in raw:
+        if ch in "aeiouêîûâ":
+            kind = "L" if ch in _KURDISH_LONG else "S"
+            if out and out[-1] in "SL":
+                out[-1] = "L" if "L" in (kind, out[-1]) else "S"
+            else:
+                out.append(kind)
+        elif ch.isalpha():
+            unit = _KURDISH_LETTERS.get(ch, fold_token(anyascii(ch).lower()))
+            if not (out and out[-1] == unit):
+                out.append(unit)
+    return out
+
+
+def _latin_slots(text: str) -> list[str]:
+    """A Latin (English, Arabic- or Persian-style) spelling as consonants and vowel slots: ``L`` where the
+    spelling writes a long vowel (ou, ee, ei, ai …), ``V`` where it writes a vowel of unknown length."""
+    out: list[str] = []
+    for unit in _LATIN_UNITS.findall(text):
+        if len(unit) == 2 and unit[0] in _VOWELS:
+            kind = "L"
+        elif unit in _VOWELS - {"y"}:
+            kind = "V"
+        else:
+            unit = _LATIN_LETTERS.get(unit, unit)
+            if not (out and out[-1] == unit):
+                out.append(unit)
+            continue
+        if out and out[-1] in "VL":
+            out[-1] = "L" if "L" in (kind, out[-1]) else "V"
+        else:
+            out.append(kind)
+    return out
+
+
+@lru_cache(maxsize=100_000)
+def kurdish_match(raw: str, latin: str) -> bool:
+    """Whether a token in Kurdish Latin orthography (``raw``, as written: Mihemed, Xelîl, Celal) spells the same
+    name as a Latin token in English or Arabic style (Mohammed, Khalil / Halil, Jalal). Consonants correspond one
+    to one (Kurmanji c = j, x = kh / h / gh, q = k, ş = sh, ç = ch, j = zh); a vowel must stand where the other
+    spelling has one, and a Kurdish short vowel (e, i, u) cannot stand for a long one the other writes (ou, ei …):
+    Mihemed is not Mahmoud, Hesen is Hassan and not Hussein, Kerîm is not Karimi. The Kurdish alphabet follows
+    Bedirxan's Hawar alphabet (1932), as taught in Swedish mother-tongue teaching in Kurmanji."""
+    one, two = _kurdish_slots(raw), _latin_slots(latin)
+    if len(one) != len(two) or len(one) < 3:
+        return False
+    for k, e in zip(one, two, strict=True):
+        if k in "SL" or e in "VL":
+            if not (k in "SL" and e in "VL") or (k == "S" and e == "L"):
+                return False
+        elif k != e and not (k == "X" and e in "khg"):
+            return False
+    return True
 
 
 def consonants(token: str) -> str:
