@@ -284,7 +284,7 @@ _SLAVIC_FEMALE = ("ska", "skaia", "skaja", "skaya", "tskaia", "aia", "aja", "aya
 
 _SURNAME_MALE = ("ov", "ev", "in", "yn", "ski", "sky", "skiy", "skij", "skii")
 _SURNAME_FEMALE = ("ova", "eva", "ina", "yna", "ska", "skaya", "skaja", "skaia")
-_ABD_FORMS = frozenset({"abd", "abdul", "abdel", "abdal", "abdol", "abdu"})
+ABD_FORMS = frozenset({"abd", "abdul", "abdel", "abdal", "abdol", "abdu", "abdou", "abdoul", "ebdul"})
 
 
 def _slavic_gender(male: str, female: str) -> bool:
@@ -302,7 +302,7 @@ def _slavic_gender(male: str, female: str) -> bool:
 # Words of company names that say the same thing in another form or language ("Nordic Trade AB" / "Nordic Trading
 # AB" / "Nordic Handel AB"): equal for matching, still a word of the name.
 COMPANY_WORD_GROUPS = (
-    ("trade", "trading", "traders", "handel", "handels"),
+    ("trade", "trading", "traders", "handel", "handels", "ticaret", "tejarat"),  # Turkish, Persian
     ("invest", "investment", "investments", "investering"),
     ("fastighet", "fastigheter", "fastighets", "property", "properties"),
     ("konsult", "konsulter", "consulting", "consultants", "consultancy"),
@@ -310,13 +310,32 @@ COMPANY_WORD_GROUPS = (
     ("holding", "holdings"),
     ("transport", "transporter", "transports"),
     ("restaurang", "restaurant", "restaurants"),
-    ("bygg", "byggnads", "construction"),
+    ("bygg", "byggnads", "construction", "insaat", "sakhtemani"),
 )
 _COMPANY_WORD = {w: i for i, group in enumerate(COMPANY_WORD_GROUPS) for w in group}
 
 
 def same_company_word(a: str, b: str) -> bool:
     return a in _COMPANY_WORD and _COMPANY_WORD.get(a) == _COMPANY_WORD.get(b)
+
+
+_INFLECTIONS = frozenset({"", "s", "es", "is", "y", "e", "a", "en", "er", "et", "ets", "ens", "na", "ar", "or", "ing"})
+
+
+def compound_differs(a: str, b: str) -> bool:
+    """Two words of company names of which one is the other and a word more (Handel / Handelshus, Sevzapstroj /
+    Sevzapstrojinvest), or which share a long first word and end in different words (Maschinenhandel /
+    Maschinenbau), are different names, unlike an inflected or mistyped word (Technology / Technologies,
+    Samsong / Samsung). ``a`` and ``b`` are sound keys."""
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    rest_a, rest_b = a[n:], b[n:]
+    if n < 4 or max(len(rest_a), len(rest_b)) < 3 or {rest_a, rest_b} <= _INFLECTIONS:
+        return False
+    if rest_a and rest_b:  # two endings: a compound only after a long common word (not Alphanet / Alphabet)
+        return n >= 7 and min(len(rest_a), len(rest_b)) >= 3 and JaroWinkler.normalized_similarity(rest_a, rest_b) < 0.8
+    return True
 
 
 # Slavic surnames of one stem with endings of different families are different family names, not spellings
@@ -533,7 +552,7 @@ def distinguishing(a: str, b: str, raw_a: str = "", raw_b: str = "") -> str | No
         return "gender"
     if _slavic_gender(a, b) or _slavic_gender(b, a):
         return "gender"
-    if {a, b} <= _ABD_FORMS:
+    if {a, b} <= ABD_FORMS:
         return None
     son, sen = ("sson", "son"), ("sen", "ssen", "dotter", "dottir", "dottar")
     if _stem_pair(a, b, son, sen, 2) or _stem_pair(b, a, son, sen, 2):
