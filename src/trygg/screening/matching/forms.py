@@ -12,7 +12,8 @@ Keys are folded the way :func:`trygg.screening.matching.normalise.fold_token` fo
 several words separated by single spaces; the value is the canonical form. Compatible canonical forms
 (``COMPATIBLE_FORMS``) do not make two names different: "AB" and "publikt aktiebolag" are both
 aktiebolag, an HB and a KB are both partnerships; a "filial" (a foreign company's Swedish branch) is the
-company itself.
+company itself. A Finnish Oy is not a Swedish AB (another legal person, though Finland's Swedish name for an Oy is
+"Ab"), and a UAE free zone establishment (FZE) is not a free zone company (FZCO).
 """
 
 from __future__ import annotations
@@ -109,6 +110,7 @@ LEGAL_FORMS: dict[str, str] = {
     "gmbh": "gmbh",
     "g m b h": "gmbh",
     "gesellschaft mit beschrankter haftung": "gmbh",
+    "gesellschaft mbh": "gmbh",
     "ag": "ag",
     "aktiengesellschaft": "ag",
     "kg": "kg",
@@ -188,12 +190,17 @@ LEGAL_FORMS: dict[str, str] = {
     "avtonomnaya nekommercheskaya organizatsiya": "ano",
     "se": "se",
     # --- Middle East and Asia ---
-    "fze": "fze",
-    "fzco": "fze",
-    "fzc": "fze",
+    "fze": "fze",  # free zone establishment (UAE): one shareholder
+    "fzco": "fzco",  # free zone company: several shareholders, another legal form
+    "fzc": "fzco",
     "fz llc": "llc",
     "wll": "llc",
     "w l l": "llc",
+    "sherkat": "co",  # Persian شرکت, company
+    # --- Turkish (Türk Ticaret Kanunu) ---
+    "limited sirketi": "ltd",
+    "ltd sti": "ltd",
+    "anonim sirketi": "as",
     "sdn bhd": "sdnbhd",
     "bhd": "bhd",
     "kk": "kk",
@@ -209,7 +216,6 @@ COMPATIBLE_FORMS: list[set[str]] = [
     {"gmbh", "kg", "ug"},
     {"jsc", "oao", "zao", "pao", "corp", "co"},
     {"sarl", "sas", "sa"},
-    {"oy", "ab"},
 ]
 WILDCARD_FORMS = frozenset({"filial"})  # a branch is the company itself, whatever its form at home
 

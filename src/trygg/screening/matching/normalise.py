@@ -37,7 +37,7 @@ from trygg.screening.matching.forms import (
     TENS,
     number_value,
 )
-from trygg.screening.matching.variants import _SWEDISH, fold_token, sound_key
+from trygg.screening.matching.variants import _SWEDISH, ABD_FORMS, fold_token, same_given_name, sound_key
 
 _SPLIT = re.compile(r"[^a-z0-9]+")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
@@ -60,7 +60,8 @@ DISTINGUISHING_WORDS = frozenset(
     "konsulter group gruppen koncern trust bank capital kapital finans finance management partner partners "
     "fund fonder logistik transport transporter restaurang restaurant pizzeria kiosk livs handel trading "
     "import export entreprenad maleri el vvs data media security sakerhet bevakning bemanning redovisning "
-    "utveckling development properties property real estate energi tjanster".split()
+    "utveckling development properties property real estate energi tjanster logistics construction engineering "
+    "technology technologies solutions systems industries".split()
 )
 COUNTRY_WORDS = frozenset(
     "sverige sweden norge norway danmark denmark finland suomi island iceland tyskland germany deutschland "
@@ -172,6 +173,8 @@ def _transliterate_word(word: str, script: str) -> list[tuple[str, str]]:
 
 _KURDISH = re.compile("[şêîûç]")
 _KURDISH_X = re.compile(r"^x[aeiou]")  # Xebat, Xalid: Latin x before a vowel begins Kurdish names, not others
+_EZAFE = re.compile(r"(?<=\w)-y?e\b", re.IGNORECASE)
+_SOMALI = re.compile(r"aa|ee|ii|oo|uu|c(?![hk])|dh")  # Somali orthography: long vowels written double, c = ʿayn
 
 
 def _words(text: str) -> list[tuple[str, str, str, str]]:
@@ -213,6 +216,45 @@ def _split_abd(tokens: list[Token]) -> list[Token]:
     return out
 
 
+_DIN = ("eddine", "eddin", "uddin", "uddeen", "addin", "aldin", "eldin", "edine", "edin", "udin", "adin")
+_DIN_WORDS = frozenset({"eddine", "eddin", "uddin", "uddeen", "addin", "aldin", "eldin", "din", "deen", "dine"})
+
+
+# the names of God that follow ʿabd in compound names (al-asmāʾ al-ḥusnā, and al-Muttalib), by sound key
+_NAMES_OF_GOD = frozenset(
+    sound_key(n)
+    for n in "aziz rahman rahim qadir kader kadir karim latif malik majid hamid halim hakim hadi jabbar ghaffar "
+    "ghafur ghafoor wahhab wahab razzaq razak fattah alim basit salam samad sattar shakur wahid wadud muttalib "
+    "mottaleb nasir nasser jalil bari qayyum quddus mumin kabir azim haq haqq rashid rauf raouf ilah".split()
+)
+
+
+def _split_arabic_compounds(tokens: list[Token]) -> list[Token]:
+    """Arabic compounds written together or apart as the same tokens: "Nasreddine", "Salah Eddine", "Hussam
+    Eldin", Kurdish "Fexredîn" are nasr / salah / hussam / fekhr + din ("Nasr al-Din"; the article is a weak
+    word); "Abdul Aziz", "Abdel Mottaleb" apart are abd + the name of God, as "Abdulaziz" is
+    (:func:`_split_abd`), but "Abdul Mohammed" keeps its Abdul; "Benali" is bin + Ali when what follows ben is a
+    known given name. Sources: the Library of Congress romanisation of Arabic and its
+    French (Maghrebi) and Egyptian spellings."""
+    out: list[Token] = []
+    for i, t in enumerate(tokens):
+        text = t.text
+        if t.script != "latin":
+            out.append(t)
+        elif text in _DIN_WORDS and i:
+            out.append(replace(t, text="din", raw="din"))
+        elif text in ABD_FORMS and i + 1 < len(tokens) and sound_key(tokens[i + 1].text) in _NAMES_OF_GOD:
+            out.append(replace(t, text="abd", raw="abd"))  # "Abdul Aziz" as "Abdulaziz", not "Abdul Mohammed"
+        elif din := next((d for d in _DIN if text.endswith(d) and len(text) - len(d) >= 3 + (d[1] != d[2])), None):
+            stem, raw = text[: -len(din)], t.raw[: -len(din)] if len(t.raw) > len(din) else t.raw
+            out += [replace(t, text=stem, raw=raw), replace(t, text="din", raw="din")]
+        elif i and text[:3] in ("ben", "bin") and len(text) >= 6 and same_given_name(text[3:], text[3:]):
+            out += [replace(t, text="bin", raw="bin"), replace(t, text=text[3:], raw=text[3:])]
+        else:
+            out.append(t)
+    return out
+
+
 def _fuzzy_form(word: str) -> str | None:
     """A long legal-form word misspelt or cut off ("aktiengeselschaft", "compan"), else None."""
     from rapidfuzz.distance import Levenshtein
@@ -227,10 +269,26 @@ def _fuzzy_form(word: str) -> str | None:
     return None
 
 
+# "Torgovyj dom" (торговый дом) is the Russian for "trading house", a common first part of company names
+_PHRASES = re.compile(r"\btorgov(?:yj|yi|yy|ij|iy|y) dom\b")
+_LETTER_RUN = re.compile(r"(?<![a-z0-9])[a-z](?: [a-z])+(?![a-z0-9])")
+
+
+def _letters_together(spaced: str) -> str:
+    """A legal form written letter by letter ("F.Z.E.", "G m b H") as one word when so it is a form."""
+
+    def join(m: re.Match[str]) -> str:
+        run = m.group(0)
+        return run.replace(" ", "") if run not in LEGAL_FORMS and run.replace(" ", "") in LEGAL_FORMS else run
+
+    return _LETTER_RUN.sub(join, spaced)
+
+
 def _company_forms(text: str) -> tuple[str, str | None, frozenset[str]]:
     """The name without its legal forms, the last form found, and every form found."""
     text = text.replace("'s ", " ").replace("'", "")
     spaced = " ".join(_ABBREVIATIONS.get(w, w) for w in _SPLIT.split(text)).strip()
+    spaced = _PHRASES.sub("trading house", _letters_together(spaced))
     spaced = COMPOUND_FORM.sub(lambda m: f"{m.group(1)}s {m.group(2)}", spaced)
     words = spaced.split()
     if len(words) > 1 and not FORM_PATTERN.search(spaced):
@@ -256,6 +314,8 @@ def normalise(name: str, company: bool = False) -> Name:
         left, right = text.split(",")
         if left.strip() and right.strip():
             text = f"{right} {left}"
+    if company:  # the Persian ezafe of a company name ("Sherkat-e Sakhtemani-ye Kavir") is left out on lists
+        text = _EZAFE.sub("", text)
     words = _words(text.replace("&", " and "))
     upper_words = {w[3] for w in words if w[3].isupper() and len(w[3]) > 1}
     mixed_case = any(not w[3].isupper() for w in words if w[2] == "latin")
@@ -299,10 +359,12 @@ def normalise(name: str, company: bool = False) -> Name:
             folded = fold_token(part)
             arabic = (ascii_text if ascii_text.strip("`'") == part else part) if script == "arabic" else ""
             tokens.append(Token(folded, raw_part, script, original, arabic, not company))
-    if not company and (_KURDISH.search(text.casefold()) or any(_KURDISH_X.match(t.text) for t in tokens)):
+    somali = any(_SOMALI.search(t.text) for t in tokens)  # Xasan Cabdi, Xuseen: Somali, not Kurdish, x
+    kurdish_x = not somali and any(_KURDISH_X.match(t.text) for t in tokens)
+    if not company and (_KURDISH.search(text.casefold()) or kurdish_x):
         tokens = [replace(t, kurdish=True) for t in tokens]
     if not company:
-        tokens = _split_abd(tokens)
+        tokens = _split_arabic_compounds(_split_abd(tokens))
         tokens = [
             replace(t, text=_PARTICLE_SPELLINGS[t.text]) if i and t.text in _PARTICLE_SPELLINGS else t
             for i, t in enumerate(tokens)

@@ -157,6 +157,31 @@ def is_nickname(a: str, b: str) -> bool:
     return (sound_key(a), sound_key(b)) in nickname_pairs()
 
 
+@lru_cache(maxsize=1)
+def given_name_groups() -> dict[str, frozenset[int]]:
+    """The sound key of every spelling in ``data/given_names.txt`` → the lines (names) it spells."""
+    groups: dict[str, set[int]] = {}
+    for i, line in enumerate(_data_lines("given_names.txt")):
+        for spelling in line.split():
+            groups.setdefault(sound_key(fold_token(spelling)), set()).add(i)
+    return {key: frozenset(lines) for key, lines in groups.items()}
+
+
+@lru_cache(maxsize=200_000)
+def same_given_name(a: str, b: str, somali: bool = True) -> bool | None:
+    """True when two tokens are spellings of one known given name (Gamal / Jamal, Artjom / Artem), False when
+    they are two different known given names (Amir / Amin, Golnaz / Golnar, Linnea / Linda), None when either
+    is not in ``data/given_names.txt`` (``somali``: read x and c as Somali orthography too). A known name is a
+    name of its own, not a typo of another: namesakes are far more common in screening than a one-letter slip."""
+    groups = given_name_groups()
+    # the Somali reading first (Xasan is Hasan, not Ghassan), then the token as written (Celal)
+    readings = [((somali_variant(t) if somali else None) or t, t) for t in (a, b)]
+    one, two = (groups.get(sound_key(read)) or groups.get(sound_key(t)) for read, t in readings)
+    if one is None or two is None:
+        return None
+    return bool(one & two)
+
+
 # --- Arabic script against Latin ---------------------------------------------------------------------------
 _UNIT = re.compile(r"kh|sh|th|dh|gh|ch|ph|ck|.")
 _CLASS = {
@@ -259,7 +284,7 @@ _SLAVIC_FEMALE = ("ska", "skaia", "skaja", "skaya", "tskaia", "aia", "aja", "aya
 
 _SURNAME_MALE = ("ov", "ev", "in", "yn", "ski", "sky", "skiy", "skij", "skii")
 _SURNAME_FEMALE = ("ova", "eva", "ina", "yna", "ska", "skaya", "skaja", "skaia")
-_ABD_FORMS = frozenset({"abd", "abdul", "abdel", "abdal", "abdol", "abdu"})
+ABD_FORMS = frozenset({"abd", "abdul", "abdel", "abdal", "abdol", "abdu", "abdou", "abdoul", "ebdul"})
 
 
 def _slavic_gender(male: str, female: str) -> bool:
@@ -277,7 +302,7 @@ def _slavic_gender(male: str, female: str) -> bool:
 # Words of company names that say the same thing in another form or language ("Nordic Trade AB" / "Nordic Trading
 # AB" / "Nordic Handel AB"): equal for matching, still a word of the name.
 COMPANY_WORD_GROUPS = (
-    ("trade", "trading", "traders", "handel", "handels"),
+    ("trade", "trading", "traders", "handel", "handels", "ticaret", "tejarat"),  # Turkish, Persian
     ("invest", "investment", "investments", "investering"),
     ("fastighet", "fastigheter", "fastighets", "property", "properties"),
     ("konsult", "konsulter", "consulting", "consultants", "consultancy"),
@@ -285,13 +310,32 @@ COMPANY_WORD_GROUPS = (
     ("holding", "holdings"),
     ("transport", "transporter", "transports"),
     ("restaurang", "restaurant", "restaurants"),
-    ("bygg", "byggnads", "construction"),
+    ("bygg", "byggnads", "construction", "insaat", "sakhtemani"),
 )
 _COMPANY_WORD = {w: i for i, group in enumerate(COMPANY_WORD_GROUPS) for w in group}
 
 
 def same_company_word(a: str, b: str) -> bool:
     return a in _COMPANY_WORD and _COMPANY_WORD.get(a) == _COMPANY_WORD.get(b)
+
+
+_INFLECTIONS = frozenset({"", "s", "es", "is", "y", "e", "a", "en", "er", "et", "ets", "ens", "na", "ar", "or", "ing"})
+
+
+def compound_differs(a: str, b: str) -> bool:
+    """Two words of company names of which one is the other and a word more (Handel / Handelshus, Sevzapstroj /
+    Sevzapstrojinvest), or which share a long first word and end in different words (Maschinenhandel /
+    Maschinenbau), are different names, unlike an inflected or mistyped word (Technology / Technologies,
+    Samsong / Samsung). ``a`` and ``b`` are sound keys."""
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    rest_a, rest_b = a[n:], b[n:]
+    if n < 4 or max(len(rest_a), len(rest_b)) < 3 or {rest_a, rest_b} <= _INFLECTIONS:
+        return False
+    if rest_a and rest_b:  # two endings: a compound only after a long common word (not Alphanet / Alphabet)
+        return n >= 7 and min(len(rest_a), len(rest_b)) >= 3 and JaroWinkler.normalized_similarity(rest_a, rest_b) < 0.8
+    return True
 
 
 # Slavic surnames of one stem with endings of different families are different family names, not spellings
@@ -339,6 +383,72 @@ def _letter_left_out(a: str, b: str, raw_a: str, raw_b: str) -> bool:
             if char in _CARON_LETTERS and fold_token(anyascii(raw[:i] + raw[i + 1 :]).lower()) == other:
                 return True
     return False
+
+
+_KURDISH_LETTERS = {"ş": "S", "ç": "C", "x": "X", "c": "j", "j": "j", "q": "k", "k": "k", "w": "v", "g": "g"}
+_KURDISH_LONG = frozenset("aoêîûâ")
+_LATIN_UNITS = re.compile(r"kh|sh|ch|zh|gh|th|dh|ph|ck|ou|oo|uu|ee|ii|ei|ey|ai|ay|ie|aa|.")
+_LATIN_LETTERS = {"kh": "k", "sh": "S", "ch": "C", "zh": "j", "gh": "k", "th": "t", "dh": "d", "ph": "f", "ck": "k",
+                  "q": "k", "c": "k", "w": "v", "x": "k"}  # fmt: skip
+
+
+def _kurdish_slots(raw: str) -> list[str]:
+    """A name in Kurdish Latin orthography (Kurmanji; Hawar alphabet) as consonants and vowel slots: ``S`` a short
+    vowel (e, i, u), ``L`` a long one (a, ê, î, o, û); c is j, x is kh, h or gh (written X), q is k, w is v."""
+    out: list[str] = []
+    for ch in raw:
+        if ch in "aeiouêîûâ":
+            kind = "L" if ch in _KURDISH_LONG else "S"
+            if out and out[-1] in "SL":
+                out[-1] = "L" if "L" in (kind, out[-1]) else "S"
+            else:
+                out.append(kind)
+        elif ch.isalpha():
+            unit = _KURDISH_LETTERS.get(ch, fold_token(anyascii(ch).lower()))
+            if not (out and out[-1] == unit):
+                out.append(unit)
+    return out
+
+
+def _latin_slots(text: str) -> list[str]:
+    """A Latin (English, Arabic- or Persian-style) spelling as consonants and vowel slots: ``L`` where the
+    spelling writes a long vowel (ou, ee, ei, ai …), ``V`` where it writes a vowel of unknown length."""
+    out: list[str] = []
+    for unit in _LATIN_UNITS.findall(text):
+        if len(unit) == 2 and unit[0] in _VOWELS:
+            kind = "L"
+        elif unit in _VOWELS - {"y"}:
+            kind = "V"
+        else:
+            unit = _LATIN_LETTERS.get(unit, unit)
+            if not (out and out[-1] == unit):
+                out.append(unit)
+            continue
+        if out and out[-1] in "VL":
+            out[-1] = "L" if "L" in (kind, out[-1]) else "V"
+        else:
+            out.append(kind)
+    return out
+
+
+@lru_cache(maxsize=100_000)
+def kurdish_match(raw: str, latin: str) -> bool:
+    """Whether a token in Kurdish Latin orthography (``raw``, as written: Mihemed, Xelîl, Celal) spells the same
+    name as a Latin token in English or Arabic style (Mohammed, Khalil / Halil, Jalal). Consonants correspond one
+    to one (Kurmanji c = j, x = kh / h / gh, q = k, ş = sh, ç = ch, j = zh); a vowel must stand where the other
+    spelling has one, and a Kurdish short vowel (e, i, u) cannot stand for a long one the other writes (ou, ei …):
+    Mihemed is not Mahmoud, Hesen is Hassan and not Hussein, Kerîm is not Karimi. The Kurdish alphabet follows
+    Bedirxan's Hawar alphabet (1932), as taught in Swedish mother-tongue teaching in Kurmanji."""
+    one, two = _kurdish_slots(raw), _latin_slots(latin)
+    if len(one) != len(two) or len(one) < 3:
+        return False
+    for k, e in zip(one, two, strict=True):
+        if k in "SL" or e in "VL":
+            if not (k in "SL" and e in "VL") or (k == "S" and e == "L"):
+                return False
+        elif k != e and not (k == "X" and e in "khg"):
+            return False
+    return True
 
 
 def consonants(token: str) -> str:
@@ -442,7 +552,7 @@ def distinguishing(a: str, b: str, raw_a: str = "", raw_b: str = "") -> str | No
         return "gender"
     if _slavic_gender(a, b) or _slavic_gender(b, a):
         return "gender"
-    if {a, b} <= _ABD_FORMS:
+    if {a, b} <= ABD_FORMS:
         return None
     son, sen = ("sson", "son"), ("sen", "ssen", "dotter", "dottir", "dottar")
     if _stem_pair(a, b, son, sen, 2) or _stem_pair(b, a, son, sen, 2):
