@@ -62,12 +62,6 @@ def insert_rows(
     ``beside``: the rows are made (read, parsed, converted) in a thread beside the inserts, which release the GIL
     while the database works — only for rows whose making touches no database.
     """
-    if beside:
-        made = made_beside(iter(rows))
-        try:
-            return insert_rows(model, fields, made, batch)
-        finally:
-            made.close()  # an insert that failed stops the maker now, not when its traceback is freed
     opts = model._meta
     model_fields = [opts.get_field(name) for name in fields]
     named = {f.name for f in model_fields}
@@ -76,16 +70,26 @@ def insert_rows(
     rest_values = tuple(
         now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default() for f in rest
     )
-    adapted = _adapted_rows(model_fields, rest, rest_values, rows)
+    adapted = _adapted_rows(model_fields, rest, rest_values, rows)  # the adapters are looked up here, not there
     columns = [f.column for f in model_fields + rest]
+    if beside:  # the values adapted in the maker's thread too
+        made = made_beside(adapted)
+        try:
+            return _insert_adapted(opts.db_table, columns, made, batch)
+        finally:
+            made.close()  # an insert that failed stops the maker now, not when its traceback is freed
+    return _insert_adapted(opts.db_table, columns, adapted, batch)
+
+
+def _insert_adapted(table: str, columns: list[str], adapted: Iterator[tuple], batch: int) -> int:
     if connection.vendor == "postgresql":
-        return _copy_rows(opts.db_table, columns, adapted)
+        return _copy_rows(table, columns, adapted)
     if connection.vendor == "sqlite":
-        return _sqlite_rows(opts.db_table, columns, adapted, batch)
+        return _sqlite_rows(table, columns, adapted, batch)
     qn = connection.ops.quote_name
     # Table and column names come from model metadata, quoted by the backend; values are parameters.
     placeholders = ", ".join(["%s"] * len(columns))
-    sql = f"INSERT INTO {qn(opts.db_table)} ({', '.join(map(qn, columns))}) VALUES ({placeholders})"  # noqa: S608
+    sql = f"INSERT INTO {qn(table)} ({', '.join(map(qn, columns))}) VALUES ({placeholders})"  # noqa: S608
     count = 0
     with transaction.atomic(), connection.cursor() as cursor:
         while buffer := list(islice(adapted, batch)):
@@ -159,11 +163,17 @@ def _adapted_rows(
     fields: list[models.Field], rest: list[models.Field], rest_values: tuple, rows: Iterable[Sequence[Any]]
 ) -> Iterator[tuple]:
     """The rows as the database takes them: each value adapted for its column (None stays None), the columns not
-    named appended with their (adapted) defaults. A row of the wrong length is a ValueError."""
-    width = len(fields)
+    named appended with their (adapted) defaults. A row of the wrong length is a ValueError. The adapters are
+    looked up now, in the caller's thread (the connection is per thread); the rows may be adapted in another."""
     adapt_rest = [_adapter(f) for f in rest]
     tail = tuple(v if a is None or v is None else a(v) for a, v in zip(adapt_rest, rest_values, strict=True))
     conversions = [(i, a) for i, a in enumerate(_adapter(f) for f in fields) if a is not None]
+    return _adapt_each(rows, len(fields), conversions, tail)
+
+
+def _adapt_each(
+    rows: Iterable[Sequence[Any]], width: int, conversions: list[tuple[int, Callable[[Any], Any]]], tail: tuple
+) -> Iterator[tuple]:
     for row in rows:
         if len(row) != width:
             raise ValueError(f"a row of {len(row)} values for {width} columns")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import orjson
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -170,17 +171,14 @@ def iter_json_records(stream: BinaryIO | bytes, known: Callable[[str], Any] | No
         yield from _iter_json_lines(text, known)
 
 
-_scan = json.JSONDecoder().scan_once  # what json.loads uses; see _json_line
-
-
 def _json_line(line: str) -> Any:
-    """``json.loads(line)``, a little quicker for a line that is one JSON value from its first to its last character
-    (anything else, including every error, is json.loads's own doing)."""
+    """``json.loads(line)``, read by orjson (about twice as quick); what orjson refuses goes to json.loads, so that
+    the values the standard library accepts (NaN, integers beyond 64 bits) are read as before and every error is
+    its own, worded as before."""
     try:
-        value, end = _scan(line, 0)
-    except (StopIteration, json.JSONDecodeError):
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:
         return json.loads(line)
-    return value if end == len(line) else json.loads(line)
 
 
 def _iter_json_lines(text: str, known: Callable[[str], Any] | None) -> Iterator[tuple[int, Any]]:

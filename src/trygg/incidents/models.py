@@ -180,12 +180,20 @@ class Incident(models.Model):
     description = models.TextField(_("description"), blank=True)
     url = models.URLField(max_length=400, blank=True)
 
+    # the three foreign keys led by an index of their own with the time (Meta.indexes) need no index of their own:
+    # one less to keep up with each insert of an import
     municipality = models.ForeignKey(
-        Municipality, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
+        Municipality, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents", db_index=False
     )
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="incidents")
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="incidents", db_index=False)
     place = models.ForeignKey(
-        Place, null=True, blank=True, on_delete=models.SET_NULL, related_name="incidents", verbose_name=_("place")
+        Place,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="incidents",
+        verbose_name=_("place"),
+        db_index=False,  # a partial index (Meta.indexes): most incidents, the police's among them, have none
     )
     lat = models.FloatField()
     lon = models.FloatField()
@@ -202,9 +210,15 @@ class Incident(models.Model):
         on_delete=models.PROTECT,
         related_name="incidents",
         verbose_name=_("reporting organisation"),
+        db_index=False,
     )
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="incidents"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="incidents",
+        db_index=False,  # a partial index (Meta.indexes), as the place's
     )
     assessment = models.CharField(_("assessment"), max_length=8, choices=Assessment.choices, blank=True)
     persons_count = models.PositiveIntegerField(_("number of persons"), null=True, blank=True)
@@ -245,6 +259,8 @@ class Incident(models.Model):
             ),
             models.Index(fields=["county", "occurred_start"]),
             models.Index(fields=["reporter_org", "occurred_start"]),
+            models.Index(fields=["place"], condition=Q(place__isnull=False), name="incident_place"),
+            models.Index(fields=["reported_by"], condition=Q(reported_by__isnull=False), name="incident_reported_by"),
         ]
 
     def __str__(self) -> str:
