@@ -124,6 +124,7 @@ class ReportBuilder:
         self.today = timezone.localdate()
         self._namer: Namer | None = None
         self._days: d.DayCounts | None = None
+        self._year: Callable[[], d.Points] = lambda: d.points(d.in_period(self.base, *self.year_read()))
 
     # -- data --------------------------------------------------------------------------------------------
     def frame_for(self, start: dt.date, end: dt.date) -> tuple[d.Frame, int]:
@@ -216,6 +217,8 @@ class ReportBuilder:
 
     # -- the report --------------------------------------------------------------------------------------
     def build(self) -> dict:
+        # the largest read, the last year's points for the map, goes beside the day counts of the source check
+        self._year = d.read_beside(lambda: d.points(d.in_period(self.base, *self.year_read())))
         current, excluded_area = self.frame_for(self.period.start, self.period.end)
         baseline, method = comparison_periods(self.period, self.covered)
         found, first, last = self.sources(baseline)
@@ -268,6 +271,7 @@ class ReportBuilder:
         report["spatial"] = self.spatial(current)
         report["year_on_year"] = self.year_on_year(current, found)
         report["key_points"] = plain.key_points(report)
+        self._year()  # the read beside is over before the report is (where the map did not need it)
         self.progress(1.0)
         return report
 
@@ -490,6 +494,10 @@ class ReportBuilder:
         return sorted(out, key=lambda g: (order[g["kind"]], -g["count"], g["place"]))
 
     # -- spatial -----------------------------------------------------------------------------------------
+    def year_read(self) -> tuple[dt.date, dt.date]:
+        """The days of the points read for the map: the period and the year before its end."""
+        return min(self.period.start, self.period.end - dt.timedelta(days=365)), self.period.end
+
     def spatial(self, current: d.Frame) -> dict:
         try:
             if self.place is not None and self.place.is_area:
@@ -504,9 +512,8 @@ class ReportBuilder:
         precise = current.subset(current.radius <= self.options.cell)
         if len(precise) == 0:
             return {"available": False, "reason": "no_precise"}
-        since = min(self.period.start, self.period.end - dt.timedelta(days=365))
-        lookback = d.in_period(self.base, since, self.period.end)
-        year = d.points(lookback)  # read once: the observed area and the scan's weeks (within the year)
+        since, _ = self.year_read()
+        year = self._year()  # read once: the observed area and the scan's weeks (within the year)
         if self.place is None:
             area = observed(area, *to_projected(year.lon, year.lat, area.grid.crs))
 

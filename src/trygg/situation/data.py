@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -25,6 +27,7 @@ from trygg.orgs.models import Municipality, Place
 
 LOCAL = ZoneInfo(settings.TIME_ZONE)
 PRECISE = [Precision.EXACT, Precision.STREET, Precision.DISTRICT]
+T = TypeVar("T")
 
 
 def local_midnight(day: dt.date) -> dt.datetime:
@@ -296,6 +299,42 @@ def roomy_memory():
         for name, value in ROOMY_SETTINGS.items():
             cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
         yield
+
+
+def read_beside(read: Callable[[], T]) -> Callable[[], T]:
+    """Start ``read`` (a database read) now, in a thread with a connection of its own, and return a function that
+    waits for its result — where that connection sees what this one does: PostgreSQL outside a transaction (two
+    reads then take the time of the longer, not of both). Elsewhere ``read`` runs when its result is first asked
+    for, here. An error in the thread is raised where the result is asked for."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        done: list[T] = []
+
+        def later() -> T:
+            if not done:
+                done.append(read())
+            return done[0]
+
+        return later
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = read()
+        except BaseException as exc:  # raised in the asking thread
+            outcome["error"] = exc
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    worker = threading.Thread(target=run, name="report-read-beside", daemon=True)
+    worker.start()
+
+    def result() -> T:
+        worker.join()
+        if "error" in outcome:
+            raise outcome["error"]  # type: ignore[misc]
+        return outcome["value"]  # type: ignore[return-value]
+
+    return result
 
 
 def day_counts(qs: QuerySet, first: dt.date, last: dt.date) -> DayCounts:
