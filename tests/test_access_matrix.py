@@ -448,6 +448,7 @@ def build_world(data, media) -> tuple[dict, list[Target]]:
             "screening:case",
             "screening:run",
             "screening:decide",
+            "screening:rescreening_seen",
             "screening:network",
             "screening:fetch_registry",
         ):

@@ -263,6 +263,8 @@ TRYGG_POLICE_FETCH = env_bool("TRYGG_POLICE_FETCH")
 TRYGG_SCREENING_RETENTION_DAYS = env_int("TRYGG_SCREENING_RETENTION_DAYS", 3 * 365)
 # the start page marks an undecided screening case older than this (the municipality's own handling target)
 TRYGG_SCREENING_TARGET_DAYS = env_int("TRYGG_SCREENING_TARGET_DAYS", 14)
+# decided cases are screened again after a list or registry update for this many months after the decision
+TRYGG_RESCREEN_MONTHS = env_int("TRYGG_RESCREEN_MONTHS", 12)
 OTP_TOTP_ISSUER = "Trygg"
 TRYGG_PUBLIC_MAP_K = env_int("TRYGG_PUBLIC_MAP_K", 5)
 TRYGG_PUBLIC_MAP_CELL = env_int("TRYGG_PUBLIC_MAP_CELL", 250)

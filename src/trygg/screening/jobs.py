@@ -1,4 +1,4 @@
-"""The screening's recurring job: deleting cases past their retention time."""
+"""The screening's recurring jobs: deleting cases past their retention time; screening cases again after an update."""
 
 from trygg.core import jobs
 
@@ -13,5 +13,17 @@ def retention(context: jobs.JobContext) -> str:
     )
 
 
+def rescreening(context: jobs.JobContext) -> str:
+    from trygg.screening.rescreen import rescreen_all
+
+    return rescreen_all().summary()
+
+
 def register() -> None:
     jobs.register("retention", retention, "Raderar granskningsärenden efter lagringstiden", "30 3 * * *")
+    jobs.register(
+        "rescreening",
+        rescreening,
+        "Granskar öppna och nyligen beslutade ärenden på nytt efter en uppdatering av listor eller register",
+        "0 5 * * *",
+    )

@@ -35,6 +35,11 @@ class FindingQuerySet(CaseDataQuerySet):
     refusal_is_purpose = False
 
 
+class RescreeningQuerySet(CaseDataQuerySet):
+    case = "case"
+    refusal_is_purpose = False
+
+
 class Dataset(models.Model):
     class Kind(models.TextChoices):
         REGISTRY = "registry", _("Registry extract")
@@ -339,3 +344,27 @@ class Decision(models.Model):
     @property
     def overridden(self) -> bool:
         return self.decided != self.recommended
+
+
+class Rescreening(models.Model):
+    """A case screened again by the job after a list or registry update (:mod:`trygg.screening.rescreen`), as of its
+    own date, and what it found that the run compared with did not: the run a decision rests on, else the one before.
+    Nothing about the case or its decision changes by itself; the officer sees the new hits and marks them seen."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="rescreenings")
+    run = models.ForeignKey(ScreeningRun, on_delete=models.CASCADE, related_name="+")
+    compared_with = models.ForeignKey(ScreeningRun, null=True, on_delete=models.SET_NULL, related_name="+")
+    since_decision = models.BooleanField(default=False)
+    new_findings = models.JSONField(default=list, help_text="Summaries of the findings the earlier run did not have.")
+    updated = models.JSONField(default=list, help_text="The list releases and registry extracts new since that run.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    seen_at = models.DateTimeField(null=True, blank=True)
+    seen_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = RescreeningQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"rescreening of case {self.case_id}: {len(self.new_findings)} new"

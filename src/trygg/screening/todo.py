@@ -14,6 +14,7 @@ from django.utils import timezone
 from trygg.core.todo import Item
 from trygg.orgs import access
 
+from . import rescreen
 from .models import Case
 
 
@@ -28,6 +29,10 @@ def items(user) -> list[Item]:
     if n:
         result.append(Item("Granskning", f"{n} {'ärende väntar' if n == 1 else 'ärenden väntar'} på beslut", url,
                            order=5))  # fmt: skip
+    hits = rescreen.unseen(Case.objects.restrict(user)).values("case").distinct().count()
+    if hits:
+        result.append(Item("Granskning", f"Ny träff sedan beslut eller senaste granskning i {hits} "
+                           f"{'ärende' if hits == 1 else 'ärenden'}", url, urgent=True, order=4))  # fmt: skip
     if late:
         days = settings.TRYGG_SCREENING_TARGET_DAYS
         result.append(Item("Granskning", f"{late} av dem har väntat längre än {days} dagar sedan ansökan kom in", url,

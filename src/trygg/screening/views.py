@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -27,7 +28,7 @@ from trygg.core.identity import IdentityError, parse_organisation_number
 from trygg.core.importing import RecordError
 from trygg.orgs import access, two_factor
 from trygg.orgs.models import Municipality, Organisation
-from trygg.screening import bolagsverket, engine
+from trygg.screening import bolagsverket, engine, rescreen
 from trygg.screening import cases as case_service
 from trygg.screening.importers import import_own_list
 from trygg.screening.matching.normalise import has_legal_form
@@ -206,6 +207,7 @@ def case_detail(request, pk: int):
     for finding in findings:
         finding.current_judgement = judged.get(finding.pk, "")
     newest = case.decisions.order_by("-decided_at", "-id").first()
+    new_hits = list(rescreen.unseen([case]))
     log.record(request.user, "view", case, summary="case viewed", purpose=case)
     return render(
         request,
@@ -222,6 +224,7 @@ def case_detail(request, pk: int):
             "judgements": MatchJudgement.Judgement.choices,
             "levels": Recommendation.choices,
             "history": log_entries(case),
+            "new_hits": new_hits,
         },
     )
 
@@ -319,6 +322,17 @@ def case_decide(request, pk: int):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The assessment was recorded."))
+    return redirect("screening:case", pk=case.pk)
+
+
+@screening_officer
+@require_POST
+def rescreening_seen(request, pk: int):
+    """The officer has read the new hits the re-screening job found on the case (audited; nothing else changes)."""
+    case = _case(request, pk)
+    marked = rescreen.unseen([case]).update(seen_at=timezone.now(), seen_by=request.user)
+    if marked:
+        log.record(request.user, "update", case, summary=f"new hits since the decision seen ({marked})", purpose=case)
     return redirect("screening:case", pk=case.pk)
 
 
