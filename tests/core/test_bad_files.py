@@ -63,13 +63,20 @@ def test_an_own_list_in_windows_1252(demo_orgs, tmp_path, officer):  # noqa: F81
     path = tmp_path / "lista.csv"
     path.write_bytes(text.encode("cp1252"))
     out = io.StringIO()
-    call_command("import_watchlist", str(path), "--format", "own", "--name", "Egen", stdout=out)
+    call_command("import_watchlist", str(path), "--format", "own", "--name", "Egen", "--owner", "orebro-kommun",
+                 "--list-version", "2026-12-01", stdout=out)  # fmt: skip
     assert Entity.objects.get(dataset__name="Egen").name == "Krogen Ödåkra AB"
+    assert Entity.objects.get(dataset__name="Egen").dataset.version == "2026-12-01"  # said in every run that reads it
+    ownerless = run("import_watchlist", str(path), "--format", "own", "--name", "Ingens")
+    assert "--owner" in ownerless and "karlstads-kommun" in ownerless and "orebro-kommun" in ownerless
+    assert not Entity.objects.filter(dataset__name="Ingens").exists()  # refused: a list no screening would read
     client = officer("orebro.granskare")
     upload = SimpleUploadedFile("lista.csv", text.replace("Ödåkra", "Åmål").encode("cp1252"), content_type="text/csv")
-    assert client.post("/granskning/listor/", {"name": "Egen 2", "file": upload}).status_code == 302
+    posted = client.post("/granskning/listor/", {"name": "Egen 2", "file": upload, "version": "vecka 49"})
+    assert posted.status_code == 302
     assert Entity.objects.get(dataset__name="Egen 2").name == "Krogen Åmål AB"
+    assert Entity.objects.get(dataset__name="Egen 2").dataset.version == "vecka 49"
     undecodable = tmp_path / "trasig.csv"
     undecodable.write_bytes(text.encode("cp1252") + b"\x81\x8d\n")
-    message = run("import_watchlist", str(undecodable), "--format", "own")
+    message = run("import_watchlist", str(undecodable), "--format", "own", "--owner", "orebro-kommun")
     assert "UTF-8" in message and "Windows-1252" in message and "rad 3" in message

@@ -255,3 +255,11 @@ def test_a_swedish_looking_number_with_a_wrong_check_digit_is_kept_with_a_warnin
     assert "rad 1" in warning and "559012-3451" in warning and "kontrollsiffra" in warning
     stored = Entity.objects.get(key="c1")
     assert stored.org_number == "" and stored.properties["ftm"]["registrationNumber"] == ["559012-3451"]
+
+
+def test_a_watch_list_in_ftm_keeps_the_version_it_was_imported_with(base_data, tmp_path):
+    path = tmp_path / "lista.jsonl"
+    path.write_bytes(as_stream(ftm_file()).getvalue())
+    call_command("import_watchlist", str(path), "--format", "ftm", "--name", "Sanktioner",
+                 "--list-version", "2026-12-05", stdout=io.StringIO())  # fmt: skip
+    assert Dataset.objects.get(name="Sanktioner").version == "2026-12-05"  # said by every run that reads it

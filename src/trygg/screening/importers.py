@@ -417,7 +417,9 @@ def export_ftm(entities: Iterable[Entity], relations: Iterable[Relation] = ()) -
 # -- own lists and registry extracts --------------------------------------------------------------------------
 
 
-def import_own_list(stream, name: str, owner=None, shared_with=None) -> SyncReport:
+def import_own_list(stream, name: str, owner=None, shared_with=None, version: str = "") -> SyncReport:
+    """The cooperation's own list (CSV: name, flag, date, reference, org_number or personal_number or birth_date);
+    ``version`` names the release (its date, say), recorded with each screening that reads it."""
     report = SyncReport(source=name)
     records: dict[str, dict] = {}
     try:
@@ -463,7 +465,7 @@ def import_own_list(stream, name: str, owner=None, shared_with=None) -> SyncRepo
     with transaction.atomic():
         dataset = _dataset(name, Dataset.Kind.OWN_LIST, owner=owner, shared_with=shared_with)
         sync_entities(dataset, records, report)
-        dataset.imported_at = timezone.now()
+        dataset.version, dataset.imported_at = version or dataset.version, timezone.now()
         dataset.save()
         refresh_frequencies()
     return report

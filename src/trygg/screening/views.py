@@ -431,6 +431,12 @@ class OwnListForm(forms.Form):
         label=gettext_lazy("CSV file (name, org_number, personal_number, birth_date, flag, date, reference)")
     )
     name = forms.CharField(max_length=200, label=gettext_lazy("Name of the list"))
+    version = forms.CharField(
+        max_length=100,
+        required=False,
+        label=gettext_lazy("Version or date of the list"),
+        help_text=gettext_lazy("Recorded with every screening that reads it."),
+    )
 
 
 @screening_officer
@@ -449,7 +455,8 @@ def datasets(request):
         try:
             upload = form.cleaned_data["file"].file
             upload.seek(0)
-            report = import_own_list(upload, form.cleaned_data["name"], owner=owner, shared_with=cooperation)
+            report = import_own_list(upload, form.cleaned_data["name"], owner=owner, shared_with=cooperation,
+                                     version=form.cleaned_data["version"].strip())  # fmt: skip
         except RecordError as exc:
             form.add_error("file", str(exc))
         else:

@@ -1,10 +1,27 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from trygg.core.importing import RecordError, open_binary
 from trygg.orgs.models import Cooperation, Organisation
 from trygg.screening.importers import import_ftm, import_ofac, import_own_list
 
 from ._finish import finish_import
+
+
+def _owner(slug: str | None) -> Organisation:
+    """The municipality organisation that keeps an own list (a list without one is read by no screening)."""
+    owner = Organisation.objects.filter(slug=slug or "").first()
+    if owner is not None:
+        return owner
+    slugs = ", ".join(
+        Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY).order_by("slug").values_list("slug", flat=True)
+    )
+    if not slug:
+        raise CommandError(
+            _("an own list needs --owner, the municipality organisation that keeps it (one of: %(slugs)s)")
+            % {"slugs": slugs}
+        )
+    raise CommandError(_("unknown organisation %(slug)r (one of: %(slugs)s)") % {"slug": slug, "slugs": slugs})
 
 
 class Command(BaseCommand):
@@ -33,19 +50,18 @@ class Command(BaseCommand):
                 if options["format"] == "ofac":
                     report = import_ofac(fh, name, options["list_version"], allow_removals=options["allow_removals"])
                 elif options["format"] == "ftm":
-                    report = import_ftm(fh, name, allow_removals=options["allow_removals"])
+                    report = import_ftm(fh, name, allow_removals=options["allow_removals"],
+                                        version=options["list_version"])  # fmt: skip
                 else:
-                    owner = Organisation.objects.filter(slug=options["owner"]).first() if options["owner"] else None
-                    if options["owner"] and owner is None:
-                        raise CommandError(f"unknown organisation {options['owner']!r}")
+                    owner = _owner(options["owner"])
                     coop = (
                         Cooperation.objects.filter(slug=options["share_with"]).first()
                         if options["share_with"]
                         else None
                     )
                     if options["share_with"] and coop is None:
-                        raise CommandError(f"unknown cooperation {options['share_with']!r}")
-                    report = import_own_list(fh, name, owner=owner, shared_with=coop)
+                        raise CommandError(_("unknown cooperation %(slug)r") % {"slug": options["share_with"]})
+                    report = import_own_list(fh, name, owner=owner, shared_with=coop, version=options["list_version"])
         except (RecordError, OSError) as exc:
             raise CommandError(str(exc)) from exc
         finish_import(self, report, "import_watchlist")
