@@ -67,3 +67,19 @@ def test_the_log_is_for_verified_screening_officers_only(client, login, officer,
     client.logout()
     client.force_login(demo_orgs["users"]["karlstad.granskare"])  # no second factor yet
     assert client.get("/granskning/logg/").status_code == 302
+
+
+def test_a_list_imported_by_a_command_is_on_every_officers_log_with_who_ran_it(officer, demo_orgs, tmp_path):
+    import getpass
+
+    from django.core.management import call_command
+
+    path = tmp_path / "ofac.csv"
+    path.write_text('7002,"AHMADI, Reza",individual,IRAN,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"DOB 12 Mar 1971."\n')
+    call_command("import_watchlist", str(path), "--format", "ofac", "--list-version", "2026-12-05",
+                 stdout=io.StringIO())  # fmt: skip
+    for username in ("karlstad.granskare", "orebro.granskare"):
+        entries = list(officer(username).get("/granskning/logg/").context["page"])
+        imports = [e for e in entries if e.action == "import" and e.object_type == "screening.dataset"]
+        assert imports and imports[0].actor_label == f"import_watchlist ({getpass.getuser()})", entries
+        assert "OFAC SDN" in imports[0].summary

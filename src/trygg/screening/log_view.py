@@ -54,7 +54,9 @@ def screening_entries(codes: frozenset[str]) -> QuerySet:
     for_cases = Q(purpose_type="screening.case", purpose_id__in=cases) | Q(
         object_type="screening.case", object_id__in=cases
     )
-    return AuditEvent.objects.filter(about_screening & (Q(actor__in=members) | for_cases))
+    # a list or registry imported by a command (no user) is read by every municipality's screenings
+    shared_imports = Q(object_type="screening.dataset", actor__isnull=True)
+    return AuditEvent.objects.filter(about_screening & (Q(actor__in=members) | for_cases | shared_imports))
 
 
 @screening_officer

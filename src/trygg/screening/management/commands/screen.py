@@ -8,6 +8,8 @@ from trygg.screening.cases import create_case
 from trygg.screening.engine import AsOfError, screen
 from trygg.screening.models import Case
 
+from ._finish import operator
+
 
 class Command(BaseCommand):
     help = (
@@ -42,7 +44,7 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"--as-of {options['as_of']!r}: not a date (YYYY-MM-DD)") from exc
         try:
-            run = screen(case, as_of=as_of)
+            run = screen(case, f"trygg screen ({operator()})", as_of=as_of)
         except AsOfError as exc:
             raise CommandError(str(exc)) from exc
         output = {
