@@ -224,3 +224,16 @@ def test_the_network_draws_who_left_with_the_day_and_marks_a_bankrupt_company(de
     page = officer().get(f"/granskning/arenden/{case.pk}/natverk/").content.decode()
     assert "Reza Ahmadi" in page and "VD till 2026-10-01" in page  # the one who left, drawn with the day
     assert "Gamla Krogen AB" in page and "i konkurs 2026-05-04" in page
+
+
+def test_a_listed_person_in_three_roles_is_one_hit_that_names_the_roles(demo_orgs):
+    """Declared as managing director, owner and board member: one watch-list hit (one "same person?" question for
+    the officer), not three identical ones (officer's walk, 2026-12-07)."""
+    data = handed_over(HANDED_OVER)
+    values = case_data(data["applicant"], [], reference="TRE ROLLER")
+    values["persons"] = [{**LISTED, "role": role} for role in ("ceo", "owner", "board_member")]
+    run = screen(create_case({**values, "received_on": APPLIED.isoformat()}))
+    listed = [f for f in run.findings.all() if f.kind == "watchlist" and f.code == "watchlist"]
+    assert len(listed) == 1, [f.summary for f in listed]
+    assert "Reza Ahmadi (Verkställande direktör, Ägare, Styrelseledamot) liknar AHMADI, Reza" in listed[0].summary
+    assert listed[0].evidence["roles"] == ["ceo", "owner", "board_member"]

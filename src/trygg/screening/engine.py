@@ -16,7 +16,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Case as DjangoCase
 from django.db.models import Count, Q, QuerySet, When
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from trygg.audit import log
 from trygg.screening import bolagsverket, graph, index, network, ownership
@@ -52,6 +53,7 @@ from trygg.screening.rules import (
 BOARD_ROLES = ("board_member", "deputy", "ceo", "signatory")
 KIN_WORDS = {"relative": "släkting", "associate": "närstående", "representative": "ombud"}
 CHANGE_ROLES = (*BOARD_ROLES, "owner", "beneficial_owner")
+ROLE_LABELS = {**dict(Relation.Role.choices), "applicant": gettext_lazy("Applicant")}
 PERSON_RESOLVE_SCORE = 0.92
 
 
@@ -136,12 +138,28 @@ class Hit:
     judgement: str | None
     excluded: bool = False  # the names match but the birth dates differ: shown as excluded, with the reason
     to_check: bool = False  # below a hit, but the same full birth date: "att kontrollera"
+    roles: tuple[str, ...] = ()  # every role the application gives the party (one hit, not one per role)
+
+    def party_label(self) -> str:
+        """The party's name, with its roles in the application when it has more than one."""
+        name = self.party.entity.name
+        if len(self.roles) < 2:
+            return name
+        with translation.override("sv"):
+            labels = [str(ROLE_LABELS.get(role, role)) for role in self.roles]
+        return f"{name} ({', '.join(labels)})"
 
 
 def watchlist_hits(parties: list[CaseParty], datasets: list[Dataset], t: Thresholds) -> list[Hit]:
+    """The listed entities each party resembles; a person named in several roles is looked up once, and a hit
+    names every role (not three identical hits for the managing director who is also owner and board member)."""
     hits = []
     dataset_ids = [d.pk for d in datasets]
+    by_person: dict[str, list[CaseParty]] = {}  # each role is an entity of its own: the same by identity
     for party in parties:
+        by_person.setdefault(party_key(party.entity), []).append(party)
+    for group in by_person.values():
+        party, roles = group[0], tuple(p.role for p in group)
         e = party.entity
         found = index.candidates(e.names, e.is_company, [e.org_number, e.personal_number], dataset_ids,
                                  birth_date=e.birth_date)  # fmt: skip
@@ -154,19 +172,19 @@ def watchlist_hits(parties: list[CaseParty], datasets: list[Dataset], t: Thresho
         for listed in Entity.objects.filter(pk__in=ids).select_related("dataset"):
             result = best_match(e, listed)
             if result.score >= t.watchlist_score or listed.pk in judgements:
-                hits.append(Hit(party, listed, result.score, result.features, judgements.get(listed.pk)))
+                hits.append(Hit(party, listed, result.score, result.features, judgements.get(listed.pk), roles=roles))
             elif (
                 result.score >= t.watchlist_check
                 and result.features.get("birth_date") == "same"
                 and len(listed.birth_date) == 10
             ):  # a near miss on the names with the same full birth date: a person looks
-                hits.append(Hit(party, listed, result.score, result.features, None, to_check=True))
+                hits.append(Hit(party, listed, result.score, result.features, None, to_check=True, roles=roles))
             elif result.features.get("birth_date") == "different":
                 names_only = best_match(e, listed, birth_dates=False)
                 if names_only.score >= t.watchlist_score:  # a namesake: excluded by the birth date
                     # the score shown is the one with the birth dates (capped); the names' own likeness is kept
                     features = {**names_only.features, "birth_date": "different", "name_score": names_only.score}
-                    hits.append(Hit(party, listed, result.score, features, None, excluded=True))
+                    hits.append(Hit(party, listed, result.score, features, None, excluded=True, roles=roles))
     return hits
 
 
@@ -199,7 +217,7 @@ def excluded_finding(run: ScreeningRun, h: Hit) -> Finding:
         score=h.score,
         matched=h.listed,
         summary=(
-            f"{h.party.entity.name} har samma namn som {h.listed.name} på {h.listed.dataset.name}, men "
+            f"{h.party_label()} har samma namn som {h.listed.name} på {h.listed.dataset.name}, men "
             f"födelsedatumen skiljer sig ({h.party.entity.birth_date or '–'} mot {h.listed.birth_date or '–'}): "
             "utesluten som namne."
         ),
@@ -653,7 +671,7 @@ def screen(case: Case, user=None, as_of: dt.date | None = None) -> ScreeningRun:
                     score=h.score,
                     matched=h.listed,
                     summary=(
-                        f"{h.party.entity.name} liknar {h.listed.name} på {h.listed.dataset.name}"
+                        f"{h.party_label()} liknar {h.listed.name} på {h.listed.dataset.name}"
                         + (" — bedömd som inte samma av granskare" if suppressed else "")
                         + (" — bekräftad av granskare" if h.judgement == "same" else "")
                         + (" — att kontrollera: samma födelsedatum, namnen skiljer sig" if h.to_check else "")
@@ -667,6 +685,7 @@ def screen(case: Case, user=None, as_of: dt.date | None = None) -> ScreeningRun:
                         "sanctions": h.listed.properties.get("sanctions", []),
                         "judgement": h.judgement,
                         "party_key": party_key(h.party.entity),
+                        "roles": list(h.roles),
                     },
                     source=f"{h.listed.dataset.name} {h.listed.dataset.version}".strip(),
                 )
