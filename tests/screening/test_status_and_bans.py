@@ -90,6 +90,25 @@ def test_a_managing_director_with_a_trading_ban_is_serious(demo_orgs):
     assert "näringsförbud" in ban.summary and "2025-06-01" in ban.summary
 
 
+def test_a_trading_ban_found_through_the_registry_is_named_with_its_date_and_reference(demo_orgs):
+    """The banned managing director is not declared in the application; the registry names him: the finding
+    says what the list holds him for, not only that he is on a list (officer's walk, 2026-12-07)."""
+    r = Registry()
+    banned = r.person("Tomas Förbud")
+    applicant = r.company("Kaféet Hörnet AB", dt.date(2018, 1, 1))
+    r.role(applicant, banned, "ceo", dt.date(2018, 1, 1))
+    registry_import(r)
+    own = csv_bytes([{"name": banned["name"], "personal_number": banned["personal_number"], "flag": "näringsförbud",
+                      "date": "2025-06-01", "reference": "Kronofogden 2025/77"}],
+                    ["name", "personal_number", "flag", "date", "reference"])  # fmt: skip
+    import_own_list(own, "Karlstads lista", owner=demo_orgs["orgs"]["karlstads-kommun"])
+    crossmatch()
+    run = screen(received(applicant, []))
+    links = [f for f in run.findings.all() if f.kind == "network" or f.code == "listed_owner"]
+    assert links, [f.summary for f in run.findings.all()]
+    assert "(Karlstads lista: näringsförbud 2025-06-01, Kronofogden 2025/77)" in links[0].summary
+
+
 def ftm_line(id_, schema, **props) -> dict:
     return {"id": id_, "schema": schema, "properties": {k: v if isinstance(v, list) else [v] for k, v in props.items()}}
 

@@ -35,6 +35,7 @@ from trygg.screening.models import (
     ScreeningRun,
 )
 from trygg.screening.rules import (
+    LIST_FLAG_WORDS,
     PHOENIX_YEARS,
     Appointment,
     Bankruptcy,
@@ -148,6 +149,16 @@ class Hit:
         with translation.override("sv"):
             labels = [str(ROLE_LABELS.get(role, role)) for role in self.roles]
         return f"{name} ({', '.join(labels)})"
+
+
+def listing(listed: Entity) -> str:
+    """Where and as what an entity is listed, as the finding says it: "Karlstads lista: näringsförbud 2026-03-01,
+    B 123-26" — the list's name alone for a sanctions list (its programme is in the evidence)."""
+    words = LIST_FLAG_WORDS.get(listed.flag, "") if listed.flag != "sanction" else ""
+    details = ", ".join(v for v in (listed.properties.get("date", ""), listed.properties.get("reference", "")) if v)
+    if not words:
+        return listed.dataset.name
+    return f"{listed.dataset.name}: {words}" + (f" {details}" if details else "")
 
 
 def watchlist_hits(parties: list[CaseParty], datasets: list[Dataset], t: Thresholds) -> list[Hit]:
@@ -553,6 +564,7 @@ def listed_owners(
                 name=names.get(entity_id, str(entity_id)),
                 listed_as=flag.listed.name,
                 list_name=flag.listed.dataset.name,
+                listing=listing(flag.listed),
                 score=flag.score,
                 effective_share=interest.effective_share,
                 unknown_share=interest.unknown_share,
@@ -626,9 +638,7 @@ def screen(case: Case, user=None, as_of: dt.date | None = None) -> ScreeningRun:
         if node in owner_ids:
             continue  # it owns or controls the applicant: reported with its shares below, not as a bare link
         flag = strongest_flag[node]
-        label = (
-            f"{entities[path.nodes[0]].name} → {entities[node].name} ~ {flag.listed.name} ({flag.listed.dataset.name})"
-        )
+        label = f"{entities[path.nodes[0]].name} → {entities[node].name} ~ {flag.listed.name} ({listing(flag.listed)})"
         code = "network_link"
         for relation, role in zip(path.relations, path.roles, strict=True):
             if role in KIN_WORDS:  # a relative or an associate of a listed person

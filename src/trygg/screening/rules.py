@@ -87,6 +87,12 @@ class ListedOwner:
     held_on: list[dt.date] = field(default_factory=list)  # those on which it owned or controlled the applicant
     ended_on: dt.date | None = None  # the day its (shown) chain ended, when it has
     on_application: bool = True  # the first of ``days`` is the application's date (else one the officer chose)
+    listing: str = ""  # the list and what it holds the party for ("Karlstads lista: näringsförbud 2025-06-01")
+
+    def listed_words(self) -> str:
+        """ "Karlstads lista: näringsförbud 2025-06-01", or "OFAC SDN: AHMADI, Reza" where the names differ."""
+        where = self.listing or self.list_name
+        return where if self.listed_as.casefold() == self.name.casefold() else f"{where}: {self.listed_as}"
 
 
 @dataclass
@@ -467,7 +473,7 @@ def ownership_flags(facts: CaseFacts, t: Thresholds) -> list[Flag]:
             Flag(
                 "listed_owner",
                 "high" if serious else "medium",
-                f"{o.name} ({o.list_name}: {o.listed_as}) {how}{when}" + (f": {via}." if via else "."),
+                f"{o.name} ({o.listed_words()}) {how}{when}" + (f": {via}." if via else "."),
                 {"owner": o.name, "listed_as": o.listed_as, "list": o.list_name, "score": round(o.score, 3),
                  "effective_share": round(o.effective_share, 2), "unknown_share": o.unknown_share,
                  "controls": o.controls, "chain": o.chain, "control_chain": o.control_chain,
