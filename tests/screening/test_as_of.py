@@ -237,3 +237,4 @@ def test_a_listed_person_in_three_roles_is_one_hit_that_names_the_roles(demo_org
     assert len(listed) == 1, [f.summary for f in listed]
     assert "Reza Ahmadi (Verkställande direktör, Ägare, Styrelseledamot) liknar AHMADI, Reza" in listed[0].summary
     assert listed[0].evidence["roles"] == ["ceo", "owner", "board_member"]
+    assert any("poäng 1,00" in reason for reason in run.reasons), run.reasons  # a decimal comma, as in the table

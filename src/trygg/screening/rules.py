@@ -419,7 +419,8 @@ def straw_man_flags(facts: CaseFacts, t: Thresholds) -> list[Flag]:
             signs.append(f"{a.age} år")
         if unknown:
             signs.append("inga andra uppdrag i registret")
-        when = f"{days} dagar före ansökan" if days >= 0 else f"{-days} dagar efter ansökan"
+        when = (f"{days} dagar före ansökan" if days > 0 else f"{-days} dagar efter ansökan" if days < 0
+                else "samma dag som ansökan")  # fmt: skip
         flags.append(
             Flag(
                 "straw_man_sign",
@@ -510,6 +511,11 @@ def held_when(o: ListedOwner) -> str:
     return f" sedan {word} (inte {as_of.isoformat()})"
 
 
+def score_sv(score: float) -> str:
+    """A match score as the Swedish text around it writes it: "0,93"."""
+    return f"{score:.2f}".replace(".", ",")
+
+
 # How list flags read in the (Swedish) finding text.
 LIST_FLAG_WORDS = {
     "trading_ban": "näringsförbud",
@@ -546,9 +552,9 @@ def recommend(flags: list[Flag], hits: list[dict], links: list[dict], t: Thresho
     lesser: list[str] = []
     for hit in hits:
         if hit.get("to_check"):
-            lesser.append(f"Att kontrollera: {hit['label']} (poäng {hit['score']:.2f}, samma födelsedatum)")
+            lesser.append(f"Att kontrollera: {hit['label']} (poäng {score_sv(hit['score'])}, samma födelsedatum)")
             continue
-        text = f"Träff på bevakningslista: {hit['label']} (poäng {hit['score']:.2f})"
+        text = f"Träff på bevakningslista: {hit['label']} (poäng {score_sv(hit['score'])})"
         if hit.get("confirmed") or hit["score"] >= t.watchlist_strong:
             serious.append(text + (", bekräftad av granskare" if hit.get("confirmed") else ""))
         else:
