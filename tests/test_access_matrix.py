@@ -449,6 +449,7 @@ def build_world(data, media) -> tuple[dict, list[Target]]:
             "screening:run",
             "screening:decide",
             "screening:rescreening_seen",
+            "screening:disclose",
             "screening:network",
             "screening:fetch_registry",
         ):
@@ -771,6 +772,7 @@ CHANGES = {
     "citizens:tip_action": {"action": "reject", "reason": "Inte vårt"},
     "citizens:tip_reply": {"text": "Svar från fel person"},
     "screening:decide": {"decided": "no_concerns", "justification": "x" * 30},
+    "screening:disclose": {"recipient": "Polisen", "content": "Allt i ärendet", "legal_basis": "Uppgiftsskyldighet"},
     "situation:narrative": {"text": "Skrivet av fel person"},
     "orgs:member": {"role": "viewer"},
     "orgs:member_remove": {},

@@ -61,6 +61,7 @@ class AuditEvent(models.Model):
         EXPORT = "export", _("exported")
         IMPORT = "import", _("imported")
         DECIDE = "decide", _("decided")
+        DISCLOSE = "disclose", _("disclosed to an authority")
         LOGIN = "login", _("logged in")
         DENIED = "denied", _("access denied")
 

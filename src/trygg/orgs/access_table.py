@@ -365,6 +365,7 @@ ACCESS: dict[str, Rule] = {
     "screening:fetch_registry": CASE_POST,
     "screening:decide": CASE_POST,
     "screening:rescreening_seen": CASE_POST,
+    "screening:disclose": CASE_POST,
     "screening:network": CASE,
     "screening:extract": CASE,
     "screening:judge": CASE_POST,

@@ -291,7 +291,8 @@ def versions(datasets: list[Dataset]) -> list[dict]:
     used.update({d.pk: d for d in Dataset.objects.filter(kind=Dataset.Kind.REGISTRY)})
     return [
         {"dataset": d.name, "kind": d.kind, "version": d.version,
-         "imported_at": d.imported_at.isoformat(timespec="minutes") if d.imported_at else None}
+         "imported_at": d.imported_at.isoformat(timespec="minutes") if d.imported_at else None,
+         "legal_basis": d.basis}
         for d in sorted(used.values(), key=lambda d: (d.kind, d.name))
     ]  # fmt: skip
 

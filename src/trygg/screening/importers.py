@@ -249,7 +249,9 @@ def _csv_rows(stream) -> Iterator[tuple[int, list[str]]]:
         ) from exc
 
 
-def import_ofac(stream, name: str = "OFAC SDN", version: str = "", allow_removals: bool = False) -> SyncReport:
+def import_ofac(
+    stream, name: str = "OFAC SDN", version: str = "", allow_removals: bool = False, legal_basis: str = ""
+) -> SyncReport:
     report = SyncReport(source=name)
     records: dict[str, dict] = {}
     try:
@@ -277,6 +279,7 @@ def import_ofac(stream, name: str = "OFAC SDN", version: str = "", allow_removal
         dataset = _dataset(name, Dataset.Kind.WATCHLIST, source="US Treasury OFAC SDN list")
         sync_entities(dataset, records, report)
         dataset.version, dataset.imported_at = version, timezone.now()
+        dataset.legal_basis = legal_basis.strip() or dataset.legal_basis
         dataset.save()
         refresh_frequencies()
     return report
@@ -292,6 +295,7 @@ def import_ftm(
     source: str = "",
     allow_removals: bool = False,
     version: str = "",
+    legal_basis: str = "",
 ) -> SyncReport:
     """FollowTheMoney entities, one JSON object per line (see :mod:`trygg.screening.ftm`): Company, Person,
     Organization, LegalEntity, Address, Vessel, Airplane as entities; Ownership, Directorship and UnknownLink
@@ -397,6 +401,7 @@ def import_ftm(
         Relation.objects.bulk_create(new, batch_size=2000)
         report.relations = len(new)
         dataset.version, dataset.imported_at = version or dataset.version, timezone.now()
+        dataset.legal_basis = legal_basis.strip() or dataset.legal_basis
         dataset.save()
         refresh_frequencies()
     return report
@@ -417,7 +422,9 @@ def export_ftm(entities: Iterable[Entity], relations: Iterable[Relation] = ()) -
 # -- own lists and registry extracts --------------------------------------------------------------------------
 
 
-def import_own_list(stream, name: str, owner=None, shared_with=None, version: str = "") -> SyncReport:
+def import_own_list(
+    stream, name: str, owner=None, shared_with=None, version: str = "", legal_basis: str = ""
+) -> SyncReport:
     """The cooperation's own list (CSV: name, flag, date, reference, org_number or personal_number or birth_date);
     ``version`` names the release (its date, say), recorded with each screening that reads it."""
     report = SyncReport(source=name)
@@ -466,6 +473,7 @@ def import_own_list(stream, name: str, owner=None, shared_with=None, version: st
         dataset = _dataset(name, Dataset.Kind.OWN_LIST, owner=owner, shared_with=shared_with)
         sync_entities(dataset, records, report)
         dataset.version, dataset.imported_at = version or dataset.version, timezone.now()
+        dataset.legal_basis = legal_basis.strip() or dataset.legal_basis
         dataset.save()
         refresh_frequencies()
     return report

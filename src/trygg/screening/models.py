@@ -35,7 +35,9 @@ class FindingQuerySet(CaseDataQuerySet):
     refusal_is_purpose = False
 
 
-class RescreeningQuerySet(CaseDataQuerySet):
+class CaseChildQuerySet(CaseDataQuerySet):
+    """What hangs on a case directly (re-screenings, disclosures): the case's rule."""
+
     case = "case"
     refusal_is_purpose = False
 
@@ -62,9 +64,29 @@ class Dataset(models.Model):
     )
     is_generated = models.BooleanField(default=False)
     imported_at = models.DateTimeField(null=True, blank=True)
+    legal_basis = models.CharField(
+        _("legal basis"),
+        max_length=300,
+        blank=True,
+        help_text=_("Why the municipality may hold this data; blank: the usual basis for its kind."),
+    )
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def basis(self) -> str:
+        """The legal basis recorded for the dataset, or the usual one for its kind."""
+        return self.legal_basis or str(DEFAULT_BASIS.get(self.kind, ""))
+
+
+# The usual basis on which a municipality holds each kind of dataset, when an import names none.
+DEFAULT_BASIS = {
+    Dataset.Kind.REGISTRY: _("Public records of the companies registry (offentliga uppgifter)"),
+    Dataset.Kind.WATCHLIST: _("Published sanctions lists"),
+    Dataset.Kind.OWN_LIST: _("The municipality's own decisions (allmänna handlingar)"),
+    Dataset.Kind.CASE_INPUT: _("Given in the application"),
+}
 
 
 class Schema(models.TextChoices):
@@ -361,10 +383,31 @@ class Rescreening(models.Model):
     seen_at = models.DateTimeField(null=True, blank=True)
     seen_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
-    objects = RescreeningQuerySet.as_manager()
+    objects = CaseChildQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"rescreening of case {self.case_id}: {len(self.new_findings)} new"
+
+
+class Disclosure(models.Model):
+    """Information from a case given to a law-enforcement or other authority (e.g. under the 2025 duty to inform the
+    police): to whom, what, on which basis, by whom and when — recorded, audited and shown on the case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="disclosures")
+    recipient = models.CharField(_("to (authority)"), max_length=200)
+    content = models.TextField(_("what was disclosed"), max_length=2000)
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
+    reference = models.CharField(_("the recipient's reference"), max_length=100, blank=True)
+    disclosed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    disclosed_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-disclosed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"disclosure from case {self.case_id} to {self.recipient}"

@@ -13,6 +13,7 @@ urlpatterns = [
     path("granskning/arenden/<int:pk>/bolagsverket/", views.case_fetch_registry, name="fetch_registry"),
     path("granskning/arenden/<int:pk>/bedomning/", views.case_decide, name="decide"),
     path("granskning/arenden/<int:pk>/nya-traffar-sedda/", views.rescreening_seen, name="rescreening_seen"),
+    path("granskning/arenden/<int:pk>/utlamnande/", views.case_disclose, name="disclose"),
     path("granskning/arenden/<int:pk>/natverk/", network_view.case_network, name="network"),
     path("granskning/arenden/<int:pk>/utdrag/<int:party>/", views.party_extract, name="extract"),
     path("granskning/fynd/<int:pk>/bedom/", views.finding_judge, name="judge"),

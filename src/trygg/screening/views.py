@@ -14,6 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,7 +33,16 @@ from trygg.screening import bolagsverket, engine, rescreen
 from trygg.screening import cases as case_service
 from trygg.screening.importers import import_own_list
 from trygg.screening.matching.normalise import has_legal_form
-from trygg.screening.models import Case, CaseParty, Entity, Finding, MatchJudgement, Recommendation, Relation
+from trygg.screening.models import (
+    Case,
+    CaseParty,
+    Disclosure,
+    Entity,
+    Finding,
+    MatchJudgement,
+    Recommendation,
+    Relation,
+)
 
 
 def screening_officer(view):
@@ -225,6 +235,8 @@ def case_detail(request, pk: int):
             "levels": Recommendation.choices,
             "history": log_entries(case),
             "new_hits": new_hits,
+            "disclosures": case.disclosures.select_related("disclosed_by"),
+            "disclosure_form": DisclosureForm(),
         },
     )
 
@@ -322,6 +334,37 @@ def case_decide(request, pk: int):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The assessment was recorded."))
+    return redirect("screening:case", pk=case.pk)
+
+
+class DisclosureForm(forms.ModelForm):
+    class Meta:
+        model = Disclosure
+        fields = ["recipient", "content", "legal_basis", "reference"]
+        help_texts = {
+            "legal_basis": gettext_lazy(
+                "The provision that allows or requires it, e.g. the duty to inform the police."
+            ),
+        }
+
+
+@screening_officer
+@require_POST
+def case_disclose(request, pk: int):
+    """Record information of the case given to an authority: its own audited event, shown on the case."""
+    case = _case(request, pk)
+    form = DisclosureForm(request.POST)
+    if not form.is_valid():
+        errors = "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items() if f in form.fields)
+        messages.error(request, _("Nothing was recorded: %(errors)s") % {"errors": errors})
+        return redirect("screening:case", pk=case.pk)
+    disclosure = form.save(commit=False)
+    disclosure.case, disclosure.disclosed_by = case, request.user
+    with transaction.atomic():
+        disclosure.save()
+        log.record(request.user, "disclose", disclosure, purpose=case,
+                   summary=f"to {disclosure.recipient}: {disclosure.content}"[:300])  # fmt: skip
+    messages.success(request, _("The disclosure was recorded."))
     return redirect("screening:case", pk=case.pk)
 
 

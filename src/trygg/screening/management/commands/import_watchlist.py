@@ -35,6 +35,12 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["ofac", "ftm", "own"], required=True)
         parser.add_argument("--name", help="Name of the list (default: by format).")
         parser.add_argument("--list-version", dest="list_version", default="", help="Version or date of the list.")
+        parser.add_argument(
+            "--legal-basis",
+            dest="legal_basis",
+            default="",
+            help="Why the municipality may hold the list (kept with it and with every run that reads it).",
+        )
         parser.add_argument("--owner", help="Own lists: slug of the owning municipality organisation.")
         parser.add_argument("--share-with", help="Own lists: slug of the cooperation to share it with.")
         parser.add_argument(
@@ -48,10 +54,12 @@ class Command(BaseCommand):
         try:
             with open_binary(options["file"]) as fh:
                 if options["format"] == "ofac":
-                    report = import_ofac(fh, name, options["list_version"], allow_removals=options["allow_removals"])
+                    report = import_ofac(fh, name, options["list_version"], allow_removals=options["allow_removals"],
+                                         legal_basis=options["legal_basis"])  # fmt: skip
                 elif options["format"] == "ftm":
                     report = import_ftm(fh, name, allow_removals=options["allow_removals"],
-                                        version=options["list_version"])  # fmt: skip
+                                        version=options["list_version"],
+                                        legal_basis=options["legal_basis"])  # fmt: skip
                 else:
                     owner = _owner(options["owner"])
                     coop = (
@@ -61,7 +69,8 @@ class Command(BaseCommand):
                     )
                     if options["share_with"] and coop is None:
                         raise CommandError(_("unknown cooperation %(slug)r") % {"slug": options["share_with"]})
-                    report = import_own_list(fh, name, owner=owner, shared_with=coop, version=options["list_version"])
+                    report = import_own_list(fh, name, owner=owner, shared_with=coop, version=options["list_version"],
+                                             legal_basis=options["legal_basis"])  # fmt: skip
         except (RecordError, OSError) as exc:
             raise CommandError(str(exc)) from exc
         finish_import(self, report, "import_watchlist")
