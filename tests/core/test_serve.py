@@ -171,3 +171,17 @@ def test_requests_after_the_database_returns_do_not_fail_on_kept_connections(dem
     assert errors == 0, (after, serve.output()[-3000:])
     serve.process.send_signal(signal.SIGTERM)
     serve.process.wait(timeout=CHILDREN_GONE_WITHIN)
+
+
+def test_serve_refuses_to_start_before_the_static_files_are_collected(settings, tmp_path):
+    """With the manifest storage every page names its style sheet through the manifest: without it every page is a
+    500 (officer's walk, 2026-12-07). The command says what to run instead."""
+    settings.STATIC_ROOT = str(tmp_path)
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}  # fmt: skip
+    with pytest.raises(CommandError, match="collectstatic"):
+        call_command("serve", "--no-worker", "--no-scheduler")
+    (tmp_path / "staticfiles.json").write_text("{}")
+    from trygg.core.management.commands.serve import unserved_static
+
+    assert unserved_static() == ""

@@ -23,10 +23,12 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
+from django.utils.translation import gettext as _
 
 # The largest upload a page accepts is a partner's CSV log (5 MB) or a tip photo (8 MB); anything much larger
 # is refused by the server before it reaches Django.
@@ -97,6 +99,15 @@ def exit_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 
 
+def unserved_static() -> str:
+    """Why the pages could not be served (every page would fail on its style sheet), or ''. With the manifest storage
+    a page names its static files through the manifest ``collectstatic`` writes; without it every page is a 500."""
+    storage = settings.STORAGES.get("staticfiles", {}).get("BACKEND", "")
+    if "Manifest" not in storage or (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        return ""
+    return _("the static files are not collected (every page would fail): run 'trygg collectstatic --noinput' first")
+
+
 class Command(BaseCommand):
     help = "Serve the platform with waitress, with the task worker and the job scheduler alongside (Ctrl-C stops all)."
 
@@ -124,6 +135,9 @@ class Command(BaseCommand):
                 "--processes above 1 needs a cache all processes share (set REDIS_URL): rate limits and "
                 "lockouts would otherwise be counted by each process alone"
             )
+        missing = unserved_static()
+        if missing:
+            raise CommandError(missing)
         exit_on_sigterm()
         helpers = []
         try:
@@ -161,7 +175,7 @@ class Command(BaseCommand):
         connections.close_all()  # no database connection may be shared across fork()
         parent = os.getpid()
         children = []
-        for _ in range(processes):
+        for _number in range(processes):
             pid = os.fork()
             if pid == 0:  # a serving process: SIGTERM (its own, or when the parent dies) ends waitress
                 try:
