@@ -69,6 +69,34 @@ def test_a_few_days_before_a_source_began_are_no_gap():
     assert check_source(np.zeros(30, int), began_in_span=True).gaps == ()  # never began: nothing to judge by
 
 
+def test_the_days_after_a_feed_stopped_are_missing_not_quiet():
+    """The police file ends on day 80 of a 91-day span, with bursty weeks: eleven silent days are not unlikely
+    enough to be called silent, but the feed has nothing after the span: it stopped."""
+    rng = np.random.default_rng(12)
+    found = 0
+    for _ in range(40):
+        y = simulate(rng, 1.5, 1.0, days=91, season=0.0)
+        while y[79] == 0:
+            y[79] = rng.poisson(1.5)
+        y[80:] = 0
+        gaps = check_source(y, ended_in_span=True).gaps
+        found += bool(gaps) and gaps[-1].start == 80 and gaps[-1].end == 91
+    assert found == 40
+
+
+def test_two_silent_stretches_do_not_hide_each_other():
+    """A feed that starts, sends one stray event and goes silent again for five weeks, then runs: each silence is
+    judged by the rate of the days outside it, so neither makes the weeks look bursty enough to hide the other
+    (the real police file's Örebro in January–March 2023)."""
+    rng = np.random.default_rng(8)
+    found = 0
+    for _ in range(40):
+        y = np.r_[np.zeros(40, int), [1], np.zeros(36, int), np.maximum(1, rng.poisson(3.0, 8))]
+        health = check_source(y, began_in_span=True)
+        found += health.missing_share(0, 77) >= 76 / 77 and health.missing_share(77, 85) == 0  # all but the stray day
+    assert found == 40
+
+
 def test_a_lasting_drop_to_a_fifth_is_a_shortfall():
     rng = np.random.default_rng(5)
     found = 0

@@ -45,7 +45,7 @@ def police(municipality: str | None, county: str, day: int, n: int, tag: str) ->
     for i in range(n):
         make_incident(**where, source="police", visibility="public", category="trafik",
                       precision="county" if municipality is None else "municipality",
-                      external_id=f"{tag}{i}", when=at(dt.date(2026, 3, day + i % 20)))  # fmt: skip
+                      external_id=f"{tag}{i}", when=at(dt.date(2026, 3, 1 + (day + 3 * i) % 28)))  # fmt: skip
 
 
 @pytest.fixture

@@ -187,11 +187,19 @@ def test_when_the_only_source_is_missing_now_the_total_says_nothing_was_compared
     assert row(r, "_total")["direction"] == "no_data"
 
 
-def test_the_weeks_before_the_police_feed_began_are_missing_in_the_weekly_series(demo_orgs):
+@pytest.mark.parametrize("stray", [False, True])
+def test_the_weeks_before_the_police_feed_began_are_missing_in_the_weekly_series(demo_orgs, stray):
     """A partner reports from 29 December 2025; the police's events, bursty from week to week, were imported from
     19 January 2026. The weekly brief of week 12 reads from week 1: the police's first three weeks are missing, not
-    three quiet weeks (with weeks this bursty, three silent ones were not unlikely enough to be called silent)."""
+    three quiet weeks (with weeks this bursty, three silent ones were not unlikely enough to be called silent).
+    ``stray``: three test events in October 2025 do not make the feed running (the real file has such)."""
     traffic = Category.objects.current().get(code="trafik")
+    if stray:
+        Incident.objects.bulk_create([
+            Incident(category=traffic, municipality_id="1780", county_id="17", lat=59.40, lon=13.51,
+                     precision="municipality", occurred_start=dt.datetime(2025, 10, d, 12, tzinfo=TZ),
+                     reported_at=dt.datetime(2025, 10, d, 12, tzinfo=TZ), source="police", visibility="public",
+                     external_id=f"stray{d}") for d in (3, 9, 21)])  # fmt: skip
     graffiti = Category.objects.current().get(code="klotter")
     org = demo_orgs["orgs"]["centrum-karlstad"]
     rng = np.random.default_rng(5)
@@ -211,7 +219,8 @@ def test_the_weeks_before_the_police_feed_began_are_missing_in_the_weekly_series
         day += dt.timedelta(days=1)
     Incident.objects.bulk_create(rows, batch_size=2000)
     r = build_report(Municipality.objects.get(code="1780"), parse_period("2026-W12"), options=FAST)
-    began = min(row.occurred_start for row in rows if row.source == "police").date()
+    began = min(row.occurred_start for row in rows if row.source == "police" and not row.external_id.startswith("st"))
+    began = began.date()
     assert dt.date(2026, 1, 19) <= began < dt.date(2026, 2, 2)
     police = next(s for s in r["sources_check"]["sources"] if s["label"] == "Polisens händelser")
     assert [(g["from"], g["to"]) for g in police["gaps"]] == [("2025-12-29", str(began - dt.timedelta(days=1)))]
@@ -220,6 +229,20 @@ def test_the_weeks_before_the_police_feed_began_are_missing_in_the_weekly_series
     assert covered[:weeks_missing] == [False] * weeks_missing and all(covered[weeks_missing:])
     partner = next(s for s in r["sources_check"]["sources"] if s["label"] == org.name)
     assert partner["gaps"] == []  # it began on the first day read: nothing before it is missing
+
+
+def test_a_month_in_which_the_police_feed_stopped_says_so(demo_orgs):
+    """The police file ends on 20 March 2026 (about its last event; the real file ends so on 20 August): the March
+    report names the police as missing from the day after, and the month is not read as fewer incidents."""
+    fill(demo_orgs["orgs"]["centrum-karlstad"], police_silent=None)
+    Incident.objects.filter(source="police", occurred_start__gte=dt.datetime(2026, 3, 21, tzinfo=TZ)).delete()
+    r = build_report(Municipality.objects.get(code="1780"), parse_period("2026-03"), options=FAST)
+    last = Incident.objects.filter(source="police").latest("occurred_start").occurred_start.date()
+    assert last >= dt.date(2026, 3, 17)
+    police = next(s for s in r["sources_check"]["sources"] if s["label"] == "Polisens händelser")
+    assert [(g["from"], g["to"]) for g in police["gaps"]] == [(str(last + dt.timedelta(days=1)), "2026-03-31")]
+    assert r["sources_check"]["missing_now"] == ["Polisens händelser"]
+    assert all(c["direction"] != "down" for c in r["categories"])
 
 
 def test_a_year_without_its_quiet_winter_is_not_read_as_busier(demo_orgs):

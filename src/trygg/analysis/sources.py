@@ -18,13 +18,15 @@ Poisson). Two kinds of gap are found:
 * **Shortfall**: a block (a calendar month, say) not touching a silent stretch, with at most half its
   expected count and a lower tail below ``alpha / B`` (``B`` blocks), the count being negative binomial with
   mean ``λ·days`` and shape ``k·days/7``.
-* **Not yet begun**: when the source has no event before the span (``began_in_span``), the days before its first
-  event are a gap whatever their chance, once they would hold ``MIN_EXPECTED`` events: a feed imported from a
-  date, or a partner that joined, did not report before it — however bursty its weeks, which can make three
-  silent weeks look possible.
+* **Not yet begun, or stopped**: when the source had not begun before the span (``began_in_span``), the days
+  before its first event are a gap whatever their chance, once they would hold ``MIN_EXPECTED`` events: a feed
+  imported from a date, or a partner that joined, did not report before it — however bursty its weeks, which can
+  make three silent weeks look possible (and a long silence itself makes the weeks look bursty). The same holds
+  for the days after its last event when it has none after the span (``ended_in_span``): a feed that stopped.
 
 ``λ`` and ``k`` are estimated from the days outside the gaps found, and the search is repeated until the gaps
-no longer change, so a long outage does not lower the rate that reveals it.
+no longer change, so a long outage does not lower the rate that reveals it; a silent stretch is judged by the rate
+and weekly variation of the days outside it, so that it does not hide itself.
 
 References
 ----------
@@ -127,10 +129,11 @@ def check_source(
     alpha: float = ALPHA,
     max_rounds: int = 6,
     began_in_span: bool = False,
+    ended_in_span: bool = False,
 ) -> Health:
     """Gaps of a source given its daily counts over a span, and optional blocks (e.g. calendar months as day
-    index pairs) checked for shortfalls; ``began_in_span``: the source has no event before the span. See the
-    module docstring."""
+    index pairs) checked for shortfalls; ``began_in_span``: the source had not begun before the span;
+    ``ended_in_span``: it has no event after it. See the module docstring."""
     y = np.asarray(daily, dtype=int)
     if y.ndim != 1:
         raise ValueError("daily counts must be one sequence")
@@ -142,6 +145,7 @@ def check_source(
     weeks = max(1.0, y.size / 7)
     runs = _zero_runs(y)
     before = runs[0][1] if began_in_span and runs and runs[0][0] == 0 and runs[0][1] < y.size else 0
+    after = runs[-1][0] if ended_in_span and runs and runs[-1][1] == y.size and runs[-1][0] > 0 else y.size
     gaps: list[Gap] = []
     active = np.ones(y.size, dtype=bool)
     for _ in range(max_rounds):
@@ -149,9 +153,20 @@ def check_source(
         found: list[Gap] = []
         if rate > 0:
             for a, b in runs:
-                expected = rate * (b - a)
-                unlikely = silent_probability(rate, shape, b - a) < alpha / weeks
-                if expected >= MIN_EXPECTED and (unlikely or (a, b) == (0, before)):
+                if (a, b) in ((0, before), (after, y.size)):  # before the source began, after it stopped
+                    if rate * (b - a) >= MIN_EXPECTED:  # judged at its rate over the span, silence included
+                        found.append(Gap(a, b, SILENT, 0, rate * (b - a)))
+                    continue
+                if rate * (b - a) * active.sum() / max(1, active.sum() - (b - a)) < MIN_EXPECTED:
+                    continue  # too short to hold MIN_EXPECTED even at the rate of the other days
+                # the rate and weekly variation of the days outside this run: a long silence, counted in, would lower
+                # the rate and make the weeks look bursty, hiding itself (and every other gap)
+                outside = active.copy()
+                outside[a:b] = False
+                rate_out, shape_out = rate_and_shape(y, outside)
+                expected = rate_out * (b - a)
+                unlikely = silent_probability(rate_out, shape_out, b - a) < alpha / weeks
+                if expected >= MIN_EXPECTED and unlikely:
                     found.append(Gap(a, b, SILENT, 0, expected))
             for a, b in blocks:
                 if any(g.start < b and a < g.end for g in found):

@@ -53,7 +53,7 @@ from trygg.situation.spatial import SpatialSection, rounded
 from trygg.situation.study_area import StudyAreaError, including, observed, study_area
 from trygg.situation.trends import NONE, comparison_periods, exposure_days, years_earlier
 
-SCHEMA = 9  # bumped when the report's shape or methods change; part of the cache fingerprint
+SCHEMA = 10  # bumped when the report's shape or methods change; part of the cache fingerprint
 SERIES_LENGTH = {"week": 12, "month": 12, "tertial": 6, "year": 4}
 WEEK_PLACE_ITEMS = 40  # incidents listed per place in the weekly brief (all are counted)
 SOURCES = [
@@ -156,8 +156,8 @@ class ReportBuilder:
         if last <= first:
             return [], first, last
         self._days = d.day_counts(self.base, first, self.period.end)
-        earlier = d.has_events_before(self.base, first)
-        return source_check.statuses_of(self._days, last, earlier), first, last
+        earlier, later = d.has_events_before(self.base, first), d.has_events_after(self.base, last)
+        return source_check.statuses_of(self._days, last, earlier, later), first, last
 
     def covered(self, period: Period) -> bool:
         """Whether the data reach back to the start of ``period`` (see the module docstring)."""
@@ -331,8 +331,13 @@ class ReportBuilder:
         rows["_total"] = Row(sum(now.values()), [sum(p.values()) for p in previous])
         table = compare_table(rows, max(days, 1), base_days, not_pooled=["_total"])  # the total tested with the rows
         if not rows["_total"].count and not sum(rows["_total"].baseline):
-            # nothing on either side (a source left out was all there was): nothing compared, not "too few"
-            table = {code: replace(change, direction=NO_DATA) for code, change in table.items()}
+            # nothing on either side (a source left out was all there was): nothing compared, not "too few" — the
+            # period's own counts are still shown, every source counted, without a verdict
+            everything = Counter(current.category.tolist())
+            codes = sorted(everything, key=lambda c: (-everything[c], c))
+            nothing = replace(table["_total"], direction=NO_DATA, expected=None, ratio=None, low=None, high=None)
+            table = {code: replace(nothing, count=everything[code]) for code in codes}
+            table["_total"] = replace(nothing, count=sum(everything.values()))
         out = [self._row(code, self.labels.get(code, code), table[code]) for code in codes]
         out.append(self._row("_total", "Totalt", table["_total"]))
         return out

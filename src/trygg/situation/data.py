@@ -359,14 +359,26 @@ def day_counts(qs: QuerySet, first: dt.date, last: dt.date) -> DayCounts:
     return DayCounts(first, span, counts)
 
 
-def has_events_before(qs: QuerySet, day: dt.date) -> Callable[[SourceKey], bool]:
-    """Asks whether a source (source, reporting organisation) has an incident in ``qs`` before ``day``."""
+def has_events_before(qs: QuerySet, day: dt.date) -> Callable[[SourceKey, int], bool]:
+    """Asks whether a source (source, reporting organisation) has at least ``n`` incidents in ``qs`` in the year
+    before ``day`` (counted no further than ``n``: a bounded read)."""
 
-    def earlier(key: SourceKey) -> bool:
+    def earlier(key: SourceKey, n: int) -> bool:
         source, org = key  # reporter_org=None is IS NULL
-        return qs.filter(source=source, reporter_org=org, occurred_start__lt=local_midnight(day)).exists()
+        year = in_period(qs.filter(source=source, reporter_org=org), day - dt.timedelta(days=365), day)
+        return len(year.order_by().values_list("pk", flat=True)[:n]) >= n
 
     return earlier
+
+
+def has_events_after(qs: QuerySet, day: dt.date) -> Callable[[SourceKey], bool]:
+    """Asks whether a source has an incident in ``qs`` on ``day`` or later."""
+
+    def later(key: SourceKey) -> bool:
+        source, org = key
+        return qs.filter(source=source, reporter_org=org, occurred_start__gte=local_midnight(day)).exists()
+
+    return later
 
 
 def counts_by_category(qs: QuerySet) -> dict[str, int]:

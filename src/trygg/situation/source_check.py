@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -35,6 +36,7 @@ MIN_BASELINE = 2  # fewer baseline periods cannot show how much periods vary: ra
 MAIN_SOURCE = 0.5  # … unless the sources left out would be this share of the events or more
 MISSING_SHARE = 0.1  # a source missing for this share of a period's days makes the period incomplete for it
 TRIM_UP_TO = 0.5  # a baseline period missing a source for at most this share is counted over its complete days
+BEGUN_SHARE = 0.1  # a source whose year before held less than this share of its rate here had not begun
 
 Key = tuple[str, int | None]  # (source, reporting organisation)
 
@@ -112,13 +114,24 @@ def statuses(qs: QuerySet, first: dt.date, last: dt.date) -> list[SourceStatus]:
     """Every source with an event in ``qs`` during ``[first, last)``, with its gaps there."""
     if last <= first:
         return []
-    return statuses_of(d.day_counts(qs, first, last), last, earlier=d.has_events_before(qs, first))
+    counts = d.day_counts(qs, first, last)
+    return statuses_of(counts, last, earlier=d.has_events_before(qs, first), later=d.has_events_after(qs, last))
 
 
-def statuses_of(days: d.DayCounts, last: dt.date, earlier: Callable[[Key], bool] | None = None) -> list[SourceStatus]:
-    """Every source with an event in ``days`` before ``last``, with its gaps from ``days.first`` up to ``last``;
-    ``earlier`` tells whether a source has events before ``days.first`` (asked only of one whose first day read is
-    empty): the days before a source began are missing, not quiet (:func:`trygg.analysis.sources.check_source`)."""
+def statuses_of(
+    days: d.DayCounts,
+    last: dt.date,
+    earlier: Callable[[Key, int], bool] | None = None,
+    later: Callable[[Key], bool] | None = None,
+) -> list[SourceStatus]:
+    """Every source with an event in ``days`` before ``last``, with its gaps from ``days.first`` up to ``last``.
+
+    ``earlier(key, n)`` tells whether a source had ``n`` events in the year before ``days.first``, ``later(key)``
+    whether it has any from ``last`` on (each asked only of a source whose first, or last, day read is empty): a
+    source whose year before held less than ``BEGUN_SHARE`` of what its rate here would bring had not begun (a few
+    stray events months before a feed starts do not make it running), and one with nothing after the days read had
+    stopped — the days before it began and after it stopped are missing, not quiet
+    (:func:`trygg.analysis.sources.check_source`)."""
     first = days.first
     span = (last - first).days
     if span <= 0:
@@ -129,8 +142,10 @@ def statuses_of(days: d.DayCounts, last: dt.date, earlier: Callable[[Key], bool]
 
     out = []
     for key, counts in daily.items():
-        began_here = earlier is not None and counts[0] == 0 and not earlier(key)
-        health = check_source(counts, blocks, began_in_span=began_here)
+        running_year = math.ceil(BEGUN_SHARE * 365 * counts.sum() / counts.size)
+        began_here = earlier is not None and counts[0] == 0 and not earlier(key, max(1, running_year))
+        ended_here = later is not None and counts[-1] == 0 and not later(key)
+        health = check_source(counts, blocks, began_in_span=began_here, ended_in_span=ended_here)
         out.append(SourceStatus(key, _label(*key, names), first, health))
     return sorted(out, key=lambda s: (s.key[0] != Source.POLICE, s.label))
 
