@@ -122,7 +122,7 @@ def test_a_baseline_year_missing_a_source_for_two_months_is_counted_over_its_oth
     r = build_report(Municipality.objects.get(code="1780"), parse_period("2025"), options=FAST)
     check = r["sources_check"]
     assert check["excluded"] == [] and check["dropped"] == []
-    assert check["trimmed"] == [{"label": "år 2024", "days": 366 - 61, "of": 366}]
+    assert check["trimmed"] == [{"label": "år 2024", "days": 366 - 61, "of": 366, "weighted": True}]
     assert r["coverage"]["compared_with"] == ["2023", "2024"]
 
     def traffic(start, end):
@@ -264,7 +264,7 @@ def test_a_year_without_its_quiet_winter_is_not_read_as_busier(demo_orgs):
         day += dt.timedelta(days=1)
     Incident.objects.bulk_create(rows, batch_size=5000)
     r = build_report(Municipality.objects.get(code="1780"), parse_period("2025"), options=FAST)
-    assert r["sources_check"]["trimmed"] == [{"label": "år 2024", "days": 366 - 60, "of": 366}]
+    assert r["sources_check"]["trimmed"] == [{"label": "år 2024", "days": 366 - 60, "of": 366, "weighted": True}]
     expected = row(r, "trafik")["expected"]
     by_year = Counter(row.occurred_start.year for row in rows)
     plain_days = (by_year[2023] + by_year[2024]) / (365 + 306) * 365  # pooled per plain day, as before

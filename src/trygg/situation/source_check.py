@@ -249,6 +249,14 @@ def report_json(found: list[SourceStatus], first: dt.date, last: dt.date, curren
         "excluded": [s.label for s in use.excluded],
         "dropped": [p.label_sv for p in use.dropped],
         "trimmed": [
-            {"label": p.label_sv, "days": use.days(p), "of": p.days} for p in use.baseline if p.key in use.trimmed
+            # weighted by season where a complete period gives the season (trygg.situation.builder.exposures)
+            {
+                "label": p.label_sv,
+                "days": use.days(p),
+                "of": p.days,
+                "weighted": any(q.key not in use.trimmed for q in use.baseline),
+            }
+            for p in use.baseline
+            if p.key in use.trimmed
         ],
     }
