@@ -159,8 +159,10 @@ def test_a_meeting_decision_becomes_a_measure_and_the_next_meeting_follows_it_up
     assert {m["code"] for m in meeting.agenda["municipalities"]} == {"1780", "1880"}
     page = client.get(response.url).content.decode()
     karlstad = next(m for m in meeting.agenda["municipalities"] if m["code"] == "1780")
-    # the agenda counts what every partner sees (a user's report may add their organisation's internal reports)
-    assert f"{karlstad['incidents']} händelser vecka 10, 2 mar – 8 mar 2026, så som alla parter ser dem" in page
+    # the agenda goes through the week before the meeting's, and counts what every partner sees (a user's report may
+    # add their organisation's internal reports)
+    assert meeting.agenda["week"] == "2026-W09"
+    assert f"{karlstad['incidents']} händelser vecka 9, 23 feb – 1 mar 2026, så som alla parter ser dem" in page
     client.post(
         f"/atgarder/moten/{meeting.pk}/",
         {

@@ -192,7 +192,7 @@ def load(today: dt.date) -> dict:
                 minutes=minutes,
                 is_generated=True,
             )
-            meeting.agenda = meetings.build_agenda(coop, week.key, today)
+            meeting.agenda = meetings.build_agenda(coop, week.shifted(-1).key, today)  # the week before, as the job
             meeting.save(update_fields=["agenda"])
             if week != this_week:
                 decision = meetings.decide(

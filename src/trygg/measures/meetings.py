@@ -104,7 +104,8 @@ def build_agenda(cooperation, week: str, today: dt.date | None = None) -> dict:
                 "hotspots": [{"where": h["where"], "count": h["count"]} for h in spatial.get("hotspots", [])[:5]],
             }
         )
-    previous = Meeting.objects.filter(cooperation=cooperation, week__lt=period.key).order_by("-week").first()
+    # the meeting before the one this agenda is for: held in the week the agenda goes through, or earlier
+    previous = Meeting.objects.filter(cooperation=cooperation, week__lte=period.key).order_by("-week").first()
     follow = []
     if previous:
         for decision in previous.decisions.select_related("measure", "owner"):

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from trygg.core.periods import current
+from trygg.core.periods import current, week_label
 from trygg.core.todo import Item
 from trygg.orgs import access
 from trygg.orgs.access import REPORTING_ROLES
@@ -51,13 +51,14 @@ def items(user) -> list[Item]:
         for d in follow.select_related("owner")[:10]:
             result.append(Item("Beslut att följa upp", f"{d.text} ({d.owner.name}, senast {d.due:%Y-%m-%d})",
                                reverse("measures:meeting", args=[d.meeting_id]), urgent=True, order=25))  # fmt: skip
-        week = current("week", today).key
+        this_week = current("week", today)
+        week, named = this_week.key, week_label(this_week)
         for c_id in sorted(reach.cooperation_ids):
             meeting = Meeting.objects.filter(cooperation_id=c_id, week=week).select_related("cooperation").first()
             if meeting:
-                text = f"Veckans möte {week} ({meeting.cooperation.name}): dagordningen är förberedd"
+                text = f"Veckans möte, {named} ({meeting.cooperation.name}): dagordningen är förberedd"
                 result.append(Item("Veckomötet", text, reverse("measures:meeting", args=[meeting.pk]), order=15))
             else:
-                result.append(Item("Veckomötet", f"Veckans möte {week} är inte öppnat ännu",
+                result.append(Item("Veckomötet", f"Veckans möte, {named}, är inte öppnat ännu",
                                    reverse("measures:meetings"), order=15))  # fmt: skip
     return result

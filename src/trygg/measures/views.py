@@ -376,8 +376,8 @@ def meeting_new(request):
         return redirect("measures:meetings")
     week = period.key
     meeting, created = Meeting.objects.get_or_create(cooperation=coop, week=week)
-    if created or not meeting.agenda:
-        meeting.agenda = meetings.build_agenda(coop, week)
+    if created or not meeting.agenda:  # the meeting goes through the week before it, as the Monday job prepares it
+        meeting.agenda = meetings.build_agenda(coop, period.shifted(-1).key)
         meeting.save(update_fields=["agenda"])
         log.record(request.user, "create", meeting, summary=f"EST meeting {week}")
     return redirect("measures:meeting", pk=meeting.pk)
