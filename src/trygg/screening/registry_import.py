@@ -88,35 +88,40 @@ def iter_csv_stream(stream: BinaryIO, required: tuple[str, ...] = ()) -> Iterato
 
 
 class _ChunkReader(io.TextIOBase):
-    """Lines from an iterator of text chunks (what csv.reader reads), with a peek at the start for the sniffer."""
+    """Lines from an iterator of text chunks (what csv.reader reads), with a peek at the start for the sniffer.
+
+    Lines are cut from the current chunk by position; the rest of a chunk is copied only once, when the next one
+    is joined to it (cutting each line off the front of a megabyte would copy the megabyte for every line)."""
 
     def __init__(self, chunks: Iterator[str]) -> None:
-        self._chunks, self._buffer = chunks, ""
+        self._chunks, self._buffer, self._pos = chunks, "", 0
 
     def peek(self, size: int) -> str:
-        while len(self._buffer) < size:
+        while len(self._buffer) - self._pos < size:
             more = next(self._chunks, None)
             if more is None:
                 break
-            self._buffer += more
-        return self._buffer[:size]
+            self._buffer = self._buffer[self._pos :] + more
+            self._pos = 0
+        return self._buffer[self._pos : self._pos + size]
 
     def __iter__(self):
         return self
 
     def __next__(self) -> str:
         while True:
-            end = self._buffer.find("\n")
+            end = self._buffer.find("\n", self._pos)
             if end >= 0:
-                line, self._buffer = self._buffer[: end + 1], self._buffer[end + 1 :]
+                line, self._pos = self._buffer[self._pos : end + 1], end + 1
                 return line
             more = next(self._chunks, None)
             if more is None:
-                if self._buffer:
-                    line, self._buffer = self._buffer, ""
+                if self._pos < len(self._buffer):
+                    line, self._buffer, self._pos = self._buffer[self._pos :], "", 0
                     return line
                 raise StopIteration
-            self._buffer += more
+            self._buffer = self._buffer[self._pos :] + more
+            self._pos = 0
 
 
 # -- rows ----------------------------------------------------------------------------------------------------
