@@ -11,7 +11,12 @@ rejections. The dataset is then made equal to the staged rows with set-based SQL
   stored (all or nothing, as every screening import);
 * a re-import that would remove more than a tenth of the registry is refused unless removals are allowed;
 * entities added or changed (any field differs) are written and re-indexed, those no longer in the file removed;
-  the dataset's relations are replaced by the staged ones, joined to the entities by key.
+  the dataset's relations are replaced by the staged ones, joined to the entities by key (on a re-import, only
+  those that differ are deleted or written).
+
+A first import of a large registry on PostgreSQL loads entities, relations and name keys as bulk loads
+(:mod:`trygg.screening.bulkload`: indexes built and foreign keys checked once, after the rows are in, in the same
+transaction); screening waits for it to commit.
 
 Staging and comparing in the database keep memory flat whatever the file's size (``benchmarks/registry_import.py``
 prints the time and peak memory at 1 M and 6 M rows).
