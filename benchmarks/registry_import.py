@@ -135,28 +135,56 @@ def change_one_percent(folder: Path, seed: int = 2) -> int:
     return changed
 
 
-def child_import(folder: Path, companies: str, database_url: str) -> None:
-    """In the child: import, print seconds and peak RSS (MiB) as the last line."""
+def backend_cpu_seconds() -> float:
+    """CPU seconds (user + system) of this connection's PostgreSQL backend so far; 0 on SQLite or when the server's
+    processes cannot be read (another machine)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def child_import(folder: Path, companies: str, database_url: str, profile: str = "") -> None:
+    """In the child: import, print seconds, peak RSS (MiB), the counts, and the CPU seconds of Python and of the
+    database backend as the last line; ``profile``: write a cProfile of the import there."""
     os.environ["DATABASE_URL"] = database_url
     setup_django()
     from trygg.screening.importers import import_registry
 
+    backend_before, cpu_before = backend_cpu_seconds(), time.process_time()
     t0 = time.perf_counter()
     with open(folder / companies, "rb") as c, open(folder / "roles.csv", "rb") as r:
-        report = import_registry(c, r, "Bolagsregistret", version="bench", allow_removals=True)
+        if profile:
+            import cProfile
+
+            with cProfile.Profile() as profiler:
+                report = import_registry(c, r, "Bolagsregistret", version="bench", allow_removals=True)
+            profiler.dump_stats(profile)
+        else:
+            report = import_registry(c, r, "Bolagsregistret", version="bench", allow_removals=True)
     seconds = time.perf_counter() - t0
+    cpu, backend = time.process_time() - cpu_before, backend_cpu_seconds() - backend_before
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"RESULT {seconds:.1f} {peak:.0f} {report.read} {report.added} {report.changed} {report.relations} "
-          f"{int(report.stored)}")  # fmt: skip
+          f"{int(report.stored)} {cpu:.1f} {backend:.1f}")  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--child", nargs=3, metavar=("FOLDER", "COMPANIES", "DATABASE_URL"))
+    parser.add_argument("--profile", default="", help="Write cProfile stats of each import to PREFIX-1, PREFIX-2.")
     args = parser.parse_args()
     if args.child:
-        child_import(Path(args.child[0]), args.child[1], args.child[2])
+        child_import(Path(args.child[0]), args.child[1], args.child[2], args.profile)
         return
     backend = fresh_database()
     setup_django()
@@ -171,14 +199,15 @@ def main() -> None:
     size = sum(p.stat().st_size for p in folder.glob("*.csv")) / 2**20
     url = os.environ["DATABASE_URL"]
     rows = []
-    for label, file in (("first import", "companies.csv"), (f"re-import, {changed:,} companies renamed (1 %)",
-                                                            "companies2.csv")):  # fmt: skip
-        out = subprocess.run([sys.executable, __file__, "--child", str(folder), file, url], capture_output=True,
-                             text=True, check=True, cwd=Path(__file__).parent)  # fmt: skip
+    runs = (("first import", "companies.csv"), (f"re-import, {changed:,} companies renamed (1 %)", "companies2.csv"))
+    for n, (label, file) in enumerate(runs, 1):
+        profile = ["--profile", f"{args.profile}-{n}"] if args.profile else []
+        out = subprocess.run([sys.executable, __file__, "--child", str(folder), file, url, *profile],
+                             capture_output=True, text=True, check=True, cwd=Path(__file__).parent)  # fmt: skip
         line = [x for x in out.stdout.splitlines() if x.startswith("RESULT")][-1].split()
-        seconds, peak, read, added, changed_n, relations, stored = line[1:]
+        seconds, peak, read, added, changed_n, relations, stored, cpu, db_cpu = line[1:]
         rows.append([label, f"{int(read):,}", f"{int(added):,}", f"{int(changed_n):,}", f"{int(relations):,}",
-                     seconds, peak, "yes" if stored == "1" else "NO"])  # fmt: skip
+                     seconds, cpu, db_cpu, peak, "yes" if stored == "1" else "NO"])  # fmt: skip
     from trygg.screening.crossmatch import crossmatch
     from trygg.screening.importers import import_ofac
     from trygg.screening.models import Entity
@@ -198,7 +227,8 @@ def main() -> None:
     delta = time.perf_counter() - t1
     print(f"Registry import, {backend}, {companies:,} companies + {roles:,} roles = {companies + roles:,} rows "
           f"({size:.0f} MiB of CSV, written in {written:.0f} s)")  # fmt: skip
-    print(table(["run", "rows read", "added", "changed", "relations", "seconds", "peak RSS MiB", "stored"], rows))
+    print(table(["run", "rows read", "added", "changed", "relations", "seconds", "CPU s (Python)",
+                 "CPU s (PostgreSQL)", "peak RSS MiB", "stored"], rows))  # fmt: skip
     print(table(["cross-match", "entities", "seconds"],
                 [["full (every registry entity against the list)", f"{flagged:,} flagged", f"{full:.1f}"],
                  ["delta (the renamed companies only)", f"{len(delta_ids):,}", f"{delta:.1f}"]]))  # fmt: skip

@@ -78,3 +78,73 @@ def test_a_re_import_counts_what_changed_and_re_indexes_it(demo_orgs):
     assert Relation.objects.filter(dataset__name="Register").count() == relations + 2
     kept = Entity.objects.get(dataset__name="Register", org_number=bygg["org_number"])
     assert Relation.objects.filter(target=kept, role="owner", source=renamed, share=50).exists()
+
+
+def schema_of(tables: tuple[str, ...]) -> set[tuple[str, str]]:
+    """The indexes and constraints of ``tables`` as PostgreSQL's catalogue defines them."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid::regclass::text = ANY(%s) "
+            "UNION SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s)",
+            [list(tables), list(tables)],
+        )
+        return set(cursor.fetchall())
+
+
+def stored_keys() -> dict[str, set[str]]:
+    """Each registry entity's stored keys, beside those the matching module gives it."""
+    from trygg.screening.matching.keys import entity_keys
+
+    got: dict[str, set[str]] = {}
+    for key, entity_key in NameKey.objects.filter(dataset__name="Register").values_list("entity__key", "key"):
+        got.setdefault(key, set()).add(entity_key)
+    for e in Entity.objects.filter(dataset__name="Register").exclude(schema="Address"):
+        expected = entity_keys(e.names, e.is_company, [e.org_number, e.personal_number], e.birth_date)
+        assert got.get(e.key, set()) == expected, e.name
+    return got
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["row by row", "bulk load"])
+def test_a_first_import_stores_each_entity_with_the_keys_of_its_names_and_identifiers(demo_orgs, monkeypatch, bulk):
+    from django.db import connection
+
+    from trygg.screening import bulkload
+
+    if bulk and connection.vendor != "postgresql":
+        pytest.skip("bulk loads are PostgreSQL's")
+    monkeypatch.setattr(bulkload, "BULK_MIN_ROWS", 0 if bulk else 10**9)
+    tables = ("screening_entity", "screening_relation", "screening_namekey")
+    before = schema_of(tables) if connection.vendor == "postgresql" else set()
+    r, krogen, bygg = small_registry()
+    for name in ("Anna Andersson", "Anna Andersson", "Omar Hussein"):  # the same name twice: keys remembered
+        r.role(bygg, r.person(name), "board_member", dt.date(2021, 1, 1))
+    report = import_registry(*files(r), "Register")
+    assert report.stored and report.relations == Relation.objects.filter(dataset__name="Register").count() == 8
+    assert len(stored_keys()) == Entity.objects.filter(dataset__name="Register").exclude(schema="Address").count()
+    assert Relation.objects.filter(target__key=bygg["org_number"], source__key=krogen["org_number"], share=50).exists()
+    if connection.vendor == "postgresql":
+        assert schema_of(tables) == before  # indexes and foreign keys made again as they were
+
+
+def test_a_bulk_load_that_fails_stores_nothing_and_keeps_the_indexes(demo_orgs, monkeypatch):
+    from django.db import connection
+
+    from trygg.screening import bulkload, index
+
+    if connection.vendor != "postgresql":
+        pytest.skip("bulk loads are PostgreSQL's")
+    monkeypatch.setattr(bulkload, "BULK_MIN_ROWS", 0)
+    tables = ("screening_entity", "screening_relation", "screening_namekey")
+    before = schema_of(tables)
+
+    def broken(rows):
+        raise RuntimeError("disk full")
+        yield
+
+    monkeypatch.setattr(index, "_key_rows", broken)
+    with pytest.raises(RuntimeError):
+        import_registry(*files(small_registry()[0]), "Register")
+    assert not Entity.objects.filter(dataset__name="Register").exists()
+    assert schema_of(tables) == before

@@ -80,13 +80,15 @@ def _candidate_pairs(registry: list[int], lists: list[int], only: list[int] | No
     key, count = qn("key"), qn("count")
     reg = ",".join(str(int(i)) for i in registry)
     lst = ",".join(str(int(i)) for i in lists)
+    # the frequency and the key tested on the list's side (b), so that a plan that starts from the list drops a
+    # common key before it reads the registry's postings of it (tens of thousands for "t:anna")
     sql = f"""
         SELECT a.entity_id, b.entity_id, a.{key}
         FROM {keys} a
         JOIN {keys} b ON a.{key} = b.{key} AND a.company = b.company
-        JOIN {freq} f ON f.{key} = a.{key}
+        JOIN {freq} f ON f.{key} = b.{key}
         WHERE a.dataset_id IN ({reg}) AND b.dataset_id IN ({lst})
-          AND (f.{count} <= %s OR a.{key} LIKE 'id:%%')
+          AND (f.{count} <= %s OR b.{key} LIKE 'id:%%')
     """  # noqa: S608 - ids are integers from the database, names from model metadata
     if only is not None:
         sql += f" AND a.entity_id IN ({','.join(str(int(i)) for i in only)})"

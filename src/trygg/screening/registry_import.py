@@ -11,7 +11,12 @@ rejections. The dataset is then made equal to the staged rows with set-based SQL
   stored (all or nothing, as every screening import);
 * a re-import that would remove more than a tenth of the registry is refused unless removals are allowed;
 * entities added or changed (any field differs) are written and re-indexed, those no longer in the file removed;
-  the dataset's relations are replaced by the staged ones, joined to the entities by key.
+  the dataset's relations are replaced by the staged ones, joined to the entities by key (on a re-import, only
+  those that differ are deleted or written).
+
+A first import of a large registry on PostgreSQL loads entities, relations and name keys as bulk loads
+(:mod:`trygg.screening.bulkload`: indexes built and foreign keys checked once, after the rows are in, in the same
+transaction); screening waits for it to commit.
 
 Staging and comparing in the database keep memory flat whatever the file's size (``benchmarks/registry_import.py``
 prints the time and peak memory at 1 M and 6 M rows).
@@ -24,6 +29,7 @@ import datetime as dt
 import io
 import json
 from collections.abc import Iterator
+from contextlib import nullcontext
 from functools import lru_cache
 from typing import BinaryIO
 
@@ -34,6 +40,7 @@ from django.utils.translation import gettext
 from trygg.core.identity import IdentityError, parse_organisation_number, parse_personal_number
 from trygg.core.importing import ReadError, RecordError, at_line, csv_rows, damaged_compression, not_a_date
 from trygg.screening import ftm
+from trygg.screening.bulkload import is_bulk_load, without_indexes
 from trygg.screening.index import index_entities, refresh_frequencies
 from trygg.screening.matching.normalise import has_legal_form
 from trygg.screening.models import Dataset, Entity, Relation, Schema
@@ -88,35 +95,40 @@ def iter_csv_stream(stream: BinaryIO, required: tuple[str, ...] = ()) -> Iterato
 
 
 class _ChunkReader(io.TextIOBase):
-    """Lines from an iterator of text chunks (what csv.reader reads), with a peek at the start for the sniffer."""
+    """Lines from an iterator of text chunks (what csv.reader reads), with a peek at the start for the sniffer.
+
+    Lines are cut from the current chunk by position; the rest of a chunk is copied only once, when the next one
+    is joined to it (cutting each line off the front of a megabyte would copy the megabyte for every line)."""
 
     def __init__(self, chunks: Iterator[str]) -> None:
-        self._chunks, self._buffer = chunks, ""
+        self._chunks, self._buffer, self._pos = chunks, "", 0
 
     def peek(self, size: int) -> str:
-        while len(self._buffer) < size:
+        while len(self._buffer) - self._pos < size:
             more = next(self._chunks, None)
             if more is None:
                 break
-            self._buffer += more
-        return self._buffer[:size]
+            self._buffer = self._buffer[self._pos :] + more
+            self._pos = 0
+        return self._buffer[self._pos : self._pos + size]
 
     def __iter__(self):
         return self
 
     def __next__(self) -> str:
         while True:
-            end = self._buffer.find("\n")
+            end = self._buffer.find("\n", self._pos)
             if end >= 0:
-                line, self._buffer = self._buffer[: end + 1], self._buffer[end + 1 :]
+                line, self._pos = self._buffer[self._pos : end + 1], end + 1
                 return line
             more = next(self._chunks, None)
             if more is None:
-                if self._buffer:
-                    line, self._buffer = self._buffer, ""
+                if self._pos < len(self._buffer):
+                    line, self._buffer, self._pos = self._buffer[self._pos :], "", 0
                     return line
                 raise StopIteration
-            self._buffer += more
+            self._buffer = self._buffer[self._pos :] + more
+            self._pos = 0
 
 
 # -- rows ----------------------------------------------------------------------------------------------------
@@ -457,43 +469,23 @@ def _sync(dataset: Dataset, report, allow_removals: bool) -> None:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {entity_table}")  # noqa: S608
         before = cursor.fetchone()[0]
         columns = ", ".join(qn(c) for c in _FIELDS)
-        cursor.execute(
-            f"INSERT INTO {entity_table} (dataset_id, key, aliases, flag, updated_at, {columns}) "  # noqa: S608
-            f"SELECT %s, f.key, {empty_list}, '', %s, {', '.join('f.' + qn(c) for c in _FIELDS)} FROM stage_final f "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {entity_table} e WHERE e.dataset_id = %s AND e.key = f.key) "
-            "ORDER BY f.key",
-            [d, now, d],
-        )
-        added = cursor.rowcount
         cursor.execute("SELECT COUNT(*) FROM stage_final")
         total = cursor.fetchone()[0]
-        # relations: only those that differ are deleted or written (a re-import changes a few in a million)
-        same = "IS NOT DISTINCT FROM" if pg else "IS"
-        _drop(cursor, "stage_links")
-        cursor.execute(
-            "CREATE TEMP TABLE stage_links AS SELECT s.id AS source_id, t.id AS target_id, r.role, r.share, "  # noqa: S608
-            f"r.valid_from, r.valid_to, r.line FROM stage_relation r "
-            f"JOIN {entity_table} s ON s.dataset_id = %s AND s.key = r.source_key "
-            f"JOIN {entity_table} t ON t.dataset_id = %s AND t.key = r.target_key",
-            [d, d],
-        )
-        cursor.execute("CREATE INDEX stage_links_pair ON stage_links (source_id, target_id)")
-        match = (
-            "k.source_id = x.source_id AND k.target_id = x.target_id AND k.role = x.role "
-            f"AND k.share {same} x.share AND k.valid_from {same} x.valid_from AND k.valid_to {same} x.valid_to"
-        )
-        cursor.execute(
-            f"DELETE FROM {relation_table} WHERE id IN (SELECT x.id FROM {relation_table} x "  # noqa: S608
-            f"WHERE x.dataset_id = %s AND NOT EXISTS (SELECT 1 FROM stage_links k WHERE {match}))",
-            [d],
-        )
-        cursor.execute(
-            f"INSERT INTO {relation_table} (dataset_id, key, source_id, target_id, role, share, valid_from, "  # noqa: S608
-            "valid_to, detail) "
-            "SELECT %s, '', k.source_id, k.target_id, k.role, k.share, k.valid_from, k.valid_to, '' FROM stage_links k "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {relation_table} x WHERE x.dataset_id = %s AND {match}) ORDER BY k.line",
-            [d, d],
-        )
+        bulk = existing == 0 and is_bulk_load(Entity._meta.db_table, total)  # a first import of a large registry
+        with without_indexes(Entity._meta.db_table) if bulk else nullcontext():
+            cursor.execute(
+                f"INSERT INTO {entity_table} (dataset_id, key, aliases, flag, updated_at, {columns}) "  # noqa: S608
+                f"SELECT %s, f.key, {empty_list}, '', %s, {', '.join('f.' + qn(c) for c in _FIELDS)} "
+                f"FROM stage_final f WHERE NOT EXISTS (SELECT 1 FROM {entity_table} e WHERE e.dataset_id = %s "
+                "AND e.key = f.key) ORDER BY f.key",
+                [d, now, d],
+            )
+            added = cursor.rowcount
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {relation_table} WHERE dataset_id = %s)", [d])  # noqa: S608
+        if not cursor.fetchone()[0]:  # a first import: every relation is new
+            _insert_relations(cursor, d)
+        else:
+            _diff_relations(cursor, d)
         cursor.execute(f"SELECT COUNT(*) FROM {relation_table} WHERE dataset_id = %s", [d])  # noqa: S608
         report.relations = cursor.fetchone()[0]
         cursor.execute(f"SELECT id FROM {entity_table} WHERE dataset_id = %s AND id > %s", [d, before])  # noqa: S608
@@ -508,3 +500,57 @@ def _sync(dataset: Dataset, report, allow_removals: bool) -> None:
     ids = new_ids + changed_ids
     for start in range(0, len(ids), 10_000):  # SQLite takes at most some 30 000 parameters a statement
         index_entities(entity_ids=ids[start : start + 10_000])
+
+
+_RELATION_COLUMNS = "dataset_id, key, source_id, target_id, role, share, valid_from, valid_to, detail"
+
+
+def _insert_relations(cursor, d: int) -> None:
+    """The staged relations of a dataset that has none yet, joined to its entities by key, in the file's order; a
+    bulk load when they are many (:mod:`trygg.screening.bulkload`)."""
+    qn = connection.ops.quote_name
+    entity_table, relation_table = qn(Entity._meta.db_table), qn(Relation._meta.db_table)
+    cursor.execute("SELECT COUNT(*) FROM stage_relation")
+    bulk = is_bulk_load(Relation._meta.db_table, cursor.fetchone()[0])
+    with without_indexes(Relation._meta.db_table) if bulk else nullcontext():
+        cursor.execute(
+            f"INSERT INTO {relation_table} ({_RELATION_COLUMNS}) "  # noqa: S608
+            "SELECT %s, '', s.id, t.id, r.role, r.share, r.valid_from, r.valid_to, '' FROM stage_relation r "
+            f"JOIN {entity_table} s ON s.dataset_id = %s AND s.key = r.source_key "
+            f"JOIN {entity_table} t ON t.dataset_id = %s AND t.key = r.target_key ORDER BY r.line",
+            [d, d, d],
+        )
+
+
+def _diff_relations(cursor, d: int) -> None:
+    """A re-import's relations: only those that differ from the staged ones are deleted or written (a re-import
+    changes a few in a million)."""
+    pg = connection.vendor == "postgresql"
+    qn = connection.ops.quote_name
+    entity_table, relation_table = qn(Entity._meta.db_table), qn(Relation._meta.db_table)
+    same = "IS NOT DISTINCT FROM" if pg else "IS"
+    _drop(cursor, "stage_links")
+    cursor.execute(
+        "CREATE TEMP TABLE stage_links AS SELECT s.id AS source_id, t.id AS target_id, r.role, r.share, "  # noqa: S608
+        f"r.valid_from, r.valid_to, r.line FROM stage_relation r "
+        f"JOIN {entity_table} s ON s.dataset_id = %s AND s.key = r.source_key "
+        f"JOIN {entity_table} t ON t.dataset_id = %s AND t.key = r.target_key",
+        [d, d],
+    )
+    cursor.execute("CREATE INDEX stage_links_pair ON stage_links (source_id, target_id)")
+    match = (
+        "k.source_id = x.source_id AND k.target_id = x.target_id AND k.role = x.role "
+        f"AND k.share {same} x.share AND k.valid_from {same} x.valid_from AND k.valid_to {same} x.valid_to"
+    )
+    cursor.execute(
+        f"DELETE FROM {relation_table} WHERE id IN (SELECT x.id FROM {relation_table} x "  # noqa: S608
+        f"WHERE x.dataset_id = %s AND NOT EXISTS (SELECT 1 FROM stage_links k WHERE {match}))",
+        [d],
+    )
+    cursor.execute(
+        f"INSERT INTO {relation_table} (dataset_id, key, source_id, target_id, role, share, valid_from, "  # noqa: S608
+        "valid_to, detail) "
+        "SELECT %s, '', k.source_id, k.target_id, k.role, k.share, k.valid_from, k.valid_to, '' FROM stage_links k "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {relation_table} x WHERE x.dataset_id = %s AND {match}) ORDER BY k.line",
+        [d, d],
+    )
