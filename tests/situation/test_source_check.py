@@ -270,3 +270,22 @@ def test_a_year_without_its_quiet_winter_is_not_read_as_busier(demo_orgs):
     plain_days = (by_year[2023] + by_year[2024]) / (365 + 306) * 365  # pooled per plain day, as before
     assert plain_days / truth > 1.035
     assert expected == pytest.approx(truth, rel=0.02)
+
+
+def test_years_before_the_first_data_are_no_points_and_a_partial_year_is_not_joined(demo_orgs):
+    """The data begin on 1 January 2023: the annual report of 2025 draws 2022 as nothing (it was drawn as a solid
+    0 joined to 2023, as if incidents had quadrupled), and its CSV leaves the count empty (third outside read)."""
+    from trygg.situation.charts import series_chart
+
+    fill(demo_orgs["orgs"]["centrum-karlstad"], police_silent=None)
+    r = build_report(Municipality.objects.get(code="1780"), parse_period("2025"), options=FAST)
+    series = r["series"]
+    assert series["periods"] == ["2022", "2023", "2024", "2025"]
+    assert series["total"][0] is None and all(v is None for v in (c[0] for c in series["by_category"].values()))
+    assert series["covered"][0] is False and all(isinstance(v, int) and v > 0 for v in series["total"][1:])
+
+    drawn: list = []
+    series_chart(r, render=drawn.append)
+    lines = [line for line in drawn[0].axes[0].get_lines() if line.get_label() == "Totalt"]
+    ys = lines[0].get_ydata()
+    assert np.isnan(ys[0]) and not np.isnan(ys[1:]).any()  # no point where there is no data

@@ -53,7 +53,7 @@ from trygg.situation.spatial import SpatialSection, rounded
 from trygg.situation.study_area import StudyAreaError, including, observed, study_area
 from trygg.situation.trends import NONE, comparison_periods, exposure_days, years_earlier
 
-SCHEMA = 10  # bumped when the report's shape or methods change; part of the cache fingerprint
+SCHEMA = 11  # bumped when the report's shape or methods change; part of the cache fingerprint
 SERIES_LENGTH = {"week": 12, "month": 12, "tertial": 6, "year": 4}
 WEEK_PLACE_ITEMS = 40  # incidents listed per place in the weekly brief (all are counted)
 SOURCES = [
@@ -158,6 +158,10 @@ class ReportBuilder:
         self._days = d.day_counts(self.base, first, self.period.end)
         earlier, later = d.has_events_before(self.base, first), d.has_events_after(self.base, last)
         return source_check.statuses_of(self._days, last, earlier, later), first, last
+
+    def _has_data(self, period: Period) -> bool:
+        """Whether any data reach into ``period`` (a period that ended before the first incident has none)."""
+        return self.data_from is not None and period.end > self.data_from
 
     def covered(self, period: Period) -> bool:
         """Whether the data reach back to the start of ``period`` (see the module docstring)."""
@@ -394,8 +398,12 @@ class ReportBuilder:
                 self.covered(p) and not gap and p.end <= self.today + dt.timedelta(days=1)
                 for p, gap in zip(periods, incomplete, strict=True)
             ],
-            "total": [sum(c.values()) for c in counts],
-            "by_category": {code: [c.get(code, 0) for c in counts] for code in top},
+            # a period that ended before the first data is no count at all (None), not a zero
+            "total": [sum(c.values()) if self._has_data(p) else None for p, c in zip(periods, counts, strict=True)],
+            "by_category": {
+                code: [c.get(code, 0) if self._has_data(p) else None for p, c in zip(periods, counts, strict=True)]
+                for code in top
+            },
             "category_labels": {code: self.labels.get(code, code) for code in top},
         }
 

@@ -85,18 +85,20 @@ def series_chart(report: dict, render: Render = to_svg) -> Figure:
         style = (MARKERS[i % len(MARKERS)], LINESTYLES[i % len(LINESTYLES)], plt.cm.tab10(i), 1.2, 4)
         lines.append((series["category_labels"][code], counts, *style))
     for name, counts, marker, linestyle, color, width, size in lines:
-        values = np.asarray(counts, float)
-        ax.plot(x, values, marker=marker, linestyle=linestyle, color=color, linewidth=width, markersize=size,
+        values = np.array([np.nan if v is None else v for v in counts], float)  # None: no data at all, no point
+        whole = np.where(partial, np.nan, values)  # the line joins complete periods only
+        ax.plot(x, whole, marker=marker, linestyle=linestyle, color=color, linewidth=width, markersize=size,
                 label=name)  # fmt: skip
-        if partial.any():  # periods only partly covered by data: hollow markers
+        if partial.any():  # periods only partly covered by data: hollow markers, not joined
             ax.plot(x[partial], values[partial], linestyle="none", marker=marker, markersize=size,
                     markerfacecolor="white", markeredgecolor=color)  # fmt: skip
-    top = max(max(counts) for _, counts, *_ in lines) or 1
-    ends = spread_labels([counts[-1] for _, counts, *_ in lines], gap=0.07 * top)
-    for (name, counts, _marker, _style, color, *_), y in zip(lines, ends, strict=True):
-        moved = abs(y - counts[-1]) > 0.02 * top  # a thin leader line joins a label pushed away from its point
+    last = [0.0 if counts[-1] is None else counts[-1] for _, counts, *_ in lines]
+    top = max((v for _, counts, *_ in lines for v in counts if v is not None), default=0) or 1
+    ends = spread_labels(last, gap=0.07 * top)
+    for (name, _counts, _marker, _style, color, *_), end, y in zip(lines, last, ends, strict=True):
+        moved = abs(y - end) > 0.02 * top  # a thin leader line joins a label pushed away from its point
         leader = {"arrowstyle": "-", "color": color, "linewidth": 0.5, "relpos": (0, 0.5)} if moved else None
-        ax.annotate(name, (x[-1], counts[-1]), xytext=(x[-1] + 0.35, y), textcoords="data", va="center",
+        ax.annotate(name, (x[-1], end), xytext=(x[-1] + 0.35, y), textcoords="data", va="center",
                     fontsize=7 if name != "Totalt" else 8, arrowprops=leader)  # fmt: skip
     ax.set_xticks(x, labels, rotation=45, ha="right", fontsize=7)
     ax.set_ylabel("Antal händelser")
