@@ -243,6 +243,10 @@ def test_a_month_in_which_the_police_feed_stopped_says_so(demo_orgs):
     assert [(g["from"], g["to"]) for g in police["gaps"]] == [(str(last + dt.timedelta(days=1)), "2026-03-31")]
     assert r["sources_check"]["missing_now"] == ["Polisens händelser"]
     assert all(c["direction"] != "down" for c in r["categories"])
+    from django.template.loader import render_to_string
+
+    page = render_to_string("situation/_sections.html", {"r": r, "web": False})
+    assert "ingen takt per invånare: Polisens händelser saknas i perioden" in page  # not "0,0 per 10 000"
 
 
 def test_a_year_without_its_quiet_winter_is_not_read_as_busier(demo_orgs):
