@@ -27,3 +27,21 @@ def test_a_whole_year_is_compared_with_the_whole_year_before(demo_orgs):
     table = report["year_on_year"]
     assert table["total"]["now"] == 2 and table["total"]["last"] == 4, table
     assert sum(report["series"]["total"][-2:]) == 6 and report["series"]["total"][-2] == 4  # the chart agrees
+
+
+@pytest.mark.django_db
+def test_an_annual_report_quotes_the_official_figure_of_its_year_or_before_never_a_later_one(base_data):
+    from trygg.orgs.models import OfficialStatistic
+    from trygg.situation.builder import ReportBuilder
+
+    karlstad = Municipality.objects.get(code="1780")
+    OfficialStatistic.objects.filter(municipality=karlstad, indicator="reported_crime_per_100k").delete()
+    for year, value in ((2022, 9100.0), (2025, 8800.0)):
+        OfficialStatistic.objects.create(municipality=karlstad, indicator="reported_crime_per_100k", year=year,
+                                         value=value, source="Kolada N07403")  # fmt: skip
+
+    def quoted(period: str) -> dict:
+        return ReportBuilder(karlstad, parse_period(period)).official().get("reported_crime_per_100k", {})
+
+    assert quoted("2024")["year"] == 2022 and quoted("2025")["year"] == 2025 and quoted("2026-03")["year"] == 2025
+    assert quoted("2021") == {}  # nothing of its year or before

@@ -453,8 +453,14 @@ class ReportBuilder:
         return sections.section(sections.OPEN_MEASURES, self.municipality, self.place, self.period)
 
     def official(self) -> dict:
+        """The official reported-crime rate of the period's year, or the latest before it — never a later year's
+        (an annual report of 2023 quoting 2025's figure, third outside read)."""
         stat = (
-            OfficialStatistic.objects.filter(municipality=self.municipality, indicator="reported_crime_per_100k")
+            OfficialStatistic.objects.filter(
+                municipality=self.municipality,
+                indicator="reported_crime_per_100k",
+                year__lte=(self.period.end - dt.timedelta(days=1)).year,
+            )
             .order_by("-year")
             .first()
         )
