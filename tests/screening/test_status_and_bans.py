@@ -72,7 +72,8 @@ def test_a_status_the_importer_does_not_know_refuses_the_file_with_its_line(demo
     assert not Entity.objects.filter(name="Otydlig AB").exists()
 
 
-def test_a_managing_director_with_a_trading_ban_is_serious(demo_orgs):
+def banned_managing_director(demo_orgs) -> tuple[dict, dict]:
+    """A café whose managing director is on Karlstad's own list with a trading ban (its date and reference)."""
     r = Registry()
     banned = r.person("Tomas Förbud")
     applicant = r.company("Kaféet Hörnet AB", dt.date(2018, 1, 1))
@@ -84,6 +85,11 @@ def test_a_managing_director_with_a_trading_ban_is_serious(demo_orgs):
     report = import_own_list(own, "Karlstads lista", owner=demo_orgs["orgs"]["karlstads-kommun"])
     assert report.stored and Entity.objects.get(dataset__name="Karlstads lista").flag == "trading_ban"
     crossmatch()
+    return applicant, banned
+
+
+def test_a_managing_director_with_a_trading_ban_is_serious(demo_orgs):
+    applicant, banned = banned_managing_director(demo_orgs)
     run = screen(received(applicant, [(banned, "ceo")]))
     ban = run.findings.get(code="trading_ban")
     assert run.recommendation == "serious" and ban.severity == "high"
@@ -93,16 +99,7 @@ def test_a_managing_director_with_a_trading_ban_is_serious(demo_orgs):
 def test_a_trading_ban_found_through_the_registry_is_named_with_its_date_and_reference(demo_orgs):
     """The banned managing director is not declared in the application; the registry names him: the finding
     says what the list holds him for, not only that he is on a list (officer's walk, 2026-12-07)."""
-    r = Registry()
-    banned = r.person("Tomas Förbud")
-    applicant = r.company("Kaféet Hörnet AB", dt.date(2018, 1, 1))
-    r.role(applicant, banned, "ceo", dt.date(2018, 1, 1))
-    registry_import(r)
-    own = csv_bytes([{"name": banned["name"], "personal_number": banned["personal_number"], "flag": "näringsförbud",
-                      "date": "2025-06-01", "reference": "Kronofogden 2025/77"}],
-                    ["name", "personal_number", "flag", "date", "reference"])  # fmt: skip
-    import_own_list(own, "Karlstads lista", owner=demo_orgs["orgs"]["karlstads-kommun"])
-    crossmatch()
+    applicant, _banned = banned_managing_director(demo_orgs)
     run = screen(received(applicant, []))
     links = [f for f in run.findings.all() if f.kind == "network" or f.code == "listed_owner"]
     assert links, [f.summary for f in run.findings.all()]

@@ -26,6 +26,20 @@ START = dt.date(2023, 1, 1)
 END = dt.date(2026, 4, 1)
 
 
+def police_event(category, when: dt.datetime, external_id: str) -> Incident:
+    """A police event in Karlstad, placed at the municipality's centre point."""
+    return Incident(category=category, municipality_id="1780", county_id="17", lat=59.40, lon=13.51,
+                    precision="municipality", occurred_start=when, reported_at=when, source="police",
+                    visibility="public", external_id=external_id)  # fmt: skip
+
+
+def partner_report(category, when: dt.datetime, org) -> Incident:
+    """A partner's report at Stortorget, Karlstad."""
+    return Incident(category=category, municipality_id="1780", county_id="17", lat=59.3794, lon=13.5035,
+                    precision="exact", occurred_start=when, reported_at=when, reporter_org=org,
+                    visibility="partners")  # fmt: skip
+
+
 def fill(org, police_silent: tuple[dt.date, dt.date] | None, seed: int = 24) -> None:
     """Poisson(1) police traffic events and Poisson(1) partner graffiti reports per day from START to END."""
     rng = np.random.default_rng(seed)
@@ -36,14 +50,8 @@ def fill(org, police_silent: tuple[dt.date, dt.date] | None, seed: int = 24) -> 
     while day < END:
         when = dt.datetime.combine(day, dt.time(12), TZ)
         silent = police_silent is not None and police_silent[0] <= day < police_silent[1]
-        for i in range(0 if silent else int(rng.poisson(1.0))):
-            rows.append(Incident(category=traffic, municipality_id="1780", county_id="17", lat=59.40, lon=13.51,
-                                 precision="municipality", occurred_start=when, reported_at=when, source="police",
-                                 visibility="public", external_id=f"p{day}-{i}"))  # fmt: skip
-        for _ in range(int(rng.poisson(1.0))):
-            rows.append(Incident(category=graffiti, municipality_id="1780", county_id="17", lat=59.3794, lon=13.5035,
-                                 precision="exact", occurred_start=when, reported_at=when, reporter_org=org,
-                                 visibility="partners"))  # fmt: skip
+        rows += [police_event(traffic, when, f"p{day}-{i}") for i in range(0 if silent else int(rng.poisson(1.0)))]
+        rows += [partner_report(graffiti, when, org) for _ in range(int(rng.poisson(1.0)))]
         day += dt.timedelta(days=1)
     Incident.objects.bulk_create(rows, batch_size=2000)
 
@@ -176,10 +184,7 @@ def test_when_the_only_source_is_missing_now_the_total_says_nothing_was_compared
     rows, day = [], dt.date(2024, 1, 1)
     while day < dt.date(2026, 2, 1):
         when = dt.datetime.combine(day, dt.time(12), TZ)
-        for i in range(int(rng.poisson(1.0))):
-            rows.append(Incident(category=traffic, municipality_id="1780", county_id="17", lat=59.40, lon=13.51,
-                                 precision="municipality", occurred_start=when, reported_at=when, source="police",
-                                 visibility="public", external_id=f"q{day}-{i}"))  # fmt: skip
+        rows += [police_event(traffic, when, f"q{day}-{i}") for i in range(int(rng.poisson(1.0)))]
         day += dt.timedelta(days=1)
     Incident.objects.bulk_create(rows, batch_size=2000)
     r = build_report(Municipality.objects.get(code="1780"), parse_period("2026-03"), options=FAST)
@@ -195,11 +200,8 @@ def test_the_weeks_before_the_police_feed_began_are_missing_in_the_weekly_series
     ``stray``: three test events in October 2025 do not make the feed running (the real file has such)."""
     traffic = Category.objects.current().get(code="trafik")
     if stray:
-        Incident.objects.bulk_create([
-            Incident(category=traffic, municipality_id="1780", county_id="17", lat=59.40, lon=13.51,
-                     precision="municipality", occurred_start=dt.datetime(2025, 10, d, 12, tzinfo=TZ),
-                     reported_at=dt.datetime(2025, 10, d, 12, tzinfo=TZ), source="police", visibility="public",
-                     external_id=f"stray{d}") for d in (3, 9, 21)])  # fmt: skip
+        strays = [police_event(traffic, dt.datetime(2025, 10, d, 12, tzinfo=TZ), f"stray{d}") for d in (3, 9, 21)]
+        Incident.objects.bulk_create(strays)
     graffiti = Category.objects.current().get(code="klotter")
     org = demo_orgs["orgs"]["centrum-karlstad"]
     rng = np.random.default_rng(5)
@@ -208,14 +210,9 @@ def test_the_weeks_before_the_police_feed_began_are_missing_in_the_weekly_series
         when = dt.datetime.combine(day, dt.time(12), TZ)
         if day.weekday() == 0:
             weekly = rng.gamma(0.7, 1 / 0.7)
-        for i in range(int(rng.poisson(2.0 * weekly)) if day >= dt.date(2026, 1, 19) else 0):
-            rows.append(Incident(category=traffic, municipality_id="1780", county_id="17", lat=59.40, lon=13.51,
-                                 precision="municipality", occurred_start=when, reported_at=when, source="police",
-                                 visibility="public", external_id=f"w{day}-{i}"))  # fmt: skip
-        for _ in range(int(rng.poisson(1.0))):
-            rows.append(Incident(category=graffiti, municipality_id="1780", county_id="17", lat=59.3794, lon=13.5035,
-                                 precision="exact", occurred_start=when, reported_at=when, reporter_org=org,
-                                 visibility="partners"))  # fmt: skip
+        police = int(rng.poisson(2.0 * weekly)) if day >= dt.date(2026, 1, 19) else 0
+        rows += [police_event(traffic, when, f"w{day}-{i}") for i in range(police)]
+        rows += [partner_report(graffiti, when, org) for _ in range(int(rng.poisson(1.0)))]
         day += dt.timedelta(days=1)
     Incident.objects.bulk_create(rows, batch_size=2000)
     r = build_report(Municipality.objects.get(code="1780"), parse_period("2026-W12"), options=FAST)
@@ -261,10 +258,7 @@ def test_a_year_without_its_quiet_winter_is_not_read_as_busier(demo_orgs):
         truth += mean if day.year == 2025 else 0.0
         silent = dt.date(2024, 1, 1) <= day < dt.date(2024, 3, 1)
         when = dt.datetime.combine(day, dt.time(12), TZ)
-        for i in range(0 if silent else int(rng.poisson(mean))):
-            rows.append(Incident(category=traffic, municipality_id="1780", county_id="17", lat=59.40, lon=13.51,
-                                 precision="municipality", occurred_start=when, reported_at=when, source="police",
-                                 visibility="public", external_id=f"s{day}-{i}"))  # fmt: skip
+        rows += [police_event(traffic, when, f"s{day}-{i}") for i in range(0 if silent else int(rng.poisson(mean)))]
         day += dt.timedelta(days=1)
     Incident.objects.bulk_create(rows, batch_size=5000)
     r = build_report(Municipality.objects.get(code="1780"), parse_period("2025"), options=FAST)
