@@ -104,6 +104,7 @@ class Outgoing:
     user: object = None  # the staff recipient, for preferences and the unsubscribe link
     tip_id: int | None = None  # a resident's tip, for the unsubscribe link
     sender_name: str = "Trygg"
+    attachments: tuple[tuple[str, bytes, str], ...] = ()  # (file name, content, MIME type)
 
 
 def send(message: Outgoing, connection=None) -> bool:
@@ -187,4 +188,6 @@ def build(message: Outgoing) -> EmailMultiAlternatives:
         else {},
     )
     email.attach_alternative(html, "text/html")
+    for name, content, mimetype in message.attachments:
+        email.attach(name, content, mimetype)
     return email
