@@ -259,6 +259,37 @@ def expected(rule: Rule, p: Person, t: Target) -> int:
 # -- the world -----------------------------------------------------------------------------------------------
 
 
+def procedure_objects(case, other, add, facts) -> None:
+    """A request with its answer document, a kommunicering and a decision on the case (and URLs that name the other
+    case's under this one: 404)."""
+    from trygg.screening.models import AuthorityRequest, CaseDocument, Hearing, LicenceDecision
+
+    def objects(c):
+        run = c.runs.first()
+        request = AuthorityRequest.objects.create(
+            case=c, authority="police", address="polisen@example.se", text="Yttrande " * 5, deadline=c.received_on
+        )
+        hearing = Hearing.objects.create(case=c, run=run, letter="", deadline=c.received_on)
+        decision = LicenceDecision.objects.create(case=c, run=run, outcome="granted", reasons="Inga hinder " * 3)
+        document = CaseDocument.objects.create(
+            case=c, request=request, name="svar.pdf", content=b"%PDF-1.4", size=8, sha256="0" * 64
+        )
+        return {"rid": request.pk, "hid": hearing.pk, "did": decision.pk, "doc": document.pk}
+
+    own = objects(case)
+    foreign = objects(other)
+    for name, key in (
+        ("screening:request_document", "rid"),
+        ("screening:request_answer", "rid"),
+        ("screening:hearing_document", "hid"),
+        ("screening:hearing_reply", "hid"),
+        ("screening:decision_document", "did"),
+        ("screening:case_document", "doc"),
+    ):
+        add(name, kwargs={"pk": case.pk, key: own[key]}, **facts)
+        add(name, kwargs={"pk": case.pk, key: foreign[key]}, inside=False, **facts)
+
+
 def build_world(data, media) -> tuple[dict, list[Target]]:
     """Objects of every kind in both municipalities, and the URL instances that name them."""
     from trygg.citizens.models import Survey, Tip
@@ -452,8 +483,16 @@ def build_world(data, media) -> tuple[dict, list[Target]]:
             "screening:disclose",
             "screening:network",
             "screening:fetch_registry",
+            "screening:procedure",
+            "screening:questionnaire_send",
+            "screening:request_send",
+            "screening:hearing_send",
+            "screening:licence_decide",
+            "screening:court_file",
         ):
             add(name, kwargs={"pk": case.pk}, **facts)
+        procedure_objects(case, other, add, facts)
+        add("screening:questionnaire_edit", kwargs={"code": code, "kind": "serveringstillstand"}, **facts)
         party = case.parties.select_related("entity__dataset").exclude(role="applicant").first()
         add("screening:extract", kwargs={"pk": case.pk, "party": party.pk}, **facts)
         finding = case.runs.first().findings.first()
@@ -468,6 +507,8 @@ def build_world(data, media) -> tuple[dict, list[Target]]:
         foreign = other.parties.select_related("entity__dataset").get(role="applicant").entity
         assert foreign.dataset.kind != "registry" and not case.parties.filter(entity=foreign).exists()
         add("screening:entity", query, kwargs={"pk": foreign.pk}, inside=False, **facts)  # another case's
+
+    add("screening_public:applicant", kwargs={"token": "not-a-token"})
 
     # pages without an object
     for name in (

@@ -29,6 +29,7 @@ NOT_BY_LINK = {
     "citizens:tip_status": "linked from the thanks page and in the resident's e-mails",
     "citizens:tip_reply": "the reply form on the tip's page posts to it",
     "citizens:followup": "the link in the follow-up e-mail",
+    "screening_public:applicant": "the one-time link in the e-mail (or letter) to the applicant",
     "core:unsubscribe": "the link in every e-mail",
     "citizens:tip_photo": "an image on the tip's page",
     "incidents:photo": "an image on the incident's page",

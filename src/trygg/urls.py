@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 from trygg.citizens.urls import open311_patterns
 from trygg.core import accounts
 from trygg.orgs import two_factor
+from trygg.screening.urls import public_patterns as screening_public
 
 urlpatterns = [
     path("", include("trygg.site.urls")),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("", include("trygg.walks.urls")),
     path("", include("trygg.forwarding.urls")),
     path("open311/v2/", include((open311_patterns, "open311"))),
+    path("ansokan/", include((screening_public, "screening_public"))),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path("accounts/", two_factor.account, name="account"),

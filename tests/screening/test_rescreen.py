@@ -94,3 +94,31 @@ def test_the_job_is_registered_and_reports_in_swedish(demo_orgs):
     job = next(j for j in jobs.all_jobs() if j.name == "rescreening")
     summary = job.run(None)
     assert summary == "granskade 1 ärenden på nytt (1 med nya träffar), 0 oförändrade underlag"
+
+
+def test_the_monday_message_names_the_case_with_a_new_hit_and_a_late_request_without_names(demo_orgs):
+    from django.core import mail as outbox
+
+    from trygg.screening import digest, procedure
+
+    officer = demo_orgs["users"]["karlstad.granskare"]
+    officer.email = "granskare@karlstad.se"
+    officer.save()
+    case = decided_case()
+    now = timezone.now()
+    assert digest.screening_digest(jobs.JobContext(digest.KIND, now, now)).startswith("0 ")  # nothing new: no message
+    import_ofac(csv_bytes(OFAC_AFTER), "OFAC SDN", "2026-12-05")
+    crossmatch()
+    rescreen_all()
+    request = procedure.send_request(case, officer, authority="police", address="p@example.se",
+                                     text="Polisens yttrande om sökanden.",
+                                     deadline=timezone.localdate() + dt.timedelta(days=1))  # fmt: skip
+    type(request).objects.filter(pk=request.pk).update(deadline=timezone.localdate() - dt.timedelta(days=1))
+    outbox.outbox.clear()
+    assert digest.screening_digest(jobs.JobContext(digest.KIND, now, now)).startswith("1 ")
+    message = outbox.outbox[0]
+    assert message.to == ["granskare@karlstad.se"]
+    assert "SOC 2026/900 (beslutat ärende)" in message.body and "Polisen (yttrande)" in message.body
+    for name in ("Reza", "Ahmadi", "Krogen Kajen", "Elin Ung"):  # no names of persons or companies
+        assert name not in message.body and name not in message.subject
+    assert digest.screening_digest(jobs.JobContext(digest.KIND, now, now)).startswith("0 ")  # sent once a week

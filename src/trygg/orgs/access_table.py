@@ -373,4 +373,26 @@ ACCESS: dict[str, Rule] = {
     "screening:search": Rule(Who.CASE_OFFICERS, unverified=302, note="For the case named by ?case=."),
     "screening:datasets": SCREENING,
     "screening:log": Rule(Who.SCREENING_OFFICERS, unverified=302, note="Entries about their municipalities."),
+    "screening:questionnaire_edit": Rule(
+        Who.CASE_OFFICERS, unverified=302, note="Of the municipality in the URL: its questionnaire for a kind of case."
+    ),
+    "screening:procedure": CASE,
+    "screening:questionnaire_send": CASE_POST,
+    "screening:request_send": CASE_POST,
+    "screening:request_document": CASE,
+    "screening:request_answer": CASE_POST,
+    "screening:hearing_send": CASE_POST,
+    "screening:hearing_document": CASE,
+    "screening:hearing_reply": CASE_POST,
+    "screening:licence_decide": CASE_POST,
+    "screening:decision_document": CASE,
+    "screening:court_file": CASE,
+    "screening:case_document": CASE,
+    "screening_public:applicant": Rule(
+        Who.ANYONE,
+        get=410,
+        anonymous=410,
+        denied=410,
+        note="The applicant's one-time link (questionnaire or reply); an unknown, used or expired one answers 410.",
+    ),
 }

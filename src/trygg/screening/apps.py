@@ -8,7 +8,9 @@ class ScreeningConfig(AppConfig):
 
     def ready(self) -> None:  # the app's recurring jobs, messages and start-page items
         from trygg.core import todo as start_page
-        from trygg.screening import jobs, todo
+        from trygg.screening import digest, jobs, procedure, todo
 
         jobs.register()
+        digest.register()
+        procedure.register()
         start_page.register(todo.items)

@@ -346,6 +346,8 @@ def delete_expired(today: dt.date | None = None, actor: str = "trygg screening_r
         with transaction.atomic():
             entity_ids = list(case.parties.values_list("entity_id", flat=True))
             reference, pk = case.reference, case.pk
+            case.licence_decisions.all().delete()  # they and the hearings hold on to runs
+            case.hearings.all().delete()
             case.decisions.all().delete()
             case.runs.all().delete()
             case.parties.all().delete()

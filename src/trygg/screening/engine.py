@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from trygg.audit import log
-from trygg.screening import bolagsverket, graph, index, network, ownership
+from trygg.screening import bolagsverket, graph, index, network, ownership, procedure_findings
 from trygg.screening.crossmatch import best_match
 from trygg.screening.matching.normalise import DISTINGUISHING_WORDS, WEAK_WORDS
 from trygg.screening.models import (
@@ -390,7 +390,8 @@ def gather_facts(
             if r.valid_to is not None:
                 facts.changes.append(RoleChange(r.source.name, r.role, "left", r.valid_to))
         facts.appointments = appointments(applicant, roles, as_of)
-        facts.declarations = declarations(list(case.parties.select_related("entity")), resolved, roles, as_of)
+        in_application = [p for p in case.parties.select_related("entity") if not p.declared_in]
+        facts.declarations = declarations(in_application, resolved, roles, as_of)
     facts.today = timezone.localdate()
     facts.receipt_complaints = receipt_complaints(case.applicant.org_number)
     for party in case.parties.select_related("entity"):
@@ -609,6 +610,8 @@ def screen(case: Case, user=None, as_of: dt.date | None = None) -> ScreeningRun:
         facts.listed_owners = [replace(o, on_application=as_of == case.received_on) for o in facts.listed_owners]
     flags = red_flags(facts, t)
     owner_flags = ownership_flags(facts, t)
+    extras = procedure_findings.declaration_findings(case, parties, resolved, as_of, facts.own_list_entries)
+    extras += procedure_findings.authority_findings(case)
 
     sanction_hits = [
         h
@@ -651,7 +654,7 @@ def screen(case: Case, user=None, as_of: dt.date | None = None) -> ScreeningRun:
             code = "listed_left"
         link_summaries.append({"label": label, "hops": path.hops, "node": node, "path": path, "flag": flag,
                                "code": code, "ended_on": max(gone) if gone else None})  # fmt: skip
-    outcome = recommend(flags + owner_flags, hit_summaries, link_summaries, t)
+    outcome = recommend(flags + owner_flags + [e.flag for e in extras], hit_summaries, link_summaries, t)
 
     with transaction.atomic():
         run = ScreeningRun.objects.create(
@@ -773,8 +776,24 @@ def screen(case: Case, user=None, as_of: dt.date | None = None) -> ScreeningRun:
                     source="Registerutdrag, samverkans listor och Trygg",
                 )
             )
+        for extra in extras:  # the applicant's answers against the registry; the authorities' answers
+            findings.append(
+                Finding(
+                    run=run,
+                    party=extra.party or applicant,
+                    kind=extra.kind,
+                    code=extra.flag.code,
+                    severity=extra.flag.severity,
+                    summary=extra.flag.summary,
+                    evidence=extra.flag.evidence,
+                    source=extra.source,
+                )
+            )
         for finding in findings:  # the whole text stays in the evidence; the summary column holds 500
-            finding.summary = shorten(finding.summary, Finding._meta.get_field("summary").max_length)
+            limit = Finding._meta.get_field("summary").max_length
+            if len(finding.summary) > limit:
+                finding.evidence = {**finding.evidence, "text": finding.summary}
+            finding.summary = shorten(finding.summary, limit)
         Finding.objects.bulk_create(findings)
         log.record(
             user or "trygg screen",

@@ -263,6 +263,11 @@ class CaseParty(models.Model):
     entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="+")
     role = models.CharField(max_length=20, choices=[*Relation.Role.choices, ("applicant", _("Applicant"))])
     share = models.FloatField(null=True, blank=True)
+    declared_in = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="Blank: named in the application; 'questionnaire': declared in the applicant's answers.",
+    )
 
     def __str__(self) -> str:
         return f"{self.entity.name} ({self.role})"
@@ -298,6 +303,8 @@ class Finding(models.Model):
         WATCHLIST = "watchlist", _("Watch-list hit")
         NETWORK = "network", _("Network link")
         RED_FLAG = "red_flag", _("Red flag")
+        DECLARATION = "declaration", _("The applicant's own account")
+        AUTHORITY = "authority", _("An authority's answer")
 
     class Severity(models.TextChoices):
         INFO = "info", _("Information")
@@ -307,7 +314,7 @@ class Finding(models.Model):
 
     run = models.ForeignKey(ScreeningRun, on_delete=models.CASCADE, related_name="findings")
     party = models.ForeignKey(CaseParty, null=True, on_delete=models.CASCADE, related_name="findings")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
     code = models.CharField(max_length=40)
     severity = models.CharField(max_length=8, choices=Severity.choices)
     score = models.FloatField(null=True, blank=True)
@@ -411,3 +418,187 @@ class Disclosure(models.Model):
 
     def __str__(self) -> str:
         return f"disclosure from case {self.case_id} to {self.recipient}"
+
+
+class Questionnaire(models.Model):
+    """The questions a municipality asks applicants of one kind of case, beyond the fixed ones (ownership,
+    financing, business relations, earlier refusals, documents): an introduction and extra free-text questions,
+    each in Swedish and English. Edited by the municipality's screening officers; without one the defaults apply."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=24, choices=Case.Kind.choices)
+    intro_sv = models.TextField(_("introduction (Swedish)"), blank=True, max_length=3000)
+    intro_en = models.TextField(_("introduction (English)"), blank=True, max_length=3000)
+    questions = models.JSONField(default=list, blank=True, help_text='Extra questions: [{"sv": …, "en": …}].')
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["municipality", "kind"], name="unique_questionnaire")]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id} {self.kind}"
+
+
+class ApplicantLink(models.Model):
+    """A one-time link for the applicant, without login: the questionnaire, or the reply to a kommunicering.
+    Only the token's hash is stored; the link works until it expires and once."""
+
+    class Purpose(models.TextChoices):
+        QUESTIONNAIRE = "questionnaire", _("Questionnaire")
+        HEARING = "hearing", _("Reply to the findings")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links")
+    purpose = models.CharField(max_length=16, choices=Purpose.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    language = models.CharField(max_length=2, default="sv")
+    sent_to = models.EmailField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} link for case {self.case_id}"
+
+
+class QuestionnaireAnswer(models.Model):
+    """The applicant's own account, as submitted through the link: stored as given, compared by the screening."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="answers")
+    link = models.OneToOneField(ApplicantLink, null=True, on_delete=models.SET_NULL, related_name="answer")
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    language = models.CharField(max_length=2, default="sv")
+    answers = models.JSONField(default=dict)
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"answers of case {self.case_id}"
+
+
+class AuthorityRequest(models.Model):
+    """A request to an authority (remiss): the police's statutory opinion, the tax agency, the enforcement
+    authority, the rescue service, environment and health. Sent as a document and an e-mail with a deadline; the
+    answer is recorded as the authority gave it and judged by the officer, and becomes a finding."""
+
+    class Authority(models.TextChoices):
+        POLICE = "police", _("Police (opinion)")
+        TAX = "tax", _("Swedish Tax Agency")
+        ENFORCEMENT = "enforcement", _("Swedish Enforcement Authority")
+        RESCUE = "rescue", _("Rescue service")
+        ENVIRONMENT = "environment", _("Environment and health")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="requests")
+    authority = models.CharField(_("authority"), max_length=16, choices=Authority.choices)
+    address = models.EmailField(_("the authority's e-mail address"))
+    text = models.TextField(_("request"), max_length=6000)
+    deadline = models.DateField(_("answer by"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+    answered_on = models.DateField(_("answer received"), null=True, blank=True)
+    their_reference = models.CharField(_("the authority's reference"), max_length=100, blank=True)
+    answer_text = models.TextField(_("the answer"), blank=True, max_length=20000)
+    severity = models.CharField(_("judged as"), max_length=8, choices=Finding.Severity.choices, blank=True)
+    judgement = models.CharField(_("what it means for the case"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+
+    def __str__(self) -> str:
+        return f"request to {self.authority} in case {self.case_id}"
+
+
+class Hearing(models.Model):
+    """Kommunicering (förvaltningslagen 25 §): the findings a decision against the applicant would rest on, sent
+    to the applicant with a deadline, and their reply."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="hearings")
+    run = models.ForeignKey(ScreeningRun, on_delete=models.PROTECT, related_name="+")
+    findings = models.JSONField(default=list, help_text="The findings sent, as they read then.")
+    letter = models.TextField(max_length=20000)
+    sent_to = models.EmailField(blank=True)
+    deadline = models.DateField()
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+    link = models.OneToOneField(ApplicantLink, null=True, on_delete=models.SET_NULL, related_name="hearing")
+    reply = models.TextField(blank=True, max_length=20000)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    reply_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"hearing in case {self.case_id}"
+
+
+class LicenceDecision(models.Model):
+    """The decision on the application (beslut), with its reasons citing the findings relied on and how to
+    appeal (förvaltningslagen 32–33 §§). Separate from the risk assessment (:class:`Decision`)."""
+
+    class Outcome(models.TextChoices):
+        GRANTED = "granted", _("Granted")
+        GRANTED_WITH_CONDITIONS = "conditions", _("Granted with conditions")
+        REFUSED = "refused", _("Refused")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="licence_decisions")
+    run = models.ForeignKey(ScreeningRun, on_delete=models.PROTECT, related_name="+")
+    hearing = models.ForeignKey(Hearing, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(_("decision"), max_length=12, choices=Outcome.choices)
+    reasons = models.TextField(_("reasons"), max_length=20000)
+    cited = models.JSONField(default=list, help_text="The findings cited, as they read then, with source and version.")
+    reply_considered = models.TextField(_("how the applicant's reply was considered"), blank=True, max_length=5000)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"decision {self.outcome} in case {self.case_id}"
+
+    @property
+    def against_applicant(self) -> bool:
+        return self.outcome != self.Outcome.GRANTED
+
+
+class CaseDocument(models.Model):
+    """A PDF the applicant or an authority sent (questionnaire attachments, an authority's answer, a reply),
+    kept with the case as received; its hash is in the court file."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    answer = models.ForeignKey(QuestionnaireAnswer, null=True, on_delete=models.CASCADE, related_name="documents")
+    request = models.ForeignKey(AuthorityRequest, null=True, on_delete=models.CASCADE, related_name="documents")
+    hearing = models.ForeignKey(Hearing, null=True, on_delete=models.CASCADE, related_name="documents")
+    name = models.CharField(max_length=200)
+    content = models.BinaryField()
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["received_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -14,8 +14,8 @@ from django.utils import timezone
 from trygg.core.todo import Item
 from trygg.orgs import access
 
-from . import rescreen
-from .models import Case
+from . import procedure, rescreen
+from .models import Case, Hearing
 
 
 def items(user) -> list[Item]:
@@ -33,6 +33,16 @@ def items(user) -> list[Item]:
     if hits:
         result.append(Item("Granskning", f"Ny träff sedan beslut eller senaste granskning i {hits} "
                            f"{'ärende' if hits == 1 else 'ärenden'}", url, urgent=True, order=4))  # fmt: skip
+    requests = procedure.overdue_requests(Case.objects.restrict(user)).count()
+    if requests:
+        result.append(Item("Granskning", f"{requests} {'remiss' if requests == 1 else 'remisser'} utan svar efter "
+                           "svarstiden: påminn myndigheten", url, order=5))  # fmt: skip
+    today = timezone.localdate()
+    open_hearings = Hearing.objects.filter(case__in=waiting, case__licence_decisions__isnull=True)
+    ready = len({h.case_id for h in open_hearings if procedure.heard(h, today)})
+    if ready:
+        result.append(Item("Granskning", f"Kommunicering klar i {ready} {'ärende' if ready == 1 else 'ärenden'}: "
+                           "beslut kan fattas", url, order=5))  # fmt: skip
     if late:
         days = settings.TRYGG_SCREENING_TARGET_DAYS
         result.append(Item("Granskning", f"{late} av dem har väntat längre än {days} dagar sedan ansökan kom in", url,
