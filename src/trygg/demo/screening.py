@@ -414,7 +414,34 @@ def load(shared_data: Path, today: dt.date | None = None) -> dict:
             case = create_case(data, None, generated=True)
             run = screen(case)
             result["cases"].append((case.reference, run.recommendation))
+            if data["kind"] == "serveringstillstand":
+                run = procedure_begun(case, jonas["name"], today)
+                result["cases"][-1] = (case.reference, run.recommendation)
     return result
+
+
+def procedure_begun(case, owner: str, today: dt.date):
+    """The licensing procedure under way on the demo's alcohol licence: the applicant has answered the questionnaire
+    (declaring the owner and a lender the registry does not know), and a request to the police awaits its answer."""
+    from trygg.screening import procedure
+    from trygg.screening.models import ApplicantLink, AuthorityRequest
+
+    _link, url = procedure.make_link(case, ApplicantLink.Purpose.QUESTIONNAIRE, None)
+    answers = {
+        "owners": [{"name": owner, "share": "100"}],
+        "financing": [{"name": "Torgets Finans AB", "kind": "loan", "amount": "800000"}],
+        "refusals": False,
+        "signed_by": "Demo Sökande",
+    }
+    procedure.submit_questionnaire(url.rstrip("/").rsplit("/", 1)[1], answers, [])
+    AuthorityRequest.objects.create(
+        case=case,
+        authority=AuthorityRequest.Authority.POLICE,
+        address="registrator.karlstad@polisen.example",
+        text=f"Polisens yttrande enligt 8 kap. 17 § alkohollagen om {case.applicant.name} (genererat demoärende).",
+        deadline=today + dt.timedelta(days=21),
+    )
+    return case.runs.first()
 
 
 def totp_devices() -> list[tuple[str, str]]:
