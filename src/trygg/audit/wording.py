@@ -19,6 +19,7 @@ ROLES = {
     "org_admin": _("Organisation admin"),
     "screening_officer": _("Screening officer"),
     "viewer": _("Viewer"),
+    "business_check": _("Business check (affärskontroll)"),
 }
 
 # what a refused user tried (trygg.orgs.restrict: a rule's action, or the page-level rule ``require`` names)
