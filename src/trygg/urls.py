@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("trygg.sso.urls")),
     path("", include("trygg.walks.urls")),
     path("", include("trygg.forwarding.urls")),
+    path("", include("trygg.partnercheck.urls")),
     path("open311/v2/", include((open311_patterns, "open311"))),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
