@@ -55,6 +55,8 @@ def parse(text: str) -> Query:
         if len(digits) == 12 and digits.startswith("16"):
             digits = digits[2:]
         try:
+            if len(digits) == 10 and digits[2] in "01":  # a month: a personal identity number (a sole trader's)
+                raise IdentityError(digits)
             return Query(text, org_number=parse_organisation_number(digits))
         except IdentityError as exc:
             raise QueryError(
@@ -111,9 +113,14 @@ def find_company(query: Query, registry_ids: list[int], t: Thresholds) -> tuple[
             seen.add(key)
             unique.append((score, entity))
     strong = [entity for score, entity in unique if score >= t.watchlist_strong]
-    if len(strong) == 1 and (len(unique) == 1 or unique[1][0] < t.watchlist_strong):
+    numbered = [entity for entity in strong if entity.org_number]
+    if len(numbered) == 1:  # an owner named in a role without its number is the same company, not another choice
+        names = {numbered[0].name.casefold()}
+        if all(entity.org_number or entity.name.casefold() in names for entity in strong):
+            return numbered[0], []
+    if len(strong) == 1:
         return strong[0], []
-    return None, [entity for _score, entity in unique[:MAX_CANDIDATES]]
+    return None, [entity for _score, entity in unique if entity.org_number][:MAX_CANDIDATES]
 
 
 def list_hits(names: list[str], org_number: str, company: Entity | None, list_ids: list[int], t: Thresholds):
