@@ -39,6 +39,7 @@ REFUSED = {
     "forwarding": _("forwarding to departments"),
     "import incidents": _("to import incidents"),
     "jobs": _("the scheduled jobs"),
+    "business check": _("the company check (business check)"),
     "new measure": _("a new measure"),
     "new problem place": _("a new problem place"),
     "residents' data": _("residents' data"),

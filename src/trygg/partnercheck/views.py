@@ -15,7 +15,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -130,7 +130,8 @@ def check_detail(request, pk: int):
 @business_checker
 def check_pdf(request, pk: int):
     check = access.fetch(CompanyCheck.objects.select_related("organisation"), request.user, pk=pk)
-    html = rendering.print_html("partnercheck/check_print.html", _receipt_context(check))
+    with translation.override("sv"):  # the printed receipt is Swedish, as every printed document of Trygg
+        html = rendering.print_html("partnercheck/check_print.html", _receipt_context(check))
     log.record(request.user, "export", check, summary="company check receipt as PDF")
     response = HttpResponse(rendering.pdf_from_html(html), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="foretagskontroll-{check.pk}.pdf"'
