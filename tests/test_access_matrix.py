@@ -38,9 +38,12 @@ pytestmark = pytest.mark.django_db
 
 REPORTING = {"reporter", "coordinator", "org_admin"}
 COORDINATING = {"coordinator", "org_admin"}
-SCREENING_WHO = {Who.SCREENING_OFFICERS, Who.CASE_OFFICERS, Who.CASE_DATA}
+SCREENING_WHO = {Who.SCREENING_OFFICERS, Who.CASE_OFFICERS, Who.CASE_DATA, Who.CONCERN_OFFICERS}
+NOT_FOR_SUPERUSERS = SCREENING_WHO | {Who.COOPERATION_MEMBERS, Who.BUSINESS_CHECKERS, Who.CHECK_MAKER}
 FAST = {"knox_simulations": 19}
-NO_LIMITS = dict.fromkeys(("tip", "receipt", "survey", "nearby", "open311", "open311_read"), (100_000, 3600))
+NO_LIMITS = dict.fromkeys(
+    ("tip", "receipt", "survey", "nearby", "open311", "open311_read", "business_check"), (100_000, 3600)
+)
 PERIOD = "2026-W10"
 
 
@@ -171,6 +174,7 @@ class Target:
     internal: tuple[int, ...] = ()  # the organisations with internal reports in the municipality
     inside: bool = True  # the object belongs to the case or municipality the URL names
     organisation: int | None = None  # the organisation administered on the page
+    maker: int | None = None  # the user who made the company check on the page
 
     @property
     def url(self) -> str:
@@ -179,7 +183,7 @@ class Target:
 
 def allows(who: Who, p: Person, t: Target) -> bool:
     """Whether the rule ``who`` (as its words in the table say) lets the logged-in person ``p`` at ``t``."""
-    if p.superuser and who not in SCREENING_WHO | {Who.COOPERATION_MEMBERS}:
+    if p.superuser and who not in NOT_FOR_SUPERUSERS:
         return True
     m = t.municipality
     match who:
@@ -223,6 +227,10 @@ def allows(who: Who, p: Person, t: Target) -> bool:
             return any(p.roles.get(o) == "org_admin" for o in t.owners)
         case Who.PARTNER_REQUEST_ANSWERERS:  # the asked municipalities' own organisations are its owners
             return any(p.roles.get(o) == "org_admin" for o in t.owners)
+        case Who.BUSINESS_CHECKERS:
+            return "business_check" in p.roles.values()
+        case Who.CHECK_MAKER:
+            return "business_check" in p.roles.values() and p.user.pk == t.maker
     raise AssertionError(f"no reading of {who}")
 
 
@@ -322,7 +330,7 @@ def build_world(data, media) -> tuple[dict, list[Target]]:
         kwargs = facts.pop("kwargs", {})
         targets.append(Target(name, kwargs, query, **facts))
 
-    world: dict = {"orgs": orgs, "users": users}
+    world: dict = {"orgs": orgs, "users": users, "screening": data}
     for code, county, munorg, partner, police in (
         ("1780", "17", "karlstads-kommun", "centrum-karlstad", "lpo-karlstad"),
         ("1880", "18", "orebro-kommun", "city-orebro", "lpo-orebro"),
@@ -559,6 +567,7 @@ def build_world(data, media) -> tuple[dict, list[Target]]:
     add("site:jobs")
     add("core:unsubscribe", kwargs={"token": mail.unsubscribe_token("weekly_digest", user=users["root"])})
     administration(world, users, add)
+    partner_checks(world, users, add)
     from tests.forwarding.matrix import add_targets as forwarding_targets
     from tests.walks.matrix import add_walk_targets
 
@@ -611,6 +620,28 @@ def administration(world: dict, users: dict, add) -> None:
         add("orgs:place_new", kwargs={"code": code}, **facts)
         add("orgs:place_edit", kwargs={"code": code, "pk": place.pk}, **facts)
         add("orgs:place_delete", kwargs={"code": code, "pk": place.pk}, **facts)
+
+
+def partner_checks(world: dict, users: dict, add) -> None:
+    """The partners' company check: a member with the business-check role in a partner of each municipality, a check
+    by each, and a concern of each to its own municipality's screening officers."""
+    from trygg.orgs.models import Membership, User
+    from trygg.partnercheck.lookup import make_check
+    from trygg.partnercheck.models import Concern
+
+    add("partnercheck:index")
+    add("partnercheck:concerns")
+    krogen = world["screening"]["krogen"]
+    for username, slug, code, county in (("centrum.kontroll", "centrum-karlstad", "1780", "17"),
+                                         ("city.kontroll", "city-orebro", "1880", "18")):  # fmt: skip
+        users[username] = user = User.objects.create_user(username)
+        Membership.objects.create(user=user, organisation=world["orgs"][slug], role="business_check")
+        check = make_check(user, krogen["org_number"])
+        for name in ("partnercheck:check", "partnercheck:pdf", "partnercheck:concern_new"):
+            add(name, kwargs={"pk": check.pk}, maker=user.pk)
+        concern = Concern.objects.create(partner_check=check, municipality_id=code, sender=user,
+                                         company_name=check.company_name, message="Oro")  # fmt: skip
+        add("partnercheck:concern_handled", kwargs={"pk": concern.pk}, municipality=code, county=county)
 
 
 def partner_request(orgs: dict, users: dict, add) -> None:
@@ -825,6 +856,9 @@ CHANGES = {
     "walks:status": {"status": "walking"},
     "forwarding:retry": {},
     "measures:meeting_new": lambda target: {"cooperation": target.cooperation, "week": PERIOD},
+    "partnercheck:index": {"query": "Krogen Torget AB"},
+    "partnercheck:concern_new": {"municipalities": ["1780", "1880"], "message": "Skickat av fel person"},
+    "partnercheck:concern_handled": {"note": "Hanterat av fel person"},
 }
 # the edit forms whose POST by an allowed user is made too, proving that the same body saves
 PROVEN = {"measures:measure_edit", "incidents:edit", "orgs:member", "situation:narrative"}

@@ -73,6 +73,12 @@ NOT_BY_LINK = {
     "walks:checklist_copy": "a POST from the checklists page",
     "walks:report_pdf": "a download link (not crawled: a file)",
     "walks:photo": "an image on the walk page",
+    "partnercheck:index": "the menu of the business-check role, which no demo user has (tests/test_partnercheck.py)",
+    "partnercheck:check": "the receipt: shown after a check, listed on the check page",
+    "partnercheck:pdf": "a download link (not crawled: a file)",
+    "partnercheck:concern_new": "the receipt's form posts to it",
+    "partnercheck:concerns": "screening, behind the second factor: in the officers' menu (tests/test_partnercheck.py)",
+    "partnercheck:concern_handled": "a POST from the concerns page",
 }
 
 # what each role works with, reached by links from its start page

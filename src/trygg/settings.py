@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "trygg.sso",
     "trygg.walks",
     "trygg.forwarding",
+    "trygg.partnercheck",
     "trygg.demo",
     "trygg.site",
 ]

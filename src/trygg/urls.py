@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("trygg.sso.urls")),
     path("", include("trygg.walks.urls")),
     path("", include("trygg.forwarding.urls")),
+    path("", include("trygg.partnercheck.urls")),
     path("open311/v2/", include((open311_patterns, "open311"))),
     path("ansokan/", include((screening_public, "screening_public"))),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

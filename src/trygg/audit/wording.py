@@ -19,6 +19,7 @@ ROLES = {
     "org_admin": _("Organisation admin"),
     "screening_officer": _("Screening officer"),
     "viewer": _("Viewer"),
+    "business_check": _("Business check (affärskontroll)"),
 }
 
 # what a refused user tried (trygg.orgs.restrict: a rule's action, or the page-level rule ``require`` names)
@@ -38,6 +39,7 @@ REFUSED = {
     "forwarding": _("forwarding to departments"),
     "import incidents": _("to import incidents"),
     "jobs": _("the scheduled jobs"),
+    "business check": _("the company check (business check)"),
     "new measure": _("a new measure"),
     "new problem place": _("a new problem place"),
     "residents' data": _("residents' data"),

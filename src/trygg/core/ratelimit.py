@@ -24,6 +24,7 @@ DEFAULT_LIMITS = {
     "open311_read": (600, 3600),  # anonymous reads
     "open311_partner": (5000, 3600),  # a partner system's key, reads and posts together
     "password_reset": (5, 3600),
+    "business_check": (30, 3600),  # a partner's company checks, per user (trygg.partnercheck)
 }
 
 

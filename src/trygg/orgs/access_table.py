@@ -53,7 +53,14 @@ they add up to for each page, for a security officer to read and for the test to
   participating organisations and those coordinators — a partner municipality in the same cooperation does not
   see them. A cooperation's checklists are listed to its members and edited or copied by those who coordinate.
 
-Superusers may do everything except the screening and reading the meetings of cooperations they are not in.
+* **Partners' company check** (affärskontroll): members with the business-check role, given by their organisation
+  admin, check a company against the sanctions lists and the registry; a check's receipt is only for the member who
+  made it (not their admin, not superusers: every check is in the audit log). A concern they send ("Tipsa
+  kommunen") is read and marked handled by the screening officers of the municipality it went to, with a second
+  factor.
+
+Superusers may do everything except the screening, the partners' company check, and reading the meetings of
+cooperations they are not in.
 
 Refusals: a logged-in user outside the rule gets **403** (the page exists, the user may not see it). An object
 that does not belong to the municipality or case named in the URL (a measure of Örebro under ``/atgarder/1780/``,
@@ -94,6 +101,9 @@ class Who(StrEnum):
     COOPERATION_ADMINS = "cooperation_admins"
     PARTNER_REQUEST_ANSWERERS = "partner_request_answerers"
     WALK_PARTICIPANTS = "walk_participants"
+    BUSINESS_CHECKERS = "business_checkers"
+    CHECK_MAKER = "check_maker"
+    CONCERN_OFFICERS = "concern_officers"
 
 
 WORDS: dict[Who, str] = {
@@ -128,6 +138,12 @@ WORDS: dict[Who, str] = {
     "participating organisations; coordinators and admins of an organisation working in the walk's municipality.",
     Who.SCREENING_OFFICERS: "Screening officers of a municipality, with a second factor.",
     Who.CASE_OFFICERS: "Screening officers of the municipality that owns the case, with a second factor.",
+    Who.BUSINESS_CHECKERS: "Members with the business-check role (affärskontroll) in any organisation (superusers not "
+    "included).",
+    Who.CHECK_MAKER: "The member who made the company check, while they hold the business-check role (not their "
+    "organisation admin, not superusers).",
+    Who.CONCERN_OFFICERS: "Screening officers of the municipality the partner's concern was sent to, with a second "
+    "factor.",
     Who.CASE_DATA: "Screening officers of the case's municipality, with a second factor, for an entity that is a "
     "party of the case or in a registry or list the case may use (otherwise 404).",
 }
@@ -395,4 +411,18 @@ ACCESS: dict[str, Rule] = {
         denied=410,
         note="The applicant's one-time link (questionnaire or reply); an unknown, used or expired one answers 410.",
     ),
+    # partners' own company check (trygg.partnercheck) and their concerns to the screening officers
+    "partnercheck:index": Rule(Who.BUSINESS_CHECKERS, note="A POST runs a check: rate-limited per user, audited."),
+    "partnercheck:check": Rule(Who.CHECK_MAKER, note="The receipt; another member's check is refused (403)."),
+    "partnercheck:pdf": Rule(Who.CHECK_MAKER, note="The receipt as PDF."),
+    "partnercheck:concern_new": Rule(
+        Who.CHECK_MAKER,
+        get=405,
+        gate=Who.BUSINESS_CHECKERS,
+        note="“Tipsa kommunen”: to the municipalities of the maker's cooperations only.",
+    ),
+    "partnercheck:concerns": Rule(
+        Who.SCREENING_OFFICERS, unverified=302, note="Concerns sent to their municipalities only."
+    ),
+    "partnercheck:concern_handled": Rule(Who.CONCERN_OFFICERS, get=405, gate=Who.SCREENING_OFFICERS, unverified=302),
 }

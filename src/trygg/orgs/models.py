@@ -170,6 +170,7 @@ class Role(models.TextChoices):
     ORG_ADMIN = "org_admin", _("Organisation admin")
     SCREENING_OFFICER = "screening_officer", _("Screening officer")
     VIEWER = "viewer", _("Viewer")
+    BUSINESS_CHECK = "business_check", _("Business check (affärskontroll)")
 
 
 REPORTING_ROLES = frozenset({Role.REPORTER, Role.COORDINATOR, Role.ORG_ADMIN})

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.orgs import access
 from trygg.orgs.models import Role
+from trygg.partnercheck.models import can_check
 from trygg.walks.models import Walk
 
 
@@ -60,8 +61,11 @@ def staff_entries(user) -> list[Entry]:
             _entry(_("Receipts"), "citizens:receipt_summary"),
             _entry(_("Surveys"), "citizens:survey_list"),
         ]
+    if can_check(user):
+        entries.append(_entry(_("Company check"), "partnercheck:index"))
     if access.screening_municipalities(user):
         entries.append(_entry(_("Screening"), "screening:index"))
+        entries.append(_entry(_("Partners' concerns"), "partnercheck:concerns"))
     if access.can_see_jobs(user):
         entries.append(_entry(_("Jobs"), "site:jobs"))
     if administers(user):

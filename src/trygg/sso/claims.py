@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 # When several groups give one person different roles in one organisation, the widest wins.
-ROLE_ORDER = ("viewer", "reporter", "screening_officer", "coordinator", "org_admin")
+ROLE_ORDER = ("viewer", "business_check", "reporter", "screening_officer", "coordinator", "org_admin")
 
 
 @dataclass(frozen=True)
