@@ -42,6 +42,7 @@ USERS = [
     DemoUser("karlstad.granskare", "Gun", "Granskare", "karlstads-kommun", Role.SCREENING_OFFICER),
     DemoUser("fastighet.rapportor", "Robin", "Rapportör", "fastighetsagarna", Role.REPORTER),
     DemoUser("centrum.rapportor", "Sam", "Rapportör", "centrum-karlstad", Role.REPORTER),
+    DemoUser("fastighet.kontroll", "Maj", "Kontrollant", "fastighetsagarna", Role.BUSINESS_CHECK),
     DemoUser("polis.karlstad", "Pat", "Polis", "lpo-karlstad", Role.COORDINATOR),
     DemoUser("orebro.samordnare", "Eli", "Samordnare", "orebro-kommun", Role.COORDINATOR),
     DemoUser("orebro.granskare", "Nour", "Granskare", "orebro-kommun", Role.SCREENING_OFFICER),

@@ -420,6 +420,13 @@ class Disclosure(models.Model):
         return f"disclosure from case {self.case_id} to {self.recipient}"
 
 
+class QuestionnaireQuerySet(CaseDataQuerySet):
+    """A municipality's questionnaire: its screening officers (who edit it). The applicant reads it through the
+    one-time link only."""
+
+    refusal_is_purpose = False
+
+
 class Questionnaire(models.Model):
     """The questions a municipality asks applicants of one kind of case, beyond the fixed ones (ownership,
     financing, business relations, earlier refusals, documents): an introduction and extra free-text questions,
@@ -432,6 +439,8 @@ class Questionnaire(models.Model):
     questions = models.JSONField(default=list, blank=True, help_text='Extra questions: [{"sv": …, "en": …}].')
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuestionnaireQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["municipality", "kind"], name="unique_questionnaire")]

@@ -347,7 +347,7 @@ def questionnaire_edit(request, code: str, kind: str):
     municipality = access.fetch(Municipality.objects.all(), request.user, "screen", code=code)
     if kind not in Case.Kind.values:
         raise Http404
-    own = Questionnaire.objects.filter(municipality=municipality, kind=kind).first()
+    own = Questionnaire.objects.restrict(request.user).filter(municipality=municipality, kind=kind).first()
     own = own or Questionnaire(municipality=municipality, kind=kind)
     if request.method == "POST":
         questions = []
