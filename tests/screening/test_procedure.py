@@ -177,7 +177,12 @@ def test_a_wrong_answer_keeps_the_link_and_stores_nothing(client, planted):
     assert response.status_code == 400 and "virus.exe" in response.content.decode()
     assert "Påhittad Partner" in response.content.decode()  # what was written is kept in the form
     response = answer_questionnaire(client, case, path, owner_share=["30", "170"])
-    assert response.status_code == 400 and "owners[1].share" in response.content.decode()
+    assert response.status_code == 400 and "Ägare 2: andelen är ett tal från 0 till 100." in response.content.decode()
+    response = answer_questionnaire(client, case, path, owner_identifier=["19800101-0000", ""])
+    assert (
+        response.status_code == 400
+        and "inte ett giltigt person- eller organisationsnummer" in response.content.decode()
+    )
     assert not case.answers.exists() and not CaseDocument.objects.exists()
     assert not case.parties.filter(declared_in="questionnaire").exists()
     assert client.get(path).status_code == 200  # still works
@@ -248,7 +253,7 @@ def test_a_decision_against_the_applicant_waits_for_the_hearing(planted):
     assert relied.summary[:40].split()[0] in letter
     with pytest.raises(RecordError, match="får svara till"):
         procedure.decide(case, run, officer, outcome="refused", reasons="Sökanden saknar lämplighet. " * 2,
-                         finding_ids=ids, hearing=hearing)  # fmt: skip
+                         finding_ids=ids)  # fmt: skip
     token_path = hearing.reply_url.rsplit("/ansokan/", 1)[1].rstrip("/")
     procedure.reply_by_link(token_path, "Uppgifterna stämmer inte; se bifogat.", [("svar.pdf", PDF)])
     hearing.refresh_from_db()
@@ -259,13 +264,13 @@ def test_a_decision_against_the_applicant_waits_for_the_hearing(planted):
     assert other is not None
     with pytest.raises(RecordError, match="inte kommunicerats"):
         procedure.decide(case, run, officer, outcome="refused", reasons="Sökanden saknar lämplighet. " * 2,
-                         finding_ids=[relied.pk, other.pk], hearing=hearing,
+                         finding_ids=[relied.pk, other.pk],
                          reply_considered="Svaret förändrar inte bedömningen eftersom …")  # fmt: skip
     with pytest.raises(RecordError, match="beaktats"):
         procedure.decide(case, run, officer, outcome="refused", reasons="Sökanden saknar lämplighet. " * 2,
-                         finding_ids=ids, hearing=hearing)  # fmt: skip
+                         finding_ids=ids)  # fmt: skip
     decision = procedure.decide(case, run, officer, outcome="refused", reasons="Sökanden saknar lämplighet. " * 2,
-                                finding_ids=ids, hearing=hearing,
+                                finding_ids=ids,
                                 reply_considered="Sökandens svar har lästs; det motsäger inte registret.")  # fmt: skip
     case.refresh_from_db()
     assert case.status == Case.Status.DECIDED and decision.against_applicant
@@ -350,3 +355,28 @@ def test_retention_deletes_the_whole_procedure_with_the_case(planted):
     for model in (Case, QuestionnaireAnswer, AuthorityRequest, Hearing, LicenceDecision, CaseDocument, ApplicantLink):
         assert not model.objects.exists(), model
     assert not Entity.objects.filter(pk__in=declared).exists()  # the persons the applicant declared go too
+
+
+def test_findings_heard_in_an_earlier_kommunicering_count_after_a_new_screening(planted):
+    """A finding sent in a first kommunicering (deadline passed) may be relied on after the case is screened again;
+    one sent in a second, still open, may not until its reply or deadline."""
+    case = planted["case"]
+    officer = planted["users"]["karlstad.granskare"]
+    answered(case)
+    run = case.runs.first()
+    first, second = list(run.findings.exclude(severity="info").order_by("id"))[:2]
+    today = timezone.localdate()
+    early = procedure.send_hearing(case, run, officer, finding_ids=[first.pk], email="", letter="",
+                                   deadline=today + dt.timedelta(days=7))  # fmt: skip
+    type(early).objects.filter(pk=early.pk).update(deadline=today - dt.timedelta(days=1))  # its time has passed
+    procedure.send_hearing(case, run, officer, finding_ids=[second.pk], email="", letter="",
+                           deadline=today + dt.timedelta(days=10))  # fmt: skip
+    rerun = screen(case)  # new finding ids, same findings
+    again = {procedure.finding_key(f): f.pk for f in rerun.findings.all()}
+    both = [again[procedure.finding_key(first)], again[procedure.finding_key(second)]]
+    with pytest.raises(RecordError, match="får svara till"):
+        procedure.decide(case, rerun, officer, outcome="refused", reasons="Skälen för avslaget är dessa. ",
+                         finding_ids=both)  # fmt: skip
+    decision = procedure.decide(case, rerun, officer, outcome="conditions", reasons="Villkor på grund av fyndet. ",
+                                finding_ids=both[:1])  # fmt: skip
+    assert decision.hearing_id == early.pk and decision.cited[0]["code"] == first.code

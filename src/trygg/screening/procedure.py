@@ -187,7 +187,7 @@ def _identity(name: str, identifier: str, country: str = "SE") -> dict:
 
 def clean_answers(answers: dict) -> dict:
     """The answers as stored: owners, financing, relations, refusals, extra answers, who signed. Raises
-    RecordError naming the row (``owners[2].share: …``)."""
+    RecordError naming the row in the applicant's words ("Owner 2: the share is …")."""
     out: dict[str, Any] = {"owners": [], "financing": [], "relations": [], "extra": []}
     for i, row in enumerate(_rows(answers.get("owners", []), "owners")):
         share = row.get("share")
@@ -195,9 +195,9 @@ def clean_answers(answers: dict) -> dict:
             try:
                 share = float(str(share).replace(",", ".").rstrip("% "))
             except ValueError as exc:
-                raise RecordError(f"owners[{i}].share: {gettext('not a number')}") from exc
+                raise RecordError(gettext("Owner %(n)d: the share is not a number.") % {"n": i + 1}) from exc
             if not 0 < share <= 100:
-                raise RecordError(f"owners[{i}].share: {gettext('a number from 0 to 100')}")
+                raise RecordError(gettext("Owner %(n)d: the share is a number from 0 to 100.") % {"n": i + 1})
         out["owners"].append(
             {
                 "name": str(row["name"]).strip()[:300],
@@ -224,7 +224,7 @@ def clean_answers(answers: dict) -> dict:
         )
     refusals = answers.get("refusals")
     if refusals not in (True, False):
-        raise RecordError(f"refusals: {gettext('answer yes or no')}")
+        raise RecordError(gettext("Answer whether a licence has been refused or revoked before: yes or no."))
     out["refusals"] = refusals
     out["refusals_details"] = str(answers.get("refusals_details") or "")[:2000]
     for row in answers.get("extra", []) or []:
@@ -234,9 +234,9 @@ def clean_answers(answers: dict) -> dict:
             )
     out["signed_by"] = str(answers.get("signed_by") or "").strip()[:200]
     if not out["signed_by"]:
-        raise RecordError(f"signed_by: {gettext('the name of the person answering is required')}")
+        raise RecordError(gettext("Write your name at the end: it confirms the answers."))
     if not out["owners"]:
-        raise RecordError(f"owners: {gettext('give at least one owner')}")
+        raise RecordError(gettext("Give at least one owner."))
     return out
 
 
@@ -251,7 +251,13 @@ def _declared_parties(case: Case, answers: dict) -> list[CaseParty]:
     rows += [(r, "lessor" if r["kind"] == "lease" else "financier", None) for r in answers["financing"]]
     for i, (row, role, share) in enumerate(rows):
         data = _identity(row["name"], row["identifier"])
-        entity = case_service._party_entity(data, f"{role}[{i}]", company=bool(data.get("company")))
+        try:
+            entity = case_service._party_entity(data, f"{role}[{i}]", company=bool(data.get("company")))
+        except RecordError as exc:
+            raise RecordError(
+                gettext("%(name)s: “%(number)s” is not a valid personal identity or organisation number.")
+                % {"name": row["name"], "number": row["identifier"]}
+            ) from exc
         key = entity.org_number or entity.personal_number
         name = " ".join(entity.name.casefold().split())
         if (key and (key, role) in known_ids) or (not key and (name, role) in known_names):
@@ -485,6 +491,52 @@ def heard(hearing: Hearing, today: dt.date | None = None) -> bool:
 # --- the decision -------------------------------------------------------------------------------------------------
 
 
+def finding_key(f: Finding) -> tuple[str, str]:
+    """What identifies a finding across screenings of the case: its rule and its whole text."""
+    return (f.code, f.evidence.get("text") or f.summary)
+
+
+def relied_hearing(case: Case, cited: list[Finding]) -> Hearing:
+    """The kommunicering in which the applicant was heard on every finding cited: each of them sent in a hearing
+    whose reply is in or whose deadline has passed (the newest such hearing is returned). Raises RecordError saying
+    what is missing: no hearing at all, a reply still awaited, or findings never sent."""
+    hearings = list(case.hearings.all())  # newest first
+    if not hearings:
+        raise RecordError(
+            gettext(
+                "The applicant has not been heard: send the findings for comment "
+                "(kommunicering) before a decision against them."
+            )
+        )
+    today = timezone.localdate()
+    heard_on = {}  # finding key -> the newest heard hearing that sent it
+    waiting = {}  # finding key -> the deadline of a hearing not yet heard that sent it
+    for h in hearings:
+        for f in h.findings:
+            key = (f["code"], f["summary"])
+            if heard(h, today):
+                heard_on.setdefault(key, h)
+            else:
+                waiting.setdefault(key, h.deadline)
+    never = [f for f in cited if finding_key(f) not in heard_on and finding_key(f) not in waiting]
+    if never:
+        raise RecordError(
+            gettext("These findings were not sent to the applicant and cannot be relied on before they are: %(list)s")
+            % {"list": "; ".join(f.summary[:120] for f in never)}
+        )
+    pending = [waiting[finding_key(f)] for f in cited if finding_key(f) not in heard_on]
+    if pending:
+        raise RecordError(
+            gettext(
+                "The applicant may reply until %(day)s: a decision against them waits until "
+                "the reply is in or the deadline has passed."
+            )
+            % {"day": max(pending).isoformat()}
+        )
+    used = {heard_on[finding_key(f)].pk for f in cited}
+    return next(h for h in hearings if h.pk in used)
+
+
 def decide(
     case: Case,
     run: ScreeningRun,
@@ -494,7 +546,6 @@ def decide(
     reasons: str,
     finding_ids: list[int],
     reply_considered: str = "",
-    hearing: Hearing | None = None,
 ) -> LicenceDecision:
     """The decision on the application. One against the applicant (refusal, or conditions) must cite the findings
     it rests on, each of them communicated in a hearing the applicant has had its chance to answer: the reply is
@@ -512,33 +563,11 @@ def decide(
         )
     cited = _chosen(run, finding_ids) if finding_ids else []
     against = outcome != LicenceDecision.Outcome.GRANTED
+    hearing = None
     if against:
         if not cited:
             raise RecordError(gettext("A decision against the applicant must cite the findings it rests on."))
-        if hearing is None:
-            raise RecordError(
-                gettext(
-                    "The applicant has not been heard: send the findings for comment "
-                    "(kommunicering) before a decision against them."
-                )
-            )
-        if not heard(hearing):
-            raise RecordError(
-                gettext(
-                    "The applicant may reply until %(day)s: a decision against them waits until "
-                    "the reply is in or the deadline has passed."
-                )
-                % {"day": hearing.deadline.isoformat()}
-            )
-        sent = {(f["code"], f["summary"]) for f in hearing.findings}
-        missing = [f for f in cited if (f.code, f.evidence.get("text") or f.summary) not in sent]
-        if missing:
-            raise RecordError(
-                gettext(
-                    "These findings were not sent to the applicant and cannot be relied on before they are: %(list)s"
-                )
-                % {"list": "; ".join(f.summary[:120] for f in missing)}
-            )
+        hearing = relied_hearing(case, cited)
         if hearing.replied_at is not None and len(reply_considered.strip()) < 20:
             raise RecordError(gettext("Write how the applicant's reply was considered (20 characters or more)."))
     with transaction.atomic():

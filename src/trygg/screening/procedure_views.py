@@ -70,6 +70,12 @@ def _request_text(case: Case, authority: str) -> str:
     )
 
 
+def sent_keys(case: Case, findings: list[Finding]) -> set[int]:
+    """The findings of the newest screening that were sent to the applicant in a kommunicering (by their text)."""
+    sent = {(f["code"], f["summary"]) for h in case.hearings.all() for f in h.findings}
+    return {f.pk for f in findings if procedure.finding_key(f) in sent}
+
+
 @screening_officer
 def procedure_page(request, pk: int):
     case = _case(request, pk)
@@ -94,9 +100,7 @@ def procedure_page(request, pk: int):
             "hearings": case.hearings.prefetch_related("documents"),
             "hearing": hearing,
             "heard": hearing is not None and procedure.heard(hearing, today),
-            "sent_in_hearing": {f["id"] for f in hearing.findings}
-            if hearing and hearing.run_id == (run and run.pk)
-            else set(),
+            "sent_in_hearing": sent_keys(case, findings),
             "decisions": case.licence_decisions.select_related("decided_by"),
             "outcomes": LicenceDecision.Outcome.choices,
             "today": today,
@@ -284,7 +288,6 @@ def licence_decide(request, pk: int):
             reasons=request.POST.get("reasons", ""),
             finding_ids=_ids(request),
             reply_considered=request.POST.get("reply_considered", ""),
-            hearing=case.hearings.first(),
         )
     except RecordError as exc:
         messages.error(request, str(exc))
