@@ -349,6 +349,7 @@ def test_the_query_is_an_organisation_number_or_a_name():
     assert lookup.parse("556677-8899").org_number == "556677-8899"
     assert lookup.parse("16 5566778899").org_number == "556677-8899"
     assert lookup.parse("  Krogen   Torget AB ").name == "Krogen Torget AB"
-    for refused in ("19811228-9874", "811228-9874", "", "12", "Anna 19811228-9874"):
+    # a legal form alone ("AB" matched a sanctioned company strongly) names no company
+    for refused in ("19811228-9874", "811228-9874", "", "12", "Anna 19811228-9874", "AB", "Ltd", "Aktiebolag"):
         with pytest.raises(lookup.QueryError):
             lookup.parse(refused)

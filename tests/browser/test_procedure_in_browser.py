@@ -173,7 +173,7 @@ def test_one_case_through_the_whole_procedure(page_for, live_demo):
     assert violations(officer) == []
     pdf_link = officer.locator("#decision a", has_text="PDF").first.get_attribute("href")
     decision = pdf_text(officer.context.request.get(base + pdf_link).body())
-    for words in ("Ansökan avslås", "Ove Okänd", "Polisen (yttrande), svar", "DNR-1", "uttag 2026-11-30",
+    for words in ("Ansökan avslås", "Ove Okänd", "Polismyndigheten (yttrande), svar", "DNR-1", "uttag 2026-11-30",
                   "Sökanden svarade", "Skicka överklagandet till Karlstads kommun", "Förvaltningsrätten i Karlstad",
                   "tre veckor"):  # fmt: skip
         assert words in decision.replace("\n", " "), words

@@ -118,7 +118,31 @@ def test_the_monday_message_names_the_case_with_a_new_hit_and_a_late_request_wit
     assert digest.screening_digest(jobs.JobContext(digest.KIND, now, now)).startswith("1 ")
     message = outbox.outbox[0]
     assert message.to == ["granskare@karlstad.se"]
-    assert "SOC 2026/900 (beslutat ärende)" in message.body and "Polisen (yttrande)" in message.body
+    assert "SOC 2026/900 (beslutat ärende)" in message.body and "Polismyndigheten (yttrande)" in message.body
     for name in ("Reza", "Ahmadi", "Krogen Kajen", "Elin Ung"):  # no names of persons or companies
         assert name not in message.body and name not in message.subject
     assert digest.screening_digest(jobs.JobContext(digest.KIND, now, now)).startswith("0 ")  # sent once a week
+
+
+def test_a_licence_decided_without_a_risk_assessment_is_screened_again_too():
+    from trygg.screening import procedure
+    from trygg.screening.models import LicenceDecision
+
+    r = Registry()
+    applicant = r.company("Krogen Bryggan AB", dt.date(2020, 1, 1), address="Bryggan 1")
+    r.role(applicant, OWNER, "owner", dt.date(2020, 1, 1), share=100)
+    import_registry(csv_bytes(r.companies, list(r.companies[0])), csv_bytes(r.roles, list(r.roles[0])), "Register",
+                    version="uttag 2026-11-30")  # fmt: skip
+    import_ofac(csv_bytes(OFAC_BEFORE), "OFAC SDN", "2026-11-01")
+    crossmatch()
+    case = create_case({**case_data(applicant, [], reference="SOC 2026/902"), "received_on": "2026-11-02"})
+    run = screen(case, as_of=dt.date(2026, 11, 2))
+    decision = procedure.decide(case, run, None, outcome="granted", reasons="Inga hinder mot tillstånd.",
+                                finding_ids=[])  # fmt: skip
+    assert not case.decisions.exists() and Case.objects.get(pk=case.pk).status == Case.Status.DECIDED
+    import_ofac(csv_bytes(OFAC_AFTER), "OFAC SDN", "2026-12-05")
+    crossmatch()
+    assert rescreen_all().new_hits == 1
+    found = Rescreening.objects.get(case=case)
+    assert found.since_decision and found.compared_with_id == decision.run_id
+    assert LicenceDecision.objects.get(pk=decision.pk).outcome == "granted"  # nothing decided by itself

@@ -105,6 +105,7 @@ class Outgoing:
     tip_id: int | None = None  # a resident's tip, for the unsubscribe link
     sender_name: str = "Trygg"
     attachments: tuple[tuple[str, bytes, str], ...] = ()  # (file name, content, MIME type)
+    reply_to: str = ""  # where a reply goes (the sending officer), when not to the sender address
 
 
 def send(message: Outgoing, connection=None) -> bool:
@@ -183,6 +184,7 @@ def build(message: Outgoing) -> EmailMultiAlternatives:
         body=text,
         from_email=formataddr((message.sender_name, settings.DEFAULT_FROM_EMAIL)),
         to=[message.to],
+        reply_to=[message.reply_to] if message.reply_to else None,
         headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
         if unsubscribe
         else {},

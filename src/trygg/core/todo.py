@@ -17,6 +17,7 @@ class Item:
     text: str
     url: str
     urgent: bool = False  # past a due date or a target
+    badge: str = ""  # the urgent item's mark, when not "late" (e.g. "ny träff")
     order: int = 50  # sections sort by their lowest order
 
 

@@ -25,6 +25,7 @@ from trygg.partnercheck.models import CompanyCheck, checking_organisations
 from trygg.screening import bolagsverket, engine, graph, index
 from trygg.screening.crossmatch import best_match
 from trygg.screening.matching import compare
+from trygg.screening.matching.normalise import has_legal_form, normalise
 from trygg.screening.models import Dataset, Entity, EntityFlag, Relation
 from trygg.screening.rules import Thresholds
 
@@ -69,6 +70,8 @@ def parse(text: str) -> Query:
         raise QueryError(_("Write the company's name without a personal identity number."))
     if sum(ch.isalpha() for ch in text) < 2:
         raise QueryError(_("Write a company's name or organisation number."))
+    if not normalise(text, company=True).tokens or all(has_legal_form(w) for w in text.split()):  # "AB", "Ltd"
+        raise QueryError(_("Write more of the company's name than its legal form."))
     return Query(text, name=text)
 
 

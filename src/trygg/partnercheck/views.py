@@ -24,6 +24,7 @@ from trygg.audit import log
 from trygg.core import ratelimit, rendering
 from trygg.core.identity import find_personal_numbers
 from trygg.orgs import access
+from trygg.orgs.models import Municipality
 from trygg.partnercheck import lookup, words
 from trygg.partnercheck.assess import Outcome
 from trygg.partnercheck.models import CompanyCheck, Concern, can_check, concern_municipalities
@@ -75,6 +76,11 @@ def index(request):
     return render(request, "partnercheck/index.html", {"form": form, "checks": checks}, status=status)
 
 
+def own_municipalities(user) -> set[str]:
+    """The municipalities the user's own organisations work in."""
+    return set(Municipality.objects.filter(organisations__memberships__user=user).values_list("code", flat=True))
+
+
 class ConcernForm(forms.Form):
     municipalities = forms.MultipleChoiceField(
         label=gettext_lazy("To the screening officers of"), widget=forms.CheckboxSelectMultiple
@@ -89,11 +95,12 @@ class ConcernForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, municipalities, **kwargs):
+    def __init__(self, *args, municipalities, own: set[str] = frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
         self.places = {m.code: m for m in municipalities}
         self.fields["municipalities"].choices = [(m.code, m.name) for m in municipalities]
-        self.fields["municipalities"].initial = list(self.places)
+        # only where the member's own organisation works is chosen beforehand: a tip goes nowhere unasked
+        self.fields["municipalities"].initial = [code for code in self.places if code in own]
 
     def clean_message(self) -> str:
         text = self.cleaned_data["message"].strip()
@@ -120,7 +127,7 @@ def check_detail(request, pk: int):
     check = access.fetch(CompanyCheck.objects.select_related("organisation"), request.user, pk=pk)
     places = list(concern_municipalities(request.user))
     context = _receipt_context(check) | {
-        "concern_form": ConcernForm(municipalities=places),
+        "concern_form": ConcernForm(municipalities=places, own=own_municipalities(request.user)),
         "sent": check.concerns.select_related("municipality").order_by("created_at", "id"),
     }
     log.record(request.user, "view", check, summary="company check receipt viewed")

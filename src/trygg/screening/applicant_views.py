@@ -5,7 +5,6 @@ applicant's name and, for a reply, the findings that were sent."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.cache import never_cache
@@ -17,19 +16,19 @@ from trygg.screening import procedure
 from trygg.screening.models import ApplicantLink, Hearing
 from trygg.screening.procedure_views import questionnaire_of
 
+TOO_MANY = "För många försök med länkar som inte fungerar. Försök igen om en stund. / Too many tries; try later."
+
 
 def _rows(post, prefix: str, fields: tuple[str, ...]) -> list[dict]:
     columns = [post.getlist(f"{prefix}_{f}") for f in fields]
     return [dict(zip(fields, values, strict=True)) for values in zip(*columns, strict=False)]
 
 
-def answers_from(post) -> dict:
-    """The questionnaire's form as the answers :func:`procedure.clean_answers` checks."""
+def answers_from(post, questions: list[str]) -> dict:
+    """The questionnaire's form as the answers :func:`procedure.clean_answers` checks; the extra questions are the
+    municipality's own (as shown), whatever the form sends back."""
     refusals = {"yes": True, "no": False}.get(post.get("refusals", ""))
-    extra = [
-        {"question": q, "answer": a}
-        for q, a in zip(post.getlist("extra_question"), post.getlist("extra_answer"), strict=False)
-    ]
+    extra = [{"question": q, "answer": a} for q, a in zip(questions, post.getlist("extra_answer"), strict=False)]
     return {
         "owners": _rows(post, "owner", ("name", "identifier", "share")),
         "financing": _rows(post, "financing", ("name", "identifier", "kind", "amount")),
@@ -45,15 +44,12 @@ def answers_from(post) -> dict:
 @never_cache
 @sensitive_post_parameters()
 def applicant(request, token: str):
-    if not ratelimit.allow(request, "applicant_link"):
-        return HttpResponse(
-            "För många försök. Försök igen om en stund. / Too many attempts; try again later.",
-            status=429,
-            content_type="text/plain; charset=utf-8",
-        )
     try:
         link = procedure.open_link(token)
     except procedure.LinkError as exc:
+        # only the links that do not work are counted: guessing is slowed, applicants sharing an address are not
+        if not ratelimit.allow(request, "applicant_link_miss"):
+            return render(request, "screening/applicant/closed.html", {"message": TOO_MANY}, status=429)
         return render(request, "screening/applicant/closed.html", {"message": str(exc)}, status=410)
     language = request.GET.get("lang") or request.POST.get("lang") or link.language
     language = language if language in ("sv", "en") else "sv"
@@ -83,7 +79,8 @@ def _questionnaire(request, token: str, link: ApplicantLink, language: str):
         "form": questionnaire_of(link.case.municipality, link.case.kind),
     }
     if request.method == "POST":
-        answers = answers_from(request.POST)
+        questions = [q["en"] if language == "en" else q["sv"] for q in context["form"]["questions"]]
+        answers = answers_from(request.POST, questions)
         try:
             procedure.submit_questionnaire(
                 token,
@@ -91,7 +88,8 @@ def _questionnaire(request, token: str, link: ApplicantLink, language: str):
                 [(f.name, f.read()) for f in request.FILES.getlist("documents")][: procedure.MAX_DOCUMENTS + 1],
             )
         except (RecordError, procedure.LinkError) as exc:
-            context |= {"error": str(exc), "posted": answers, "rows": _padded(answers)}
+            context |= {"error": str(exc), "posted": answers, "rows": _padded(answers),
+                        "files_again": bool(request.FILES.getlist("documents"))}  # fmt: skip
             return render(request, "screening/applicant/questionnaire.html", context, status=400)
         return render(request, "screening/applicant/thanks.html", context)
     return render(request, "screening/applicant/questionnaire.html", context)

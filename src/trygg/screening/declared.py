@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from trygg.screening.rules import Flag
+from trygg.screening.rules import LIST_FLAG_WORDS, Flag
 
 OWNER_SHARE = 25.0
 SHARE_TOLERANCE = 5.0
@@ -139,7 +139,8 @@ def compare(
             )
     if refusals_answer is False and refusals_found:
         entries = "; ".join(
-            f"{e['party']}: {e['flag']} {e.get('date', '')} {e.get('reference', '')} ({e['list']})".replace("  ", " ")
+            f"{e['party']}: {LIST_FLAG_WORDS.get(e['flag'], e['flag'])} {e.get('date', '')} {e.get('reference', '')} "
+            f"({e['list']})".replace("  ", " ")
             for e in refusals_found
         )
         flags.append(

@@ -5,11 +5,12 @@ that building it again gives the same bundle."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import zipfile
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from trygg.audit.models import AuditEvent
 from trygg.core import rendering
@@ -55,6 +56,7 @@ def decision_context(decision: LicenceDecision) -> dict:
         "decision": decision,
         "case": case,
         "hearing": decision.hearing,
+        "rules": procedure_texts.RULES_APPLIED.get(case.kind, procedure_texts.RULES_APPLIED["other"]),
         "appeal": procedure_texts.appeal_text(
             procedure_texts.authority_name(case.municipality), case.municipality.county_id
         ),
@@ -74,10 +76,21 @@ def _parties(case: Case):
 
 
 def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
+    """A date as YYYY-MM-DD; a moment in local time with its offset (what the letters and pages show)."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).isoformat(timespec="minutes")
+    return value.isoformat()
 
 
 def bundle(case: Case) -> dict:
+    """:func:`contents` with the Swedish words beside the codes (a court reads the words, a program the codes)."""
+    with translation.override("sv"):
+        return contents(case)
+
+
+def contents(case: Case) -> dict:
     """Everything stored on the case, as plain data: the application, its parties (as FollowTheMoney entities),
     every screening run with its findings, evidence, sources and data versions, the judgements and assessments,
     questionnaire answers, requests and answers, kommunicering and reply, decisions, disclosures, the documents
@@ -115,6 +128,7 @@ def bundle(case: Case) -> dict:
                 "data_versions": r.versions,
                 "thresholds": r.config,
                 "recommendation": r.recommendation,
+                "recommendation_label": r.get_recommendation_display(),
                 "reasons": r.reasons,
                 "findings": [
                     {
@@ -122,6 +136,7 @@ def bundle(case: Case) -> dict:
                         "kind": f.kind,
                         "code": f.code,
                         "severity": f.severity,
+                        "severity_label": f.get_severity_display(),
                         "score": f.score,
                         "party": f.party.entity.name if f.party else None,
                         "matched": {
@@ -145,6 +160,8 @@ def bundle(case: Case) -> dict:
                 "run": d.run_id,
                 "recommended": d.recommended,
                 "assessed": d.decided,
+                "recommended_label": d.get_recommended_display(),
+                "assessed_label": d.get_decided_display(),
                 "justification": d.justification,
                 "officer": str(d.officer or ""),
                 "at": _iso(d.decided_at),
@@ -155,7 +172,7 @@ def bundle(case: Case) -> dict:
             {
                 "submitted_at": _iso(a.submitted_at),
                 "language": a.language,
-                "answers": a.answers,
+                "answers": _labelled(a.answers),
                 "documents": [{"name": d.name, "sha256": d.sha256, "size": d.size} for d in a.documents.all()],
             }
             for a in case.answers.order_by("submitted_at", "id")
@@ -163,6 +180,7 @@ def bundle(case: Case) -> dict:
         "requests": [
             {
                 "authority": r.authority,
+                "authority_label": r.get_authority_display(),
                 "address": r.address,
                 "text": r.text,
                 "deadline": _iso(r.deadline),
@@ -172,6 +190,7 @@ def bundle(case: Case) -> dict:
                 "their_reference": r.their_reference,
                 "answer": r.answer_text,
                 "judged_as": r.severity,
+                "judged_as_label": r.get_severity_display(),
                 "judgement": r.judgement,
                 "recorded_by": str(r.recorded_by or ""),
                 "documents": [{"name": d.name, "sha256": d.sha256, "size": d.size} for d in r.documents.all()],
@@ -196,6 +215,9 @@ def bundle(case: Case) -> dict:
         "decisions": [
             {
                 "outcome": d.outcome,
+                "outcome_label": d.get_outcome_display(),
+                "decided_under": d.decided_under,
+                "conditions": d.conditions,
                 "run": d.run_id,
                 "hearing": d.hearing_id,
                 "reasons": d.reasons,
@@ -218,10 +240,24 @@ def bundle(case: Case) -> dict:
             for d in case.disclosures.order_by("disclosed_at", "id")
         ],
         "audit_trail": [
-            {"at": _iso(e.at), "actor": e.actor_label, "action": e.action, "summary": e.summary}
+            {
+                "at": _iso(e.at),
+                "actor": e.actor_label,
+                "action": e.action,
+                "summary": e.summary,
+                "text": f"{e.action_text} {e.subject}",
+            }
             for e in AuditEvent.objects.for_purpose(case).order_by("at", "id")
         ],
     }
+
+
+def _labelled(answers: dict) -> dict:
+    """The answers as stored, each financing row with the Swedish word for its kind."""
+    kinds = procedure_texts.FINANCING_KINDS
+    financing = [{**row, "kind_label": kinds.get(row.get("kind"), {}).get("sv", row.get("kind"))}
+                 for row in answers.get("financing", [])]  # fmt: skip
+    return {**answers, "financing": financing}
 
 
 def bundle_json(case: Case) -> bytes:
@@ -245,4 +281,11 @@ def court_file_zip(case: Case) -> bytes:
         )
         for d in case.documents.order_by("received_at", "id"):
             archive.writestr(f"handlingar/{d.pk}-{d.name}", bytes(d.content))
+        # the letters as sent, made again from the stored rows (the same text)
+        for r in case.requests.order_by("sent_at", "id"):
+            archive.writestr(f"skickat/begaran-{r.pk}.pdf", request_pdf(r))
+        for h in case.hearings.order_by("sent_at", "id"):
+            archive.writestr(f"skickat/kommunicering-{h.pk}.pdf", hearing_pdf(h))
+        for d in case.licence_decisions.order_by("decided_at", "id"):
+            archive.writestr(f"skickat/beslut-{d.pk}.pdf", decision_pdf(d))
     return buffer.getvalue()

@@ -360,9 +360,16 @@ def bankruptcies(applicant: Entity, people: dict[int, str], address_id: int | No
 
 
 def gather_facts(
-    case: Case, resolved: dict[int, Entity | None], hits: list[Hit], t: Thresholds, as_of: dt.date | None = None
+    case: Case,
+    resolved: dict[int, Entity | None],
+    hits: list[Hit],
+    t: Thresholds,
+    as_of: dt.date | None = None,
+    parties: list[CaseParty] | None = None,
 ) -> CaseFacts:
     applicant = resolved.get(case.applicant_id)
+    if parties is None:
+        parties = procedure_findings.current_parties(case, list(case.parties.select_related("entity")))
     as_of = as_of or case.received_on
     facts = CaseFacts(application_date=as_of)
     if applicant is not None:
@@ -390,11 +397,11 @@ def gather_facts(
             if r.valid_to is not None:
                 facts.changes.append(RoleChange(r.source.name, r.role, "left", r.valid_to))
         facts.appointments = appointments(applicant, roles, as_of)
-        in_application = [p for p in case.parties.select_related("entity") if not p.declared_in]
+        in_application = [p for p in parties if not p.declared_in]
         facts.declarations = declarations(in_application, resolved, roles, as_of)
     facts.today = timezone.localdate()
     facts.receipt_complaints = receipt_complaints(case.applicant.org_number)
-    for party in case.parties.select_related("entity"):
+    for party in parties:
         registry = resolved.get(party.entity_id)
         subject = registry or party.entity
         boards = 0
@@ -599,13 +606,14 @@ def screen(case: Case, user=None, as_of: dt.date | None = None) -> ScreeningRun:
     check_as_of(as_of, case.received_on, today)
     day_word = "ansökan" if as_of == case.received_on else f"granskningsdagen ({as_of.isoformat()})"
     with graph.serial_plans():  # the reading: many small lookups, one transaction
-        parties = list(case.parties.select_related("entity"))
+        parties = procedure_findings.current_parties(case, list(case.parties.select_related("entity")))
         datasets = list_datasets(case)
         hits = watchlist_hits(parties, datasets, t)
         resolved = {p.entity_id: resolve(p.entity) for p in parties}
         starts = {r.pk: p for p in parties if (r := resolved[p.entity_id]) is not None}
         walk = walk_from(starts, datasets, since=min(as_of - graph.LOOKBACK, today))
-        facts = gather_facts(case, resolved, hits, t)  # the red flags are about the application and its date
+        # the red flags are about the application and its date
+        facts = gather_facts(case, resolved, hits, t, parties=parties)
         facts.listed_owners, owner_ids = listed_owners(resolved.get(case.applicant_id), datasets, [as_of, today])
         facts.listed_owners = [replace(o, on_application=as_of == case.received_on) for o in facts.listed_owners]
     flags = red_flags(facts, t)

@@ -573,6 +573,13 @@ class LicenceDecision(models.Model):
     outcome = models.CharField(_("decision"), max_length=12, choices=Outcome.choices)
     reasons = models.TextField(_("reasons"), max_length=20000)
     cited = models.JSONField(default=list, help_text="The findings cited, as they read then, with source and version.")
+    conditions = models.TextField(_("conditions"), blank=True, max_length=5000)
+    decided_under = models.CharField(
+        _("decided by (committee or delegation)"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. Socialnämnden, or the delegation the officer decides under"),
+    )
     reply_considered = models.TextField(_("how the applicant's reply was considered"), blank=True, max_length=5000)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(auto_now_add=True)

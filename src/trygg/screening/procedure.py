@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from trygg.audit import log
@@ -29,6 +29,7 @@ from trygg.screening.models import (
     Case,
     CaseDocument,
     CaseParty,
+    Disclosure,
     Finding,
     Hearing,
     LicenceDecision,
@@ -37,6 +38,11 @@ from trygg.screening.models import (
 )
 
 MAIL_KIND = "screening_procedure"
+# the basis on which a request hands the parties' data to the authority (recorded as a disclosure)
+REQUEST_BASIS = {
+    "police": "8 kap. 17 § alkohollagen (Polismyndighetens yttrande)",
+    "other": "Remiss i ärendet (utredningsskyldigheten, 23 § förvaltningslagen)",
+}
 LINK_DAYS = 21  # a questionnaire link works this long unless the officer sets another
 HEARING_DAYS = 14  # the usual time to reply to a kommunicering
 MAX_DOCUMENT = 10 * 1024 * 1024
@@ -129,11 +135,13 @@ def send_questionnaire(case: Case, user, *, email: str, language: str = "sv", da
         "Frågor om er ansökan / Questions about your application",
         "screening/mail/questionnaire",
         {"case": case, "url": url, "link": link},
+        officer=user,
     )
     return SentLink(link, url, mailed)
 
 
-def _mail(key: str, to: str, subject: str, template: str, context: dict, attachments=()) -> bool:
+def _mail(key: str, to: str, subject: str, template: str, context: dict, attachments=(), officer=None) -> bool:
+    """Send to the applicant or an authority; a reply goes to the officer who sent it (their address, if set)."""
     if not to:
         return False
     return mail.send(
@@ -143,8 +151,9 @@ def _mail(key: str, to: str, subject: str, template: str, context: dict, attachm
             to=to,
             subject=subject,
             template=template,
-            context=context,
+            context={**context, "officer": officer},
             attachments=tuple(attachments),
+            reply_to=getattr(officer, "email", "") or "",
         )
     )
 
@@ -240,10 +249,11 @@ def clean_answers(answers: dict) -> dict:
     return out
 
 
-def _declared_parties(case: Case, answers: dict) -> list[CaseParty]:
+def _declared_parties(case: Case, answers: dict, tag: str) -> list[CaseParty]:
     """The owners, financiers and lessors the applicant declared, as parties of the case (screened against the
-    lists like those in the application); one already among the parties is not added twice."""
-    existing = list(case.parties.select_related("entity"))
+    lists like those in the application), marked with the answer (``tag``); one the application names in the same
+    role is not added again. A later answer's parties replace an earlier answer's in the screening."""
+    existing = list(case.parties.select_related("entity").filter(declared_in=""))
     known_ids = {(p.entity.org_number or p.entity.personal_number, p.role) for p in existing}
     known_names = {(" ".join(p.entity.name.casefold().split()), p.role) for p in existing}
     added = []
@@ -263,12 +273,15 @@ def _declared_parties(case: Case, answers: dict) -> list[CaseParty]:
         if (key and (key, role) in known_ids) or (not key and (name, role) in known_names):
             continue  # named in that role already (a person may be named again in another: CEO and owner)
         entity.save()
-        added.append(
-            CaseParty.objects.create(case=case, entity=entity, role=role, share=share, declared_in="questionnaire")
-        )
+        added.append(CaseParty.objects.create(case=case, entity=entity, role=role, share=share, declared_in=tag))
         known_ids.add((key, role))
         known_names.add((name, role))
     return added
+
+
+def questionnaire_tag(answer: QuestionnaireAnswer) -> str:
+    """How a party declared in this answer is marked (``CaseParty.declared_in``)."""
+    return f"questionnaire:{answer.pk}"
 
 
 def submit_questionnaire(token: str, answers: dict, files: list[tuple[str, bytes]]) -> QuestionnaireAnswer:
@@ -282,7 +295,7 @@ def submit_questionnaire(token: str, answers: dict, files: list[tuple[str, bytes
         case = link.case
         answer = QuestionnaireAnswer.objects.create(case=case, link=link, language=link.language, answers=cleaned)
         _store_documents(case, files, answer=answer)
-        added = _declared_parties(case, cleaned)
+        added = _declared_parties(case, cleaned, questionnaire_tag(answer))
         link.used_at = timezone.now()
         link.save(update_fields=["used_at"])
         log.record(
@@ -325,6 +338,15 @@ def send_request(case: Case, user, *, authority: str, address: str, text: str, d
             purpose=case,
             summary=f"request to {request.get_authority_display()} ({address}), answer by {deadline}",
         )
+        with translation.override("sv"):
+            Disclosure.objects.create(
+                case=case,
+                recipient=f"{request.get_authority_display()} ({address})"[:200],
+                content=f"Begäran om yttrande med sökandens och personernas namn och person- eller "
+                f"organisationsnummer (remiss {request.pk}).",
+                legal_basis=str(REQUEST_BASIS.get(authority, REQUEST_BASIS["other"])),
+                disclosed_by=user if getattr(user, "is_authenticated", False) else None,
+            )
     pdf = documents.request_pdf(request)
     _mail(
         f"request:{request.pk}",
@@ -333,6 +355,7 @@ def send_request(case: Case, user, *, authority: str, address: str, text: str, d
         "screening/mail/request",
         {"request": request, "case": case},
         [(f"begaran-{request.pk}.pdf", pdf, "application/pdf")],
+        officer=user,
     )
     return request
 
@@ -401,8 +424,25 @@ def finding_snapshot(f: Finding, run: ScreeningRun) -> dict:
         "source": f.source,
         "run": run.pk,
         "as_of": run.as_of.isoformat() if run.as_of else "",
-        "versions": [f"{v['dataset']} {v.get('version') or ''}".strip() for v in run.versions],
+        "versions": versions_of(f, run),
     }
+
+
+def _version_words(v: dict) -> str:
+    version = v.get("version") or (f"inläst {v['imported_at'][:10]}" if v.get("imported_at") else "")
+    return f"{v['dataset']} {version}".strip()
+
+
+def versions_of(f: Finding, run: ScreeningRun) -> list[str]:
+    """The data a finding rests on: the list it matched (a hit), the registry (the applicant's answers against it,
+    a red flag), the registry and the lists (a network link); an authority's answer rests on no data of Trygg's."""
+    if f.kind == Finding.Kind.AUTHORITY:
+        return []
+    if f.kind == Finding.Kind.WATCHLIST and f.matched_id is not None:
+        name = f.matched.dataset.name
+        return [_version_words(v) for v in run.versions if v["dataset"] == name] or [name]
+    kinds = {"registry"} if f.kind in (Finding.Kind.DECLARATION, Finding.Kind.RED_FLAG) else None
+    return [_version_words(v) for v in run.versions if kinds is None or v.get("kind") in kinds]
 
 
 def _chosen(run: ScreeningRun, finding_ids: list[int]) -> list[Finding]:
@@ -451,6 +491,7 @@ def send_hearing(
         "screening/mail/hearing",
         {"hearing": hearing, "case": case, "url": url},
         [(f"kommunicering-{hearing.pk}.pdf", pdf, "application/pdf")],
+        officer=user,
     )
     hearing.reply_url = url  # shown once to the officer, for a letter sent by post
     return hearing
@@ -546,6 +587,8 @@ def decide(
     reasons: str,
     finding_ids: list[int],
     reply_considered: str = "",
+    conditions: str = "",
+    decided_under: str = "",
 ) -> LicenceDecision:
     """The decision on the application. One against the applicant (refusal, or conditions) must cite the findings
     it rests on, each of them communicated in a hearing the applicant has had its chance to answer: the reply is
@@ -554,6 +597,8 @@ def decide(
         raise RecordError(gettext("Choose the decision."))
     if len(reasons.strip()) < 20:
         raise RecordError(gettext("Write the reasons for the decision (20 characters or more)."))
+    if outcome == LicenceDecision.Outcome.GRANTED_WITH_CONDITIONS and len(conditions.strip()) < 10:
+        raise RecordError(gettext("Write the conditions of the licence."))
     if case.runs.first() != run:
         raise RecordError(
             gettext(
@@ -580,6 +625,8 @@ def decide(
             reasons=reasons.strip(),
             cited=[finding_snapshot(f, run) for f in cited],
             reply_considered=reply_considered.strip(),
+            conditions=conditions.strip() if outcome == LicenceDecision.Outcome.GRANTED_WITH_CONDITIONS else "",
+            decided_under=decided_under.strip()[:300],
             decided_by=user,
         )
         case.status = Case.Status.DECIDED

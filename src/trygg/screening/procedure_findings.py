@@ -5,7 +5,7 @@ source. Called by :func:`trygg.screening.engine.screen`."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils import translation
 from django.utils.formats import date_format
@@ -43,21 +43,46 @@ def registry_holders(applicant: Entity, day: dt.date) -> list[Held]:
     return sorted(held, key=lambda h: (h.role, h.name))
 
 
+def current_parties(case: Case, parties: list[CaseParty]) -> list[CaseParty]:
+    """The application's parties and those declared in the applicant's newest answer (an earlier answer's are
+    replaced by it)."""
+    answer = case.answers.first()
+    tag = f"questionnaire:{answer.pk}" if answer is not None else None
+    return [p for p in parties if not p.declared_in or p.declared_in == tag]
+
+
+def _words(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _same(p: CaseParty, row: dict) -> bool:
+    number = "".join(c for c in str(row.get("identifier") or "") if c.isdigit())
+    mine = p.entity.org_number or p.entity.personal_number
+    if number and mine:
+        return mine.endswith(number[-10:])
+    return " ".join(p.entity.name.casefold().split()) == " ".join(str(row["name"]).casefold().split())
+
+
 def declaration_findings(
     case: Case, parties: list[CaseParty], resolved: dict[int, Entity | None], day: dt.date, own_list: list[dict]
 ) -> list[Extra]:
+    """The newest answer's owners, financiers and lessors (with the shares it gives) against the registry on ``day``;
+    an owner or financier the application names counts as declared too."""
     answer = case.answers.first()
     if answer is None:
         return []
     applicant = resolved.get(case.applicant_id)
     by_name = {p.entity.name: p for p in parties}
+    rows = [(r, "owner", r.get("share")) for r in answer.answers.get("owners", [])]
+    rows += [(r, "lessor" if r.get("kind") == "lease" else "financier", None)
+             for r in answer.answers.get("financing", [])]  # fmt: skip
     declared = []
-    for p in parties:
-        if p.role in ("owner", "beneficial_owner", *FUNDING_ROLES) and p.declared_in == "questionnaire":
-            registry = resolved.get(p.entity_id)
-            role = "owner" if p.role == "beneficial_owner" else p.role
-            declared.append(Declared(p.entity.name, role, registry.pk if registry else None, p.share))
-    # an owner or financier the application itself named counts as declared too (the questionnaire adds to it)
+    for row, role, share in rows:
+        seats = {"owner": ("owner", "beneficial_owner")}.get(role, (role,))
+        party = next((p for p in parties if p.role in seats and _same(p, row)), None)
+        registry = resolved.get(party.entity_id) if party is not None else None
+        declared.append(Declared(party.entity.name if party else row["name"], role,
+                                 registry.pk if registry else None, share))  # fmt: skip
     for p in parties:
         if not p.declared_in and p.role in ("owner", "beneficial_owner", *FUNDING_ROLES):
             registry = resolved.get(p.entity_id)
@@ -66,6 +91,11 @@ def declaration_findings(
                     Declared(p.entity.name, "owner" if p.role == "beneficial_owner" else p.role, registry.pk, p.share)
                 )
     held = registry_holders(applicant, day) if applicant is not None else []
+    # one declared by name alone is the holder of that seat with the same name, if the registry has one
+    by_seat = {(h.role, _words(h.name)): h.registry for h in held}
+    declared = [
+        replace(d, registry=by_seat.get((d.role, _words(d.name)))) if d.registry is None else d for d in declared
+    ]
     refusals = [e for e in own_list if e.get("flag") in ("refused", "revoked")]
     flags = compare(declared, held, day, refusals_answer=answer.answers.get("refusals"), refusals_found=refusals)
     source = f"Sökandens svar {date_format(answer.submitted_at, 'Y-m-d')} mot registerutdraget"

@@ -99,9 +99,22 @@ def appeal_court(county: str) -> str:
 def appeal_text(municipality_name: str, county: str) -> str:
     """Överklagandehänvisning (förvaltningslagen 33 § andra stycket, 40–44 §§)."""
     return (
-        f"Hur man överklagar: beslutet kan överklagas hos {appeal_court(county)}. Skriv vilket beslut ni "
+        f"Beslutet kan överklagas hos {appeal_court(county)}. Skriv vilket beslut ni "
         f"överklagar, hur ni vill att det ändras och varför. Skicka överklagandet till {municipality_name} (inte "
         "till domstolen). Det ska ha kommit in inom tre veckor från den dag ni fick del av beslutet; annars kan det "
         "inte prövas. Kommunen prövar först om beslutet ska ändras och skickar sedan överklagandet vidare till "
         "domstolen."
     )
+
+
+# the provisions a decision of each kind applies (shown in the decision under "Tillämpliga bestämmelser")
+RULES_APPLIED = {
+    "serveringstillstand": "8 kap. 12 § alkohollagen (2010:1622): serveringstillstånd får meddelas endast den som "
+    "visar att han eller hon med hänsyn till sina personliga och ekonomiska förhållanden och omständigheterna i "
+    "övrigt är lämplig att utöva verksamheten. Lämplighetsprövningen omfattar den som har betydande inflytande i "
+    "rörelsen (8 kap. 12 § andra stycket). 8 kap. 17 § alkohollagen: yttrande från Polismyndigheten. 9 kap. 1 § "
+    "alkohollagen: tillståndsmyndighetens tillsyn.",
+    "bygglov": "9 kap. plan- och bygglagen (2010:900) om bygglov; förvaltningslagen (2017:900) 23 § om utredning.",
+    "upphandling": "13 kap. lagen (2016:1145) om offentlig upphandling: uteslutning av leverantör.",
+    "other": "Förvaltningslagen (2017:900) 23 och 25 §§.",
+}

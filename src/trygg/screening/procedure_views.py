@@ -52,8 +52,9 @@ def questionnaire_of(municipality: Municipality, kind: str) -> dict:
     """The questionnaire applicants of this kind are sent: the municipality's own texts, else the defaults."""
     own = Questionnaire.objects.filter(municipality=municipality, kind=kind).first()
     return {
-        "intro_sv": (own.intro_sv if own else "") or procedure_texts.DEFAULT_INTRO["sv"],
-        "intro_en": (own.intro_en if own else "") or procedure_texts.DEFAULT_INTRO["en"],
+        "intro_sv": own.intro_sv if own else "",
+        "intro_en": (own.intro_en or own.intro_sv) if own else "",
+        "notice": procedure_texts.DEFAULT_INTRO,  # always shown: why, the ground of untrue answers, retention
         "questions": own.questions if own else [],
         "sections": procedure_texts.QUESTIONNAIRE_SECTIONS,
         "financing_kinds": procedure_texts.FINANCING_KINDS,
@@ -124,7 +125,7 @@ def questionnaire_send(request, pk: int):
             request.user,
             email=request.POST.get("email", "").strip()[:254],
             language=request.POST.get("language", "sv"),
-            days=_digits(request.POST.get("days")) or procedure.LINK_DAYS,
+            days=_digits(request.POST.get("days")) if request.POST.get("days", "").strip() else procedure.LINK_DAYS,
         )
     except RecordError as exc:
         messages.error(request, str(exc))
@@ -288,6 +289,8 @@ def licence_decide(request, pk: int):
             reasons=request.POST.get("reasons", ""),
             finding_ids=_ids(request),
             reply_considered=request.POST.get("reply_considered", ""),
+            conditions=request.POST.get("conditions", ""),
+            decided_under=request.POST.get("decided_under", ""),
         )
     except RecordError as exc:
         messages.error(request, str(exc))

@@ -19,7 +19,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from trygg.screening import engine
-from trygg.screening.models import Case, Decision, Finding, Rescreening, ScreeningRun
+from trygg.screening.models import Case, Decision, Finding, LicenceDecision, Rescreening, ScreeningRun
 
 ACTOR = "trygg rescreen"
 SHOWN = 20  # new findings kept per re-screening (their number is kept too)
@@ -49,14 +49,23 @@ def due_cases(today: dt.date | None = None):
     today = today or timezone.localdate()
     since = today - dt.timedelta(days=round(settings.TRYGG_RESCREEN_MONTHS * 365.25 / 12))
     recent = Decision.objects.filter(case=OuterRef("pk"), decided_at__date__gte=since)
-    return Case.objects.filter(Q(status=Case.Status.OPEN) | Q(Exists(recent))).order_by("pk")
+    licensed = LicenceDecision.objects.filter(case=OuterRef("pk"), decided_at__date__gte=since)
+    return Case.objects.filter(Q(status=Case.Status.OPEN) | Q(Exists(recent)) | Q(Exists(licensed))).order_by("pk")
 
 
 def comparison_run(case: Case) -> tuple[ScreeningRun | None, bool]:
-    """The run new findings are judged against: the one the newest decision rests on, else the latest."""
-    decision = case.decisions.order_by("-decided_at", "-id").select_related("run").first()
-    if decision is not None:
-        return decision.run, True
+    """The run new findings are judged against: the one the newest decision rests on (the decision on the
+    application or the risk assessment, whichever is newer), else the latest."""
+    decisions = [
+        d
+        for d in (
+            case.decisions.order_by("-decided_at", "-id").select_related("run").first(),
+            case.licence_decisions.order_by("-decided_at", "-id").select_related("run").first(),
+        )
+        if d is not None
+    ]
+    if decisions:
+        return max(decisions, key=lambda d: d.decided_at).run, True
     return case.runs.order_by("-created_at", "-id").first(), False
 
 

@@ -29,7 +29,7 @@ from trygg.core.identity import IdentityError, parse_organisation_number
 from trygg.core.importing import RecordError
 from trygg.orgs import access, two_factor
 from trygg.orgs.models import Municipality, Organisation
-from trygg.screening import bolagsverket, engine, rescreen
+from trygg.screening import bolagsverket, engine, rescreen, todo
 from trygg.screening import cases as case_service
 from trygg.screening.importers import import_own_list
 from trygg.screening.matching.normalise import has_legal_form
@@ -88,7 +88,11 @@ def index_view(request):
     codes = access.screening_municipalities(request.user)
     cases = Case.objects.restrict(request.user).select_related("applicant", "municipality").order_by("-created_at")
     log.record(request.user, "view", object_type="screening.case", summary="case list")
-    return render(request, "screening/index.html", {"cases": cases, "datasets": engine.visible_datasets(codes)})
+    return render(
+        request,
+        "screening/index.html",
+        {"cases": cases, "datasets": engine.visible_datasets(codes), "attention": todo.attention(request.user)},
+    )
 
 
 ROLE_WORDS = {  # the roles as an officer writes them, in Swedish or as the codes
