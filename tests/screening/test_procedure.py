@@ -162,6 +162,8 @@ def test_the_questionnaire_link_works_once_and_its_answers_become_findings(clien
     assert found["declared_owner_not_in_registry"].party.entity.name == "Påhittad Partner"
     assert found["declared_owner_not_in_registry"].evidence["declared"] == "Påhittad Partner (70 %)"
     assert case.parties.filter(declared_in__startswith="questionnaire").count() == 2
+    english = ("Public records of the companies registry", "Published sanctions lists", "own decisions")
+    assert not [v for v in run.versions if any(e in v["legal_basis"] for e in english)]  # the record stays Swedish
     assert CaseDocument.objects.get(case=case).sha256 and case.answers.get().language == "en"
     assert AuditEvent.objects.for_purpose(case).filter(actor_label=procedure.APPLICANT).exists()
 

@@ -289,10 +289,12 @@ def versions(datasets: list[Dataset]) -> list[dict]:
     """The list releases and registry extracts a run read (with the registries in use), for the record."""
     used = {d.pk: d for d in datasets}
     used.update({d.pk: d for d in Dataset.objects.filter(kind=Dataset.Kind.REGISTRY)})
+    with translation.override("sv"):  # stored with the run: in the language of the record
+        basis = {pk: str(d.basis) for pk, d in used.items()}
     return [
         {"dataset": d.name, "kind": d.kind, "version": d.version,
          "imported_at": d.imported_at.isoformat(timespec="minutes") if d.imported_at else None,
-         "legal_basis": d.basis}
+         "legal_basis": basis[d.pk]}
         for d in sorted(used.values(), key=lambda d: (d.kind, d.name))
     ]  # fmt: skip
 

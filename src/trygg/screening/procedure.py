@@ -305,7 +305,8 @@ def submit_questionnaire(token: str, answers: dict, files: list[tuple[str, bytes
             purpose=case,
             summary=f"questionnaire answered: {len(added)} declared parties, {len(files)} documents",
         )
-    engine.screen(case, None, as_of=latest_as_of(case))
+    with translation.override("sv"):  # the run is the officer's record, whatever language the applicant chose
+        engine.screen(case, None, as_of=latest_as_of(case))
     return answer
 
 
