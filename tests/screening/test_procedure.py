@@ -178,8 +178,10 @@ def test_a_wrong_answer_keeps_the_link_and_stores_nothing(client, planted):
     response = answer_questionnaire(client, case, path, documents=bad)
     assert response.status_code == 400 and "virus.exe" in response.content.decode()
     assert "Påhittad Partner" in response.content.decode()  # what was written is kept in the form
-    response = answer_questionnaire(client, case, path, owner_share=["30", "170"])
-    assert response.status_code == 400 and "Ägare 2: andelen är ett tal från 0 till 100." in response.content.decode()
+    response = answer_questionnaire(client, case, path, owner_share=["30", "170"], signed_by="")
+    text = response.content.decode()  # every mistake at once
+    assert response.status_code == 400 and "Ägare 2: andelen är ett tal från 0 till 100." in text
+    assert "Skriv ditt namn sist" in text
     response = answer_questionnaire(client, case, path, owner_identifier=["19800101-0000", ""])
     assert (
         response.status_code == 400

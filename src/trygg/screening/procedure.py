@@ -196,17 +196,20 @@ def _identity(name: str, identifier: str, country: str = "SE") -> dict:
 
 def clean_answers(answers: dict) -> dict:
     """The answers as stored: owners, financing, relations, refusals, extra answers, who signed. Raises
-    RecordError naming the row in the applicant's words ("Owner 2: the share is …")."""
+    RecordError naming every mistake in the applicant's words ("Owner 2: the share is …; Give at least …")."""
     out: dict[str, Any] = {"owners": [], "financing": [], "relations": [], "extra": []}
+    errors: list[str] = []
     for i, row in enumerate(_rows(answers.get("owners", []), "owners")):
         share = row.get("share")
         if share not in (None, ""):
             try:
                 share = float(str(share).replace(",", ".").rstrip("% "))
-            except ValueError as exc:
-                raise RecordError(gettext("Owner %(n)d: the share is not a number.") % {"n": i + 1}) from exc
-            if not 0 < share <= 100:
-                raise RecordError(gettext("Owner %(n)d: the share is a number from 0 to 100.") % {"n": i + 1})
+            except ValueError:
+                errors.append(gettext("Owner %(n)d: the share is not a number.") % {"n": i + 1})
+                share = None
+            else:
+                if not 0 < share <= 100:
+                    errors.append(gettext("Owner %(n)d: the share is a number from 0 to 100.") % {"n": i + 1})
         out["owners"].append(
             {
                 "name": str(row["name"]).strip()[:300],
@@ -233,7 +236,7 @@ def clean_answers(answers: dict) -> dict:
         )
     refusals = answers.get("refusals")
     if refusals not in (True, False):
-        raise RecordError(gettext("Answer whether a licence has been refused or revoked before: yes or no."))
+        errors.append(gettext("Answer whether a licence has been refused or revoked before: yes or no."))
     out["refusals"] = refusals
     out["refusals_details"] = str(answers.get("refusals_details") or "")[:2000]
     for row in answers.get("extra", []) or []:
@@ -242,10 +245,12 @@ def clean_answers(answers: dict) -> dict:
                 {"question": str(row.get("question") or "")[:1000], "answer": str(row.get("answer") or "")[:5000]}
             )
     out["signed_by"] = str(answers.get("signed_by") or "").strip()[:200]
-    if not out["signed_by"]:
-        raise RecordError(gettext("Write your name at the end: it confirms the answers."))
     if not out["owners"]:
-        raise RecordError(gettext("Give at least one owner."))
+        errors.append(gettext("Give at least one owner."))
+    if not out["signed_by"]:
+        errors.append(gettext("Write your name at the end: it confirms the answers."))
+    if errors:
+        raise RecordError(" ".join(errors))
     return out
 
 
