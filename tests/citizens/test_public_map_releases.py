@@ -263,3 +263,16 @@ def test_old_releases_are_deleted_but_each_municipality_keeps_its_latest(planted
     assert prune(TODAY) == 2
     kept = sorted((r.municipality_id, (TODAY - r.day).days) for r in PublicMapRelease.objects.all())
     assert kept == [("1780", 10), ("1880", 200)]  # Örebro's only release stays, however old
+
+
+def test_a_release_run_between_midnight_and_the_job_is_the_one_shown(planted):
+    """After midnight and before the 01:00 job, a run for the day before (the period that has begun) is made after the
+    page's first release of the new day: the page shows the release made last (it showed the older one, by day)."""
+    from trygg.citizens import public_map_release
+    from trygg.orgs.models import Municipality
+
+    karlstad = Municipality.objects.get(code="1780")
+    shown_first = public_map_release.make(karlstad, TODAY)  # a visit just after midnight
+    release(TODAY - dt.timedelta(days=1))  # the operator runs the job: its period began yesterday at 01:00
+    newest = public_map_release.current(karlstad)
+    assert newest.pk != shown_first.pk and newest.day == TODAY - dt.timedelta(days=1)

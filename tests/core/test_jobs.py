@@ -54,7 +54,7 @@ def test_every_job_of_the_issue_is_registered_with_a_valid_schedule():
     names = {j.name for j in jobs.all_jobs()}
     assert names == {"police_events", "lagesbild_precompute", "lagesbild_current", "weekly_digest",
                      "measure_reminders", "tip_notices", "resident_followup", "retention", "tip_forwarding",
-                     "public_map_release", "rescreening"}  # fmt: skip
+                     "public_map_release", "rescreening", "screening_digest"}  # fmt: skip
 
 
 @pytest.mark.django_db

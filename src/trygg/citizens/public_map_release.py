@@ -26,7 +26,8 @@ KEEP = dt.timedelta(days=90)
 
 
 def latest(municipality) -> PublicMapRelease | None:
-    return PublicMapRelease.objects.filter(municipality=municipality).order_by("-day", "-id").first()
+    """The release made last (a run between midnight and the 01:00 job is for the day before, and still the newest)."""
+    return PublicMapRelease.objects.filter(municipality=municipality).order_by("-id").first()
 
 
 def make(municipality, day: dt.date | None = None) -> PublicMapRelease:
