@@ -29,6 +29,8 @@ def test_the_real_ofac_list(base_data, shared_data):
     assert bank.name == "BANCO NACIONAL DE CUBA" and "BNC" in bank.aliases and bank.schema == "Company"
     abbas = Entity.objects.get(dataset__name="OFAC SDN", key="2674")
     assert abbas.schema == "Person" and abbas.birth_date == "1948-12-10"
+    several = Entity.objects.get(dataset__name="OFAC SDN", key="2686")  # "SDGT] [SYRIA" in the file
+    assert several.properties["program"] == "SDGT, SYRIA"
     with open_binary(path) as fh:
         again = import_ofac(fh, "OFAC SDN", "2024-05-03")
     assert (again.added, again.changed, again.removed, again.already_present) == (0, 0, 0, expected)

@@ -24,6 +24,7 @@ from trygg.partnercheck import assess
 from trygg.partnercheck.models import CompanyCheck, checking_organisations
 from trygg.screening import bolagsverket, engine, graph, index
 from trygg.screening.crossmatch import best_match
+from trygg.screening.importers import ofac_programs
 from trygg.screening.matching import compare
 from trygg.screening.matching.normalise import has_legal_form, normalise
 from trygg.screening.models import Dataset, Entity, EntityFlag, Relation
@@ -151,7 +152,7 @@ def list_hits(names: list[str], org_number: str, company: Entity | None, list_id
             entry.name,
             entry.dataset.name,
             round(score, 3),
-            str(entry.properties.get("program", "")),
+            ofac_programs(str(entry.properties.get("program", ""))),  # stored before the import read them apart
             strong=score >= t.watchlist_strong,
         )
         for score, entry in best.values()

@@ -206,6 +206,12 @@ def _ofac_value(value: str) -> str:
     return "" if value == "-0-" else value
 
 
+def ofac_programs(value: str) -> str:
+    """OFAC's programme field as words: the SDN file joins several as ``FTO] [SDGT`` (brackets around each, the
+    outer ones dropped) — read as "FTO, SDGT"."""
+    return ", ".join(p for p in (part.strip("[] ") for part in _ofac_value(value).split("] [")) if p)
+
+
 def ofac_record(row: list[str]) -> tuple[str, dict[str, Any]]:
     if len(row) != 12:
         raise RecordError(_("expected 12 columns (official SDN CSV layout), found %(n)s") % {"n": len(row)})
@@ -228,7 +234,7 @@ def ofac_record(row: list[str]) -> tuple[str, dict[str, Any]]:
         "aliases": _AKA.findall(remarks),
         "birth_date": birth,
         "flag": "sanction",
-        "properties": {"program": _ofac_value(row[3]), "title": _ofac_value(row[4]), "remarks": remarks[:2000]},
+        "properties": {"program": ofac_programs(row[3]), "title": _ofac_value(row[4]), "remarks": remarks[:2000]},
     }
 
 
