@@ -30,8 +30,20 @@ def _html(template: str, context: dict) -> str:
     return rendering.print_html(template, {**context, "authority": procedure_texts.authority_name(case.municipality)})
 
 
+def _number(entity) -> str:
+    """A party's identifier as a letter writes it: 556677-8899, 19800101-1234, or the birth date."""
+    if entity.org_number:
+        return entity.org_number
+    if len(entity.personal_number) == 12:
+        return f"{entity.personal_number[:8]}-{entity.personal_number[8:]}"
+    return entity.personal_number or entity.birth_date or "–"
+
+
 def request_context(request: AuthorityRequest) -> dict:
-    return {"request": request, "case": request.case, "parties": _parties(request.case)}
+    parties = _parties(request.case)
+    for p in parties:
+        p.number = _number(p.entity)
+    return {"request": request, "case": request.case, "parties": parties}
 
 
 def request_pdf(request: AuthorityRequest) -> bytes:

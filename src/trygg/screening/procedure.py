@@ -311,7 +311,7 @@ def submit_questionnaire(token: str, answers: dict, files: list[tuple[str, bytes
             summary=f"questionnaire answered: {len(added)} declared parties, {len(files)} documents",
         )
     with translation.override("sv"):  # the run is the officer's record, whatever language the applicant chose
-        engine.screen(case, None, as_of=latest_as_of(case))
+        engine.screen(case, APPLICANT, as_of=latest_as_of(case))
     return answer
 
 
