@@ -178,6 +178,10 @@ def test_a_wrong_answer_keeps_the_link_and_stores_nothing(client, planted):
     response = answer_questionnaire(client, case, path, documents=bad)
     assert response.status_code == 400 and "virus.exe" in response.content.decode()
     assert "Påhittad Partner" in response.content.decode()  # what was written is kept in the form
+    big = io.BytesIO(b"%PDF-1.4\n" + b"0" * procedure.MAX_DOCUMENT)
+    big.name = "stor.pdf"
+    response = answer_questionnaire(client, case, path, documents=big)
+    assert response.status_code == 400 and "stor.pdf: större än 10 MB." in response.content.decode()
     response = answer_questionnaire(client, case, path, owner_share=["30", "170"], signed_by="")
     text = response.content.decode()  # every mistake at once
     assert response.status_code == 400 and "Ägare 2: andelen är ett tal från 0 till 100." in text
@@ -407,3 +411,8 @@ def test_a_second_answer_replaces_the_first_and_its_shares_are_compared(planted)
     assert "Anna Synlig" in codes["declared_share_differs"] and "30 %" in codes["declared_share_differs"]
     assert codes["owner_not_declared"].startswith("Enligt registret ägde Hamn Holding AB 70 %")
     assert not run.findings.filter(party__entity__name="Påhittad Partner").exists()
+
+
+def test_a_received_file_name_cannot_break_the_download_header():
+    assert procedure.safe_name('svar"; filename="x.exe\r\n.pdf') == "svar__ filename__x.exe__.pdf"
+    assert procedure.safe_name("") == "handling.pdf" and procedure.safe_name("Årsredovisning 2025.pdf").startswith("Å")

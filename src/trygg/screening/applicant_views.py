@@ -85,7 +85,7 @@ def _questionnaire(request, token: str, link: ApplicantLink, language: str):
             procedure.submit_questionnaire(
                 token,
                 answers,
-                [(f.name, f.read()) for f in request.FILES.getlist("documents")][: procedure.MAX_DOCUMENTS + 1],
+                procedure.uploaded(request.FILES.getlist("documents")),
             )
         except (RecordError, procedure.LinkError) as exc:
             context |= {"error": str(exc), "posted": answers, "rows": _padded(answers),
@@ -103,7 +103,7 @@ def _reply(request, token: str, link: ApplicantLink, language: str):
             procedure.reply_by_link(
                 token,
                 request.POST.get("reply", "")[:20000],
-                [(f.name, f.read()) for f in request.FILES.getlist("documents")][:11],
+                procedure.uploaded(request.FILES.getlist("documents")),
             )
         except (RecordError, procedure.LinkError) as exc:
             context["error"] = str(exc)

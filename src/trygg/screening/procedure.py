@@ -67,6 +67,24 @@ class LinkError(Exception):
 # --- documents received -----------------------------------------------------------------------------------------
 
 
+def uploaded(files) -> list[tuple[str, bytes]]:
+    """The uploaded files as (name, content), read only when within the limits: a file over 10 MB (or more than
+    ``MAX_DOCUMENTS`` files) is refused by its size, before it is read into memory."""
+    files = list(files)
+    if len(files) > MAX_DOCUMENTS:
+        raise RecordError(gettext("At most %(n)d documents.") % {"n": MAX_DOCUMENTS})
+    for f in files:
+        if f.size > MAX_DOCUMENT:
+            raise RecordError(gettext("%(name)s: larger than 10 MB.") % {"name": f.name[:100]})
+    return [(f.name, f.read()) for f in files]
+
+
+def safe_name(name: str) -> str:
+    """A received file's name as it may stand in a download's header: letters, digits, dot, dash, underscore."""
+    cleaned = "".join(c if c.isalnum() or c in "._- " else "_" for c in name).strip() or "handling.pdf"
+    return cleaned[:100]
+
+
 def check_pdf(name: str, content: bytes) -> None:
     """A received document must be a PDF of at most 10 MB; the error names the file."""
     if len(content) > MAX_DOCUMENT:

@@ -37,7 +37,7 @@ def _date(value: str | None) -> dt.date | None:
 
 
 def _files(request) -> list[tuple[str, bytes]]:
-    return [(f.name, f.read()) for f in request.FILES.getlist("documents")][: procedure.MAX_DOCUMENTS + 1]
+    return procedure.uploaded(request.FILES.getlist("documents"))
 
 
 def _back(case: Case):
@@ -336,7 +336,7 @@ def case_document(request, pk: int, doc: int):
     if item is None:
         raise Http404
     log.record(request.user, "view", item, purpose=case, summary=f"document {item.name}"[:300])
-    return _download(bytes(item.content), item.name, "application/pdf")
+    return _download(bytes(item.content), procedure.safe_name(item.name), "application/pdf")
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
