@@ -416,3 +416,15 @@ def test_a_second_answer_replaces_the_first_and_its_shares_are_compared(planted)
 def test_a_received_file_name_cannot_break_the_download_header():
     assert procedure.safe_name('svar"; filename="x.exe\r\n.pdf') == "svar__ filename__x.exe__.pdf"
     assert procedure.safe_name("") == "handling.pdf" and procedure.safe_name("Årsredovisning 2025.pdf").startswith("Å")
+
+
+def test_a_hit_by_the_same_number_says_so_rather_than_alike(screening_data):
+    """A party whose personal number is the listed one's is the same person: the finding (and a decision citing it)
+    says "har samma … nummer som", not "Jonas Wik liknar Jonas Wik"."""
+    d = screening_data
+    case = create_case(case_data(d["clean"], [(d["revoked"], "board_member")], municipality="1880",
+                                 reference="SOC 2026/77"))  # fmt: skip
+    summaries = [f.summary for f in screen(case).findings.filter(kind=Finding.Kind.WATCHLIST)]
+    assert any("Jonas Wik" in s and "har samma person- eller organisationsnummer som Jonas Wik" in s
+               for s in summaries), summaries  # fmt: skip
+    assert not any("Jonas Wik liknar Jonas Wik" in s for s in summaries)

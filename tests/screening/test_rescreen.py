@@ -124,7 +124,7 @@ def test_the_monday_message_names_the_case_with_a_new_hit_and_a_late_request_wit
     assert digest.screening_digest(jobs.JobContext(digest.KIND, now, now)).startswith("0 ")  # sent once a week
 
 
-def test_a_licence_decided_without_a_risk_assessment_is_screened_again_too():
+def test_a_licence_decided_without_a_risk_assessment_is_screened_again_too(demo_orgs):
     from trygg.screening import procedure
     from trygg.screening.models import LicenceDecision
 

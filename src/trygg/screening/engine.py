@@ -695,7 +695,12 @@ def screen(case: Case, user=None, as_of: dt.date | None = None) -> ScreeningRun:
                     score=h.score,
                     matched=h.listed,
                     summary=(
-                        f"{h.party_label()} liknar {h.listed.name} på {h.listed.dataset.name}"
+                        (
+                            f"{h.party_label()} har samma person- eller organisationsnummer som {h.listed.name} på "
+                            f"{h.listed.dataset.name}"
+                            if h.features.get("identifier") == "same"
+                            else f"{h.party_label()} liknar {h.listed.name} på {h.listed.dataset.name}"
+                        )
                         + (" — bedömd som inte samma av granskare" if suppressed else "")
                         + (" — bekräftad av granskare" if h.judgement == "same" else "")
                         + (" — att kontrollera: samma födelsedatum, namnen skiljer sig" if h.to_check else "")
