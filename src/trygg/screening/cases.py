@@ -21,6 +21,7 @@ from trygg.orgs.models import Municipality
 from trygg.screening import bolagsverket
 from trygg.screening.crossmatch import crossmatch
 from trygg.screening.importers import export_ftm
+from trygg.screening.matching.normalise import has_legal_form
 from trygg.screening.models import (
     Case,
     CaseParty,
@@ -38,6 +39,20 @@ from trygg.screening.models import (
 CASE_INPUT = "Ärendeuppgifter"
 SWEDISH_NUMBER = re.compile(r"^\s*(\d{2})?\d{6}[-+]?\d{4}\s*$")  # a personnummer's shape, checked when it has it
 PARTY_ROLES = {choice for choice, _ in Relation.Role.choices} - {"address"}
+
+
+def is_company(name: str, identifier: str, country: str) -> bool:
+    """A party line names a company when its number is a Swedish organisation number or its name has a legal
+    form (a foreign company's number cannot be checked)."""
+    if has_legal_form(name):
+        return True
+    if country == "SE" and identifier:
+        try:
+            parse_organisation_number(identifier)
+        except IdentityError:
+            return False
+        return True
+    return False
 
 
 def retention_days() -> int:

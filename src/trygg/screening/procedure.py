@@ -201,11 +201,9 @@ def _rows(value: Any, where: str) -> list[dict]:
 
 
 def _identity(name: str, identifier: str, country: str = "SE") -> dict:
-    from trygg.screening.views import is_company
-
     data: dict[str, Any] = {"name": name, "country": country}
     identifier = identifier.strip()
-    if is_company(name, identifier, country):
+    if case_service.is_company(name, identifier, country):
         data |= {"company": True, "org_number": identifier} if identifier else {"company": True}
     elif identifier:
         data["personal_number"] = identifier

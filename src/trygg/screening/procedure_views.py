@@ -61,8 +61,7 @@ def questionnaire_of(municipality: Municipality, kind: str) -> dict:
     }
 
 
-def _request_text(case: Case, authority: str) -> str:
-    persons = ", ".join(p.entity.name for p in case.parties.select_related("entity").exclude(role="applicant"))
+def _request_text(case: Case, authority: str, persons: str) -> str:
     return (
         f"{case.municipality.name} prövar en ansökan om {case.get_kind_display().lower()} från "
         f"{case.applicant.name}{f' ({case.applicant.org_number})' if case.applicant.org_number else ''}"
@@ -84,6 +83,7 @@ def procedure_page(request, pk: int):
     findings = list(run.findings.exclude(severity="info").select_related("party__entity")) if run else []
     hearing = case.hearings.first()
     today = timezone.localdate()
+    persons = ", ".join(p.entity.name for p in case.parties.select_related("entity").exclude(role="applicant"))
     log.record(request.user, "view", case, summary="procedure viewed", purpose=case)
     return render(
         request,
@@ -96,7 +96,7 @@ def procedure_page(request, pk: int):
             "answers": case.answers.prefetch_related("documents"),
             "requests": case.requests.prefetch_related("documents").select_related("sent_by", "recorded_by"),
             "authorities": AuthorityRequest.Authority.choices,
-            "request_texts": {a: _request_text(case, a) for a in AuthorityRequest.Authority.values},
+            "request_texts": {a: _request_text(case, a, persons) for a in AuthorityRequest.Authority.values},
             "severities": Finding.Severity.choices,
             "hearings": case.hearings.prefetch_related("documents"),
             "hearing": hearing,

@@ -25,14 +25,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from trygg.audit import log
-from trygg.core.identity import IdentityError, parse_organisation_number
 from trygg.core.importing import RecordError
 from trygg.orgs import access, two_factor
 from trygg.orgs.models import Municipality, Organisation
 from trygg.screening import bolagsverket, engine, rescreen, todo
 from trygg.screening import cases as case_service
+from trygg.screening.cases import is_company
 from trygg.screening.importers import import_own_list
-from trygg.screening.matching.normalise import has_legal_form
 from trygg.screening.models import (
     Case,
     CaseParty,
@@ -102,20 +101,6 @@ ROLE_WORDS = {  # the roles as an officer writes them, in Swedish or as the code
     "finansiär": "financier", "långivare": "financier", "hyresvärd": "lessor", "revisor": "auditor",
     "ombud": "representative",
 }  # fmt: skip
-
-
-def is_company(name: str, identifier: str, country: str) -> bool:
-    """A party line names a company when its number is a Swedish organisation number or its name has a legal
-    form (a foreign company's number cannot be checked)."""
-    if has_legal_form(name):
-        return True
-    if country == "SE" and identifier:
-        try:
-            parse_organisation_number(identifier)
-        except IdentityError:
-            return False
-        return True
-    return False
 
 
 class CaseForm(forms.Form):
